@@ -1,0 +1,275 @@
+//! The command line (SPEC §5): argument parsing and the commands' glue.
+//! Exit codes: 0 ok, 1 lint errors (or warnings with --deny-warnings),
+//! 2 usage, config or I/O errors.
+
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand, ValueEnum};
+use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+
+use crate::diag::{Diagnostic, Severity, Summary, render};
+use crate::frontmatter::parse_date;
+use crate::load::{self, Repo};
+use crate::{lint, schema, template};
+
+/// planbook: lint ML growth plans and build them into a static site.
+#[derive(Debug, Parser)]
+#[command(name = "planbook", version, about, long_about = None)]
+pub struct Cli {
+    /// The plan repository (where book.toml and content/ are)
+    #[arg(long, global = true, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// The date used as "today" by MIL010, TSK005 and charts (YYYY-MM-DD)
+    #[arg(long, global = true, value_name = "YYYY-MM-DD", value_parser = parse_today)]
+    pub today: Option<NaiveDate>,
+    /// Print only findings and errors: no summary or progress lines
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    /// When to use colours (NO_COLOR in the environment means never for auto)
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Github,
+    Sarif,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a plan repository: book.toml and one example plan that lints clean
+    Init {
+        /// Where to create it (default: the current directory)
+        dir: Option<PathBuf>,
+    },
+    /// Write content/ID.md from a template, starting today
+    New {
+        /// The plan id: lowercase letters, digits and hyphens
+        id: String,
+    },
+    /// Check plans against the workshop's rules
+    Lint {
+        /// Plan files or directories inside the content directory (default: all)
+        paths: Vec<PathBuf>,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Exit with 1 on warnings too
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Lint, then write the site to the output directory
+    Build {
+        /// Output directory (default: [site] output)
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Public URL prefix for absolute links (default: [site] base_url)
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Also build every git tag matching [versions] tags under /v/TAG/
+        #[arg(long)]
+        versions: bool,
+    },
+    /// Build, serve on 127.0.0.1:3000, rebuild on change
+    Serve {
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+    },
+    /// Print the JSON Schema of the plan frontmatter
+    Schema,
+}
+
+fn parse_today(s: &str) -> Result<NaiveDate, String> {
+    parse_date(s).map_err(|_| format!("`{s}` is not a date: use YYYY-MM-DD"))
+}
+
+/// Runs the CLI and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            let mut err = std::io::stderr().lock();
+            let _ = writeln!(err, "error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Runs one command; `Ok(code)` for lint outcomes, `Err` for exit 2.
+pub fn run(cli: &Cli) -> Result<u8> {
+    let today = cli
+        .today
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    match &cli.command {
+        Command::Init { dir } => {
+            let dir = dir.clone().unwrap_or_else(|| cli.root.clone());
+            let written = template::init(&dir, today)?;
+            if !cli.quiet {
+                for f in written {
+                    println!("created {}", f.display());
+                }
+            }
+            Ok(0)
+        }
+        Command::New { id } => {
+            let path = template::new_plan(&cli.root, id, today)?;
+            if !cli.quiet {
+                println!("created {}", path.display());
+            }
+            Ok(0)
+        }
+        Command::Lint {
+            paths,
+            format,
+            deny_warnings,
+        } => lint_cmd(cli, today, paths, *format, *deny_warnings),
+        Command::Build { .. } | Command::Serve { .. } => {
+            bail!("`planbook build` and `planbook serve` are not available in this version yet")
+        }
+        Command::Schema => {
+            print!("{}", schema::json_schema());
+            Ok(0)
+        }
+    }
+}
+
+fn load_repo(root: &Path) -> Result<Repo> {
+    load::load(root).map_err(anyhow::Error::new)
+}
+
+fn color_choice(color: Color, is_terminal: bool) -> ColorChoice {
+    match color {
+        Color::Always => ColorChoice::Always,
+        Color::Never => ColorChoice::Never,
+        Color::Auto => {
+            if is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) {
+                ColorChoice::Auto
+            } else {
+                ColorChoice::Never
+            }
+        }
+    }
+}
+
+fn lint_cmd(
+    cli: &Cli,
+    today: NaiveDate,
+    paths: &[PathBuf],
+    format: Format,
+    deny_warnings: bool,
+) -> Result<u8> {
+    let repo = load_repo(&cli.root)?;
+    let selected = select(&repo, paths)?;
+    let all = lint::lint_all(&repo.plans, &repo.config, today);
+    let diags: Vec<Diagnostic> = match &selected {
+        None => all,
+        Some(files) => all
+            .into_iter()
+            .filter(|d| files.contains(&d.file))
+            .collect(),
+    };
+    let plans = selected.as_ref().map_or(repo.plans.len(), |s| s.len());
+    let summary = Summary::new(plans, &diags);
+    let lang = repo.config.lang();
+    let mut stdout = std::io::stdout().lock();
+    match format {
+        Format::Human => {
+            let sources: BTreeMap<String, &str> = repo
+                .plans
+                .iter()
+                .map(|p| (p.plan.file.clone(), p.source.as_str()))
+                .collect();
+            let mut w = StandardStream::stdout(color_choice(cli.color, stdout.is_terminal()));
+            if cli.quiet {
+                let shown: Vec<Diagnostic> = diags
+                    .iter()
+                    .filter(|d| d.severity != Severity::Info)
+                    .cloned()
+                    .collect();
+                render::human(&mut w, &shown, &sources, &summary, lang)?;
+            } else {
+                render::human(&mut w, &diags, &sources, &summary, lang)?;
+            }
+        }
+        Format::Json => stdout.write_all(render::json(&diags, &summary).as_bytes())?,
+        Format::Github => stdout.write_all(render::github(&diags).as_bytes())?,
+        Format::Sarif => stdout.write_all(render::sarif(&diags, lang).as_bytes())?,
+    }
+    stdout.flush()?;
+    let failed = summary.errors > 0 || (deny_warnings && summary.warnings > 0);
+    Ok(u8::from(failed))
+}
+
+/// The root-relative names of the plan files selected by `paths` (relative to
+/// the current directory), or `None` for all. Each path must be inside the
+/// content directory.
+fn select(repo: &Repo, paths: &[PathBuf]) -> Result<Option<Vec<String>>> {
+    if paths.is_empty() {
+        return Ok(None);
+    }
+    let content = repo
+        .content_dir
+        .canonicalize()
+        .with_context(|| format!("cannot read {}", repo.content_dir.display()))?;
+    let root = repo
+        .root
+        .canonicalize()
+        .with_context(|| format!("cannot read {}", repo.root.display()))?;
+    let mut files = Vec::new();
+    for p in paths {
+        let abs = p
+            .canonicalize()
+            .with_context(|| format!("{}: no such file or directory", p.display()))?;
+        if !abs.starts_with(&content) {
+            bail!(
+                "{} is not inside the content directory {}",
+                p.display(),
+                repo.content_dir.display()
+            );
+        }
+        let found: Vec<PathBuf> = if abs.is_dir() {
+            load::plan_paths(&abs).map_err(anyhow::Error::new)?
+        } else {
+            vec![abs]
+        };
+        for f in found {
+            files.push(load::rel_name(&root, &f));
+        }
+    }
+    let known: Vec<&str> = repo.plans.iter().map(|p| p.plan.file.as_str()).collect();
+    files.retain(|f| known.contains(&f.as_str()));
+    files.sort();
+    files.dedup();
+    Ok(Some(files))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn verify_cli() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,313 @@
+//! `book.toml`: site and lint configuration (SPEC §2).
+//!
+//! Every key is optional; unknown keys are an error that names the key and
+//! the file. Config errors are not lint findings: they stop the command with
+//! exit code 2.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+
+use crate::i18n::Lang;
+use crate::lint::rules::{self, Level};
+
+/// The resolved configuration, defaults applied.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub site: Site,
+    /// Role key → display name, in the order of the matrix columns.
+    pub roles: IndexMap<String, String>,
+    pub lint: LintConfig,
+    pub markdown: Markdown,
+    pub versions: Versions,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Site {
+    pub title: String,
+    pub base_url: String,
+    pub language: Lang,
+    pub theme: String,
+    pub content: String,
+    pub output: String,
+}
+
+impl Default for Site {
+    fn default() -> Self {
+        Site {
+            title: "ML 成長計画".into(),
+            base_url: "/".into(),
+            language: Lang::Ja,
+            theme: "default".into(),
+            content: "content".into(),
+            output: "public".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct LintConfig {
+    pub first_milestone_months: u32,
+    pub max_milestone_cost_days: f64,
+    pub kickoff_within_days: u32,
+    pub vanity_metric_patterns: Vec<String>,
+    pub output_only_patterns: Vec<String>,
+    /// Per-rule level overrides from `[lint.rules]`.
+    pub rules: BTreeMap<String, Level>,
+    /// Evidence kind → highest confidence it supports (defaults merged).
+    pub confidence_caps: BTreeMap<String, f64>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Markdown {
+    pub unsafe_html: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Versions {
+    pub tags: String,
+}
+
+impl Default for Versions {
+    fn default() -> Self {
+        Versions { tags: "v*".into() }
+    }
+}
+
+pub const DEFAULT_VANITY: &[&str] = &[
+    "page view",
+    "pv",
+    "アクセス数",
+    "ページビュー",
+    "訪問数",
+    "セッション数",
+    "impressions",
+    "インプレッション",
+    "downloads",
+    "ダウンロード数",
+];
+
+pub const DEFAULT_OUTPUT_ONLY: &[&str] = &[
+    "モデルを作る",
+    "モデル構築",
+    "モデル開発",
+    "基盤構築",
+    "build a model",
+    "build model",
+    "train a model",
+    "build the platform",
+];
+
+pub const DEFAULT_CAPS: &[(&str, f64)] = &[
+    ("self_conviction", 0.01),
+    ("opinions", 0.1),
+    ("estimates", 1.0),
+    ("market_data", 3.0),
+    ("user_evidence", 7.0),
+    ("test_results", 10.0),
+];
+
+/// The file as written: everything optional, unknown keys rejected.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    site: Option<Site>,
+    roles: Option<IndexMap<String, String>>,
+    lint: Option<RawLint>,
+    markdown: Option<Markdown>,
+    versions: Option<Versions>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLint {
+    first_milestone_months: Option<u32>,
+    max_milestone_cost_days: Option<f64>,
+    kickoff_within_days: Option<u32>,
+    vanity_metric_patterns: Option<Vec<String>>,
+    output_only_patterns: Option<Vec<String>>,
+    rules: Option<BTreeMap<String, Level>>,
+    confidence_caps: Option<BTreeMap<String, f64>>,
+}
+
+/// A problem with book.toml; always exit code 2.
+#[derive(Debug)]
+pub struct ConfigError(pub String);
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config::from_raw(RawConfig::default())
+    }
+}
+
+impl Config {
+    /// Reads `book.toml` in `root`; a missing file gives the defaults.
+    pub fn load(root: &Path) -> Result<Config, ConfigError> {
+        let path = root.join("book.toml");
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Config::parse(&text, "book.toml"),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+            Err(e) => Err(ConfigError(format!("cannot read {}: {e}", path.display()))),
+        }
+    }
+
+    /// Parses the text of a book.toml; `name` is used in messages.
+    pub fn parse(text: &str, name: &str) -> Result<Config, ConfigError> {
+        let raw: RawConfig = toml::from_str(text)
+            .map_err(|e| ConfigError(format!("{name}: {}", e.to_string().trim_end())))?;
+        let config = Config::from_raw(raw);
+        config.validate(name)?;
+        Ok(config)
+    }
+
+    fn from_raw(raw: RawConfig) -> Config {
+        let site = raw.site.unwrap_or_default();
+        let lang = site.language;
+        let roles = raw.roles.unwrap_or_else(|| default_roles(lang));
+        let l = raw.lint.unwrap_or_default();
+        let mut caps: BTreeMap<String, f64> = DEFAULT_CAPS
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), *v))
+            .collect();
+        caps.extend(l.confidence_caps.unwrap_or_default());
+        let owned = |d: &[&str]| d.iter().map(|s| (*s).to_string()).collect::<Vec<_>>();
+        Config {
+            site,
+            roles,
+            lint: LintConfig {
+                first_milestone_months: l.first_milestone_months.unwrap_or(3),
+                max_milestone_cost_days: l.max_milestone_cost_days.unwrap_or(20.0),
+                kickoff_within_days: l.kickoff_within_days.unwrap_or(14),
+                vanity_metric_patterns: l
+                    .vanity_metric_patterns
+                    .unwrap_or_else(|| owned(DEFAULT_VANITY)),
+                output_only_patterns: l
+                    .output_only_patterns
+                    .unwrap_or_else(|| owned(DEFAULT_OUTPUT_ONLY)),
+                rules: l.rules.unwrap_or_default(),
+                confidence_caps: caps,
+            },
+            markdown: raw.markdown.unwrap_or_default(),
+            versions: raw.versions.unwrap_or_default(),
+        }
+    }
+
+    fn validate(&self, name: &str) -> Result<(), ConfigError> {
+        for id in self.lint.rules.keys() {
+            if rules::info(id).is_none() {
+                let hint = crate::suggest::did_you_mean(id, rules::RULES.iter().map(|r| r.id))
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                return Err(ConfigError(format!(
+                    "{name}: [lint.rules] names unknown rule `{id}`{hint}; rule ids are listed by `planbook lint --help` and in the docs"
+                )));
+            }
+        }
+        if self.roles.is_empty() {
+            return Err(ConfigError(format!(
+                "{name}: [roles] is empty; list at least one role, e.g. pm = \"プロダクトマネージャー\""
+            )));
+        }
+        for key in self.roles.keys() {
+            if !crate::model::is_valid_id(key) {
+                return Err(ConfigError(format!(
+                    "{name}: role key `{key}` in [roles] must use only a-z, 0-9 and -"
+                )));
+            }
+        }
+        for (kind, cap) in &self.lint.confidence_caps {
+            if !(cap.is_finite() && *cap > 0.0) {
+                return Err(ConfigError(format!(
+                    "{name}: [lint.confidence_caps] {kind} = {cap} must be a positive number"
+                )));
+            }
+        }
+        if !self.lint.max_milestone_cost_days.is_finite() || self.lint.max_milestone_cost_days < 0.0
+        {
+            return Err(ConfigError(format!(
+                "{name}: [lint] max_milestone_cost_days must be a non-negative number"
+            )));
+        }
+        for (what, v) in [
+            ("content", &self.site.content),
+            ("output", &self.site.output),
+            ("theme", &self.site.theme),
+        ] {
+            if v.trim().is_empty() {
+                return Err(ConfigError(format!(
+                    "{name}: [site] {what} must not be empty"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.site.language
+    }
+}
+
+/// The workshop's three roles, named in the site language.
+pub fn default_roles(lang: Lang) -> IndexMap<String, String> {
+    let names: [(&str, &str, &str); 3] = [
+        ("pm", "プロダクトマネージャー", "Product manager"),
+        ("dev", "開発者", "Developer"),
+        ("ds", "データサイエンティスト", "Data scientist"),
+    ];
+    names
+        .iter()
+        .map(|(k, ja, en)| ((*k).to_string(), lang.pick(ja, en).to_string()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_apply_without_a_file() {
+        let c = Config::parse("", "book.toml").unwrap();
+        assert_eq!(c.lint.first_milestone_months, 3);
+        assert_eq!(c.roles.keys().collect::<Vec<_>>(), ["pm", "dev", "ds"]);
+        assert_eq!(c.lint.confidence_caps["estimates"], 1.0);
+    }
+
+    #[test]
+    fn unknown_keys_name_the_key_and_file() {
+        let e = Config::parse("[site]\ntitel = \"x\"\n", "book.toml").unwrap_err();
+        assert!(e.0.contains("book.toml"), "{e}");
+        assert!(e.0.contains("titel"), "{e}");
+    }
+
+    #[test]
+    fn roles_keep_their_order_and_caps_merge() {
+        let c = Config::parse(
+            "[roles]\nds = \"DS\"\npm = \"PM\"\n[lint.confidence_caps]\nestimates = 2.0\ncustom = 4.0\n",
+            "book.toml",
+        )
+        .unwrap();
+        assert_eq!(c.roles.keys().collect::<Vec<_>>(), ["ds", "pm"]);
+        assert_eq!(c.lint.confidence_caps["estimates"], 2.0);
+        assert_eq!(c.lint.confidence_caps["custom"], 4.0);
+        assert_eq!(c.lint.confidence_caps["opinions"], 0.1);
+    }
+
+    #[test]
+    fn unknown_rule_ids_are_rejected() {
+        let e = Config::parse("[lint.rules]\nMET05 = \"off\"\n", "book.toml").unwrap_err();
+        assert!(e.0.contains("MET05"), "{e}");
+    }
+}

@@ -1,0 +1,80 @@
+//! Diagnostics: what lint found, and the only place that knows output formats
+//! (human, json, github, sarif).
+
+use serde::Serialize;
+
+use crate::yaml::Pos;
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// What a rule found in one plan, before severities are resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub pos: Pos,
+    pub message: String,
+}
+
+impl Finding {
+    pub fn new(rule: &'static str, pos: Pos, message: String) -> Finding {
+        Finding { rule, pos, message }
+    }
+}
+
+/// A finding with its resolved severity, file and plan: what users see.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Diagnostic {
+    pub rule: &'static str,
+    pub severity: Severity,
+    /// Relative to the root, `/`-separated.
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub plan: String,
+    pub message: String,
+}
+
+/// Counts by severity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub plans: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Summary {
+    pub fn new(plans: usize, diagnostics: &[Diagnostic]) -> Summary {
+        let mut s = Summary {
+            plans,
+            ..Summary::default()
+        };
+        for d in diagnostics {
+            match d.severity {
+                Severity::Error => s.errors += 1,
+                Severity::Warning => s.warnings += 1,
+                Severity::Info => s.infos += 1,
+            }
+        }
+        s
+    }
+}
+
+pub mod render;

@@ -1,0 +1,153 @@
+//! MET: the growth metric (成長を計測する指標).
+
+use super::Cx;
+use super::rules::{MET001, MET002, MET003, MET004, MET005};
+use crate::model::{At, Correlations, Field, Metric, Plan};
+use crate::tr;
+use crate::yaml::Pos;
+
+/// MET001: the metric has name, unit, direction and a numeric baseline.
+pub fn met001(cx: &mut Cx<'_>, plan: &Plan) {
+    let lang = cx.lang;
+    let m = match &plan.metric {
+        Field::Ok(m) => m,
+        Field::Invalid => return,
+        Field::Missing => {
+            cx.report(
+                MET001,
+                Pos::START,
+                tr!(
+                    lang,
+                    "成長を計測する指標 `metric` がありません。name・unit・direction・baseline を書いてください",
+                    "the plan has no growth `metric`: add one with name, unit, direction and baseline"
+                ),
+            );
+            return;
+        }
+    };
+    let missing: Vec<&str> = [
+        (
+            "name",
+            m.value.name.text().is_none() && !matches!(m.value.name, Field::Invalid),
+        ),
+        ("unit", m.value.unit.is_missing()),
+        ("direction", m.value.direction.is_missing()),
+        ("baseline", m.value.baseline.is_missing()),
+    ]
+    .into_iter()
+    .filter_map(|(k, missing)| missing.then_some(k))
+    .collect();
+    if !missing.is_empty() {
+        let keys = missing.join(", ");
+        cx.report(
+            MET001,
+            m.pos,
+            tr!(
+                lang,
+                "metric に {keys} がありません。指標の名前・単位・方向 (increase/decrease)・現在値 (baseline) を書いてください",
+                "metric is missing {keys}: give the metric's name, unit, direction (increase/decrease) and current value (baseline)"
+            ),
+        );
+    }
+}
+
+/// The correlations of a metric that is present, or where to report their absence.
+fn correlations(plan: &Plan) -> Option<Result<&At<Correlations>, Pos>> {
+    let m: &At<Metric> = plan.metric.get()?;
+    match &m.value.correlations {
+        Field::Ok(c) => Some(Ok(c)),
+        Field::Invalid => None,
+        Field::Missing => Some(Err(m.pos)),
+    }
+}
+
+fn check_correlation(
+    cx: &mut Cx<'_>,
+    plan: &Plan,
+    rule: &'static str,
+    key: &str,
+    pick: fn(&Correlations) -> &Field<String>,
+    what_ja: &str,
+    what_en: &str,
+) {
+    let lang = cx.lang;
+    let pos = match correlations(plan) {
+        None => return,
+        Some(Err(pos)) => pos,
+        Some(Ok(c)) => {
+            if pick(&c.value).text().is_some() || matches!(pick(&c.value), Field::Invalid) {
+                return;
+            }
+            c.pos
+        }
+    };
+    cx.report(
+        rule,
+        pos,
+        tr!(
+            lang,
+            "指標と{what_ja}の相関が書かれていません。metric.correlations.{key} に、この指標が上がると{what_ja}にどうつながるかを書いてください",
+            "the metric does not state its correlation with {what_en}: write in metric.correlations.{key} how a rise in this metric relates to {what_en}"
+        ),
+    );
+}
+
+/// MET002: correlation with customer experience (顧客体験の向上・定着).
+pub fn met002(cx: &mut Cx<'_>, plan: &Plan) {
+    check_correlation(
+        cx,
+        plan,
+        MET002,
+        "customer_experience",
+        |c| &c.customer_experience,
+        "顧客体験の向上・定着",
+        "customer experience and retention",
+    );
+}
+
+/// MET003: correlation with revenue, as a leading indicator (収益).
+pub fn met003(cx: &mut Cx<'_>, plan: &Plan) {
+    check_correlation(
+        cx,
+        plan,
+        MET003,
+        "revenue",
+        |c| &c.revenue,
+        "収益（先行指標として）",
+        "revenue (as a leading indicator)",
+    );
+}
+
+/// MET004: correlation with ML model accuracy (機械学習の精度).
+pub fn met004(cx: &mut Cx<'_>, plan: &Plan) {
+    check_correlation(
+        cx,
+        plan,
+        MET004,
+        "model_accuracy",
+        |c| &c.model_accuracy,
+        "機械学習の精度（蓄積データで学習できること）",
+        "ML model accuracy (the data it accumulates can train the model)",
+    );
+}
+
+/// MET005: the metric name matches a vanity pattern.
+pub fn met005(cx: &mut Cx<'_>, plan: &Plan) {
+    let Some(m) = plan.metric.value() else { return };
+    let Some(name) = m.name.get() else { return };
+    let Some(pattern) = super::first_match(&name.value, &cx.config.lint.vanity_metric_patterns)
+    else {
+        return;
+    };
+    let lang = cx.lang;
+    cx.report(
+        MET005,
+        name.pos,
+        tr!(
+            lang,
+            "指標「{}」は虚栄の指標（「{pattern}」）に見えます。顧客体験が良くならなくても上がりえます。顧客の能動的な行動を表す指標（例: 推薦アイテムのお気に入り登録率）を選んでください",
+            "the metric \"{}\" looks like a vanity metric (\"{pattern}\"): it can rise without the customer experience improving; choose one that counts an active customer action (e.g. favourite rate of recommended items)",
+            name.value
+        ),
+    );
+}

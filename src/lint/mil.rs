@@ -1,0 +1,414 @@
+//! MIL: milestones (指標改善のマイルストーン).
+
+use std::collections::BTreeSet;
+
+use chrono::Months;
+
+use super::rules::*;
+use super::{Cx, num};
+use crate::model::{Direction, Field, Milestone, Plan};
+use crate::tr;
+use crate::yaml::Pos;
+
+/// A milestone's name in messages: its id, or its position in the list.
+fn name(m: &Milestone, index: usize) -> String {
+    match m.id_text() {
+        Some(id) => id.to_string(),
+        None => format!("#{}", index + 1),
+    }
+}
+
+fn direction(plan: &Plan) -> Option<Direction> {
+    plan.metric.value()?.direction.copied()
+}
+
+/// MIL001: the plan has at least one milestone.
+pub fn mil001(cx: &mut Cx<'_>, plan: &Plan) {
+    let pos = match &plan.milestones {
+        Field::Invalid => return,
+        Field::Ok(ms) if !ms.value.is_empty() => return,
+        Field::Ok(ms) => ms.pos,
+        Field::Missing => Pos::START,
+    };
+    let lang = cx.lang;
+    cx.report(
+        MIL001,
+        pos,
+        tr!(
+            lang,
+            "マイルストーンがありません。`milestones:` に、指標を改善するマイルストーンを 1 つ以上書いてください",
+            "the plan has no milestones: add at least one under `milestones:`, each improving the metric"
+        ),
+    );
+}
+
+/// MIL002: the first milestone is due within `first_milestone_months` of `start`.
+pub fn mil002(cx: &mut Cx<'_>, plan: &Plan) {
+    let (Some(start), Some(first)) = (plan.start.copied(), plan.milestones().first()) else {
+        return;
+    };
+    let Some(due) = first.due.get() else { return };
+    let n = cx.config.lint.first_milestone_months;
+    let Some(limit) = start.checked_add_months(Months::new(n)) else {
+        return;
+    };
+    if due.value > limit {
+        let lang = cx.lang;
+        let (d, id) = (due.value, name(first, 0));
+        cx.report(
+            MIL002,
+            due.pos,
+            tr!(
+                lang,
+                "最初のマイルストーン {id} の期限 {d} は start から {n} か月（{limit}）を過ぎています。3 か月以内には AI/ML より優先すべき仕事が現れがちです。最初のマイルストーンを {limit} までに達成できる大きさにしてください",
+                "the first milestone {id} is due {d}, more than {n} months after start ({limit}): make it small enough to finish by {limit}, before other priorities crowd the work out"
+            ),
+        );
+    }
+}
+
+/// MIL003: every milestone has a target that strictly improves on the
+/// baseline and on the previous milestone, in the metric's direction.
+pub fn mil003(cx: &mut Cx<'_>, plan: &Plan) {
+    let lang = cx.lang;
+    let dir = direction(plan);
+    let mut prev: Option<(f64, String)> = plan
+        .metric
+        .value()
+        .and_then(|m| m.baseline.copied())
+        .map(|b| (b, tr!(lang, "baseline ({})", "the baseline ({})", num(b))));
+    for (i, m) in plan.milestones().iter().enumerate() {
+        let id = name(m, i);
+        let target = match &m.target {
+            Field::Invalid => continue,
+            Field::Missing => {
+                cx.report(
+                    MIL003,
+                    m.pos,
+                    tr!(
+                        lang,
+                        "マイルストーン {id} に target（達成すべき指標の値）がありません。どのマイルストーンでも指標が改善するよう目標値を書いてください",
+                        "milestone {id} has no target: give the metric value it must reach, so that every milestone moves the metric"
+                    ),
+                );
+                continue;
+            }
+            Field::Ok(t) => t,
+        };
+        if let (Some(dir), Some((p, what))) = (dir, &prev)
+            && dir.gain(*p, target.value) <= 0.0
+        {
+            let (t, verb_ja, verb_en) = match dir {
+                Direction::Increase => (num(target.value), "上回る", "above"),
+                Direction::Decrease => (num(target.value), "下回る", "below"),
+            };
+            cx.report(
+                    MIL003,
+                    target.pos,
+                    tr!(
+                        lang,
+                        "マイルストーン {id} の target {t} は {what} を{verb_ja}値になっていません。単体で指標を改善しないマイルストーン（「モデルを作る」など）は避け、どのマイルストーンでも KPI が良くなる目標にしてください",
+                        "milestone {id}'s target {t} is not {verb_en} {what}: every milestone must move the KPI by itself (avoid steps like \"build a model\" that improve nothing on their own)"
+                    ),
+                );
+        }
+        prev = Some((
+            target.value,
+            tr!(
+                lang,
+                "前のマイルストーン {id} の target ({})",
+                "milestone {id}'s target ({})",
+                num(target.value)
+            ),
+        ));
+    }
+}
+
+/// MIL004: every milestone lists at least one question it answers with data.
+pub fn mil004(cx: &mut Cx<'_>, plan: &Plan) {
+    let lang = cx.lang;
+    for (i, m) in plan.milestones().iter().enumerate() {
+        let pos = match &m.questions {
+            Field::Invalid => continue,
+            Field::Ok(q) if q.value.iter().any(|s| !s.value.trim().is_empty()) => continue,
+            Field::Ok(q) => q.pos,
+            Field::Missing => m.pos,
+        };
+        let id = name(m, i);
+        cx.report(
+            MIL004,
+            pos,
+            tr!(
+                lang,
+                "マイルストーン {id} に questions がありません。ストーリーの中のどの問いにデータで答えるのかを書いてください",
+                "milestone {id} lists no questions: name the question from the story that this milestone answers with data"
+            ),
+        );
+    }
+}
+
+/// MIL005: every milestone states the data agreed as proof: items and amount.
+pub fn mil005(cx: &mut Cx<'_>, plan: &Plan) {
+    let lang = cx.lang;
+    for (i, m) in plan.milestones().iter().enumerate() {
+        let id = name(m, i);
+        let (pos, what) = match &m.data {
+            Field::Invalid => continue,
+            Field::Missing => (m.pos, "data"),
+            Field::Ok(d) => {
+                let items_ok = match &d.value.items {
+                    Field::Ok(items) => items.value.iter().any(|s| !s.value.trim().is_empty()),
+                    Field::Invalid => true,
+                    Field::Missing => false,
+                };
+                let amount_ok =
+                    d.value.amount.text().is_some() || matches!(d.value.amount, Field::Invalid);
+                match (items_ok, amount_ok) {
+                    (true, true) => continue,
+                    (false, true) => (d.pos, "data.items"),
+                    (true, false) => (d.pos, "data.amount"),
+                    (false, false) => (d.pos, "data.items, data.amount"),
+                }
+            }
+        };
+        cx.report(
+            MIL005,
+            pos,
+            tr!(
+                lang,
+                "マイルストーン {id} に {what} がありません。問いに答えたと言えるデータの項目 (items) と量 (amount) をチームで合意して書いてください",
+                "milestone {id} is missing {what}: agree on the data that proves the answer, its items and the amount needed"
+            ),
+        );
+    }
+}
+
+/// MIL006: every milestone has `cost_days`, at most `max_milestone_cost_days`.
+pub fn mil006(cx: &mut Cx<'_>, plan: &Plan) {
+    let lang = cx.lang;
+    let max = cx.config.lint.max_milestone_cost_days;
+    let max_s = num(max);
+    for (i, m) in plan.milestones().iter().enumerate() {
+        let id = name(m, i);
+        match &m.cost_days {
+            Field::Invalid => {}
+            Field::Missing => cx.report(
+                MIL006,
+                m.pos,
+                tr!(
+                    lang,
+                    "マイルストーン {id} に cost_days（人日）がありません。1 アクションのコストが KPI の改善に比べて低いことを示すため見積もりを書いてください",
+                    "milestone {id} has no cost_days: estimate its person-days to show the action is cheap next to the KPI gain"
+                ),
+            ),
+            Field::Ok(c) if c.value > max => {
+                let v = num(c.value);
+                cx.report(
+                    MIL006,
+                    c.pos,
+                    tr!(
+                        lang,
+                        "マイルストーン {id} のコスト {v} 人日は上限 {max_s} 人日を超えています。より小さく安いアクションに分けてください",
+                        "milestone {id} costs {v} person-days, more than the limit of {max_s}: split it into smaller, cheaper actions"
+                    ),
+                );
+            }
+            Field::Ok(_) => {}
+        }
+    }
+}
+
+/// MIL007: the milestone title matches an output-only pattern.
+pub fn mil007(cx: &mut Cx<'_>, plan: &Plan) {
+    let lang = cx.lang;
+    for (i, m) in plan.milestones().iter().enumerate() {
+        let Some(title) = m.title.get() else { continue };
+        let Some(p) = super::first_match(&title.value, &cx.config.lint.output_only_patterns) else {
+            continue;
+        };
+        let id = name(m, i);
+        cx.report(
+            MIL007,
+            title.pos,
+            tr!(
+                lang,
+                "マイルストーン {id} の名前は成果物（「{p}」）で、成果になっていません。それだけでは KPI が改善しません。達成したときに指標がどう動くかで名前を付けてください（例: 機械学習で推薦しお気に入り登録率 3% を達成）",
+                "milestone {id} names an output (\"{p}\"), not an outcome, and cannot move the KPI by itself: name it by the change in the metric it brings"
+            ),
+        );
+    }
+}
+
+/// MIL008: milestone ids are unique; due dates are after `start` and strictly increasing.
+pub fn mil008(cx: &mut Cx<'_>, plan: &Plan) {
+    let lang = cx.lang;
+    let mut seen = BTreeSet::new();
+    let mut prev_due = None;
+    for (i, m) in plan.milestones().iter().enumerate() {
+        if let Some(id) = m.id.get()
+            && !seen.insert(id.value.as_str())
+        {
+            let v = &id.value;
+            cx.report(
+                MIL008,
+                id.pos,
+                tr!(
+                    lang,
+                    "マイルストーン id `{v}` が重複しています。計画の中で一意な id にしてください",
+                    "milestone id `{v}` is used twice: give each milestone of the plan its own id"
+                ),
+            );
+        }
+        let Some(due) = m.due.get() else { continue };
+        let id = name(m, i);
+        let d = due.value;
+        if let Some(start) = plan.start.copied()
+            && d <= start
+        {
+            cx.report(
+                MIL008,
+                due.pos,
+                tr!(
+                    lang,
+                    "マイルストーン {id} の期限 {d} が start ({start}) より後になっていません",
+                    "milestone {id} is due {d}, not after the plan's start ({start})"
+                ),
+            );
+        }
+        if let Some((pd, pid)) = &prev_due
+            && d <= *pd
+        {
+            cx.report(
+                    MIL008,
+                    due.pos,
+                    tr!(
+                        lang,
+                        "マイルストーン {id} の期限 {d} が前のマイルストーン {pid} の期限 {pd} より後になっていません。マイルストーンは期限の順に並べてください",
+                        "milestone {id} is due {d}, not after the previous milestone {pid} ({pd}): list milestones in order of their due dates"
+                    ),
+                );
+        }
+        prev_due = Some((d, id));
+    }
+}
+
+/// MIL009: a done or missed milestone has `done_on`, `actual` and an update.
+pub fn mil009(cx: &mut Cx<'_>, plan: &Plan) {
+    let lang = cx.lang;
+    for (i, m) in plan.milestones().iter().enumerate() {
+        if !m.status().is_finished() {
+            continue;
+        }
+        let has_update = m.id_text().is_some_and(|id| {
+            plan.updates()
+                .iter()
+                .any(|u| u.milestone.text() == Some(id))
+        });
+        let mut missing = Vec::new();
+        if m.done_on.is_missing() {
+            missing.push("done_on");
+        }
+        if m.actual.is_missing() {
+            missing.push("actual");
+        }
+        if !has_update {
+            missing.push("updates");
+        }
+        if missing.is_empty() {
+            continue;
+        }
+        let what = missing.join(", ");
+        let (id, st) = (name(m, i), m.status().as_str());
+        cx.report(
+            MIL009,
+            m.pos,
+            tr!(
+                lang,
+                "マイルストーン {id} は {st} ですが {what} がありません。終わった日 (done_on)、計測した指標の値 (actual)、そして学んだことを updates に記録してください",
+                "milestone {id} is {st} but has no {what}: record the day it ended (done_on), the measured value (actual) and what it taught the team (an entry in updates)"
+            ),
+        );
+    }
+}
+
+/// MIL010: a milestone that is not done or missed is past its due date.
+pub fn mil010(cx: &mut Cx<'_>, plan: &Plan) {
+    let lang = cx.lang;
+    let today = cx.today;
+    for (i, m) in plan.milestones().iter().enumerate() {
+        if m.status().is_finished() {
+            continue;
+        }
+        let Some(due) = m.due.get() else { continue };
+        if due.value < today {
+            let (id, d) = (name(m, i), due.value);
+            cx.report(
+                MIL010,
+                due.pos,
+                tr!(
+                    lang,
+                    "マイルストーン {id} は期限 {d} を過ぎていますが、まだ終わっていません。結果を記録して status を done か missed にするか、計画を見直して期限を更新してください",
+                    "milestone {id} was due {d} and is not done or missed: record its result, or re-plan and move the date"
+                ),
+            );
+        }
+    }
+}
+
+/// MIL011: a finished milestone's `actual` missed its `target`.
+pub fn mil011(cx: &mut Cx<'_>, plan: &Plan) {
+    let lang = cx.lang;
+    let Some(dir) = direction(plan) else { return };
+    for (i, m) in plan.milestones().iter().enumerate() {
+        if !m.status().is_finished() {
+            continue;
+        }
+        let (Some(actual), Some(target)) = (m.actual.get(), m.target.copied()) else {
+            continue;
+        };
+        if dir.gain(target, actual.value) < 0.0 {
+            let (id, a, t) = (name(m, i), num(actual.value), num(target));
+            cx.report(
+                MIL011,
+                actual.pos,
+                tr!(
+                    lang,
+                    "マイルストーン {id} の実績 {a} は目標 {t} に届きませんでした。外れた検証も学びです。何がわかったかを update に記録してください",
+                    "milestone {id} reached {a}, short of its target {t}: a missed check is still learning; record what it taught the team in its update"
+                ),
+            );
+        }
+    }
+}
+
+/// MIL012: every milestone has a `review` date on or after its `due`.
+pub fn mil012(cx: &mut Cx<'_>, plan: &Plan) {
+    let lang = cx.lang;
+    for (i, m) in plan.milestones().iter().enumerate() {
+        let id = name(m, i);
+        match (&m.review, m.due.copied()) {
+            (Field::Missing, _) => cx.report(
+                MIL012,
+                m.pos,
+                tr!(
+                    lang,
+                    "マイルストーン {id} に review（完了後の進捗確認の日）がありません",
+                    "milestone {id} has no review date (the progress review after it completes)"
+                ),
+            ),
+            (Field::Ok(r), Some(due)) if r.value < due => {
+                let rv = r.value;
+                cx.report(
+                    MIL012,
+                    r.pos,
+                    tr!(
+                        lang,
+                        "マイルストーン {id} の review {rv} が期限 {due} より前です。完了後に振り返れるよう、期限以降の日にしてください",
+                        "milestone {id}'s review {rv} is before its due date {due}: review on or after the due date"
+                    ),
+                );
+            }
+            _ => {}
+        }
+    }
+}

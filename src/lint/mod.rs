@@ -1,0 +1,244 @@
+//! Lint: run every rule of the catalogue over the loaded plans and resolve
+//! severities (`[lint.rules]` overrides, per-plan `lint.allow`, drafts,
+//! dropped plans).
+//!
+//! Each rule is a function named after its id (`met::met005`) in the module
+//! of its family; [`CHECKS`] lists them all. PLN001 is produced while parsing
+//! ([`crate::frontmatter`]) and PLN002 needs the whole repository, so both
+//! are handled here rather than per plan.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Finding, Severity};
+use crate::i18n::Lang;
+use crate::load::PlanFile;
+use crate::model::Plan;
+use crate::tr;
+
+mod ice;
+mod kpi;
+mod met;
+mod mil;
+mod mtg;
+mod pln;
+pub mod rules;
+mod tsk;
+mod upd;
+
+pub use kpi::planned_value;
+
+/// What every rule may look at besides the plan.
+pub struct Cx<'a> {
+    pub config: &'a Config,
+    pub today: NaiveDate,
+    pub lang: Lang,
+    out: Vec<Finding>,
+}
+
+impl Cx<'_> {
+    /// Records a finding of `rule` at `pos`.
+    pub fn report(&mut self, rule: &'static str, pos: crate::yaml::Pos, message: String) {
+        self.out.push(Finding::new(rule, pos, message));
+    }
+}
+
+type Check = fn(&mut Cx<'_>, &Plan);
+
+/// Every per-plan check, in catalogue order.
+const CHECKS: &[Check] = &[
+    pln::pln003,
+    met::met001,
+    met::met002,
+    met::met003,
+    met::met004,
+    met::met005,
+    mil::mil001,
+    mil::mil002,
+    mil::mil003,
+    mil::mil004,
+    mil::mil005,
+    mil::mil006,
+    mil::mil007,
+    mil::mil008,
+    mil::mil009,
+    mil::mil010,
+    mil::mil011,
+    mil::mil012,
+    tsk::tsk001,
+    tsk::tsk002,
+    tsk::tsk003,
+    tsk::tsk004,
+    tsk::tsk005,
+    mtg::mtg001,
+    mtg::mtg002,
+    mtg::mtg003,
+    ice::ice001,
+    ice::ice002,
+    upd::upd001,
+    kpi::kpi001,
+    kpi::kpi002,
+];
+
+/// Runs every rule over one plan. `parse_findings` are the PLN001 findings
+/// from loading it.
+pub fn check_plan(
+    plan: &Plan,
+    parse_findings: &[Finding],
+    config: &Config,
+    today: NaiveDate,
+) -> Vec<Finding> {
+    let mut cx = Cx {
+        config,
+        today,
+        lang: config.lang(),
+        out: parse_findings.to_vec(),
+    };
+    for check in CHECKS {
+        check(&mut cx, plan);
+    }
+    cx.out
+}
+
+/// Lints every plan: per-plan rules in parallel, then PLN002 across plans,
+/// then severities. Diagnostics come back sorted by file, line, column, rule.
+pub fn lint_all(files: &[PlanFile], config: &Config, today: NaiveDate) -> Vec<Diagnostic> {
+    use rayon::prelude::*;
+    let mut per_plan: Vec<Vec<Finding>> = files
+        .par_iter()
+        .map(|f| check_plan(&f.plan, &f.findings, config, today))
+        .collect();
+    pln::pln002(files, config.lang(), &mut per_plan);
+    let mut out: Vec<Diagnostic> = files
+        .iter()
+        .zip(per_plan)
+        .flat_map(|(f, findings)| resolve(&f.plan, findings, config))
+        .collect();
+    sort(&mut out);
+    out
+}
+
+/// The stable order of diagnostics in every output.
+pub fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| {
+        (&a.file, a.line, a.column, a.rule, &a.message)
+            .cmp(&(&b.file, b.line, b.column, b.rule, &b.message))
+    });
+}
+
+/// Applies `[lint.rules]`, `lint.allow`, `status: dropped` and `status: draft`.
+fn resolve(plan: &Plan, findings: Vec<Finding>, config: &Config) -> Vec<Diagnostic> {
+    use crate::model::PlanStatus;
+    let status = plan.status();
+    findings
+        .into_iter()
+        .filter_map(|f| {
+            if status == PlanStatus::Dropped && !f.rule.starts_with("PLN") {
+                return None;
+            }
+            if plan.allow.contains_key(f.rule) {
+                return None;
+            }
+            let default = rules::info(f.rule).map_or(Severity::Error, |r| r.default);
+            let mut severity = match config.lint.rules.get(f.rule) {
+                Some(level) => level.severity()?,
+                None => default,
+            };
+            if status == PlanStatus::Draft && severity == Severity::Error {
+                severity = Severity::Warning;
+            }
+            Some(Diagnostic {
+                rule: f.rule,
+                severity,
+                file: plan.file.clone(),
+                line: f.pos.line,
+                column: f.pos.column,
+                plan: plan.id.clone(),
+                message: f.message,
+            })
+        })
+        .collect()
+}
+
+/// True if `pattern` occurs in `text`, case-insensitively, at a place where
+/// no ASCII letter or digit touches it on either side (SPEC §4: "pv" matches
+/// "PV数" and "pv per user", not "upvote").
+pub fn matches_pattern(text: &str, pattern: &str) -> bool {
+    let hay = text.to_lowercase();
+    let needle = pattern.to_lowercase();
+    if needle.is_empty() {
+        return false;
+    }
+    hay.match_indices(&needle).any(|(i, m)| {
+        let before = hay.get(..i).and_then(|s| s.chars().next_back());
+        let after = hay.get(i + m.len()..).and_then(|s| s.chars().next());
+        let touches = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+        !touches(before) && !touches(after)
+    })
+}
+
+/// The first pattern of `patterns` that matches `text`.
+pub fn first_match<'p>(text: &str, patterns: &'p [String]) -> Option<&'p str> {
+    patterns
+        .iter()
+        .find(|p| matches_pattern(text, p))
+        .map(String::as_str)
+}
+
+/// Counts by plan, for the lint page and summaries.
+pub fn by_plan(diags: &[Diagnostic]) -> BTreeMap<&str, Vec<&Diagnostic>> {
+    let mut map: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();
+    for d in diags {
+        map.entry(d.plan.as_str()).or_default().push(d);
+    }
+    map
+}
+
+/// Formats a number the way plans write it: no trailing `.0`.
+pub fn num(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        let s = format!("{n:.4}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// "the metric" in messages: its name if it has one.
+pub(crate) fn metric_label(plan: &Plan, lang: Lang) -> String {
+    match plan.metric.value().and_then(|m| m.name.text()) {
+        Some(n) => n.to_string(),
+        None => tr!(lang, "指標", "the metric"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_respect_ascii_word_edges() {
+        assert!(matches_pattern("PV数", "pv"));
+        assert!(matches_pattern("pv per user", "pv"));
+        assert!(matches_pattern("Daily PV", "pv"));
+        assert!(!matches_pattern("upvote rate", "pv"));
+        assert!(!matches_pattern("pv2", "pv"));
+        assert!(matches_pattern("トップページのアクセス数", "アクセス数"));
+        assert!(matches_pattern(
+            "Build a Model for ranking",
+            "build a model"
+        ));
+        assert!(!matches_pattern("rebuild a model", "build a model"));
+        // A later occurrence counts even if the first one is touched.
+        assert!(matches_pattern("upv pv", "pv"));
+    }
+
+    #[test]
+    fn numbers_print_like_plans() {
+        assert_eq!(num(2.0), "2");
+        assert_eq!(num(2.5), "2.5");
+        assert_eq!(num(0.1 + 0.2), "0.3");
+    }
+}

@@ -1,0 +1,170 @@
+//! TSK: tasks per role (各担当のタスク).
+
+use super::Cx;
+use super::rules::*;
+use crate::model::{Field, Milestone, Plan, Task, TaskStatus};
+use crate::tr;
+
+/// Every task with its milestone and a name for messages.
+fn tasks(plan: &Plan) -> impl Iterator<Item = (&Milestone, &Task, String)> {
+    plan.milestones().iter().enumerate().flat_map(|(i, m)| {
+        let mid = m
+            .id_text()
+            .map_or_else(|| format!("#{}", i + 1), str::to_string);
+        m.tasks().iter().enumerate().map(move |(j, t)| {
+            let label = match t.do_.text() {
+                Some(d) => format!("{mid}「{d}」"),
+                None => format!("{mid} #{}", j + 1),
+            };
+            (m, t, label)
+        })
+    })
+}
+
+/// TSK001: every task states its done-state.
+pub fn tsk001(cx: &mut Cx<'_>, plan: &Plan) {
+    let lang = cx.lang;
+    for (_, t, label) in tasks(plan) {
+        if t.done_when.text().is_some() || matches!(t.done_when, Field::Invalid) {
+            continue;
+        }
+        let pos = t.done_when.get().map_or(t.pos, |d| d.pos);
+        cx.report(
+            TSK001,
+            pos,
+            tr!(
+                lang,
+                "タスク {label} に完了状態 (done_when) がありません。何ができたら完了なのかを書いてください",
+                "task {label} has no done-state: say in done_when what is true when it is finished"
+            ),
+        );
+    }
+}
+
+/// TSK002: every task has a `due` on or before its milestone's `due`.
+pub fn tsk002(cx: &mut Cx<'_>, plan: &Plan) {
+    let lang = cx.lang;
+    for (m, t, label) in tasks(plan) {
+        match &t.due {
+            Field::Invalid => {}
+            Field::Missing => cx.report(
+                TSK002,
+                t.pos,
+                tr!(
+                    lang,
+                    "タスク {label} に期限 (due) がありません",
+                    "task {label} has no due date"
+                ),
+            ),
+            Field::Ok(d) => {
+                if let Some(md) = m.due.copied()
+                    && d.value > md
+                {
+                    let dv = d.value;
+                    cx.report(
+                        TSK002,
+                        d.pos,
+                        tr!(
+                            lang,
+                            "タスク {label} の期限 {dv} がマイルストーンの期限 {md} より後です",
+                            "task {label} is due {dv}, after its milestone's due date {md}"
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// TSK003: every task's role is a key of `[roles]`.
+pub fn tsk003(cx: &mut Cx<'_>, plan: &Plan) {
+    let lang = cx.lang;
+    for (_, t, label) in tasks(plan) {
+        let Some(role) = t.role.get() else { continue };
+        if cx.config.roles.contains_key(&role.value) {
+            continue;
+        }
+        let r = &role.value;
+        let roles = cx
+            .config
+            .roles
+            .keys()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(", ");
+        let hint = crate::suggest::did_you_mean(r, cx.config.roles.keys().map(String::as_str))
+            .map(|s| tr!(lang, "（`{s}` のことですか？）", " (did you mean `{s}`?)"))
+            .unwrap_or_default();
+        cx.report(
+            TSK003,
+            role.pos,
+            tr!(
+                lang,
+                "タスク {label} の role `{r}` は [roles] にありません。{roles} のどれかにしてください{hint}",
+                "task {label} has role `{r}`, which is not in [roles]: use one of {roles}{hint}"
+            ),
+        );
+    }
+}
+
+/// TSK004: every milestone has at least one task for every role.
+pub fn tsk004(cx: &mut Cx<'_>, plan: &Plan) {
+    let lang = cx.lang;
+    for (i, m) in plan.milestones().iter().enumerate() {
+        if matches!(m.tasks, Field::Invalid) {
+            continue;
+        }
+        let missing: Vec<String> = cx
+            .config
+            .roles
+            .iter()
+            .filter(|(key, _)| {
+                !m.tasks()
+                    .iter()
+                    .any(|t| t.role.text() == Some(key.as_str()))
+            })
+            .map(|(key, name)| format!("{key} ({name})"))
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        let id = m
+            .id_text()
+            .map_or_else(|| format!("#{}", i + 1), str::to_string);
+        let roles = missing.join(", ");
+        let pos = m.tasks.get().map_or(m.pos, |t| t.pos);
+        cx.report(
+            TSK004,
+            pos,
+            tr!(
+                lang,
+                "マイルストーン {id} に {roles} のタスクがありません。3 者それぞれが何をするかを決めてください",
+                "milestone {id} has no task for {roles}: decide what each role does"
+            ),
+        );
+    }
+}
+
+/// TSK005: a task that is not done is past its due date.
+pub fn tsk005(cx: &mut Cx<'_>, plan: &Plan) {
+    let lang = cx.lang;
+    let today = cx.today;
+    for (_, t, label) in tasks(plan) {
+        if t.status() == TaskStatus::Done {
+            continue;
+        }
+        let Some(d) = t.due.get() else { continue };
+        if d.value < today {
+            let dv = d.value;
+            cx.report(
+                TSK005,
+                d.pos,
+                tr!(
+                    lang,
+                    "タスク {label} は期限 {dv} を過ぎていますが完了していません。終わっていれば status: done に、そうでなければ期限を見直してください",
+                    "task {label} was due {dv} and is not done: mark it `status: done`, or move its date"
+                ),
+            );
+        }
+    }
+}

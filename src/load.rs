@@ -1,0 +1,212 @@
+//! Loading a plan repository: config, then every plan under the content
+//! directory, parsed in parallel.
+//!
+//! Loading never fails on bad plan content: a plan that cannot be read or
+//! parsed comes back with PLN001 findings. Only problems with the repository
+//! itself (no content directory, a broken book.toml, I/O on the directory)
+//! are errors, which the CLI turns into exit code 2.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::{Config, ConfigError};
+use crate::diag::Finding;
+use crate::frontmatter;
+use crate::lint::rules::PLN001;
+use crate::model::Plan;
+use crate::tr;
+use crate::yaml::Pos;
+
+/// Plan files larger than this are not parsed (PLN001).
+pub const MAX_PLAN_BYTES: u64 = 4 * 1024 * 1024;
+
+/// One plan and the findings from parsing it.
+#[derive(Debug, Clone)]
+pub struct PlanFile {
+    pub plan: Plan,
+    pub findings: Vec<Finding>,
+    /// The file's text (BOM removed), for rendering source snippets.
+    pub source: String,
+}
+
+/// A loaded repository.
+#[derive(Debug)]
+pub struct Repo {
+    pub root: PathBuf,
+    pub config: Config,
+    /// Absolute (root-joined) content directory.
+    pub content_dir: PathBuf,
+    /// Plans sorted by file path.
+    pub plans: Vec<PlanFile>,
+    /// `content/index.md`, shown on the home page.
+    pub index_page: Option<String>,
+}
+
+/// A problem with the repository as a whole (exit code 2).
+#[derive(Debug)]
+pub enum LoadError {
+    Config(ConfigError),
+    NoContent { looked: PathBuf, has_config: bool },
+    Io(String),
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadError::Config(e) => write!(f, "{e}"),
+            LoadError::NoContent { looked, has_config } => {
+                write!(f, "no content directory: looked for {}", looked.display())?;
+                if !has_config {
+                    write!(f, " (and found no book.toml)")?;
+                }
+                write!(
+                    f,
+                    "; run `planbook init` to create a plan repository, or pass --root DIR"
+                )
+            }
+            LoadError::Io(e) => f.write_str(e),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// Loads the config and every plan of the repository at `root`.
+pub fn load(root: &Path) -> Result<Repo, LoadError> {
+    let config = Config::load(root).map_err(LoadError::Config)?;
+    let content_dir = root.join(&config.site.content);
+    if !content_dir.is_dir() {
+        return Err(LoadError::NoContent {
+            looked: content_dir,
+            has_config: root.join("book.toml").is_file(),
+        });
+    }
+    let paths = plan_paths(&content_dir)?;
+    let index_path = content_dir.join("index.md");
+    let index_page = std::fs::read_to_string(&index_path).ok();
+    let plans = paths
+        .par_iter()
+        .map(|p| load_plan(root, p, &config))
+        .collect();
+    Ok(Repo {
+        root: root.to_path_buf(),
+        config,
+        content_dir,
+        plans,
+        index_page,
+    })
+}
+
+/// Every plan file under `dir`, sorted: `.md` files, except `_*.md` drafts,
+/// hidden entries, and the top-level `index.md`.
+pub fn plan_paths(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
+    let mut out = Vec::new();
+    let walker = walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry =
+            entry.map_err(|e| LoadError::Io(format!("cannot read {}: {e}", dir.display())))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy();
+        if !name.ends_with(".md") || name.starts_with('_') {
+            continue;
+        }
+        if entry.depth() == 1 && name == "index.md" {
+            continue;
+        }
+        out.push(entry.into_path());
+    }
+    Ok(out)
+}
+
+/// The root-relative, `/`-separated name of `path`.
+pub fn rel_name(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Reads and parses one plan file; never fails.
+pub fn load_plan(root: &Path, path: &Path, config: &Config) -> PlanFile {
+    let file = rel_name(root, path);
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let lang = config.lang();
+    let fail = |message: String, pos: Pos| PlanFile {
+        plan: Plan {
+            file: file.clone(),
+            id: stem.clone(),
+            id_pos: Pos::START,
+            ..Plan::default()
+        },
+        findings: vec![Finding::new(PLN001, pos, message)],
+        source: String::new(),
+    };
+    match std::fs::metadata(path) {
+        Ok(m) if m.len() > MAX_PLAN_BYTES => {
+            let (size, max) = (m.len() / 1024, MAX_PLAN_BYTES / 1024);
+            return fail(
+                tr!(
+                    lang,
+                    "ファイルが大きすぎます（{size} KiB、上限 {max} KiB）。計画は短く保ち、資料は別ファイルにしてください",
+                    "the file is too large ({size} KiB; the limit is {max} KiB): keep plans short and move material elsewhere"
+                ),
+                Pos::START,
+            );
+        }
+        _ => {}
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            return fail(
+                tr!(
+                    lang,
+                    "ファイルを読めません: {e}",
+                    "cannot read the file: {e}"
+                ),
+                Pos::START,
+            );
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let prefix = e.as_bytes().get(..valid).unwrap_or(&[]);
+            let line = 1 + prefix.iter().filter(|&&b| b == b'\n').count();
+            let column =
+                1 + String::from_utf8_lossy(prefix.rsplit(|&b| b == b'\n').next().unwrap_or(&[]))
+                    .chars()
+                    .count();
+            return fail(
+                tr!(
+                    lang,
+                    "UTF-8 ではないバイトがあります。ファイルを UTF-8 で保存し直してください",
+                    "the file is not valid UTF-8: save it as UTF-8"
+                ),
+                Pos::new(line, column),
+            );
+        }
+    };
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(t) => t.to_string(),
+        None => text,
+    };
+    let (plan, findings) = frontmatter::parse_plan(&text, &file, &stem, config);
+    PlanFile {
+        plan,
+        findings,
+        source: text,
+    }
+}

@@ -1,0 +1,319 @@
+//! The plan model (SPEC §3): what a plan file says, with the source position
+//! of every value so that lint rules can point at it.
+//!
+//! Every field is a [`Field`]: missing, present but invalid (already reported
+//! as PLN001 by [`crate::frontmatter`], so rules skip it), or present with a
+//! value and its position. Containers remember the position of their own key
+//! (or list item), which is where "missing key" findings point.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use crate::yaml::{Node, Pos};
+
+/// A value and the position of its first character in the plan file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct At<T> {
+    pub value: T,
+    pub pos: Pos,
+}
+
+/// A frontmatter field.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Field<T> {
+    /// The key is absent or its value is null.
+    #[default]
+    Missing,
+    /// The value has the wrong type or format; PLN001 was reported.
+    Invalid,
+    Ok(At<T>),
+}
+
+impl<T> Field<T> {
+    pub fn get(&self) -> Option<&At<T>> {
+        match self {
+            Field::Ok(at) => Some(at),
+            _ => None,
+        }
+    }
+
+    pub fn value(&self) -> Option<&T> {
+        self.get().map(|a| &a.value)
+    }
+
+    pub fn is_missing(&self) -> bool {
+        matches!(self, Field::Missing)
+    }
+}
+
+impl<T: Copy> Field<T> {
+    pub fn copied(&self) -> Option<T> {
+        self.value().copied()
+    }
+}
+
+impl Field<String> {
+    /// The string if present and not blank.
+    pub fn text(&self) -> Option<&str> {
+        self.value().map(|s| s.trim()).filter(|s| !s.is_empty())
+    }
+}
+
+/// `[a-z0-9-]+`: plan, milestone and role ids.
+pub fn is_valid_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// Declares a string enum with its YAML spellings.
+macro_rules! string_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            /// Every accepted spelling, in declaration order.
+            pub const ALL: &'static [&'static str] = &[$($text),+];
+
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $($text => Some(Self::$variant),)+ _ => None }
+            }
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $text),+ }
+            }
+        }
+    };
+}
+
+string_enum!(
+    /// `status` of a plan.
+    PlanStatus { Draft = "draft", Active = "active", Done = "done", Dropped = "dropped" }
+);
+string_enum!(
+    /// `status` of a milestone.
+    MilestoneStatus { Planned = "planned", InProgress = "in_progress", Done = "done", Missed = "missed" }
+);
+string_enum!(
+    /// `status` of a task.
+    TaskStatus { Todo = "todo", Doing = "doing", Done = "done" }
+);
+string_enum!(
+    /// Which way the metric should move.
+    Direction { Increase = "increase", Decrease = "decrease" }
+);
+string_enum!(
+    /// `meetings.progress.every`.
+    Every { Week = "week", TwoWeeks = "two-weeks", Month = "month" }
+);
+string_enum!(
+    /// `meetings.progress.weekday`.
+    Weekday { Mon = "mon", Tue = "tue", Wed = "wed", Thu = "thu", Fri = "fri", Sat = "sat", Sun = "sun" }
+);
+
+impl MilestoneStatus {
+    /// Done or missed: the milestone is over and has a measured result.
+    pub fn is_finished(self) -> bool {
+        matches!(self, MilestoneStatus::Done | MilestoneStatus::Missed)
+    }
+}
+
+impl Direction {
+    /// How much `to` improves on `from` (positive = better).
+    pub fn gain(self, from: f64, to: f64) -> f64 {
+        match self {
+            Direction::Increase => to - from,
+            Direction::Decrease => from - to,
+        }
+    }
+}
+
+/// One plan file.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    /// Path relative to the repository root, `/`-separated.
+    pub file: String,
+    /// The plan id: the `id` key, or the file stem.
+    pub id: String,
+    /// Where the id stands (line 1 when it comes from the file stem).
+    pub id_pos: Pos,
+    /// The frontmatter tree as parsed, for `plans.json`.
+    pub frontmatter: Option<Node>,
+    pub title: Field<String>,
+    pub status: Field<PlanStatus>,
+    pub start: Field<NaiveDate>,
+    pub use_case: Field<String>,
+    pub team: Field<Team>,
+    pub ice: Field<Ice>,
+    pub metric: Field<Metric>,
+    pub milestones: Field<Vec<Milestone>>,
+    pub measurements: Field<Vec<Measurement>>,
+    pub updates: Field<Vec<Update>>,
+    pub meetings: Field<Meetings>,
+    /// `lint.allow`: rule id → reason.
+    pub allow: BTreeMap<String, At<String>>,
+    /// The markdown body after the frontmatter.
+    pub body: String,
+    /// The file line on which the body starts.
+    pub body_line: usize,
+}
+
+impl Plan {
+    pub fn status(&self) -> PlanStatus {
+        self.status.copied().unwrap_or(PlanStatus::Active)
+    }
+
+    /// The milestones that parsed (empty if the key is missing or invalid).
+    pub fn milestones(&self) -> &[Milestone] {
+        self.milestones.value().map_or(&[], Vec::as_slice)
+    }
+
+    pub fn measurements(&self) -> &[Measurement] {
+        self.measurements.value().map_or(&[], Vec::as_slice)
+    }
+
+    pub fn updates(&self) -> &[Update] {
+        self.updates.value().map_or(&[], Vec::as_slice)
+    }
+
+    pub fn title_text(&self) -> &str {
+        self.title.text().unwrap_or(&self.id)
+    }
+
+    /// The ICE score, when all three factors are valid numbers.
+    pub fn ice_score(&self) -> Option<f64> {
+        let ice = self.ice.value()?;
+        Some(ice.impact.copied()? * ice.confidence.copied()? * ice.ease.copied()?)
+    }
+}
+
+/// `team`: role key → person.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Team {
+    pub members: BTreeMap<String, At<String>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Ice {
+    pub impact: Field<f64>,
+    pub ease: Field<f64>,
+    pub confidence: Field<f64>,
+    pub evidence: Field<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Metric {
+    pub name: Field<String>,
+    pub unit: Field<String>,
+    pub direction: Field<Direction>,
+    pub baseline: Field<f64>,
+    pub correlations: Field<Correlations>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Correlations {
+    pub customer_experience: Field<String>,
+    pub revenue: Field<String>,
+    pub model_accuracy: Field<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Milestone {
+    /// Position of the list item.
+    pub pos: Pos,
+    pub id: Field<String>,
+    pub title: Field<String>,
+    pub due: Field<NaiveDate>,
+    pub target: Field<f64>,
+    pub questions: Field<Vec<At<String>>>,
+    pub data: Field<Data>,
+    pub cost_days: Field<f64>,
+    pub review: Field<NaiveDate>,
+    pub status: Field<MilestoneStatus>,
+    pub done_on: Field<NaiveDate>,
+    pub actual: Field<f64>,
+    pub tasks: Field<Vec<Task>>,
+}
+
+impl Milestone {
+    pub fn status(&self) -> MilestoneStatus {
+        self.status.copied().unwrap_or(MilestoneStatus::Planned)
+    }
+
+    pub fn tasks(&self) -> &[Task] {
+        self.tasks.value().map_or(&[], Vec::as_slice)
+    }
+
+    pub fn id_text(&self) -> Option<&str> {
+        self.id.text()
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Data {
+    pub items: Field<Vec<At<String>>>,
+    pub amount: Field<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Task {
+    pub pos: Pos,
+    pub role: Field<String>,
+    pub owner: Field<String>,
+    pub do_: Field<String>,
+    pub done_when: Field<String>,
+    pub due: Field<NaiveDate>,
+    pub status: Field<TaskStatus>,
+}
+
+impl Task {
+    pub fn status(&self) -> TaskStatus {
+        self.status.copied().unwrap_or(TaskStatus::Todo)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Measurement {
+    pub pos: Pos,
+    pub date: Field<NaiveDate>,
+    pub value: Field<f64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Update {
+    pub pos: Pos,
+    pub date: Field<NaiveDate>,
+    pub milestone: Field<String>,
+    pub answered: Field<String>,
+    pub story: Field<String>,
+    pub business_model: Field<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Meetings {
+    pub kickoff: Field<Kickoff>,
+    pub progress: Field<Progress>,
+    pub executive: Field<Executive>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Kickoff {
+    pub date: Field<NaiveDate>,
+    pub title: Field<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Progress {
+    pub every: Field<Every>,
+    pub weekday: Field<Weekday>,
+    pub time: Field<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Executive {
+    pub audience: Field<String>,
+    pub dates: Field<Vec<At<NaiveDate>>>,
+}
