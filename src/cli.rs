@@ -144,6 +144,8 @@ pub fn run(cli: &Cli) -> Result<u8> {
             deny_warnings,
         } => lint_cmd(cli, today, paths, *format, *deny_warnings),
         Command::Build { .. } | Command::Serve { .. } => {
+            // The repository must load before anything else is said.
+            load_repo(&cli.root)?;
             bail!("`planbook build` and `planbook serve` are not available in this version yet")
         }
         Command::Schema => {

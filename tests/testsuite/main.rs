@@ -1,0 +1,6 @@
+//! One integration-test binary (links once): a module per area.
+
+mod cli;
+mod hostile;
+mod rules;
+mod support;
