@@ -1,0 +1,33 @@
+//! `cargo bench --bench lint`: load + lint of 1,000 and 10,000 generated plans,
+//! in process, median of several runs. Budget (issue: lint catalogue):
+//! 10,000 plans in under a second on the 2-core CI machine.
+
+mod corpus;
+
+use std::time::{Duration, Instant};
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v.get(v.len() / 2).copied().unwrap_or_default()
+}
+
+fn main() {
+    let today = planbook::frontmatter::parse_date(corpus::CORPUS_TODAY).unwrap_or_default();
+    for n in [1_000, 10_000] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        corpus::write(dir.path(), n).expect("write corpus");
+        let mut times = Vec::new();
+        let mut findings = 0;
+        for _ in 0..5 {
+            let t = Instant::now();
+            let repo = planbook::load::load(dir.path()).expect("load");
+            let diags = planbook::lint::lint_all(&repo.plans, &repo.config, today);
+            times.push(t.elapsed());
+            findings = diags.len();
+        }
+        println!(
+            "lint {n:>6} plans: median {:>8.1} ms over 5 runs ({findings} findings)",
+            median(times).as_secs_f64() * 1000.0
+        );
+    }
+}
