@@ -46,8 +46,14 @@ pub fn plan(i: usize) -> String {
     let _ = write!(
         s,
         "---\ntitle: \"{} {i}\"\nid: plan-{i:05}\nstatus: active\nstart: {start}\nuse_case: {}\nteam:\n  pm: {}\n  dev: {}\n  ds: {}\n",
-        t("推薦によるお気に入り登録率の向上", "Cut early cancellations"),
-        t("トップページで好みに合う商品を推薦する", "Reach subscribers at risk of cancelling"),
+        t(
+            "推薦によるお気に入り登録率の向上",
+            "Cut early cancellations"
+        ),
+        t(
+            "トップページで好みに合う商品を推薦する",
+            "Reach subscribers at risk of cancelling"
+        ),
         t("佐藤 花子", "Alice Moreau"),
         t("鈴木 一郎", "Ben Okafor"),
         t("高橋 健", "Chen Wei"),
@@ -61,10 +67,22 @@ pub fn plan(i: usize) -> String {
     let _ = write!(
         s,
         "metric:\n  name: {}\n  unit: \"%\"\n  direction: increase\n  baseline: {baseline}\n  correlations:\n    customer_experience: {}\n    revenue: {}\n    model_accuracy: {}\n",
-        t("推薦アイテムのお気に入り登録率", "Share of subscribers who renew"),
-        t("顧客の好むアイテムが提案できたことを示す", "Renewing subscribers found the product useful"),
-        t("お気に入りの商品は購入される可能性が高い", "Renewals are revenue"),
-        t("お気に入り登録がラベル付きデータとして蓄積される", "Each renewal is a labelled example"),
+        t(
+            "推薦アイテムのお気に入り登録率",
+            "Share of subscribers who renew"
+        ),
+        t(
+            "顧客の好むアイテムが提案できたことを示す",
+            "Renewing subscribers found the product useful"
+        ),
+        t(
+            "お気に入りの商品は購入される可能性が高い",
+            "Renewals are revenue"
+        ),
+        t(
+            "お気に入り登録がラベル付きデータとして蓄積される",
+            "Each renewal is a labelled example"
+        ),
     );
     s.push_str("milestones:\n");
     let roles = ["pm", "dev", "ds"];
@@ -81,7 +99,10 @@ pub fn plan(i: usize) -> String {
             s,
             "  - id: m{m}\n    title: \"{} {m}\"\n    due: {due}\n    target: {target}\n    questions:\n      - {}\n    data:\n      items: [{}]\n      amount: {}\n    cost_days: {}\n    review: {}\n    tasks:\n",
             t("推薦を改善する", "Improve outreach"),
-            t("推薦枠で登録は増えるか", "Does outreach reduce cancellations?"),
+            t(
+                "推薦枠で登録は増えるか",
+                "Does outreach reduce cancellations?"
+            ),
             t("表示ログ, 登録ログ", "call log, cancellations"),
             t("2 週間", "two weeks"),
             rng.range(3, 20),

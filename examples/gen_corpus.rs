@@ -21,6 +21,9 @@ fn main() -> std::process::ExitCode {
         eprintln!("error: {e}");
         return std::process::ExitCode::from(2);
     }
-    println!("wrote {n} plans to {out} (lint them with --today {})", corpus::CORPUS_TODAY);
+    println!(
+        "wrote {n} plans to {out} (lint them with --today {})",
+        corpus::CORPUS_TODAY
+    );
     std::process::ExitCode::SUCCESS
 }

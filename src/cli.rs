@@ -145,7 +145,7 @@ pub fn run(cli: &Cli) -> Result<u8> {
         } => lint_cmd(cli, today, paths, *format, *deny_warnings),
         Command::Build { .. } | Command::Serve { .. } => {
             // The repository must load before anything else is said.
-            load_repo(&cli.root)?;
+            load_repo(&cli.root, load::Detail::Full)?;
             bail!("`planbook build` and `planbook serve` are not available in this version yet")
         }
         Command::Schema => {
@@ -155,8 +155,8 @@ pub fn run(cli: &Cli) -> Result<u8> {
     }
 }
 
-fn load_repo(root: &Path) -> Result<Repo> {
-    load::load(root).map_err(anyhow::Error::new)
+fn load_repo(root: &Path, detail: load::Detail) -> Result<Repo> {
+    load::load(root, detail).map_err(anyhow::Error::new)
 }
 
 fn color_choice(color: Color, is_terminal: bool) -> ColorChoice {
@@ -180,7 +180,7 @@ fn lint_cmd(
     format: Format,
     deny_warnings: bool,
 ) -> Result<u8> {
-    let repo = load_repo(&cli.root)?;
+    let repo = load_repo(&cli.root, load::Detail::Lint)?;
     let selected = select(&repo, paths)?;
     let all = lint::lint_all(&repo.plans, &repo.config, today);
     let diags: Vec<Diagnostic> = match &selected {
@@ -196,11 +196,15 @@ fn lint_cmd(
     let mut stdout = std::io::stdout().lock();
     match format {
         Format::Human => {
-            let sources: BTreeMap<String, &str> = repo
-                .plans
+            let owned: BTreeMap<String, String> = diags
                 .iter()
-                .map(|p| (p.plan.file.clone(), p.source.as_str()))
+                .map(|d| d.file.as_str())
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .filter_map(|f| Some((f.to_string(), load::read_source(&repo.root, f)?)))
                 .collect();
+            let sources: BTreeMap<String, &str> =
+                owned.iter().map(|(k, v)| (k.clone(), v.as_str())).collect();
             let mut w = StandardStream::stdout(color_choice(cli.color, stdout.is_terminal()));
             if cli.quiet {
                 let shown: Vec<Diagnostic> = diags
@@ -218,6 +222,9 @@ fn lint_cmd(
         Format::Sarif => stdout.write_all(render::sarif(&diags, lang).as_bytes())?,
     }
     stdout.flush()?;
+    // Freeing tens of thousands of small allocations one by one is wasted
+    // work when the process is about to exit.
+    std::mem::forget(repo);
     let failed = summary.errors > 0 || (deny_warnings && summary.warnings > 0);
     Ok(u8::from(failed))
 }

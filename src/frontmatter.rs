@@ -105,8 +105,15 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
 
 /// Parses one plan file. `file` is the root-relative path, `stem` the file
 /// name without `.md`. Returns the plan (as much of it as could be read) and
-/// its PLN001 findings.
-pub fn parse_plan(text: &str, file: &str, stem: &str, config: &Config) -> (Plan, Vec<Finding>) {
+/// its PLN001 findings. With `keep_content` false (lint), the markdown body
+/// and the YAML tree are not kept: linting 10,000 plans needs neither.
+pub fn parse_plan(
+    text: &str,
+    file: &str,
+    stem: &str,
+    config: &Config,
+    keep_content: bool,
+) -> (Plan, Vec<Finding>) {
     let lang = config.lang();
     let mut r = Reader {
         lang,
@@ -139,7 +146,9 @@ pub fn parse_plan(text: &str, file: &str, stem: &str, config: &Config) -> (Plan,
             return (plan, r.out);
         }
     };
-    plan.body = split.body.to_string();
+    if keep_content {
+        plan.body = split.body.to_string();
+    }
     plan.body_line = split.body_line;
 
     let (root, errors) = yaml::parse(split.yaml, split.yaml_line);
@@ -202,29 +211,47 @@ pub fn parse_plan(text: &str, file: &str, stem: &str, config: &Config) -> (Plan,
         return (plan, r.out);
     };
     r.plan(&root, &mut plan, stem);
-    plan.frontmatter = Some(root);
+    if keep_content {
+        plan.frontmatter = Some(root);
+    }
     (plan, r.out)
+}
+
+/// Where a value is in the frontmatter (`milestones[0].due`), for messages.
+/// Built on the stack and formatted only when a finding needs it.
+#[derive(Clone, Copy)]
+enum KeyPath<'a> {
+    Root,
+    Key(&'a KeyPath<'a>, &'a str),
+    Index(&'a KeyPath<'a>, usize),
+}
+
+impl std::fmt::Display for KeyPath<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            KeyPath::Root => Ok(()),
+            KeyPath::Key(KeyPath::Root, key) => f.write_str(key),
+            KeyPath::Key(parent, key) => write!(f, "{parent}.{key}"),
+            KeyPath::Index(parent, i) => write!(f, "{parent}[{i}]"),
+        }
+    }
 }
 
 /// A mapping being validated: its entries and the position findings about
 /// missing keys point at.
-struct Obj<'n> {
+struct Obj<'n, 'p> {
     entries: &'n [Entry],
     pos: Pos,
-    path: String,
+    path: &'p KeyPath<'p>,
 }
 
-impl<'n> Obj<'n> {
+impl<'n, 'p> Obj<'n, 'p> {
     fn get(&self, key: &str) -> Option<&'n Entry> {
         self.entries.iter().find(|e| e.key == key)
     }
 
-    fn path(&self, key: &str) -> String {
-        if self.path.is_empty() {
-            key.to_string()
-        } else {
-            format!("{}.{key}", self.path)
-        }
+    fn path<'k>(&'k self, key: &'k str) -> KeyPath<'k> {
+        KeyPath::Key(self.path, key)
     }
 }
 
@@ -249,7 +276,7 @@ impl Reader<'_> {
         self.out.push(Finding::new(rules::PLN001, pos, message));
     }
 
-    fn wrong_type(&mut self, pos: Pos, path: &str, expected: Expected, node: &Node) {
+    fn wrong_type(&mut self, pos: Pos, path: &KeyPath<'_>, expected: Expected, node: &Node) {
         let lang = self.lang;
         let exp = match expected {
             Expected::Text => lang.pick("文字列", "a string"),
@@ -268,16 +295,18 @@ impl Reader<'_> {
     }
 
     /// Checks that `node` is a mapping and reports unknown keys.
-    fn obj<'n>(&mut self, node: &'n Node, pos: Pos, path: &str, known: &[&str]) -> Option<Obj<'n>> {
+    fn obj<'n, 'p>(
+        &mut self,
+        node: &'n Node,
+        pos: Pos,
+        path: &'p KeyPath<'p>,
+        known: &[&str],
+    ) -> Option<Obj<'n, 'p>> {
         let Value::Map(entries) = &node.value else {
             self.wrong_type(pos, path, Expected::Mapping, node);
             return None;
         };
-        let obj = Obj {
-            entries,
-            pos,
-            path: path.to_string(),
-        };
+        let obj = Obj { entries, pos, path };
         for e in entries {
             if !known.contains(&e.key.as_str()) {
                 self.unknown_key(e, &obj.path(&e.key), known.iter().copied());
@@ -286,7 +315,12 @@ impl Reader<'_> {
         Some(obj)
     }
 
-    fn unknown_key<'a>(&mut self, e: &Entry, path: &str, known: impl IntoIterator<Item = &'a str>) {
+    fn unknown_key<'a>(
+        &mut self,
+        e: &Entry,
+        path: &dyn std::fmt::Display,
+        known: impl IntoIterator<Item = &'a str>,
+    ) {
         let lang = self.lang;
         let hint = match did_you_mean(&e.key, known) {
             Some(s) => tr!(lang, "。`{s}` のことですか？", "; did you mean `{s}`?"),
@@ -303,9 +337,9 @@ impl Reader<'_> {
     /// Reads `key` of `obj` with `conv`; null counts as missing.
     fn field<T>(
         &mut self,
-        obj: &Obj<'_>,
+        obj: &Obj<'_, '_>,
         key: &str,
-        conv: impl FnOnce(&mut Self, &Node, Pos, &str) -> Option<T>,
+        conv: impl FnOnce(&mut Self, &Node, Pos, &KeyPath<'_>) -> Option<T>,
     ) -> Field<T> {
         let Some(e) = obj.get(key) else {
             return Field::Missing;
@@ -328,7 +362,7 @@ impl Reader<'_> {
         }
     }
 
-    fn required<T>(&mut self, field: &Field<T>, obj: &Obj<'_>, key: &str) {
+    fn required<T>(&mut self, field: &Field<T>, obj: &Obj<'_, '_>, key: &str) {
         if field.is_missing() {
             let lang = self.lang;
             let path = obj.path(key);
@@ -341,7 +375,7 @@ impl Reader<'_> {
         }
     }
 
-    fn text(&mut self, node: &Node, pos: Pos, path: &str) -> Option<String> {
+    fn text(&mut self, node: &Node, pos: Pos, path: &KeyPath<'_>) -> Option<String> {
         match &node.value {
             Value::Scalar { text, .. } => Some(text.clone()),
             _ => {
@@ -351,7 +385,7 @@ impl Reader<'_> {
         }
     }
 
-    fn number(&mut self, node: &Node, pos: Pos, path: &str) -> Option<f64> {
+    fn number(&mut self, node: &Node, pos: Pos, path: &KeyPath<'_>) -> Option<f64> {
         match &node.value {
             Value::Scalar { text, plain: true } => match yaml::scalar_number(text) {
                 Some(n) => Some(n),
@@ -367,7 +401,7 @@ impl Reader<'_> {
         }
     }
 
-    fn date(&mut self, node: &Node, pos: Pos, path: &str) -> Option<NaiveDate> {
+    fn date(&mut self, node: &Node, pos: Pos, path: &KeyPath<'_>) -> Option<NaiveDate> {
         let Some(text) = node.value.as_scalar() else {
             self.wrong_type(pos, path, Expected::Date, node);
             return None;
@@ -400,7 +434,7 @@ impl Reader<'_> {
         &mut self,
         node: &Node,
         pos: Pos,
-        path: &str,
+        path: &KeyPath<'_>,
         all: &[&str],
         parse: fn(&str) -> Option<E>,
     ) -> Option<E> {
@@ -422,7 +456,7 @@ impl Reader<'_> {
         None
     }
 
-    fn id(&mut self, node: &Node, pos: Pos, path: &str) -> Option<String> {
+    fn id(&mut self, node: &Node, pos: Pos, path: &KeyPath<'_>) -> Option<String> {
         let text = self.text(node, pos, path)?;
         if is_valid_id(&text) {
             return Some(text);
@@ -442,8 +476,8 @@ impl Reader<'_> {
         &mut self,
         node: &Node,
         pos: Pos,
-        path: &str,
-        mut item: impl FnMut(&mut Self, &Node, &str) -> Option<T>,
+        path: &KeyPath<'_>,
+        mut item: impl FnMut(&mut Self, &Node, &KeyPath<'_>) -> Option<T>,
     ) -> Option<Vec<T>> {
         let Value::Seq(items) = &node.value else {
             self.wrong_type(pos, path, Expected::List, node);
@@ -453,13 +487,13 @@ impl Reader<'_> {
             items
                 .iter()
                 .enumerate()
-                .filter_map(|(i, n)| item(self, n, &format!("{path}[{i}]")))
+                .filter_map(|(i, n)| item(self, n, &KeyPath::Index(path, i)))
                 .collect(),
         )
     }
 
     /// A list of non-null strings with their positions.
-    fn texts(&mut self, node: &Node, pos: Pos, path: &str) -> Option<Vec<At<String>>> {
+    fn texts(&mut self, node: &Node, pos: Pos, path: &KeyPath<'_>) -> Option<Vec<At<String>>> {
         self.list(node, pos, path, |r, n, p| {
             if n.is_null() {
                 return None;
@@ -468,7 +502,7 @@ impl Reader<'_> {
         })
     }
 
-    fn dates(&mut self, node: &Node, pos: Pos, path: &str) -> Option<Vec<At<NaiveDate>>> {
+    fn dates(&mut self, node: &Node, pos: Pos, path: &KeyPath<'_>) -> Option<Vec<At<NaiveDate>>> {
         self.list(node, pos, path, |r, n, p| {
             r.date(n, n.pos, p).map(|value| At { value, pos: n.pos })
         })
@@ -489,7 +523,7 @@ impl Reader<'_> {
     }
 
     fn plan(&mut self, root: &Node, plan: &mut Plan, stem: &str) {
-        let Some(o) = self.obj(root, Pos::START, "", PLAN_KEYS) else {
+        let Some(o) = self.obj(root, Pos::START, &KeyPath::Root, PLAN_KEYS) else {
             self.check_stem(plan, stem);
             return;
         };
@@ -531,14 +565,14 @@ impl Reader<'_> {
         }
     }
 
-    fn team(&mut self, node: &Node, pos: Pos, path: &str) -> Option<Team> {
+    fn team(&mut self, node: &Node, pos: Pos, path: &KeyPath<'_>) -> Option<Team> {
         let Value::Map(entries) = &node.value else {
             self.wrong_type(pos, path, Expected::Mapping, node);
             return None;
         };
         let mut members = BTreeMap::new();
         for e in entries {
-            let p = format!("{path}.{}", e.key);
+            let p = KeyPath::Key(path, &e.key);
             if !self.config.roles.contains_key(&e.key) {
                 let roles: Vec<&str> = self.config.roles.keys().map(String::as_str).collect();
                 self.unknown_key(e, &p, roles);
@@ -560,7 +594,7 @@ impl Reader<'_> {
         Some(Team { members })
     }
 
-    fn ice(&mut self, node: &Node, pos: Pos, path: &str) -> Option<Ice> {
+    fn ice(&mut self, node: &Node, pos: Pos, path: &KeyPath<'_>) -> Option<Ice> {
         let o = self.obj(node, pos, path, ICE_KEYS)?;
         Some(Ice {
             impact: self.field(&o, "impact", Self::number),
@@ -588,7 +622,7 @@ impl Reader<'_> {
         })
     }
 
-    fn metric(&mut self, node: &Node, pos: Pos, path: &str) -> Option<Metric> {
+    fn metric(&mut self, node: &Node, pos: Pos, path: &KeyPath<'_>) -> Option<Metric> {
         let o = self.obj(node, pos, path, METRIC_KEYS)?;
         Some(Metric {
             name: self.field(&o, "name", Self::text),
@@ -608,7 +642,7 @@ impl Reader<'_> {
         })
     }
 
-    fn milestone(&mut self, node: &Node, path: &str) -> Option<Milestone> {
+    fn milestone(&mut self, node: &Node, path: &KeyPath<'_>) -> Option<Milestone> {
         let o = self.obj(node, node.pos, path, MILESTONE_KEYS)?;
         let m = Milestone {
             pos: node.pos,
@@ -639,7 +673,7 @@ impl Reader<'_> {
         Some(m)
     }
 
-    fn task(&mut self, node: &Node, path: &str) -> Option<Task> {
+    fn task(&mut self, node: &Node, path: &KeyPath<'_>) -> Option<Task> {
         let o = self.obj(node, node.pos, path, TASK_KEYS)?;
         let t = Task {
             pos: node.pos,
@@ -657,7 +691,7 @@ impl Reader<'_> {
         Some(t)
     }
 
-    fn measurement(&mut self, node: &Node, path: &str) -> Option<Measurement> {
+    fn measurement(&mut self, node: &Node, path: &KeyPath<'_>) -> Option<Measurement> {
         let o = self.obj(node, node.pos, path, MEASUREMENT_KEYS)?;
         Some(Measurement {
             pos: node.pos,
@@ -666,7 +700,7 @@ impl Reader<'_> {
         })
     }
 
-    fn update(&mut self, node: &Node, path: &str) -> Option<Update> {
+    fn update(&mut self, node: &Node, path: &KeyPath<'_>) -> Option<Update> {
         let o = self.obj(node, node.pos, path, UPDATE_KEYS)?;
         Some(Update {
             pos: node.pos,
@@ -678,7 +712,7 @@ impl Reader<'_> {
         })
     }
 
-    fn meetings(&mut self, node: &Node, pos: Pos, path: &str) -> Option<Meetings> {
+    fn meetings(&mut self, node: &Node, pos: Pos, path: &KeyPath<'_>) -> Option<Meetings> {
         let o = self.obj(node, pos, path, MEETINGS_KEYS)?;
         Some(Meetings {
             kickoff: self.field(&o, "kickoff", |r, n, p, path| {
@@ -715,7 +749,9 @@ impl Reader<'_> {
         if node.is_null() {
             return allow;
         }
-        let Some(o) = self.obj(node, pos, "lint", LINT_KEYS) else {
+        let root = KeyPath::Root;
+        let lint_path = KeyPath::Key(&root, "lint");
+        let Some(o) = self.obj(node, pos, &lint_path, LINT_KEYS) else {
             return allow;
         };
         let Some(e) = o.get("allow") else {
@@ -725,13 +761,15 @@ impl Reader<'_> {
             return allow;
         }
         let Value::Map(entries) = &e.value.value else {
-            self.wrong_type(e.key_pos, "lint.allow", Expected::Mapping, &e.value);
+            let p = KeyPath::Key(&lint_path, "allow");
+            self.wrong_type(e.key_pos, &p, Expected::Mapping, &e.value);
             return allow;
         };
         let lang = self.lang;
         for a in entries {
             let id = a.key.as_str();
-            let path = format!("lint.allow.{id}");
+            let allow_path = KeyPath::Key(&lint_path, "allow");
+            let path = KeyPath::Key(&allow_path, id);
             if rules::info(id).is_none() {
                 self.unknown_key(a, &path, rules::RULES.iter().map(|r| r.id));
                 continue;

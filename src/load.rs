@@ -26,8 +26,15 @@ pub const MAX_PLAN_BYTES: u64 = 4 * 1024 * 1024;
 pub struct PlanFile {
     pub plan: Plan,
     pub findings: Vec<Finding>,
-    /// The file's text (BOM removed), for rendering source snippets.
-    pub source: String,
+}
+
+/// How much of each plan to keep in memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// The model only: enough for every lint rule.
+    Lint,
+    /// Also the markdown body and the YAML tree, for rendering the site.
+    Full,
 }
 
 /// A loaded repository.
@@ -73,7 +80,7 @@ impl std::fmt::Display for LoadError {
 impl std::error::Error for LoadError {}
 
 /// Loads the config and every plan of the repository at `root`.
-pub fn load(root: &Path) -> Result<Repo, LoadError> {
+pub fn load(root: &Path, detail: Detail) -> Result<Repo, LoadError> {
     let config = Config::load(root).map_err(LoadError::Config)?;
     let content_dir = root.join(&config.site.content);
     if !content_dir.is_dir() {
@@ -87,7 +94,7 @@ pub fn load(root: &Path) -> Result<Repo, LoadError> {
     let index_page = std::fs::read_to_string(&index_path).ok();
     let plans = paths
         .par_iter()
-        .map(|p| load_plan(root, p, &config))
+        .map(|p| load_plan(root, p, &config, detail))
         .collect();
     Ok(Repo {
         root: root.to_path_buf(),
@@ -135,7 +142,7 @@ pub fn rel_name(root: &Path, path: &Path) -> String {
 }
 
 /// Reads and parses one plan file; never fails.
-pub fn load_plan(root: &Path, path: &Path, config: &Config) -> PlanFile {
+pub fn load_plan(root: &Path, path: &Path, config: &Config, detail: Detail) -> PlanFile {
     let file = rel_name(root, path);
     let stem = path
         .file_stem()
@@ -150,7 +157,6 @@ pub fn load_plan(root: &Path, path: &Path, config: &Config) -> PlanFile {
             ..Plan::default()
         },
         findings: vec![Finding::new(PLN001, pos, message)],
-        source: String::new(),
     };
     match std::fs::metadata(path) {
         Ok(m) if m.len() > MAX_PLAN_BYTES => {
@@ -199,14 +205,18 @@ pub fn load_plan(root: &Path, path: &Path, config: &Config) -> PlanFile {
             );
         }
     };
-    let text = match text.strip_prefix('\u{feff}') {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let (plan, findings) =
+        frontmatter::parse_plan(text, &file, &stem, config, detail == Detail::Full);
+    PlanFile { plan, findings }
+}
+
+/// The text of a plan file as diagnostics show it (BOM removed), read again
+/// from disk: sources are not kept in memory while linting.
+pub fn read_source(root: &Path, file: &str) -> Option<String> {
+    let text = std::fs::read_to_string(root.join(file)).ok()?;
+    Some(match text.strip_prefix('\u{feff}') {
         Some(t) => t.to_string(),
         None => text,
-    };
-    let (plan, findings) = frontmatter::parse_plan(&text, &file, &stem, config);
-    PlanFile {
-        plan,
-        findings,
-        source: text,
-    }
+    })
 }

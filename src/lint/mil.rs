@@ -11,11 +11,20 @@ use crate::tr;
 use crate::yaml::Pos;
 
 /// A milestone's name in messages: its id, or its position in the list.
-fn name(m: &Milestone, index: usize) -> String {
-    match m.id_text() {
-        Some(id) => id.to_string(),
-        None => format!("#{}", index + 1),
+/// Formatted only when a finding is reported.
+pub(super) struct Name<'a>(pub &'a Milestone, pub usize);
+
+impl std::fmt::Display for Name<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0.id_text() {
+            Some(id) => f.write_str(id),
+            None => write!(f, "#{}", self.1 + 1),
+        }
     }
+}
+
+fn name(m: &Milestone, index: usize) -> Name<'_> {
+    Name(m, index)
 }
 
 fn direction(plan: &Plan) -> Option<Direction> {
@@ -72,11 +81,12 @@ pub fn mil002(cx: &mut Cx<'_>, plan: &Plan) {
 pub fn mil003(cx: &mut Cx<'_>, plan: &Plan) {
     let lang = cx.lang;
     let dir = direction(plan);
-    let mut prev: Option<(f64, String)> = plan
+    // The value to improve on: the baseline, then each previous target.
+    let mut prev: Option<(f64, Option<Name<'_>>)> = plan
         .metric
         .value()
         .and_then(|m| m.baseline.copied())
-        .map(|b| (b, tr!(lang, "baseline ({})", "the baseline ({})", num(b))));
+        .map(|b| (b, None));
     for (i, m) in plan.milestones().iter().enumerate() {
         let id = name(m, i);
         let target = match &m.target {
@@ -95,9 +105,18 @@ pub fn mil003(cx: &mut Cx<'_>, plan: &Plan) {
             }
             Field::Ok(t) => t,
         };
-        if let (Some(dir), Some((p, what))) = (dir, &prev)
+        if let (Some(dir), Some((p, prev_ms))) = (dir, &prev)
             && dir.gain(*p, target.value) <= 0.0
         {
+            let what = match prev_ms {
+                None => tr!(lang, "baseline ({})", "the baseline ({})", num(*p)),
+                Some(pm) => tr!(
+                    lang,
+                    "前のマイルストーン {pm} の target ({})",
+                    "milestone {pm}'s target ({})",
+                    num(*p)
+                ),
+            };
             let (t, verb_ja, verb_en) = match dir {
                 Direction::Increase => (num(target.value), "上回る", "above"),
                 Direction::Decrease => (num(target.value), "下回る", "below"),
@@ -112,15 +131,7 @@ pub fn mil003(cx: &mut Cx<'_>, plan: &Plan) {
                     ),
                 );
         }
-        prev = Some((
-            target.value,
-            tr!(
-                lang,
-                "前のマイルストーン {id} の target ({})",
-                "milestone {id}'s target ({})",
-                num(target.value)
-            ),
-        ));
+        prev = Some((target.value, Some(name(m, i))));
     }
 }
 

@@ -166,7 +166,11 @@ fn resolve(plan: &Plan, findings: Vec<Finding>, config: &Config) -> Vec<Diagnost
 /// no ASCII letter or digit touches it on either side (SPEC §4: "pv" matches
 /// "PV数" and "pv per user", not "upvote").
 pub fn matches_pattern(text: &str, pattern: &str) -> bool {
-    let hay = text.to_lowercase();
+    matches_lowered(&text.to_lowercase(), pattern)
+}
+
+/// [`matches_pattern`] on an already lowercased text.
+fn matches_lowered(hay: &str, pattern: &str) -> bool {
     let needle = pattern.to_lowercase();
     if needle.is_empty() {
         return false;
@@ -181,9 +185,10 @@ pub fn matches_pattern(text: &str, pattern: &str) -> bool {
 
 /// The first pattern of `patterns` that matches `text`.
 pub fn first_match<'p>(text: &str, patterns: &'p [String]) -> Option<&'p str> {
+    let hay = text.to_lowercase();
     patterns
         .iter()
-        .find(|p| matches_pattern(text, p))
+        .find(|p| matches_lowered(&hay, p))
         .map(String::as_str)
 }
 

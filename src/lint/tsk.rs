@@ -1,20 +1,36 @@
 //! TSK: tasks per role (各担当のタスク).
 
 use super::Cx;
+use super::mil::Name;
 use super::rules::*;
 use crate::model::{Field, Milestone, Plan, Task, TaskStatus};
 use crate::tr;
 
+/// A task's name in messages (`m2「推薦候補を選ぶ」`), formatted only when
+/// a finding is reported.
+struct Label<'a> {
+    milestone: Name<'a>,
+    task: &'a Task,
+    index: usize,
+}
+
+impl std::fmt::Display for Label<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.task.do_.text() {
+            Some(d) => write!(f, "{}「{d}」", self.milestone),
+            None => write!(f, "{} #{}", self.milestone, self.index + 1),
+        }
+    }
+}
+
 /// Every task with its milestone and a name for messages.
-fn tasks(plan: &Plan) -> impl Iterator<Item = (&Milestone, &Task, String)> {
+fn tasks(plan: &Plan) -> impl Iterator<Item = (&Milestone, &Task, Label<'_>)> {
     plan.milestones().iter().enumerate().flat_map(|(i, m)| {
-        let mid = m
-            .id_text()
-            .map_or_else(|| format!("#{}", i + 1), str::to_string);
         m.tasks().iter().enumerate().map(move |(j, t)| {
-            let label = match t.do_.text() {
-                Some(d) => format!("{mid}「{d}」"),
-                None => format!("{mid} #{}", j + 1),
+            let label = Label {
+                milestone: Name(m, i),
+                task: t,
+                index: j,
             };
             (m, t, label)
         })
@@ -128,9 +144,7 @@ pub fn tsk004(cx: &mut Cx<'_>, plan: &Plan) {
         if missing.is_empty() {
             continue;
         }
-        let id = m
-            .id_text()
-            .map_or_else(|| format!("#{}", i + 1), str::to_string);
+        let id = Name(m, i);
         let roles = missing.join(", ");
         let pos = m.tasks.get().map_or(m.pos, |t| t.pos);
         cx.report(

@@ -4,3 +4,4 @@ mod cli;
 mod hostile;
 mod rules;
 mod support;
+mod yaml_fast;

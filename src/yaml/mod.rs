@@ -11,6 +11,8 @@
 
 use saphyr_parser::{Event, Parser, ScalarStyle};
 
+pub mod fast;
+
 /// Maximum nesting of sequences and mappings.
 pub const MAX_DEPTH: usize = 64;
 /// Maximum number of nodes in one document, aliases counted as expanded.
@@ -173,7 +175,18 @@ pub fn scalar_number(text: &str) -> Option<f64> {
 /// Parses `text` as one YAML document whose first line is line `first_line`
 /// of the file. Returns the root node (if the document was readable at all)
 /// and every problem found.
+///
+/// Plans in the common block-YAML subset take a fast path; everything else
+/// (and every error) goes through the full parser, with the same result.
 pub fn parse(text: &str, first_line: usize) -> (Option<Node>, Vec<YamlError>) {
+    match fast::parse(text, first_line) {
+        Some(node) => (Some(node), Vec::new()),
+        None => parse_full(text, first_line),
+    }
+}
+
+/// [`parse`] without the fast path: saphyr-parser's events into a tree.
+pub fn parse_full(text: &str, first_line: usize) -> (Option<Node>, Vec<YamlError>) {
     let mut b = Builder {
         first_line,
         anchors: Vec::new(),
