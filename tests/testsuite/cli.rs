@@ -237,3 +237,11 @@ fn japanese_messages_by_default() {
     let msg = diagnostics(&v)[0]["message"].as_str().unwrap().to_string();
     assert!(msg.contains("人日"), "{msg}");
 }
+
+#[test]
+fn every_rule_is_documented() {
+    let docs = include_str!("../../docs/rules.md");
+    for r in planbook::lint::rules::RULES {
+        assert!(docs.contains(&format!("| {} |", r.id)), "{} missing from docs/rules.md", r.id);
+    }
+}
