@@ -143,10 +143,15 @@ pub fn run(cli: &Cli) -> Result<u8> {
             format,
             deny_warnings,
         } => lint_cmd(cli, today, paths, *format, *deny_warnings),
-        Command::Build { .. } | Command::Serve { .. } => {
+        Command::Build {
+            out,
+            base_url,
+            versions,
+        } => build_cmd(cli, today, out.as_deref(), base_url.as_deref(), *versions),
+        Command::Serve { .. } => {
             // The repository must load before anything else is said.
             load_repo(&cli.root, load::Detail::Full)?;
-            bail!("`planbook build` and `planbook serve` are not available in this version yet")
+            bail!("`planbook serve` is not available in this version yet; use `planbook build`")
         }
         Command::Schema => {
             print!("{}", schema::json_schema());
@@ -196,26 +201,8 @@ fn lint_cmd(
     let mut stdout = std::io::stdout().lock();
     match format {
         Format::Human => {
-            let owned: BTreeMap<String, String> = diags
-                .iter()
-                .map(|d| d.file.as_str())
-                .collect::<std::collections::BTreeSet<_>>()
-                .into_iter()
-                .filter_map(|f| Some((f.to_string(), load::read_source(&repo.root, f)?)))
-                .collect();
-            let sources: BTreeMap<String, &str> =
-                owned.iter().map(|(k, v)| (k.clone(), v.as_str())).collect();
             let mut w = StandardStream::stdout(color_choice(cli.color, stdout.is_terminal()));
-            if cli.quiet {
-                let shown: Vec<Diagnostic> = diags
-                    .iter()
-                    .filter(|d| d.severity != Severity::Info)
-                    .cloned()
-                    .collect();
-                render::human(&mut w, &shown, &sources, &summary, lang)?;
-            } else {
-                render::human(&mut w, &diags, &sources, &summary, lang)?;
-            }
+            print_human(&mut w, cli.quiet, &repo, &diags, &summary)?;
         }
         Format::Json => stdout.write_all(render::json(&diags, &summary).as_bytes())?,
         Format::Github => stdout.write_all(render::github(&diags).as_bytes())?,
@@ -227,6 +214,88 @@ fn lint_cmd(
     std::mem::forget(repo);
     let failed = summary.errors > 0 || (deny_warnings && summary.warnings > 0);
     Ok(u8::from(failed))
+}
+
+/// Human diagnostics with source snippets (read again from disk for the
+/// files that have findings). `--quiet` leaves out infos.
+fn print_human(
+    w: &mut StandardStream,
+    quiet: bool,
+    repo: &Repo,
+    diags: &[Diagnostic],
+    summary: &Summary,
+) -> Result<()> {
+    let owned: BTreeMap<String, String> = diags
+        .iter()
+        .map(|d| d.file.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .filter_map(|f| Some((f.to_string(), load::read_source(&repo.root, f)?)))
+        .collect();
+    let sources: BTreeMap<String, &str> =
+        owned.iter().map(|(k, v)| (k.clone(), v.as_str())).collect();
+    let shown: Vec<Diagnostic> = diags
+        .iter()
+        .filter(|d| !quiet || d.severity != Severity::Info)
+        .cloned()
+        .collect();
+    render::human(w, &shown, &sources, summary, repo.config.lang())?;
+    Ok(())
+}
+
+/// `SOURCE_DATE_EPOCH` (seconds since 1970, UTC) as a date, if set and valid.
+fn source_date() -> Option<NaiveDate> {
+    let secs: i64 = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    chrono::DateTime::from_timestamp(secs, 0).map(|d| d.date_naive())
+}
+
+fn build_cmd(
+    cli: &Cli,
+    today: NaiveDate,
+    out: Option<&Path>,
+    base_url: Option<&str>,
+    versions: bool,
+) -> Result<u8> {
+    let repo = load_repo(&cli.root, load::Detail::Full)?;
+    let diags = lint::lint_all(&repo.plans, &repo.config, today);
+    let summary = Summary::new(repo.plans.len(), &diags);
+    let mut err = StandardStream::stderr(color_choice(cli.color, std::io::stderr().is_terminal()));
+    if !diags.is_empty() {
+        print_human(&mut err, cli.quiet, &repo, &diags, &summary)?;
+    }
+    if summary.errors > 0 {
+        eprintln!("error: the plans have lint errors; nothing was written");
+        return Ok(1);
+    }
+    if versions {
+        eprintln!("warning: --versions is not supported yet; building the working tree only");
+    }
+    let out = match out {
+        Some(o) => o.to_path_buf(),
+        None => repo.root.join(&repo.config.site.output),
+    };
+    crate::site::check_output_dir(&repo, &out)?;
+    let opts = crate::site::BuildOptions {
+        out: out.clone(),
+        base_url: crate::site::normalize_base_url(base_url.unwrap_or(&repo.config.site.base_url)),
+        today,
+        build_date: source_date(),
+    };
+    let files = crate::site::render_site(&repo, &diags, &opts)?;
+    crate::site::write::write_atomically(&out, &files)?;
+    if !cli.quiet {
+        eprintln!(
+            "built {} plans into {} ({} files)",
+            repo.plans.len(),
+            out.display(),
+            files.len()
+        );
+    }
+    Ok(0)
 }
 
 /// The root-relative names of the plan files selected by `paths` (relative to

@@ -28,6 +28,7 @@ pub mod rules;
 mod tsk;
 mod upd;
 
+pub use ice::DEFAULT_EVIDENCE;
 pub use kpi::planned_value;
 
 /// What every rule may look at besides the plan.

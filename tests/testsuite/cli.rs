@@ -242,6 +242,10 @@ fn japanese_messages_by_default() {
 fn every_rule_is_documented() {
     let docs = include_str!("../../docs/rules.md");
     for r in planbook::lint::rules::RULES {
-        assert!(docs.contains(&format!("| {} |", r.id)), "{} missing from docs/rules.md", r.id);
+        assert!(
+            docs.contains(&format!("| {} |", r.id)),
+            "{} missing from docs/rules.md",
+            r.id
+        );
     }
 }

@@ -1,0 +1,396 @@
+//! Machine-readable outputs: the Atom changelog (atom_syndication), the
+//! iCalendar file (icalendar) and `plans.json`.
+
+use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
+use serde_json::{Value, json};
+
+use crate::config::Config;
+use crate::i18n::Lang;
+use crate::load::PlanFile;
+use crate::model::{Every, Plan, Update, Weekday};
+use crate::site::labels::label;
+
+/// One update of one plan, for the changelog page and feed.
+pub struct UpdateEntry<'a> {
+    pub plan: &'a Plan,
+    pub update: &'a Update,
+    /// Position in the plan's `updates` list.
+    pub index: usize,
+    pub date: Option<NaiveDate>,
+    pub milestone_title: Option<&'a str>,
+}
+
+/// Every update of every plan, newest first (ties: plan id, list order).
+pub fn all_updates<'a>(plans: &[&'a PlanFile], _lang: Lang) -> Vec<UpdateEntry<'a>> {
+    let mut out: Vec<UpdateEntry<'a>> = plans
+        .iter()
+        .flat_map(|p| {
+            let plan = &p.plan;
+            plan.updates()
+                .iter()
+                .enumerate()
+                .map(move |(index, update)| {
+                    let milestone_title = plan
+                        .milestones()
+                        .iter()
+                        .find(|m| m.id_text().is_some() && m.id_text() == update.milestone.text())
+                        .and_then(|m| m.title.text());
+                    UpdateEntry {
+                        plan,
+                        update,
+                        index,
+                        date: update.date.copied(),
+                        milestone_title,
+                    }
+                })
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.date
+            .cmp(&a.date)
+            .then_with(|| a.plan.id.cmp(&b.plan.id))
+            .then_with(|| a.index.cmp(&b.index))
+    });
+    out
+}
+
+/// True for a base URL with a scheme (`https://…`), which feeds and
+/// calendars can use for absolute links.
+pub fn is_absolute(base_url: &str) -> bool {
+    base_url.contains("://")
+}
+
+fn midnight(d: NaiveDate) -> chrono::DateTime<chrono::FixedOffset> {
+    let utc = Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default());
+    utc.fixed_offset()
+}
+
+/// The changelog as an Atom feed. Ids are `tag:` URIs, stable whatever the
+/// base URL; links are absolute under `base_url`.
+pub fn atom(updates: &[UpdateEntry<'_>], config: &Config, base_url: &str, lang: Lang) -> String {
+    use atom_syndication::{Content, Entry, Feed, Link, Person, Text};
+    let link = |href: String, rel: &str| {
+        let mut l = Link::default();
+        l.set_href(href);
+        l.set_rel(rel);
+        l
+    };
+    let mut feed = Feed::default();
+    feed.set_title(Text::plain(format!(
+        "{} — {}",
+        config.site.title,
+        label(lang, "changelog")
+    )));
+    feed.set_id(if is_absolute(base_url) {
+        format!("{base_url}changelog.xml")
+    } else {
+        "urn:planbook:changelog".to_string()
+    });
+    feed.set_lang(Some(lang.code().to_string()));
+    let newest = updates.iter().filter_map(|u| u.date).max();
+    feed.set_updated(midnight(newest.unwrap_or_default()));
+    feed.set_links(vec![
+        link(format!("{base_url}changelog.xml"), "self"),
+        link(format!("{base_url}changelog/index.html"), "alternate"),
+    ]);
+    let mut author = Person::default();
+    author.set_name(config.site.title.clone());
+    feed.set_authors(vec![author]);
+    let entries: Vec<Entry> = updates
+        .iter()
+        .map(|u| {
+            let date = u.date.unwrap_or_default();
+            let milestone = u.update.milestone.text().unwrap_or("");
+            let mut e = Entry::default();
+            let headline = u.update.answered.text().unwrap_or(milestone);
+            e.set_title(Text::plain(format!("{}: {headline}", u.plan.title_text())));
+            e.set_id(format!(
+                "urn:planbook:{}:{}:{}:{}",
+                u.plan.id, milestone, date, u.index
+            ));
+            e.set_updated(midnight(date));
+            e.set_links(vec![link(
+                format!("{base_url}plans/{}/index.html#changelog", u.plan.id),
+                "alternate",
+            )]);
+            let mut html = String::new();
+            let md = |s: &str| crate::site::markdown::render(s, config.markdown.unsafe_html, 2, "");
+            if let Some(a) = u.update.answered.text() {
+                html.push_str(&format!(
+                    "<p><strong>{}</strong>: {}</p>",
+                    crate::site::chart::esc(&label(lang, "answered")),
+                    crate::site::chart::esc(a)
+                ));
+            }
+            if let Some(s) = u.update.story.text() {
+                html.push_str(&format!(
+                    "<h3>{}</h3>{}",
+                    crate::site::chart::esc(&label(lang, "story_update")),
+                    md(s)
+                ));
+            }
+            if let Some(b) = u.update.business_model.text() {
+                html.push_str(&format!(
+                    "<h3>{}</h3>{}",
+                    crate::site::chart::esc(&label(lang, "business_model_update")),
+                    md(b)
+                ));
+            }
+            let mut content = Content::default();
+            content.set_content_type(Some("html".to_string()));
+            content.set_value(Some(html));
+            e.set_content(Some(content));
+            e
+        })
+        .collect();
+    feed.set_entries(entries);
+    feed.to_string()
+}
+
+/// `plans.json`: every plan as parsed (the frontmatter's keys), plus `file`,
+/// `ice.score` and `progress`.
+pub fn plans_json(plans: &[&PlanFile], _today: NaiveDate) -> String {
+    let list: Vec<Value> = plans
+        .iter()
+        .map(|p| {
+            let plan = &p.plan;
+            let mut v = plan
+                .frontmatter
+                .as_ref()
+                .map(crate::yaml::Node::to_json)
+                .filter(Value::is_object)
+                .unwrap_or_else(|| json!({}));
+            if let Some(obj) = v.as_object_mut() {
+                obj.insert("id".into(), json!(plan.id));
+                obj.insert("file".into(), json!(plan.file));
+                if let Some(ice) = obj.get_mut("ice").and_then(Value::as_object_mut) {
+                    ice.insert("score".into(), json!(plan.ice_score()));
+                }
+                let pr = crate::site::progress(plan);
+                obj.insert(
+                    "progress".into(),
+                    json!({
+                        "latest": pr.latest.map(|(_, v)| v),
+                        "latest_date": pr.latest.map(|(d, _)| d.to_string()),
+                        "next_target": pr.next.and_then(|m| m.target.copied()),
+                        "next_milestone": pr.next.and_then(|m| m.id_text()),
+                    }),
+                );
+            }
+            v
+        })
+        .collect();
+    let mut s = serde_json::to_string_pretty(&json!({ "plans": list })).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+fn byday(w: Weekday) -> &'static str {
+    match w {
+        Weekday::Mon => "MO",
+        Weekday::Tue => "TU",
+        Weekday::Wed => "WE",
+        Weekday::Thu => "TH",
+        Weekday::Fri => "FR",
+        Weekday::Sat => "SA",
+        Weekday::Sun => "SU",
+    }
+}
+
+fn chrono_weekday(w: Weekday) -> chrono::Weekday {
+    match w {
+        Weekday::Mon => chrono::Weekday::Mon,
+        Weekday::Tue => chrono::Weekday::Tue,
+        Weekday::Wed => chrono::Weekday::Wed,
+        Weekday::Thu => chrono::Weekday::Thu,
+        Weekday::Fri => chrono::Weekday::Fri,
+        Weekday::Sat => chrono::Weekday::Sat,
+        Weekday::Sun => chrono::Weekday::Sun,
+    }
+}
+
+/// Parses "10:00-10:30" (or "10:00") into start and end times.
+fn parse_time_range(s: &str) -> Option<(chrono::NaiveTime, chrono::NaiveTime)> {
+    let t = |x: &str| chrono::NaiveTime::parse_from_str(x.trim(), "%H:%M").ok();
+    match s.split_once(['-', '–', '〜', '~']) {
+        Some((a, b)) => Some((t(a)?, t(b)?)),
+        None => {
+            let a = t(s)?;
+            Some((a, a + Duration::minutes(30)))
+        }
+    }
+}
+
+/// `calendar.ics`: milestones, task deadlines, reviews, kickoff, executive
+/// reports and the recurring progress check. UIDs and DTSTAMPs are derived
+/// from the content (or `SOURCE_DATE_EPOCH`), so the file is reproducible.
+pub fn calendar(
+    plans: &[&PlanFile],
+    config: &Config,
+    base_url: &str,
+    build_date: Option<NaiveDate>,
+) -> String {
+    use icalendar::{Calendar, Component, Event, EventLike};
+    let lang = config.lang();
+    let mut cal = Calendar::empty();
+    cal.append_property(icalendar::Property::new("VERSION", "2.0"));
+    cal.append_property(icalendar::Property::new(
+        "PRODID",
+        "-//planbook//planbook//EN",
+    ));
+    cal.append_property(icalendar::Property::new("CALSCALE", "GREGORIAN"));
+    cal.name(&config.site.title);
+    for p in plans {
+        let plan = &p.plan;
+        let Some(start) = plan.start.copied() else {
+            continue;
+        };
+        let stamp = Utc.from_utc_datetime(
+            &build_date
+                .unwrap_or(start)
+                .and_hms_opt(0, 0, 0)
+                .unwrap_or_default(),
+        );
+        let url = format!("{base_url}plans/{}/index.html", plan.id);
+        let title = plan.title_text();
+        let absolute = is_absolute(base_url);
+        let mut all_day = |uid: String, date: NaiveDate, summary: String| {
+            let mut ev = Event::new();
+            ev.uid(&format!("{uid}@planbook"))
+                .summary(&summary)
+                .starts(date)
+                .ends(date + Duration::days(1))
+                .timestamp(stamp);
+            if absolute {
+                ev.url(&url);
+            }
+            cal.push(ev.done());
+        };
+        for (i, m) in plan.milestones().iter().enumerate() {
+            let mid = m
+                .id_text()
+                .map_or_else(|| format!("{}", i + 1), str::to_string);
+            if let Some(due) = m.due.copied() {
+                all_day(
+                    format!("{}-{mid}-due", plan.id),
+                    due,
+                    format!(
+                        "[{title}] {mid} {}: {}",
+                        label(lang, "due"),
+                        m.title.text().unwrap_or("")
+                    ),
+                );
+            }
+            if let Some(r) = m.review.copied() {
+                all_day(
+                    format!("{}-{mid}-review", plan.id),
+                    r,
+                    format!("[{title}] {mid} {}", label(lang, "review")),
+                );
+            }
+            for (j, t) in m.tasks().iter().enumerate() {
+                let Some(due) = t.due.copied() else { continue };
+                let role = t
+                    .role
+                    .text()
+                    .and_then(|r| config.roles.get(r))
+                    .map_or("", String::as_str);
+                all_day(
+                    format!("{}-{mid}-task-{}", plan.id, j + 1),
+                    due,
+                    format!("[{title}] {role}: {}", t.do_.text().unwrap_or("")),
+                );
+            }
+        }
+        let meetings = plan.meetings.value();
+        if let Some(k) = meetings
+            .and_then(|m| m.kickoff.value())
+            .and_then(|k| k.date.copied())
+        {
+            all_day(
+                format!("{}-kickoff", plan.id),
+                k,
+                format!("[{title}] {}", label(lang, "kickoff")),
+            );
+        }
+        if let Some(e) = meetings.and_then(|m| m.executive.value()) {
+            let audience = e.audience.text().unwrap_or("");
+            for (i, d) in e
+                .dates
+                .value()
+                .map(Vec::as_slice)
+                .unwrap_or(&[])
+                .iter()
+                .enumerate()
+            {
+                all_day(
+                    format!("{}-executive-{}", plan.id, i + 1),
+                    d.value,
+                    format!("[{title}] {} ({audience})", label(lang, "executive")),
+                );
+            }
+        }
+        // The recurring progress check, from the first matching weekday on
+        // or after start until the last milestone's due date.
+        let progress = meetings.and_then(|m| m.progress.value());
+        if let Some(pr) = progress
+            && let (Some(every), Some(weekday)) = (pr.every.copied(), pr.weekday.copied())
+        {
+            let wd = chrono_weekday(weekday);
+            let mut first = start;
+            while first.weekday() != wd {
+                first += Duration::days(1);
+            }
+            let until = plan
+                .milestones()
+                .iter()
+                .filter_map(|m| m.due.copied())
+                .max()
+                .unwrap_or(start + Duration::days(90));
+            let rrule = match every {
+                Every::Week => format!("FREQ=WEEKLY;BYDAY={}", byday(weekday)),
+                Every::TwoWeeks => format!("FREQ=WEEKLY;INTERVAL=2;BYDAY={}", byday(weekday)),
+                Every::Month => format!("FREQ=MONTHLY;BYDAY=1{}", byday(weekday)),
+            };
+            let times = pr.time.text().and_then(parse_time_range);
+            // UNTIL has the value type of DTSTART: a date, or a floating time.
+            let until = match times {
+                Some(_) => until.format("%Y%m%dT235959").to_string(),
+                None => until.format("%Y%m%d").to_string(),
+            };
+            let mut ev = Event::new();
+            ev.uid(&format!("{}-progress@planbook", plan.id))
+                .summary(&format!("[{title}] {}", label(lang, "progress")))
+                .timestamp(stamp)
+                .add_property("RRULE", format!("{rrule};UNTIL={until}"));
+            if absolute {
+                ev.url(&url);
+            }
+            match times {
+                Some((a, b)) => {
+                    ev.starts(first.and_time(a)).ends(first.and_time(b));
+                }
+                None => {
+                    ev.starts(first).ends(first + Duration::days(1));
+                }
+            }
+            cal.push(ev.done());
+        }
+    }
+    cal.done().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_ranges_parse() {
+        let (a, b) = parse_time_range("10:00-10:30").unwrap();
+        assert_eq!(
+            (a.to_string().as_str(), b.to_string().as_str()),
+            ("10:00:00", "10:30:00")
+        );
+        assert!(parse_time_range("soon").is_none());
+    }
+}

@@ -1,0 +1,515 @@
+//! The site (SPEC §6): view models from the loaded plans, pages rendered
+//! with tera from the theme, feeds, and an atomic write of the output.
+//!
+//! Templates see view models only (JSON values made here), never the model
+//! types, so a theme can change without touching the code.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result, bail};
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use serde_json::{Value, json};
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Severity};
+use crate::i18n::Lang;
+use crate::lint::num;
+use crate::load::{PlanFile, Repo};
+use crate::model::{Plan, is_valid_id};
+
+pub mod chart;
+pub mod feeds;
+pub mod labels;
+pub mod markdown;
+pub mod theme;
+pub mod write;
+
+use labels::{label, long_date};
+
+/// What `planbook build` was asked for.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub out: PathBuf,
+    pub base_url: String,
+    pub today: NaiveDate,
+    /// `SOURCE_DATE_EPOCH` as a date, shown as the build date when set.
+    pub build_date: Option<NaiveDate>,
+}
+
+/// Files of a rendered site: relative path → bytes, in path order.
+pub type Files = BTreeMap<String, Vec<u8>>;
+
+/// Normalises a base URL to end with exactly one `/`.
+pub fn normalize_base_url(url: &str) -> String {
+    let trimmed = url.trim();
+    if trimmed.is_empty() {
+        return "/".into();
+    }
+    format!("{}/", trimmed.trim_end_matches('/'))
+}
+
+/// The plans that get pages: valid, unique ids (a draft may have a bad or
+/// duplicate id and still build; its page is skipped).
+fn publishable(plans: &[PlanFile]) -> Vec<&PlanFile> {
+    let mut seen = std::collections::BTreeSet::new();
+    plans
+        .iter()
+        .filter(|p| is_valid_id(&p.plan.id) && seen.insert(p.plan.id.as_str()))
+        .collect()
+}
+
+/// Renders the whole site into memory.
+pub fn render_site(repo: &Repo, diags: &[Diagnostic], opts: &BuildOptions) -> Result<Files> {
+    let config = &repo.config;
+    let lang = config.lang();
+    let theme = theme::Theme::load(&repo.root, &config.site.theme)
+        .with_context(|| format!("cannot read themes/{}", config.site.theme))?;
+    let mut tera = tera::Tera::new();
+    tera.autoescape_on(vec![".html"]);
+    tera.add_raw_templates(
+        theme
+            .templates
+            .iter()
+            .map(|(n, t)| (n.as_str(), t.as_str())),
+    )
+    .map_err(|e| anyhow::anyhow!("theme template error: {e}"))?;
+
+    let plans = publishable(&repo.plans);
+    let by_plan = crate::lint::by_plan(diags);
+    let site = json!({
+        "title": config.site.title,
+        "lang": lang.code(),
+        "base_url": opts.base_url,
+        "build_date": opts.build_date.map(|d| long_date(lang, d)),
+        "today": opts.today.to_string(),
+    });
+    let t = labels::labels(lang);
+    let base_ctx = |root: &str, path: &str, title: &str| -> tera::Context {
+        let mut ctx = tera::Context::new();
+        ctx.insert("site", &site);
+        ctx.insert("t", &t);
+        ctx.insert("root", root);
+        ctx.insert("page_title", title);
+        ctx.insert("canonical", &format!("{}{path}", opts.base_url));
+        ctx
+    };
+    let render = |name: &str, ctx: &tera::Context| -> Result<Vec<u8>> {
+        tera.render(name, ctx)
+            .map(String::into_bytes)
+            .map_err(|e| anyhow::anyhow!("rendering {name}: {e}"))
+    };
+
+    let cards: Vec<Value> = {
+        let mut cards: Vec<(f64, &str, Value)> = plans
+            .iter()
+            .map(|p| {
+                let d = by_plan
+                    .get(p.plan.id.as_str())
+                    .map_or(&[][..], Vec::as_slice);
+                (
+                    p.plan.ice_score().unwrap_or(0.0),
+                    p.plan.id.as_str(),
+                    plan_card(&p.plan, d, config, ""),
+                )
+            })
+            .collect();
+        cards.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+        cards.into_iter().map(|c| c.2).collect()
+    };
+
+    let mut files = Files::new();
+    // Home page.
+    let mut ctx = base_ctx("", "", &config.site.title);
+    ctx.insert("plans", &cards);
+    ctx.insert(
+        "intro",
+        &repo
+            .index_page
+            .as_deref()
+            .map(|md| markdown::render(md, config.markdown.unsafe_html, 1, "intro-")),
+    );
+    files.insert("index.html".into(), render("index.html", &ctx)?);
+
+    // Plan pages, in parallel.
+    let pages: Vec<(String, Vec<u8>)> = plans
+        .par_iter()
+        .map(|p| {
+            let d = by_plan
+                .get(p.plan.id.as_str())
+                .map_or(&[][..], Vec::as_slice);
+            let path = format!("plans/{}/index.html", p.plan.id);
+            let mut ctx = base_ctx(
+                "../../",
+                &format!("plans/{}/", p.plan.id),
+                p.plan.title_text(),
+            );
+            ctx.insert("plan", &plan_page(&p.plan, d, config, opts.today));
+            Ok((path, render("plan.html", &ctx)?))
+        })
+        .collect::<Result<_>>()?;
+    files.extend(pages);
+
+    // Changelog.
+    let updates = feeds::all_updates(&plans, lang);
+    let entries: Vec<Value> = updates
+        .iter()
+        .map(|u| update_view(u, config, "../"))
+        .collect();
+    let mut ctx = base_ctx("../", "changelog/", &label(lang, "changelog"));
+    ctx.insert("updates", &entries);
+    files.insert(
+        "changelog/index.html".into(),
+        render("changelog.html", &ctx)?,
+    );
+    files.insert(
+        "changelog.xml".into(),
+        feeds::atom(&updates, config, &opts.base_url, lang).into_bytes(),
+    );
+
+    // Lint page.
+    let groups: Vec<Value> = repo
+        .plans
+        .iter()
+        .filter_map(|p| {
+            let d = by_plan.get(p.plan.id.as_str())?;
+            let d: Vec<&&Diagnostic> = d.iter().filter(|d| d.file == p.plan.file).collect();
+            if d.is_empty() {
+                return None;
+            }
+            let linked = plans.iter().any(|q| std::ptr::eq(*q, p));
+            Some(json!({
+                "id": p.plan.id,
+                "title": p.plan.title_text(),
+                "file": p.plan.file,
+                "href": linked.then(|| format!("../plans/{}/index.html", p.plan.id)),
+                "findings": d.iter().map(|d| finding_view(d, lang)).collect::<Vec<_>>(),
+            }))
+        })
+        .collect();
+    let mut ctx = base_ctx("../", "lint/", &label(lang, "lint"));
+    ctx.insert("groups", &groups);
+    ctx.insert("summary", &summary_view(diags, repo.plans.len()));
+    files.insert("lint/index.html".into(), render("lint.html", &ctx)?);
+
+    files.insert(
+        "plans.json".into(),
+        feeds::plans_json(&plans, opts.today).into_bytes(),
+    );
+    files.insert(
+        "calendar.ics".into(),
+        feeds::calendar(&plans, config, &opts.base_url, opts.build_date).into_bytes(),
+    );
+    for (name, bytes) in theme.statics {
+        files.insert(format!("static/{name}"), bytes);
+    }
+    Ok(files)
+}
+
+fn summary_view(diags: &[Diagnostic], plans: usize) -> Value {
+    let s = crate::diag::Summary::new(plans, diags);
+    json!({ "plans": s.plans, "errors": s.errors, "warnings": s.warnings, "infos": s.infos })
+}
+
+fn finding_view(d: &Diagnostic, lang: Lang) -> Value {
+    json!({
+        "rule": d.rule,
+        "severity": d.severity.as_str(),
+        "severity_label": label(lang, &format!("severity_{}", d.severity.as_str())),
+        "file": d.file,
+        "line": d.line,
+        "column": d.column,
+        "message": d.message,
+    })
+}
+
+fn lint_status(diags: &[&Diagnostic]) -> Value {
+    let count = |s: Severity| diags.iter().filter(|d| d.severity == s).count();
+    json!({
+        "errors": count(Severity::Error),
+        "warnings": count(Severity::Warning),
+        "infos": count(Severity::Info),
+    })
+}
+
+/// Where the plan stands: the latest measurement and the next milestone
+/// that is not finished.
+pub struct Progress<'a> {
+    pub latest: Option<(NaiveDate, f64)>,
+    pub next: Option<&'a crate::model::Milestone>,
+}
+
+pub fn progress(plan: &Plan) -> Progress<'_> {
+    let latest = plan
+        .measurements()
+        .iter()
+        .filter_map(|m| Some((m.date.copied()?, m.value.copied()?)))
+        .max_by_key(|(d, _)| *d);
+    let next = plan.milestones().iter().find(|m| !m.status().is_finished());
+    Progress { latest, next }
+}
+
+fn unit(plan: &Plan) -> String {
+    plan.metric
+        .value()
+        .and_then(|m| m.unit.text())
+        .unwrap_or("")
+        .to_string()
+}
+
+fn plan_card(plan: &Plan, diags: &[&Diagnostic], config: &Config, root: &str) -> Value {
+    let lang = config.lang();
+    let u = unit(plan);
+    let p = progress(plan);
+    json!({
+        "id": plan.id,
+        "href": format!("{root}plans/{}/index.html", plan.id),
+        "title": plan.title_text(),
+        "use_case": plan.use_case.text(),
+        "status": plan.status().as_str(),
+        "status_label": label(lang, &format!("plan_status_{}", plan.status().as_str())),
+        "metric": plan.metric.value().and_then(|m| m.name.text()),
+        "latest": p.latest.map(|(_, v)| format!("{}{u}", num(v))),
+        "latest_date": p.latest.map(|(d, _)| long_date(lang, d)),
+        "next_target": p.next.and_then(|m| m.target.copied()).map(|v| format!("{}{u}", num(v))),
+        "next_milestone": p.next.map(|m| json!({
+            "id": m.id_text(),
+            "title": m.title.text(),
+            "due": m.due.copied().map(|d| long_date(lang, d)),
+        })),
+        "ice_score": plan.ice_score().map(num),
+        "lint": lint_status(diags),
+    })
+}
+
+fn text_or_none(f: &crate::model::Field<String>) -> Option<String> {
+    f.text().map(str::to_string)
+}
+
+fn plan_page(plan: &Plan, diags: &[&Diagnostic], config: &Config, today: NaiveDate) -> Value {
+    let lang = config.lang();
+    let md = |s: Option<&str>, prefix: &str| {
+        s.map(|s| markdown::render(s, config.markdown.unsafe_html, 2, prefix))
+    };
+    let u = unit(plan);
+    let fmt = |v: f64| format!("{}{u}", num(v));
+    let date = |d: Option<NaiveDate>| d.map(|d| long_date(lang, d));
+    let metric = plan.metric.value();
+    let team: Vec<Value> = config
+        .roles
+        .iter()
+        .map(|(key, name)| {
+            json!({
+                "role": key,
+                "role_name": name,
+                "person": plan.team.value().and_then(|t| t.members.get(key)).map(|p| p.value.clone()),
+            })
+        })
+        .collect();
+    let rows: Vec<Value> = plan
+        .milestones()
+        .iter()
+        .map(|m| {
+            let cells: Vec<Value> = config
+                .roles
+                .keys()
+                .map(|role| {
+                    let default_owner = plan
+                        .team
+                        .value()
+                        .and_then(|t| t.members.get(role))
+                        .map(|p| p.value.as_str());
+                    let tasks: Vec<Value> = m
+                        .tasks()
+                        .iter()
+                        .filter(|t| t.role.text() == Some(role.as_str()))
+                        .map(|t| {
+                            let owner = t.owner.text().filter(|o| Some(*o) != default_owner);
+                            json!({
+                                "do": t.do_.text(),
+                                "done_when": t.done_when.text(),
+                                "due": date(t.due.copied()),
+                                "due_iso": t.due.copied().map(|d| d.to_string()),
+                                "status": t.status().as_str(),
+                                "status_label": label(lang, &format!("task_status_{}", t.status().as_str())),
+                                "owner": owner,
+                                "overdue": t.status() != crate::model::TaskStatus::Done && t.due.copied().is_some_and(|d| d < today),
+                            })
+                        })
+                        .collect();
+                    json!({ "role": role, "role_name": config.roles.get(role), "tasks": tasks })
+                })
+                .collect();
+            json!({
+                "id": m.id_text(),
+                "anchor": m.id_text().map(|id| format!("m-{id}")),
+                "title": m.title.text(),
+                "due": date(m.due.copied()),
+                "due_iso": m.due.copied().map(|d| d.to_string()),
+                "target": m.target.copied().map(fmt),
+                "actual": m.actual.copied().map(fmt),
+                "status": m.status().as_str(),
+                "status_label": label(lang, &format!("ms_status_{}", m.status().as_str())),
+                "questions": m.questions.value().map(|q| q.iter().map(|a| a.value.clone()).collect::<Vec<_>>()).unwrap_or_default(),
+                "data_items": m.data.value().and_then(|d| d.items.value()).map(|i| i.iter().map(|a| a.value.clone()).collect::<Vec<_>>()).unwrap_or_default(),
+                "data_amount": m.data.value().and_then(|d| d.amount.text()),
+                "cost_days": m.cost_days.copied().map(num),
+                "review": date(m.review.copied()),
+                "done_on": date(m.done_on.copied()),
+                "cells": cells,
+            })
+        })
+        .collect();
+    let meetings = plan.meetings.value();
+    let kickoff = meetings.and_then(|m| m.kickoff.value());
+    let progress_m = meetings.and_then(|m| m.progress.value());
+    let exec = meetings.and_then(|m| m.executive.value());
+    let ice = plan.ice.value();
+    let evidence = ice
+        .and_then(|i| i.evidence.value().cloned())
+        .unwrap_or_else(|| crate::lint::DEFAULT_EVIDENCE.to_string());
+    let mut updates: Vec<&crate::model::Update> = plan.updates().iter().collect();
+    updates.sort_by_key(|u| std::cmp::Reverse(u.date.copied()));
+    let updates: Vec<Value> = updates
+        .iter()
+        .enumerate()
+        .map(|(i, u)| {
+            let ms = plan
+                .milestones()
+                .iter()
+                .find(|m| m.id_text().is_some() && m.id_text() == u.milestone.text());
+            json!({
+                "date": date(u.date.copied()),
+                "date_iso": u.date.copied().map(|d| d.to_string()),
+                "milestone": u.milestone.text(),
+                "milestone_title": ms.and_then(|m| m.title.text()),
+                "answered": u.answered.text(),
+                "story": md(u.story.text(), &format!("u{i}-s-")),
+                "business_model": md(u.business_model.text(), &format!("u{i}-b-")),
+            })
+        })
+        .collect();
+    let p = progress(plan);
+    let start = plan.start.copied();
+    let end = plan
+        .milestones()
+        .iter()
+        .filter_map(|m| m.due.copied())
+        .max();
+    json!({
+        "id": plan.id,
+        "file": plan.file,
+        "title": plan.title_text(),
+        "status": plan.status().as_str(),
+        "status_label": label(lang, &format!("plan_status_{}", plan.status().as_str())),
+        "use_case": plan.use_case.text(),
+        "start": date(start),
+        "end": date(end),
+        "team": team,
+        "metric": metric.map(|m| json!({
+            "name": m.name.text(),
+            "unit": m.unit.text(),
+            "direction": m.direction.copied().map(|d| d.as_str()),
+            "baseline": m.baseline.copied().map(fmt),
+            "correlations": m.correlations.value().map(|c| json!({
+                "customer_experience": text_or_none(&c.customer_experience),
+                "revenue": text_or_none(&c.revenue),
+                "model_accuracy": text_or_none(&c.model_accuracy),
+            })),
+        })),
+        "latest": p.latest.map(|(_, v)| fmt(v)),
+        "latest_date": p.latest.map(|(d, _)| long_date(lang, d)),
+        "next_target": p.next.and_then(|m| m.target.copied()).map(fmt),
+        "next_milestone": p.next.and_then(|m| m.title.text()),
+        "kpi_chart": chart::kpi_chart(plan, today, lang),
+        "kpi_rows": chart::kpi_rows(plan, lang),
+        "timeline": chart::timeline(plan, &config.roles, today, lang),
+        "roles": config.roles.iter().map(|(k, v)| json!({"key": k, "name": v})).collect::<Vec<_>>(),
+        "milestones": rows,
+        "meetings": {
+            "kickoff": kickoff.map(|k| json!({
+                "date": date(k.date.copied()),
+                "title": k.title.text(),
+            })),
+            "progress": progress_m.map(|p| json!({
+                "every": p.every.copied().map(|e| label(lang, &format!("every_{}", e.as_str()))),
+                "weekday": p.weekday.copied().map(|w| label(lang, &format!("weekday_{}", w.as_str()))),
+                "time": p.time.text(),
+            })),
+            "executive": exec.map(|e| json!({
+                "audience": e.audience.text(),
+                "dates": e.dates.value().map(|d| d.iter().map(|a| long_date(lang, a.value)).collect::<Vec<_>>()).unwrap_or_default(),
+            })),
+        },
+        "ice": ice.map(|i| json!({
+            "impact": i.impact.copied().map(num),
+            "confidence": i.confidence.copied().map(num),
+            "ease": i.ease.copied().map(num),
+            "evidence": label(lang, &format!("evidence_{evidence}")),
+            "score": plan.ice_score().map(num),
+        })),
+        "updates": updates,
+        "findings": diags.iter().map(|d| finding_view(d, lang)).collect::<Vec<_>>(),
+        "lint": lint_status(diags),
+        "body": markdown::render(&plan.body, config.markdown.unsafe_html, 1, "body-"),
+    })
+}
+
+fn update_view(u: &feeds::UpdateEntry<'_>, config: &Config, root: &str) -> Value {
+    let lang = config.lang();
+    let md = |s: Option<&str>, p: &str| {
+        s.map(|s| markdown::render(s, config.markdown.unsafe_html, 2, p))
+    };
+    let prefix = format!("{}-{}-", u.plan.id, u.index);
+    json!({
+        "plan_id": u.plan.id,
+        "plan_title": u.plan.title_text(),
+        "href": format!("{root}plans/{}/index.html", u.plan.id),
+        "date": u.date.map(|d| long_date(lang, d)),
+        "date_iso": u.date.map(|d| d.to_string()),
+        "milestone": u.update.milestone.text(),
+        "milestone_title": u.milestone_title,
+        "answered": u.update.answered.text(),
+        "story": md(u.update.story.text(), &format!("{prefix}s-")),
+        "business_model": md(u.update.business_model.text(), &format!("{prefix}b-")),
+    })
+}
+
+/// The output directory must not be (or contain) the repository root or the
+/// content directory: swapping it would delete the plans.
+pub fn check_output_dir(repo: &Repo, out: &Path) -> Result<()> {
+    let abs = |p: &Path| -> PathBuf {
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
+        normalize(&p)
+    };
+    let out = abs(out);
+    let root = abs(&repo.root);
+    let content = abs(&repo.content_dir);
+    if root.starts_with(&out) || content.starts_with(&out) || out.starts_with(&content) {
+        bail!(
+            "refusing to write the site to {}: it would overlap the repository or its content directory; choose another --out",
+            out.display()
+        );
+    }
+    Ok(())
+}
+
+/// Removes `.` and `..` components without touching the file system.
+fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
