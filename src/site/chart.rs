@@ -85,8 +85,12 @@ fn nice_ticks(lo: f64, hi: f64) -> Vec<f64> {
     let start = (lo / step).floor() * step;
     let mut ticks = Vec::new();
     let mut v = start;
-    while v <= hi + step * 0.5 && ticks.len() < 12 {
-        ticks.push((v / step).round() * step);
+    loop {
+        let t = (v / step).round() * step;
+        ticks.push(t);
+        if t >= hi - 1e-9 || ticks.len() >= 12 {
+            break;
+        }
         v += step;
     }
     ticks
