@@ -3,5 +3,6 @@
 mod cli;
 mod hostile;
 mod rules;
+mod site;
 mod support;
 mod yaml_fast;

@@ -1,0 +1,469 @@
+//! `planbook build`: every path and hook of SPEC §6, checked by parsing the
+//! output (HTML, Atom, JSON, iCalendar), links, determinism and escaping.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use scraper::{Html, Selector};
+
+use crate::support::*;
+
+const DEMO_TODAY: &str = "2026-11-28";
+
+fn demo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Builds the demo content into a fresh directory.
+fn build_demo(extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let root = demo_root();
+    let out_s = out.to_str().unwrap().to_string();
+    let mut args = vec!["build", "--out", out_s.as_str()];
+    args.extend_from_slice(extra);
+    let r = run_at(&root, &root, DEMO_TODAY, &args);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    (tmp, out)
+}
+
+fn sel(s: &str) -> Selector {
+    Selector::parse(s).unwrap()
+}
+
+fn page(out: &Path, rel: &str) -> Html {
+    let text = std::fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    Html::parse_document(&text)
+}
+
+fn texts(doc: &Html, s: &str) -> Vec<String> {
+    doc.select(&sel(s))
+        .map(|e| e.text().collect::<String>().trim().to_string())
+        .collect()
+}
+
+fn all_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for e in walkdir::WalkDir::new(dir) {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            out.insert(rel, std::fs::read(e.path()).unwrap());
+        }
+    }
+    out
+}
+
+#[test]
+fn every_spec_path_is_written() {
+    let (_tmp, out) = build_demo(&[]);
+    for p in [
+        "index.html",
+        "plans/favorites-reco/index.html",
+        "plans/churn-alerts/index.html",
+        "plans/top-page-pv/index.html",
+        "changelog/index.html",
+        "changelog.xml",
+        "lint/index.html",
+        "plans.json",
+        "calendar.ics",
+        "static/style.css",
+    ] {
+        assert!(out.join(p).is_file(), "{p} missing");
+    }
+}
+
+#[test]
+fn plan_page_has_every_hook_with_the_plans_numbers() {
+    let (_tmp, out) = build_demo(&[]);
+    let doc = page(&out, "plans/favorites-reco/index.html");
+    // One matrix row per milestone, one column per role in [roles] order.
+    let rows = doc.select(&sel("table.matrix tbody tr")).count();
+    assert_eq!(rows, 3);
+    let head = texts(&doc, "table.matrix thead th");
+    assert_eq!(
+        head[1..],
+        ["プロダクトマネージャー", "開発者", "データサイエンティスト"]
+    );
+    let first_row = texts(&doc, "table.matrix tbody tr:first-child th");
+    assert!(first_row[0].contains("売上 Top10 を推薦") && first_row[0].contains("2.5%"));
+    let pm_cell = texts(&doc, "table.matrix tbody tr:first-child td[data-role=pm]");
+    assert!(
+        pm_cell[0].contains("推薦枠のデザインを決める"),
+        "{pm_cell:?}"
+    );
+    assert!(pm_cell[0].contains("デザインがレビューで承認されている"));
+    // The KPI chart has a title, and its numbers are in the data table.
+    assert_eq!(doc.select(&sel("svg.kpi-chart > title")).count(), 1);
+    assert_eq!(doc.select(&sel("svg.kpi-chart > desc")).count(), 1);
+    assert_eq!(
+        doc.select(&sel("svg.kpi-chart circle.measurement")).count(),
+        6
+    );
+    assert_eq!(doc.select(&sel("svg.kpi-chart .target")).count(), 3);
+    assert_eq!(doc.select(&sel("svg.kpi-chart line.today")).count(), 1);
+    let table = texts(&doc, "table.kpi-data tbody").join(" ");
+    for v in [
+        "2%", "2.2%", "2.7%", "2.8%", "2.9%", "3%", "2.5%", "3.2%", "4%",
+    ] {
+        assert!(table.contains(v), "{v} not in the KPI table: {table}");
+    }
+    assert!(doc.select(&sel("svg.timeline")).count() == 1);
+    assert_eq!(doc.select(&sel("svg.timeline circle.task")).count(), 9);
+    for s in [
+        "section.meetings",
+        "section.ice",
+        "section.changelog",
+        "section.findings",
+    ] {
+        assert_eq!(doc.select(&sel(s)).count(), 1, "{s}");
+    }
+    let meetings = texts(&doc, "section.meetings").join(" ");
+    assert!(
+        meetings.contains("CTO") && meetings.contains("火曜") && meetings.contains("10:00-10:30")
+    );
+    let changelog = texts(&doc, "section.changelog").join(" ");
+    assert!(changelog.contains("推薦枠を置くだけで登録率は 0.7pt 上がった"));
+    // The markdown body, with its table and task list.
+    let body = texts(&doc, "section.body").join(" ");
+    assert!(body.contains("自分の好みに合う商品"));
+    assert_eq!(doc.select(&sel("section.body table")).count(), 1);
+    assert_eq!(
+        doc.select(&sel("section.body input[type=checkbox]"))
+            .count(),
+        3
+    );
+}
+
+#[test]
+fn ice_scores_rank_the_home_page_and_match_plans_json() {
+    let (_tmp, out) = build_demo(&[]);
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("plans.json")).unwrap()).unwrap();
+    let plans = v["plans"].as_array().unwrap();
+    assert_eq!(plans.len(), 3);
+    let mut scores = BTreeMap::new();
+    for p in plans {
+        let ice = &p["ice"];
+        let expected = ice["impact"].as_f64().unwrap()
+            * ice["confidence"].as_f64().unwrap()
+            * ice["ease"].as_f64().unwrap();
+        let score = ice["score"].as_f64().unwrap();
+        assert!((score - expected).abs() < 1e-9, "{p}");
+        assert!(p["file"].as_str().unwrap().starts_with("content/"));
+        assert!(p["progress"].get("latest").is_some());
+        assert!(p["progress"].get("next_target").is_some());
+        assert!(p["progress"].get("next_milestone").is_some());
+        scores.insert(p["id"].as_str().unwrap().to_string(), score);
+    }
+    assert_eq!(plans[1]["progress"]["next_milestone"], "m2");
+    let doc = page(&out, "index.html");
+    let titles = texts(&doc, ".plan-card h2");
+    assert_eq!(
+        titles,
+        [
+            "Cut early cancellations with churn-risk outreach",
+            "推薦によるお気に入り登録率の向上",
+            "トップページの回遊改善"
+        ],
+        "ranked by ICE score: {scores:?}"
+    );
+    let card = texts(&doc, ".plan-card").join(" ");
+    assert!(card.contains("87.5") && card.contains("48"));
+    // The plan page shows the same score.
+    let plan = page(&out, "plans/favorites-reco/index.html");
+    assert!(texts(&plan, "section.ice .score").join("").contains("48"));
+}
+
+#[test]
+fn atom_feed_has_one_entry_per_update_and_calendar_is_valid() {
+    let (_tmp, out) = build_demo(&["--base-url", "https://plans.example/ml"]);
+    let xml = std::fs::read(out.join("changelog.xml")).unwrap();
+    let feed = atom_syndication::Feed::read_from(&xml[..]).expect("valid Atom");
+    assert_eq!(feed.entries().len(), 2);
+    assert!(feed.entries().iter().all(|e| {
+        e.links()[0]
+            .href()
+            .starts_with("https://plans.example/ml/plans/")
+    }));
+    let changelog = page(&out, "changelog/index.html");
+    assert_eq!(changelog.select(&sel("article.update")).count(), 2);
+    let canonical = page(&out, "index.html");
+    let href = canonical
+        .select(&sel("link[rel=canonical]"))
+        .next()
+        .unwrap()
+        .value()
+        .attr("href")
+        .unwrap()
+        .to_string();
+    assert_eq!(href, "https://plans.example/ml/");
+
+    let ics = std::fs::read_to_string(out.join("calendar.ics")).unwrap();
+    assert!(ics.starts_with("BEGIN:VCALENDAR\r\n") && ics.ends_with("END:VCALENDAR\r\n"));
+    for line in ics.split("\r\n") {
+        assert!(line.len() <= 75, "unfolded line: {line}");
+    }
+    let cal: icalendar::Calendar = ics.parse().expect("parses as iCalendar");
+    let events = cal.components.len();
+    // favorites-reco: 3 due + 3 reviews + 9 tasks + kickoff + 3 exec + progress = 20;
+    // churn-alerts: 2 + 2 + 6 + 1 + 2 + 1 = 14; top-page-pv: 2 + 1 + 5 + 1 + 1 + 1 = 11.
+    assert_eq!(events, 45);
+    assert_eq!(ics.matches("RRULE:FREQ=WEEKLY;BYDAY=TU").count(), 1);
+    assert_eq!(
+        ics.matches("RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=TH").count(),
+        1
+    );
+    assert_eq!(ics.matches("RRULE:FREQ=MONTHLY;BYDAY=1FR").count(), 1);
+}
+
+/// Every relative link and resource in every page resolves to a file, and
+/// every `#fragment` to an id in it.
+#[test]
+fn every_internal_link_resolves() {
+    let (_tmp, out) = build_demo(&[]);
+    let mut checked = 0;
+    for (rel, bytes) in all_files(&out) {
+        if !rel.ends_with(".html") {
+            continue;
+        }
+        let doc = Html::parse_document(&String::from_utf8(bytes).unwrap());
+        let dir = out.join(&rel).parent().unwrap().to_path_buf();
+        for el in doc.select(&sel("a[href], link[href], img[src]")) {
+            let link = el.value().attr("href").or(el.value().attr("src")).unwrap();
+            if link.contains("://")
+                || link.starts_with("mailto:")
+                || el.value().attr("rel") == Some("canonical")
+            {
+                continue;
+            }
+            let (path, frag) = link.split_once('#').unwrap_or((link, ""));
+            let target = if path.is_empty() {
+                out.join(&rel)
+            } else {
+                dir.join(path)
+            };
+            assert!(target.is_file(), "{rel}: broken link {link}");
+            if !frag.is_empty() && target.extension().is_some_and(|e| e == "html") {
+                let t = Html::parse_document(&std::fs::read_to_string(&target).unwrap());
+                let id_sel = format!("[id=\"{frag}\"]");
+                assert!(
+                    t.select(&sel(&id_sel)).next().is_some(),
+                    "{rel}: no #{frag} in {path}"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 50, "only {checked} links checked");
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let (_a, out_a) = build_demo(&[]);
+    let (_b, out_b) = build_demo(&[]);
+    assert_eq!(all_files(&out_a), all_files(&out_b));
+}
+
+#[test]
+fn hostile_content_is_escaped() {
+    let repo = Repo::new();
+    let plan = base_plan()
+        .replace(
+            "title: 推薦によるお気に入り登録率の向上",
+            "title: \"<script>alert('t')</script>{{ 7*7 }}\"",
+        )
+        .replace("  pm: 佐藤 花子", "  pm: \"<img src=x onerror=alert(1)>\"")
+        .replace(
+            "answered: 推薦枠だけで登録率は 0.7pt 上がった",
+            "answered: \"</p><script>alert(2)</script>\"",
+        )
+        .replace(
+            "    story: 顧客は目に入った商品をお気に入りに登録する",
+            "    story: \"<script>alert(3)</script> [x](javascript:alert(4))\"",
+        )
+        .replace(
+            "顧客はトップページで好みの商品に出会う。",
+            "<script>alert(5)</script>\n\n<div onclick=\"alert(6)\">x</div>\n\n[link](javascript:alert(7)) [d](data:text/html;base64,PHNjcmlwdD4=) {{ 7*7 }} {% raw %}",
+        );
+    repo.file("content/base-plan.md", &plan);
+    let r = repo.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let out = repo.path().join("public");
+    for (rel, bytes) in all_files(&out) {
+        let text = String::from_utf8_lossy(&bytes).to_string();
+        if rel.ends_with(".html") {
+            let doc = Html::parse_document(&text);
+            assert_eq!(doc.select(&sel("script")).count(), 0, "{rel} has a script");
+            for el in doc.select(&sel("*")) {
+                for (name, value) in el.value().attrs() {
+                    assert!(!name.starts_with("on"), "{rel}: event handler {name}");
+                    let v = value.to_ascii_lowercase();
+                    assert!(
+                        !v.starts_with("javascript:") && !v.starts_with("data:text"),
+                        "{rel}: {name}={value}"
+                    );
+                }
+            }
+            assert!(
+                !text.contains(">49<") && !text.contains(" 49 "),
+                "{rel}: template syntax evaluated"
+            );
+        }
+        if rel.ends_with(".xml") {
+            assert!(!text.contains("<script"), "{rel}");
+        }
+    }
+    let plan_page = std::fs::read_to_string(out.join("plans/base-plan/index.html")).unwrap();
+    assert!(
+        plan_page.contains("{{ 7*7 }}"),
+        "template syntax shown as text"
+    );
+    assert!(plan_page.contains("&lt;script&gt;"));
+}
+
+#[test]
+fn lint_errors_write_nothing_and_keep_the_old_site() {
+    let repo = Repo::new();
+    repo.file("content/base-plan.md", &base_plan());
+    assert_eq!(repo.run(&["build"]).code, 0);
+    let index = repo.path().join("public/index.html");
+    let before = std::fs::read(&index).unwrap();
+    repo.file(
+        "content/base-plan.md",
+        &base_plan().replace("impact: 8", "impact: 11"),
+    );
+    let r = repo.run(&["build"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("ICE001"), "{}", r.stderr);
+    assert_eq!(std::fs::read(&index).unwrap(), before);
+    // A fresh repository with errors gets no output directory at all.
+    let fresh = Repo::new();
+    fresh.file(
+        "content/base-plan.md",
+        &base_plan().replace("impact: 8", "impact: 11"),
+    );
+    assert_eq!(fresh.run(&["build"]).code, 1);
+    assert!(!fresh.path().join("public").exists());
+    // No temporary directories are left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(repo.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains("planbook-"))
+        .collect();
+    assert!(leftovers.is_empty());
+}
+
+#[test]
+fn output_overlapping_the_repository_is_refused() {
+    let repo = Repo::new();
+    repo.file("content/base-plan.md", &base_plan());
+    for out in [".", "content", "content/site"] {
+        let r = run_in(repo.path(), repo.path(), &["build", "--out", out]);
+        assert_eq!(r.code, 2, "--out {out}: {}", r.stderr);
+        assert!(r.stderr.contains("refusing"), "{}", r.stderr);
+    }
+    assert!(repo.path().join("content/base-plan.md").is_file());
+}
+
+#[test]
+fn english_site_and_theme_overrides() {
+    let repo = Repo::new();
+    repo.file("content/base-plan.md", &base_plan());
+    repo.file("themes/default/static/style.css", "body { color: red }\n");
+    repo.file(
+        "themes/default/templates/index.html",
+        "{% extends \"base.html\" %}{% block content %}<p class=\"custom\">{{ plans | length }}</p>{% endblock content %}",
+    );
+    assert_eq!(repo.run(&["build"]).code, 0);
+    let out = repo.path().join("public");
+    assert_eq!(
+        std::fs::read_to_string(out.join("static/style.css")).unwrap(),
+        "body { color: red }\n"
+    );
+    let doc = page(&out, "index.html");
+    assert_eq!(texts(&doc, "p.custom"), ["1"]);
+    assert_eq!(
+        doc.select(&sel("html"))
+            .next()
+            .unwrap()
+            .value()
+            .attr("lang"),
+        Some("en")
+    );
+    let plan = page(&out, "plans/base-plan/index.html");
+    assert!(texts(&plan, "section.meetings h2")[0].contains("Meetings"));
+}
+
+/// Headless Chromium opens the demo from disk: no console errors, and
+/// screenshots at desktop and phone widths (in target/screenshots/).
+#[test]
+fn pages_render_in_a_browser() {
+    let chromium = ["chromium", "chromium-browser"].into_iter().find(|c| {
+        std::process::Command::new(c)
+            .arg("--version")
+            .output()
+            .is_ok()
+    });
+    let Some(chromium) = chromium else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have chromium (.ci/run installs it)"
+        );
+        eprintln!("skipping: no chromium on this machine");
+        return;
+    };
+    let (_tmp, out) = build_demo(&[]);
+    let shots = demo_root().join("target/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    for (page, name) in [
+        ("index.html", "home"),
+        ("plans/favorites-reco/index.html", "plan"),
+    ] {
+        for (w, h, label) in [(1280, 2400, "desktop"), (390, 3200, "phone")] {
+            let file = shots.join(format!("{name}-{label}.png"));
+            let _ = std::fs::remove_file(&file);
+            let profile = tempfile::tempdir().unwrap();
+            let r = std::process::Command::new(chromium)
+                .args([
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-quic",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--hide-scrollbars",
+                    "--enable-logging=stderr",
+                    "--v=0",
+                ])
+                .arg(format!("--user-data-dir={}", profile.path().display()))
+                .arg(format!("--window-size={w},{h}"))
+                .arg(format!("--screenshot={}", file.display()))
+                .arg(format!("file://{}", out.join(page).display()))
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&r.stderr);
+            let console: Vec<&str> = stderr
+                .lines()
+                .filter(|l| {
+                    l.contains(":CONSOLE")
+                        || l.contains("Uncaught")
+                        || l.contains("Failed to load resource")
+                })
+                .collect();
+            assert!(console.is_empty(), "{page} at {label}: {console:?}");
+            let png = std::fs::read(&file).unwrap_or_default();
+            assert!(
+                png.starts_with(b"\x89PNG") && png.len() > 10_000,
+                "{page} at {label}: no screenshot"
+            );
+        }
+    }
+}
