@@ -60,54 +60,96 @@ fn publishable(plans: &[PlanFile]) -> Vec<&PlanFile> {
         .collect()
 }
 
-/// Renders the whole site into memory.
-pub fn render_site(repo: &Repo, diags: &[Diagnostic], opts: &BuildOptions) -> Result<Files> {
-    let config = &repo.config;
-    let lang = config.lang();
-    let theme = theme::Theme::load(&repo.root, &config.site.theme)
-        .with_context(|| format!("cannot read themes/{}", config.site.theme))?;
-    let mut tera = tera::Tera::new();
-    tera.autoescape_on(vec![".html"]);
-    tera.add_raw_templates(
-        theme
-            .templates
-            .iter()
-            .map(|(n, t)| (n.as_str(), t.as_str())),
-    )
-    .map_err(|e| anyhow::anyhow!("theme template error: {e}"))?;
+/// Templates compiled once, and what every page shares. `serve` keeps one
+/// across rebuilds until the config or theme changes.
+pub struct Renderer {
+    tera: tera::Tera,
+    config: Config,
+    opts: BuildOptions,
+    site: Value,
+    labels: BTreeMap<&'static str, &'static str>,
+    statics: Vec<(String, Vec<u8>)>,
+}
 
-    let plans = publishable(&repo.plans);
-    let by_plan = crate::lint::by_plan(diags);
-    let site = json!({
-        "title": config.site.title,
-        "lang": lang.code(),
-        "base_url": opts.base_url,
-        "build_date": opts.build_date.map(|d| long_date(lang, d)),
-        "today": opts.today.to_string(),
-    });
-    let t = labels::labels(lang);
-    let base_ctx = |root: &str, path: &str, title: &str| -> tera::Context {
+impl Renderer {
+    /// Loads the theme (embedded, with `themes/<theme>/` overrides under
+    /// `root`) and compiles its templates.
+    pub fn new(root: &Path, config: &Config, opts: &BuildOptions) -> Result<Renderer> {
+        let lang = config.lang();
+        let theme = theme::Theme::load(root, &config.site.theme)
+            .with_context(|| format!("cannot read themes/{}", config.site.theme))?;
+        let mut tera = tera::Tera::new();
+        tera.autoescape_on(vec![".html"]);
+        tera.add_raw_templates(
+            theme
+                .templates
+                .iter()
+                .map(|(n, t)| (n.as_str(), t.as_str())),
+        )
+        .map_err(|e| anyhow::anyhow!("theme template error: {e}"))?;
+        let site = json!({
+            "title": config.site.title,
+            "lang": lang.code(),
+            "base_url": opts.base_url,
+            "build_date": opts.build_date.map(|d| long_date(lang, d)),
+            "today": opts.today.to_string(),
+        });
+        Ok(Renderer {
+            tera,
+            config: config.clone(),
+            opts: opts.clone(),
+            site,
+            labels: labels::labels(lang),
+            statics: theme.statics,
+        })
+    }
+
+    fn ctx(&self, root: &str, path: &str, title: &str) -> tera::Context {
         let mut ctx = tera::Context::new();
-        ctx.insert("site", &site);
-        ctx.insert("t", &t);
+        ctx.insert("site", &self.site);
+        ctx.insert("t", &self.labels);
         ctx.insert("root", root);
         ctx.insert("page_title", title);
-        ctx.insert("canonical", &format!("{}{path}", opts.base_url));
+        ctx.insert("canonical", &format!("{}{path}", self.opts.base_url));
         ctx
-    };
-    let render = |name: &str, ctx: &tera::Context| -> Result<Vec<u8>> {
-        tera.render(name, ctx)
+    }
+
+    fn render(&self, name: &str, ctx: &tera::Context) -> Result<Vec<u8>> {
+        self.tera
+            .render(name, ctx)
             .map(String::into_bytes)
             .map_err(|e| anyhow::anyhow!("rendering {name}: {e}"))
-    };
+    }
 
-    let cards: Vec<Value> = {
+    /// The output path of a plan's page.
+    pub fn plan_path(plan: &Plan) -> String {
+        format!("plans/{}/index.html", plan.id)
+    }
+
+    /// One plan's page; `diags` are that plan's diagnostics.
+    pub fn plan_page(&self, plan: &Plan, diags: &[&Diagnostic]) -> Result<Vec<u8>> {
+        let mut ctx = self.ctx("../../", &format!("plans/{}/", plan.id), plan.title_text());
+        ctx.insert("plan", &plan_page(plan, diags, &self.config, self.opts.today));
+        self.render("plan.html", &ctx)
+    }
+
+    /// Every page and file except the plan pages: home, changelog, lint,
+    /// feeds, `plans.json`, the calendar and the theme's static files.
+    pub fn shared_pages(
+        &self,
+        repo_plans: &[PlanFile],
+        index_page: Option<&str>,
+        diags: &[Diagnostic],
+    ) -> Result<Files> {
+        let config = &self.config;
+        let opts = &self.opts;
+        let lang = config.lang();
+        let plans = publishable(repo_plans);
+        let by_plan = crate::lint::by_plan(diags);
         let mut cards: Vec<(f64, &str, Value)> = plans
             .iter()
             .map(|p| {
-                let d = by_plan
-                    .get(p.plan.id.as_str())
-                    .map_or(&[][..], Vec::as_slice);
+                let d = by_plan.get(p.plan.id.as_str()).map_or(&[][..], Vec::as_slice);
                 (
                     p.plan.ice_score().unwrap_or(0.0),
                     p.plan.id.as_str(),
@@ -116,94 +158,92 @@ pub fn render_site(repo: &Repo, diags: &[Diagnostic], opts: &BuildOptions) -> Re
             })
             .collect();
         cards.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-        cards.into_iter().map(|c| c.2).collect()
-    };
+        let cards: Vec<Value> = cards.into_iter().map(|c| c.2).collect();
 
-    let mut files = Files::new();
-    // Home page.
-    let mut ctx = base_ctx("", "", &config.site.title);
-    ctx.insert("plans", &cards);
-    ctx.insert(
-        "intro",
-        &repo
-            .index_page
-            .as_deref()
-            .map(|md| markdown::render(md, config.markdown.unsafe_html, 1, "intro-")),
-    );
-    files.insert("index.html".into(), render("index.html", &ctx)?);
+        let mut files = Files::new();
+        let mut ctx = self.ctx("", "", &config.site.title);
+        ctx.insert("plans", &cards);
+        ctx.insert(
+            "intro",
+            &index_page.map(|md| markdown::render(md, config.markdown.unsafe_html, 1, "intro-")),
+        );
+        files.insert("index.html".into(), self.render("index.html", &ctx)?);
 
-    // Plan pages, in parallel.
-    let pages: Vec<(String, Vec<u8>)> = plans
+        let updates = feeds::all_updates(&plans, lang);
+        let entries: Vec<Value> = updates
+            .iter()
+            .map(|u| update_view(u, config, "../"))
+            .collect();
+        let mut ctx = self.ctx("../", "changelog/", &label(lang, "changelog"));
+        ctx.insert("updates", &entries);
+        files.insert("changelog/index.html".into(), self.render("changelog.html", &ctx)?);
+        files.insert(
+            "changelog.xml".into(),
+            feeds::atom(&updates, config, &opts.base_url, lang).into_bytes(),
+        );
+
+        let groups: Vec<Value> = repo_plans
+            .iter()
+            .filter_map(|p| {
+                let d = by_plan.get(p.plan.id.as_str())?;
+                let d: Vec<&&Diagnostic> = d.iter().filter(|d| d.file == p.plan.file).collect();
+                if d.is_empty() {
+                    return None;
+                }
+                let linked = plans.iter().any(|q| std::ptr::eq(*q, p));
+                Some(json!({
+                    "id": p.plan.id,
+                    "title": p.plan.title_text(),
+                    "file": p.plan.file,
+                    "href": linked.then(|| format!("../plans/{}/index.html", p.plan.id)),
+                    "findings": d.iter().map(|d| finding_view(d, lang)).collect::<Vec<_>>(),
+                }))
+            })
+            .collect();
+        let mut ctx = self.ctx("../", "lint/", &label(lang, "lint"));
+        ctx.insert("groups", &groups);
+        ctx.insert("summary", &summary_view(diags, repo_plans.len()));
+        files.insert("lint/index.html".into(), self.render("lint.html", &ctx)?);
+
+        files.insert(
+            "plans.json".into(),
+            feeds::plans_json(&plans, opts.today).into_bytes(),
+        );
+        files.insert(
+            "calendar.ics".into(),
+            feeds::calendar(&plans, config, &opts.base_url, opts.build_date).into_bytes(),
+        );
+        for (name, bytes) in &self.statics {
+            files.insert(format!("static/{name}"), bytes.clone());
+        }
+        Ok(files)
+    }
+
+    /// The plans that get a page, with their diagnostics.
+    pub fn pages_to_render<'p>(
+        repo_plans: &'p [PlanFile],
+        diags: &'p [Diagnostic],
+    ) -> Vec<(&'p PlanFile, Vec<&'p Diagnostic>)> {
+        let by_plan = crate::lint::by_plan(diags);
+        publishable(repo_plans)
+            .into_iter()
+            .map(|p| {
+                let d = by_plan.get(p.plan.id.as_str()).cloned().unwrap_or_default();
+                (p, d)
+            })
+            .collect()
+    }
+}
+
+/// Renders the whole site into memory.
+pub fn render_site(repo: &Repo, diags: &[Diagnostic], opts: &BuildOptions) -> Result<Files> {
+    let r = Renderer::new(&repo.root, &repo.config, opts)?;
+    let mut files = r.shared_pages(&repo.plans, repo.index_page.as_deref(), diags)?;
+    let pages: Vec<(String, Vec<u8>)> = Renderer::pages_to_render(&repo.plans, diags)
         .par_iter()
-        .map(|p| {
-            let d = by_plan
-                .get(p.plan.id.as_str())
-                .map_or(&[][..], Vec::as_slice);
-            let path = format!("plans/{}/index.html", p.plan.id);
-            let mut ctx = base_ctx(
-                "../../",
-                &format!("plans/{}/", p.plan.id),
-                p.plan.title_text(),
-            );
-            ctx.insert("plan", &plan_page(&p.plan, d, config, opts.today));
-            Ok((path, render("plan.html", &ctx)?))
-        })
+        .map(|(p, d)| Ok((Renderer::plan_path(&p.plan), r.plan_page(&p.plan, d)?)))
         .collect::<Result<_>>()?;
     files.extend(pages);
-
-    // Changelog.
-    let updates = feeds::all_updates(&plans, lang);
-    let entries: Vec<Value> = updates
-        .iter()
-        .map(|u| update_view(u, config, "../"))
-        .collect();
-    let mut ctx = base_ctx("../", "changelog/", &label(lang, "changelog"));
-    ctx.insert("updates", &entries);
-    files.insert(
-        "changelog/index.html".into(),
-        render("changelog.html", &ctx)?,
-    );
-    files.insert(
-        "changelog.xml".into(),
-        feeds::atom(&updates, config, &opts.base_url, lang).into_bytes(),
-    );
-
-    // Lint page.
-    let groups: Vec<Value> = repo
-        .plans
-        .iter()
-        .filter_map(|p| {
-            let d = by_plan.get(p.plan.id.as_str())?;
-            let d: Vec<&&Diagnostic> = d.iter().filter(|d| d.file == p.plan.file).collect();
-            if d.is_empty() {
-                return None;
-            }
-            let linked = plans.iter().any(|q| std::ptr::eq(*q, p));
-            Some(json!({
-                "id": p.plan.id,
-                "title": p.plan.title_text(),
-                "file": p.plan.file,
-                "href": linked.then(|| format!("../plans/{}/index.html", p.plan.id)),
-                "findings": d.iter().map(|d| finding_view(d, lang)).collect::<Vec<_>>(),
-            }))
-        })
-        .collect();
-    let mut ctx = base_ctx("../", "lint/", &label(lang, "lint"));
-    ctx.insert("groups", &groups);
-    ctx.insert("summary", &summary_view(diags, repo.plans.len()));
-    files.insert("lint/index.html".into(), render("lint.html", &ctx)?);
-
-    files.insert(
-        "plans.json".into(),
-        feeds::plans_json(&plans, opts.today).into_bytes(),
-    );
-    files.insert(
-        "calendar.ics".into(),
-        feeds::calendar(&plans, config, &opts.base_url, opts.build_date).into_bytes(),
-    );
-    for (name, bytes) in theme.statics {
-        files.insert(format!("static/{name}"), bytes);
-    }
     Ok(files)
 }
 
