@@ -87,12 +87,20 @@ pub enum Command {
         #[arg(long)]
         versions: bool,
     },
-    /// Build, serve on 127.0.0.1:3000, rebuild on change
+    /// Build, serve on 127.0.0.1:3000, rebuild on change, reload open pages
     Serve {
+        /// Port to listen on (0: any free port)
         #[arg(long, default_value_t = 3000)]
         port: u16,
+        /// Address to listen on; anything but loopback is reachable by others
         #[arg(long, default_value = "127.0.0.1")]
         bind: String,
+        /// Public URL prefix for absolute links (default: [site] base_url)
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Poll the file system instead of using native file events
+        #[arg(long)]
+        poll: bool,
     },
     /// Print the JSON Schema of the plan frontmatter
     Schema,
@@ -148,10 +156,23 @@ pub fn run(cli: &Cli) -> Result<u8> {
             base_url,
             versions,
         } => build_cmd(cli, today, out.as_deref(), base_url.as_deref(), *versions),
-        Command::Serve { .. } => {
-            // The repository must load before anything else is said.
-            load_repo(&cli.root, load::Detail::Full)?;
-            bail!("`planbook serve` is not available in this version yet; use `planbook build`")
+        Command::Serve {
+            port,
+            bind,
+            base_url,
+            poll,
+        } => {
+            crate::serve::check_bind(bind)?;
+            crate::serve::serve(crate::serve::ServeOptions {
+                root: cli.root.clone(),
+                today,
+                base_url: base_url.clone(),
+                bind: bind.clone(),
+                port: *port,
+                poll: *poll,
+                quiet: cli.quiet,
+            })?;
+            Ok(0)
         }
         Command::Schema => {
             print!("{}", schema::json_schema());
@@ -241,6 +262,29 @@ fn print_human(
         .collect();
     render::human(w, &shown, &sources, summary, repo.config.lang())?;
     Ok(())
+}
+
+/// Diagnostics as plain text (no colour) with a summary line, for the
+/// terminal and the error overlay of `serve`.
+pub fn human_text(root: &Path, diags: &[Diagnostic]) -> String {
+    use codespan_reporting::term::termcolor::NoColor;
+    let owned: BTreeMap<String, String> = diags
+        .iter()
+        .map(|d| d.file.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .filter_map(|f| Some((f.to_string(), load::read_source(root, f)?)))
+        .collect();
+    let sources: BTreeMap<String, &str> =
+        owned.iter().map(|(k, v)| (k.clone(), v.as_str())).collect();
+    let plans: std::collections::BTreeSet<&str> = diags.iter().map(|d| d.plan.as_str()).collect();
+    let summary = Summary::new(plans.len(), diags);
+    let lang = crate::config::Config::load(root)
+        .map(|c| c.lang())
+        .unwrap_or_default();
+    let mut w = NoColor::new(Vec::new());
+    let _ = render::human(&mut w, diags, &sources, &summary, lang);
+    String::from_utf8_lossy(&w.into_inner()).into_owned()
 }
 
 /// `SOURCE_DATE_EPOCH` (seconds since 1970, UTC) as a date, if set and valid.

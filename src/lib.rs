@@ -12,6 +12,7 @@ pub mod lint;
 pub mod load;
 pub mod model;
 pub mod schema;
+pub mod serve;
 pub mod site;
 pub mod suggest;
 pub mod template;

@@ -129,7 +129,10 @@ impl Renderer {
     /// One plan's page; `diags` are that plan's diagnostics.
     pub fn plan_page(&self, plan: &Plan, diags: &[&Diagnostic]) -> Result<Vec<u8>> {
         let mut ctx = self.ctx("../../", &format!("plans/{}/", plan.id), plan.title_text());
-        ctx.insert("plan", &plan_page(plan, diags, &self.config, self.opts.today));
+        ctx.insert(
+            "plan",
+            &plan_page(plan, diags, &self.config, self.opts.today),
+        );
         self.render("plan.html", &ctx)
     }
 
@@ -149,7 +152,9 @@ impl Renderer {
         let mut cards: Vec<(f64, &str, Value)> = plans
             .iter()
             .map(|p| {
-                let d = by_plan.get(p.plan.id.as_str()).map_or(&[][..], Vec::as_slice);
+                let d = by_plan
+                    .get(p.plan.id.as_str())
+                    .map_or(&[][..], Vec::as_slice);
                 (
                     p.plan.ice_score().unwrap_or(0.0),
                     p.plan.id.as_str(),
@@ -176,7 +181,10 @@ impl Renderer {
             .collect();
         let mut ctx = self.ctx("../", "changelog/", &label(lang, "changelog"));
         ctx.insert("updates", &entries);
-        files.insert("changelog/index.html".into(), self.render("changelog.html", &ctx)?);
+        files.insert(
+            "changelog/index.html".into(),
+            self.render("changelog.html", &ctx)?,
+        );
         files.insert(
             "changelog.xml".into(),
             feeds::atom(&updates, config, &opts.base_url, lang).into_bytes(),

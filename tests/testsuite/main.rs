@@ -3,6 +3,7 @@
 mod cli;
 mod hostile;
 mod rules;
+mod serve;
 mod site;
 mod support;
 mod yaml_fast;

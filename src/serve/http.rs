@@ -1,0 +1,254 @@
+//! Answering HTTP requests from the in-memory site.
+
+use std::time::Duration;
+
+use tiny_http::{Header, Request, Response, StatusCode};
+
+use super::{Shared, wait_for_change};
+
+/// The script injected into served HTML pages (never into built sites).
+fn reload_script(generation: u64) -> String {
+    format!(
+        "<script>(function(){{var g={generation};function w(){{fetch('/__planbook/wait?gen='+g,{{cache:'no-store'}}).then(function(r){{return r.text()}}).then(function(t){{if(t==='reload'){{location.reload()}}else{{w()}}}}).catch(function(){{setTimeout(w,1000)}})}}w()}})();</script>"
+    )
+}
+
+/// The MIME type for a site path.
+pub fn content_type(path: &str) -> &'static str {
+    let ext = path.rsplit_once('.').map_or("", |(_, e)| e);
+    match ext {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "json" => "application/json",
+        "xml" => "application/atom+xml; charset=utf-8",
+        "ics" => "text/calendar; charset=utf-8",
+        "txt" | "md" => "text/plain; charset=utf-8",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "ico" => "image/x-icon",
+        "woff2" => "font/woff2",
+        _ => "application/octet-stream",
+    }
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// What a request path asks for.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Resolved {
+    /// A file of the site (its key in the site map).
+    File(String),
+    /// A directory without its trailing slash: redirect to this path.
+    Redirect(String),
+    NotFound,
+    /// Traversal attempts, encoded separators, NUL, bad encoding.
+    BadRequest,
+}
+
+/// Maps a URL path (query removed) to a site file.
+pub fn resolve(url_path: &str, exists: impl Fn(&str) -> bool) -> Resolved {
+    let Some(decoded) = percent_decode(url_path) else {
+        return Resolved::BadRequest;
+    };
+    if !decoded.starts_with('/') || decoded.contains(['\\', '\0']) {
+        return Resolved::BadRequest;
+    }
+    let segments: Vec<&str> = decoded.split('/').filter(|s| !s.is_empty()).collect();
+    if segments
+        .iter()
+        .any(|s| *s == ".." || *s == "." || s.contains(':'))
+    {
+        return Resolved::BadRequest;
+    }
+    let joined = segments.join("/");
+    if decoded.ends_with('/') || joined.is_empty() {
+        let index = if joined.is_empty() {
+            "index.html".to_string()
+        } else {
+            format!("{joined}/index.html")
+        };
+        return if exists(&index) {
+            Resolved::File(index)
+        } else {
+            Resolved::NotFound
+        };
+    }
+    if exists(&joined) {
+        return Resolved::File(joined);
+    }
+    if exists(&format!("{joined}/index.html")) {
+        return Resolved::Redirect(format!("/{joined}/"));
+    }
+    Resolved::NotFound
+}
+
+fn header(name: &str, value: &str) -> Option<Header> {
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
+}
+
+fn respond(request: Request, status: u16, ctype: &str, body: Vec<u8>, extra: Option<Header>) {
+    let mut resp = Response::from_data(body).with_status_code(StatusCode(status));
+    if let Some(h) = header("Content-Type", ctype) {
+        resp.add_header(h);
+    }
+    if let Some(h) = header("Cache-Control", "no-store") {
+        resp.add_header(h);
+    }
+    if let Some(h) = extra {
+        resp.add_header(h);
+    }
+    let _ = request.respond(resp);
+}
+
+/// Answers one request.
+pub fn handle(request: Request, shared: &Shared) {
+    let url = request.url().to_string();
+    let (path, query) = url.split_once('?').unwrap_or((url.as_str(), ""));
+    if path == "/__planbook/wait" {
+        let seen = query
+            .split('&')
+            .find_map(|kv| kv.strip_prefix("gen="))
+            .and_then(|g| g.parse().ok())
+            .unwrap_or(0);
+        let changed = wait_for_change(shared, seen, Duration::from_secs(25));
+        let body = if changed { "reload" } else { "same" };
+        return respond(request, 200, "text/plain; charset=utf-8", body.into(), None);
+    }
+    let (lock, _) = &**shared;
+    let Ok(state) = lock.lock() else {
+        return respond(
+            request,
+            500,
+            "text/plain",
+            b"server state unavailable".to_vec(),
+            None,
+        );
+    };
+    match resolve(path, |p| state.files.contains_key(p)) {
+        Resolved::File(key) => {
+            let Some(bytes) = state.files.get(&key) else {
+                drop(state);
+                return respond(request, 404, "text/plain", b"not found".to_vec(), None);
+            };
+            let ctype = content_type(&key);
+            let body = if key.ends_with(".html") {
+                inject(bytes, state.overlay.as_deref(), state.generation)
+            } else {
+                bytes.clone()
+            };
+            drop(state);
+            respond(request, 200, ctype, body, None)
+        }
+        Resolved::Redirect(to) => {
+            drop(state);
+            respond(
+                request,
+                301,
+                "text/plain",
+                Vec::new(),
+                header("Location", &to),
+            )
+        }
+        Resolved::NotFound => {
+            let body = not_found(state.overlay.as_deref(), state.generation);
+            drop(state);
+            respond(request, 404, "text/html; charset=utf-8", body, None)
+        }
+        Resolved::BadRequest => {
+            drop(state);
+            respond(request, 400, "text/plain", b"bad request".to_vec(), None)
+        }
+    }
+}
+
+/// Adds the overlay (if any) and the reload script before `</body>`.
+fn inject(page: &[u8], overlay: Option<&str>, generation: u64) -> Vec<u8> {
+    let text = String::from_utf8_lossy(page);
+    let extra = format!("{}{}", overlay.unwrap_or(""), reload_script(generation));
+    match text.rfind("</body>") {
+        Some(i) => {
+            let mut out = String::with_capacity(text.len() + extra.len());
+            out.push_str(text.get(..i).unwrap_or(""));
+            out.push_str(&extra);
+            out.push_str(text.get(i..).unwrap_or(""));
+            out.into_bytes()
+        }
+        None => format!("{text}{extra}").into_bytes(),
+    }
+}
+
+fn not_found(overlay: Option<&str>, generation: u64) -> Vec<u8> {
+    let page = "<!doctype html><html><head><meta charset=\"utf-8\"><title>404</title></head><body><h1>404</h1><p>This page is not in the site. <a href=\"/\">Home</a></p></body></html>";
+    inject(page.as_bytes(), overlay, generation)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(p: &str) -> bool {
+        ["index.html", "plans/a/index.html", "static/style.css"].contains(&p)
+    }
+
+    #[test]
+    fn paths_resolve_inside_the_site_only() {
+        assert_eq!(resolve("/", site), Resolved::File("index.html".into()));
+        assert_eq!(
+            resolve("/plans/a/", site),
+            Resolved::File("plans/a/index.html".into())
+        );
+        assert_eq!(
+            resolve("/plans/a", site),
+            Resolved::Redirect("/plans/a/".into())
+        );
+        assert_eq!(
+            resolve("/static/style.css", site),
+            Resolved::File("static/style.css".into())
+        );
+        assert_eq!(resolve("/nope", site), Resolved::NotFound);
+        for bad in [
+            "/../Cargo.toml",
+            "/%2e%2e/Cargo.toml",
+            "/%2E%2E/%2e%2e/etc/passwd",
+            "/plans/..%2f..%2fCargo.toml",
+            "/a%5c..%5cb",
+            "/%00",
+            "/%zz",
+            "/C:/Windows",
+        ] {
+            assert_eq!(resolve(bad, site), Resolved::BadRequest, "{bad}");
+        }
+    }
+
+    #[test]
+    fn html_gets_the_script_and_overlay_before_body_end() {
+        let out = String::from_utf8(inject(
+            b"<html><body><p>x</p></body></html>",
+            Some("<div id=e></div>"),
+            7,
+        ))
+        .unwrap();
+        assert!(out.contains("<div id=e></div><script>"));
+        assert!(out.contains("var g=7"));
+        assert!(out.ends_with("</body></html>"));
+    }
+}

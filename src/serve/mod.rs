@@ -1,0 +1,285 @@
+//! `planbook serve`: build into memory, serve over HTTP on loopback, watch
+//! the repository and rebuild on change, and reload open pages once the new
+//! build is in place.
+//!
+//! - The site lives in memory ([`State`]); a rebuild swaps it in whole, so a
+//!   reader never sees a half-built site. Nothing is read from disk to
+//!   answer a request, so no URL can reach a file outside the site.
+//! - Live reload is a long poll: served HTML pages get a small script that
+//!   asks `/__planbook/wait?gen=N` and reloads when the generation changes.
+//!   Built sites (`planbook build`) never contain it.
+//! - When a build fails (lint errors, broken YAML) the last good pages stay
+//!   served with an error overlay listing the diagnostics.
+
+use std::io::IsTerminal;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use chrono::NaiveDate;
+
+use crate::site::Files;
+
+mod http;
+pub mod session;
+
+pub use http::{content_type, resolve};
+use session::{Outcome, Session};
+
+/// What is being served.
+#[derive(Default)]
+pub struct State {
+    pub files: Files,
+    /// HTML of the error overlay while the last build failed.
+    pub overlay: Option<String>,
+    /// Bumped after every build (good or failed) so open pages refresh.
+    pub generation: u64,
+}
+
+pub type Shared = Arc<(Mutex<State>, Condvar)>;
+
+/// Options of `planbook serve`.
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub today: NaiveDate,
+    pub base_url: Option<String>,
+    pub bind: String,
+    pub port: u16,
+    pub poll: bool,
+    pub quiet: bool,
+}
+
+/// Applies a build outcome to the shared state and prints its diagnostics.
+fn publish(shared: &Shared, outcome: Result<Outcome>, root: &Path, quiet: bool) {
+    let (lock, cvar) = &**shared;
+    let overlay = match outcome {
+        Ok(Outcome { files, diagnostics }) => {
+            let text = crate::cli::human_text(root, &diagnostics);
+            let failed = files.is_none();
+            if !diagnostics.is_empty() && (!quiet || failed) {
+                eprint!("{text}");
+            }
+            if let Ok(mut st) = lock.lock() {
+                if let Some(files) = files {
+                    st.files = files;
+                }
+            }
+            failed.then(|| overlay_html(&text))
+        }
+        Err(e) => {
+            let text = format!("error: {e:#}\n");
+            eprint!("{text}");
+            Some(overlay_html(&text))
+        }
+    };
+    if let Ok(mut st) = lock.lock() {
+        st.overlay = overlay;
+        st.generation += 1;
+    }
+    cvar.notify_all();
+}
+
+fn overlay_html(text: &str) -> String {
+    format!(
+        r#"<div id="planbook-error" role="alert" style="position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;z-index:2147483647;background:#fff5f5;color:#7f1d1d;border-top:4px solid #b42318;padding:12px 16px;font:13px/1.5 ui-monospace,Menlo,Consolas,monospace;box-shadow:0 -4px 16px rgba(0,0,0,.2)"><strong>planbook: the last build failed; this page is from the last good build.</strong><pre style="white-space:pre-wrap;margin:8px 0 0">{}</pre></div>"#,
+        crate::site::chart::esc(text)
+    )
+}
+
+/// Starts the server and the watcher; returns when the server stops.
+pub fn serve(opts: ServeOptions) -> Result<()> {
+    let root = opts
+        .root
+        .canonicalize()
+        .with_context(|| format!("cannot read {}", opts.root.display()))?;
+    let mut session = Session::open(&root, opts.today, opts.base_url.clone())?;
+    let shared: Shared = Arc::new((Mutex::new(State::default()), Condvar::new()));
+    publish(&shared, session.build(), &root, opts.quiet);
+
+    let addr: SocketAddr = format!("{}:{}", opts.bind, opts.port)
+        .parse()
+        .or_else(|_| {
+            use std::net::ToSocketAddrs;
+            (opts.bind.as_str(), opts.port)
+                .to_socket_addrs()
+                .ok()
+                .and_then(|mut a| a.next())
+                .ok_or(())
+        })
+        .map_err(|_| anyhow::anyhow!("--bind {}: not an address to listen on", opts.bind))?;
+    if !addr.ip().is_loopback() {
+        eprintln!(
+            "warning: serving on {addr}, reachable from other machines; plans are shared with anyone who can connect"
+        );
+    }
+    let server = tiny_http::Server::http(addr).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot listen on {addr}: {e}; is another server using the port? pass --port"
+        )
+    })?;
+    let local = server
+        .server_addr()
+        .to_ip()
+        .map_or_else(|| addr.to_string(), |a| a.to_string());
+    let _watcher = watch(&root, session.content_dir().to_path_buf(), opts.poll, {
+        let shared = shared.clone();
+        let root = root.clone();
+        let quiet = opts.quiet;
+        move |paths: Vec<PathBuf>| {
+            let outcome = if paths.iter().any(|p| session.is_global_change(p)) {
+                session.reload_all().and_then(|()| session.build())
+            } else {
+                session.update(&paths).and_then(|()| session.build())
+            };
+            if !quiet && std::io::stderr().is_terminal() {
+                eprintln!("rebuilt after a change to {}", describe(&paths, &root));
+            }
+            publish(&shared, outcome, &root, quiet);
+        }
+    })?;
+
+    // Announce only once the watcher runs: an edit right after this line
+    // is seen.
+    println!(
+        "Serving {} on http://{local}/ (Ctrl-C to stop)",
+        root.display()
+    );
+    use std::io::Write as _;
+    let _ = std::io::stdout().flush();
+
+    for request in server.incoming_requests() {
+        let shared = shared.clone();
+        std::thread::spawn(move || http::handle(request, &shared));
+    }
+    Ok(())
+}
+
+fn describe(paths: &[PathBuf], root: &Path) -> String {
+    let names: Vec<String> = paths
+        .iter()
+        .take(3)
+        .map(|p| crate::load::rel_name(root, p))
+        .collect();
+    let more = paths.len().saturating_sub(3);
+    if more > 0 {
+        format!("{} and {more} more", names.join(", "))
+    } else {
+        names.join(", ")
+    }
+}
+
+/// Watches content, book.toml and themes; calls `on_change` with the changed
+/// paths of each debounced burst (an editor's save-and-rename is one burst).
+fn watch(
+    root: &Path,
+    content: PathBuf,
+    poll: bool,
+    mut on_change: impl FnMut(Vec<PathBuf>) + Send + 'static,
+) -> Result<Box<dyn std::any::Any>> {
+    use notify::RecursiveMode;
+    use notify_debouncer_mini::{Config, new_debouncer_opt};
+    let (tx, rx) = std::sync::mpsc::channel();
+    let debounce = Duration::from_millis(30);
+    let targets: Vec<(PathBuf, RecursiveMode)> = {
+        let mut t = vec![
+            (content.clone(), RecursiveMode::Recursive),
+            (root.to_path_buf(), RecursiveMode::NonRecursive),
+        ];
+        let themes = root.join("themes");
+        if themes.is_dir() {
+            t.push((themes, RecursiveMode::Recursive));
+        }
+        t
+    };
+    let make_poll = |tx: std::sync::mpsc::Sender<_>| -> Result<Box<dyn std::any::Any>> {
+        // Poll mtimes have one-second resolution; comparing contents catches
+        // two saves within the same second.
+        let cfg = Config::default().with_timeout(debounce).with_notify_config(
+            notify::Config::default()
+                .with_poll_interval(Duration::from_millis(300))
+                .with_compare_contents(true),
+        );
+        let mut d = new_debouncer_opt::<_, notify::PollWatcher>(cfg, tx)
+            .context("cannot start the polling file watcher")?;
+        for (p, mode) in &targets {
+            d.watcher()
+                .watch(p, *mode)
+                .with_context(|| format!("cannot watch {}", p.display()))?;
+        }
+        Ok(Box::new(d))
+    };
+    let watcher: Box<dyn std::any::Any> = if poll {
+        make_poll(tx)?
+    } else {
+        let native = (|| -> Result<Box<dyn std::any::Any>> {
+            let cfg = Config::default().with_timeout(debounce);
+            let mut d = new_debouncer_opt::<_, notify::RecommendedWatcher>(cfg, tx.clone())?;
+            for (p, mode) in &targets {
+                d.watcher().watch(p, *mode)?;
+            }
+            Ok(Box::new(d))
+        })();
+        match native {
+            Ok(w) => w,
+            Err(e) => {
+                eprintln!("warning: native file events unavailable ({e:#}); polling instead");
+                make_poll(tx)?
+            }
+        }
+    };
+    let root = root.to_path_buf();
+    std::thread::spawn(move || {
+        for result in rx {
+            let Ok(events) = result else { continue };
+            let events: Vec<notify_debouncer_mini::DebouncedEvent> = events;
+            let mut paths: Vec<PathBuf> = events
+                .into_iter()
+                .map(|e| e.path)
+                .filter(|p| relevant(&root, &content, p))
+                .collect();
+            paths.sort();
+            paths.dedup();
+            if !paths.is_empty() {
+                on_change(paths);
+            }
+        }
+    });
+    Ok(watcher)
+}
+
+/// Changes that matter: files under content/ and themes/, and book.toml.
+/// Editor swap and backup files are ignored.
+fn relevant(root: &Path, content: &Path, p: &Path) -> bool {
+    let name = p
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    if name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.starts_with(".#")
+    {
+        return false;
+    }
+    p.starts_with(content) || p.starts_with(root.join("themes")) || name == "book.toml"
+}
+
+/// Waits until the generation differs from `seen` (or `timeout` passes).
+pub fn wait_for_change(shared: &Shared, seen: u64, timeout: Duration) -> bool {
+    let (lock, cvar) = &**shared;
+    let Ok(guard) = lock.lock() else { return false };
+    match cvar.wait_timeout_while(guard, timeout, |st| st.generation == seen) {
+        Ok((st, _)) => st.generation != seen,
+        Err(_) => false,
+    }
+}
+
+/// Checks `--bind`/`--port` early so usage errors come before the build.
+pub fn check_bind(bind: &str) -> Result<()> {
+    if bind.trim().is_empty() {
+        bail!("--bind needs an address, e.g. 127.0.0.1");
+    }
+    Ok(())
+}

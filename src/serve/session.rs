@@ -1,0 +1,183 @@
+//! The incremental builder behind `planbook serve`: plans stay parsed in
+//! memory; a change to one plan re-reads that file, re-lints (cheap), and
+//! re-renders its page plus the shared pages. A config or theme change
+//! reloads everything.
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use chrono::NaiveDate;
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Severity};
+use crate::load::{self, Detail, LoadError, PlanFile};
+use crate::site::{BuildOptions, Files, Renderer};
+
+/// The result of one build.
+pub struct Outcome {
+    /// The new site, or `None` when lint found errors (keep the old one).
+    pub files: Option<Files>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub struct Session {
+    root: PathBuf,
+    today: NaiveDate,
+    base_url: Option<String>,
+    config: Config,
+    content_dir: PathBuf,
+    /// Plan file → (hash of its bytes, parsed plan).
+    plans: BTreeMap<PathBuf, (u64, PlanFile)>,
+    index_page: Option<String>,
+    renderer: Renderer,
+    /// Output path → (cache key, rendered page).
+    pages: HashMap<String, (u64, Vec<u8>)>,
+}
+
+fn hash_bytes(b: &[u8]) -> u64 {
+    let mut h = DefaultHasher::new();
+    b.hash(&mut h);
+    h.finish()
+}
+
+fn read_plan(root: &Path, path: &Path, config: &Config) -> (u64, PlanFile) {
+    let hash = std::fs::read(path).map_or(0, |b| hash_bytes(&b));
+    (hash, load::load_plan(root, path, config, Detail::Full))
+}
+
+impl Session {
+    /// Loads everything from scratch.
+    pub fn open(root: &Path, today: NaiveDate, base_url: Option<String>) -> Result<Session> {
+        let config = Config::load(root).map_err(|e| anyhow::Error::new(LoadError::Config(e)))?;
+        let content_dir = root.join(&config.site.content);
+        if !content_dir.is_dir() {
+            return Err(anyhow::Error::new(LoadError::NoContent {
+                looked: content_dir,
+                has_config: root.join("book.toml").is_file(),
+            }));
+        }
+        let paths = load::plan_paths(&content_dir).map_err(anyhow::Error::new)?;
+        let plans = paths
+            .par_iter()
+            .map(|p| (p.clone(), read_plan(root, p, &config)))
+            .collect();
+        let opts = Self::options(&config, today, base_url.as_deref());
+        let renderer = Renderer::new(root, &config, &opts)?;
+        Ok(Session {
+            root: root.to_path_buf(),
+            today,
+            base_url,
+            index_page: std::fs::read_to_string(content_dir.join("index.md")).ok(),
+            config,
+            content_dir,
+            plans,
+            renderer,
+            pages: HashMap::new(),
+        })
+    }
+
+    fn options(config: &Config, today: NaiveDate, base_url: Option<&str>) -> BuildOptions {
+        BuildOptions {
+            out: PathBuf::new(),
+            base_url: crate::site::normalize_base_url(base_url.unwrap_or(&config.site.base_url)),
+            today,
+            build_date: None,
+        }
+    }
+
+    /// Reloads config, theme and every plan.
+    pub fn reload_all(&mut self) -> Result<()> {
+        *self = Session::open(&self.root, self.today, self.base_url.clone())?;
+        Ok(())
+    }
+
+    pub fn content_dir(&self) -> &Path {
+        &self.content_dir
+    }
+
+    /// Re-reads the given paths under the content directory: changed,
+    /// new and deleted plans, and `content/index.md`.
+    pub fn update(&mut self, changed: &[PathBuf]) -> Result<()> {
+        let current: Vec<PathBuf> =
+            load::plan_paths(&self.content_dir).map_err(anyhow::Error::new)?;
+        // Deleted (or renamed away) plans.
+        self.plans.retain(|p, _| current.contains(p));
+        for p in current {
+            let known = self.plans.contains_key(&p);
+            let touched = changed.iter().any(|c| same_file(c, &p));
+            if !known || touched {
+                let (hash, plan) = read_plan(&self.root, &p, &self.config);
+                self.plans.insert(p, (hash, plan));
+            }
+        }
+        self.index_page = std::fs::read_to_string(self.content_dir.join("index.md")).ok();
+        Ok(())
+    }
+
+    /// Lints and renders; plan pages come from the cache when neither their
+    /// file nor their findings changed.
+    pub fn build(&mut self) -> Result<Outcome> {
+        let plan_files: Vec<PlanFile> = self.plans.values().map(|(_, p)| p.clone()).collect();
+        let diagnostics = crate::lint::lint_all(&plan_files, &self.config, self.today);
+        if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+            return Ok(Outcome {
+                files: None,
+                diagnostics,
+            });
+        }
+        let mut files =
+            self.renderer
+                .shared_pages(&plan_files, self.index_page.as_deref(), &diagnostics)?;
+        let hashes: HashMap<&str, u64> = self
+            .plans
+            .values()
+            .map(|(h, p)| (p.plan.file.as_str(), *h))
+            .collect();
+        let todo = Renderer::pages_to_render(&plan_files, &diagnostics);
+        let keyed: Vec<(String, u64, &PlanFile, Vec<&Diagnostic>)> = todo
+            .into_iter()
+            .map(|(p, d)| {
+                let mut h = DefaultHasher::new();
+                hashes.get(p.plan.file.as_str()).hash(&mut h);
+                for x in &d {
+                    (x.rule, x.line, x.column, &x.message, x.severity).hash(&mut h);
+                }
+                (Renderer::plan_path(&p.plan), h.finish(), p, d)
+            })
+            .collect();
+        let fresh: Vec<(String, u64, Vec<u8>)> = keyed
+            .par_iter()
+            .filter(|(path, key, ..)| self.pages.get(path).is_none_or(|(k, _)| k != key))
+            .map(|(path, key, p, d)| Ok((path.clone(), *key, self.renderer.plan_page(&p.plan, d)?)))
+            .collect::<Result<_>>()?;
+        for (path, key, bytes) in fresh {
+            self.pages.insert(path, (key, bytes));
+        }
+        let live: std::collections::HashSet<&String> = keyed.iter().map(|k| &k.0).collect();
+        self.pages.retain(|path, _| live.contains(path));
+        for (path, (_, bytes)) in &self.pages {
+            files.insert(path.clone(), bytes.clone());
+        }
+        Ok(Outcome {
+            files: Some(files),
+            diagnostics,
+        })
+    }
+
+    /// What changed means for the session: config or theme → everything.
+    pub fn is_global_change(&self, path: &Path) -> bool {
+        path.file_name().is_some_and(|n| n == "book.toml")
+            || path.starts_with(self.root.join("themes"))
+    }
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    a == b
+        || match (a.canonicalize(), b.canonicalize()) {
+            (Ok(x), Ok(y)) => x == y,
+            _ => false,
+        }
+}

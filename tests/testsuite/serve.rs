@@ -1,0 +1,227 @@
+//! `planbook serve` end to end: a real server on a free loopback port,
+//! edits on disk, live rebuilds, errors, and hostile paths.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::support::*;
+
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(repo: &Repo, extra: &[&str]) -> Server {
+    let mut child = Command::new(bin())
+        .arg("--root")
+        .arg(repo.path())
+        .args(["--today", TODAY, "--color", "never", "serve", "--port", "0"])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("serve prints its address");
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|s| s.split('/').next())
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_string();
+    Server { child, addr }
+}
+
+/// A minimal HTTP/1.0 GET: (status, body).
+fn get(addr: &str, path: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
+    let mut buf = Vec::new();
+    let _ = s.read_to_end(&mut buf);
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map_or(String::new(), |(_, b)| b.to_string());
+    (status, body)
+}
+
+/// Polls `path` until `pred` holds on its body, for at most `limit`.
+fn until(addr: &str, path: &str, limit: Duration, pred: impl Fn(&str) -> bool) -> Option<Duration> {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        let (_, body) = get(addr, path);
+        if pred(&body) {
+            return Some(start.elapsed());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    None
+}
+
+#[test]
+fn edits_show_up_errors_overlay_and_recovery() {
+    let repo = Repo::new();
+    repo.file("content/base-plan.md", &base_plan());
+    let server = start(&repo, &[]);
+    let page = "/plans/base-plan/index.html";
+    let (status, body) = get(&server.addr, page);
+    assert_eq!(status, 200);
+    assert!(body.contains("推薦によるお気に入り登録率の向上"));
+    assert!(
+        body.contains("/__planbook/wait"),
+        "served pages get the reload script"
+    );
+
+    // An edit is served within 2 seconds.
+    repo.file(
+        "content/base-plan.md",
+        &base_plan().replace(
+            "title: 推薦によるお気に入り登録率の向上",
+            "title: 新しいタイトル",
+        ),
+    );
+    assert!(
+        until(&server.addr, page, Duration::from_secs(2), |b| b
+            .contains("新しいタイトル"))
+        .is_some(),
+        "the new title was not served within 2 s"
+    );
+
+    // Broken YAML: the error is shown over the last good page.
+    repo.file("content/base-plan.md", "---\ntitle: [unclosed\n---\n");
+    let shown = until(&server.addr, page, Duration::from_secs(2), |b| {
+        b.contains("planbook-error")
+    });
+    assert!(shown.is_some(), "no error overlay");
+    let (status, body) = get(&server.addr, page);
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("新しいタイトル"),
+        "the last good page stays served"
+    );
+    assert!(body.contains("PLN001"));
+
+    // Fixing the file clears the error.
+    repo.file("content/base-plan.md", &base_plan());
+    assert!(
+        until(&server.addr, page, Duration::from_secs(2), |b| {
+            !b.contains("planbook-error") && b.contains("推薦によるお気に入り登録率の向上")
+        })
+        .is_some(),
+        "did not recover"
+    );
+
+    // New and deleted plans are picked up.
+    repo.file(
+        "content/second.md",
+        &base_plan().replace("id: base-plan", "id: second"),
+    );
+    assert!(
+        until(
+            &server.addr,
+            "/plans/second/index.html",
+            Duration::from_secs(2),
+            |b| b.contains("推薦")
+        )
+        .is_some()
+    );
+    std::fs::remove_file(repo.path().join("content/second.md")).unwrap();
+    let gone = until(&server.addr, "/", Duration::from_secs(2), |b| {
+        !b.contains("plans/second/")
+    });
+    assert!(gone.is_some());
+    assert_eq!(get(&server.addr, "/plans/second/index.html").0, 404);
+}
+
+#[test]
+fn paths_content_types_and_traversal() {
+    let repo = Repo::new();
+    repo.file("content/base-plan.md", &base_plan());
+    let server = start(&repo, &[]);
+    let a = &server.addr;
+    assert_eq!(get(a, "/").0, 200);
+    assert_eq!(get(a, "/plans/base-plan/").0, 200);
+    assert_eq!(get(a, "/plans/base-plan").0, 301);
+    assert_eq!(get(a, "/nope.html").0, 404);
+    for bad in [
+        "/../Cargo.toml",
+        "/%2e%2e/Cargo.toml",
+        "/%2E%2E%2Fbook.toml",
+        "/plans/..%2f..%2fbook.toml",
+        "/..\\book.toml",
+    ] {
+        let (status, body) = get(a, bad);
+        assert!(status == 400 || status == 404, "{bad}: {status}");
+        assert!(!body.contains("[site]"), "{bad} leaked a file");
+    }
+    let types = |path: &str| {
+        let mut s = TcpStream::connect(a).unwrap();
+        write!(s, "GET {path} HTTP/1.0\r\n\r\n").unwrap();
+        let mut buf = String::new();
+        let _ = s.read_to_string(&mut buf);
+        buf.lines()
+            .find(|l| l.to_ascii_lowercase().starts_with("content-type:"))
+            .unwrap_or("")
+            .to_string()
+    };
+    assert!(types("/calendar.ics").contains("text/calendar"));
+    assert!(types("/changelog.xml").contains("xml"));
+    assert!(types("/plans.json").contains("application/json"));
+    assert!(types("/static/style.css").contains("text/css"));
+    // Built sites never contain the reload script.
+    assert_eq!(repo.run(&["build"]).code, 0);
+    let built = std::fs::read_to_string(repo.path().join("public/index.html")).unwrap();
+    assert!(!built.contains("__planbook"));
+}
+
+#[test]
+fn a_port_in_use_is_a_clear_error() {
+    let repo = Repo::new();
+    repo.file("content/base-plan.md", &base_plan());
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    let r = repo.run(&["serve", "--port", &port]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("cannot listen"), "{}", r.stderr);
+}
+
+#[test]
+fn polling_watcher_also_rebuilds() {
+    let repo = Repo::new();
+    repo.file("content/base-plan.md", &base_plan());
+    let server = start(&repo, &["--poll"]);
+    repo.file(
+        "content/base-plan.md",
+        &base_plan().replace(
+            "title: 推薦によるお気に入り登録率の向上",
+            "title: ポーリング",
+        ),
+    );
+    assert!(
+        until(
+            &server.addr,
+            "/plans/base-plan/",
+            Duration::from_secs(3),
+            |b| b.contains("ポーリング")
+        )
+        .is_some()
+    );
+}
