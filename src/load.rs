@@ -28,6 +28,12 @@ pub struct PlanFile {
     pub findings: Vec<Finding>,
 }
 
+impl AsRef<PlanFile> for PlanFile {
+    fn as_ref(&self) -> &PlanFile {
+        self
+    }
+}
+
 /// How much of each plan to keep in memory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Detail {

@@ -105,17 +105,21 @@ pub fn check_plan(
 
 /// Lints every plan: per-plan rules in parallel, then PLN002 across plans,
 /// then severities. Diagnostics come back sorted by file, line, column, rule.
-pub fn lint_all(files: &[PlanFile], config: &Config, today: NaiveDate) -> Vec<Diagnostic> {
+pub fn lint_all<P: AsRef<PlanFile> + Sync>(
+    files: &[P],
+    config: &Config,
+    today: NaiveDate,
+) -> Vec<Diagnostic> {
     use rayon::prelude::*;
     let mut per_plan: Vec<Vec<Finding>> = files
         .par_iter()
-        .map(|f| check_plan(&f.plan, &f.findings, config, today))
+        .map(|f| check_plan(&f.as_ref().plan, &f.as_ref().findings, config, today))
         .collect();
     pln::pln002(files, config.lang(), &mut per_plan);
     let mut out: Vec<Diagnostic> = files
         .iter()
         .zip(per_plan)
-        .flat_map(|(f, findings)| resolve(&f.plan, findings, config))
+        .flat_map(|(f, findings)| resolve(&f.as_ref().plan, findings, config))
         .collect();
     sort(&mut out);
     out

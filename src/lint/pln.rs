@@ -13,20 +13,24 @@ use crate::tr;
 
 /// PLN002: plan ids are unique across the repository. Reported in every file
 /// that shares the id, at its `id` (line 1 when the id is the file stem).
-pub fn pln002(files: &[PlanFile], lang: Lang, out: &mut [Vec<Finding>]) {
+pub fn pln002<P: AsRef<PlanFile>>(files: &[P], lang: Lang, out: &mut [Vec<Finding>]) {
     let mut by_id: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, f) in files.iter().enumerate() {
-        by_id.entry(f.plan.id.as_str()).or_default().push(i);
+        by_id
+            .entry(f.as_ref().plan.id.as_str())
+            .or_default()
+            .push(i);
     }
     for (id, idx) in by_id.into_iter().filter(|(_, v)| v.len() > 1) {
         for &i in &idx {
             let others: Vec<&str> = idx
                 .iter()
                 .filter(|&&j| j != i)
-                .filter_map(|&j| files.get(j).map(|f| f.plan.file.as_str()))
+                .filter_map(|&j| files.get(j).map(|f| f.as_ref().plan.file.as_str()))
                 .collect();
             let others = others.join(", ");
-            let (Some(f), Some(findings)) = (files.get(i), out.get_mut(i)) else {
+            let (Some(f), Some(findings)) = (files.get(i).map(AsRef::as_ref), out.get_mut(i))
+            else {
                 continue;
             };
             findings.push(Finding::new(

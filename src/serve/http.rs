@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use tiny_http::{Header, Request, Response, StatusCode};
 
+use super::session::SHARED_PATHS;
 use super::{Shared, wait_for_change};
 
 /// The script injected into served HTML pages (never into built sites).
@@ -143,20 +144,44 @@ pub fn handle(request: Request, shared: &Shared) {
             None,
         );
     };
-    match resolve(path, |p| state.files.contains_key(p)) {
+    let exists = |p: &str| {
+        state.files.contains_key(p) || (state.shared.is_some() && SHARED_PATHS.contains(&p))
+    };
+    match resolve(path, exists) {
         Resolved::File(key) => {
-            let Some(bytes) = state.files.get(&key) else {
-                drop(state);
-                return respond(request, 404, "text/plain", b"not found".to_vec(), None);
-            };
-            let ctype = content_type(&key);
-            let body = if key.ends_with(".html") {
-                inject(bytes, state.overlay.as_deref(), state.generation)
-            } else {
-                bytes.clone()
-            };
+            let overlay = state.overlay.clone();
+            let generation = state.generation;
+            let found = state.files.get(&key).map(|b| b.as_ref().clone());
+            let shared = state.shared.clone();
             drop(state);
-            respond(request, 200, ctype, body, None)
+            let bytes = match found {
+                Some(b) => Ok(b),
+                None => {
+                    // A shared page: rendered once per build, outside the lock.
+                    match shared.as_deref().map(super::session::Shared::pages) {
+                        Some(Ok(pages)) => pages.get(&key).cloned().ok_or_else(String::new),
+                        Some(Err(e)) => Err(e.clone()),
+                        None => Err(String::new()),
+                    }
+                }
+            };
+            match bytes {
+                Ok(bytes) => {
+                    let body = if key.ends_with(".html") {
+                        inject(&bytes, overlay.as_deref(), generation)
+                    } else {
+                        bytes
+                    };
+                    respond(request, 200, content_type(&key), body, None)
+                }
+                Err(e) => respond(
+                    request,
+                    500,
+                    "text/plain; charset=utf-8",
+                    e.into_bytes(),
+                    None,
+                ),
+            }
         }
         Resolved::Redirect(to) => {
             drop(state);

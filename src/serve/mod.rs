@@ -20,8 +20,6 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 
-use crate::site::Files;
-
 mod http;
 pub mod session;
 
@@ -31,7 +29,10 @@ use session::{Outcome, Session};
 /// What is being served.
 #[derive(Default)]
 pub struct State {
-    pub files: Files,
+    /// Plan pages and static files.
+    pub files: session::Pages,
+    /// The shared pages of the same build, rendered on first request.
+    pub shared: Option<Arc<session::Shared>>,
     /// HTML of the error overlay while the last build failed.
     pub overlay: Option<String>,
     /// Bumped after every build (good or failed) so open pages refresh.
@@ -55,16 +56,15 @@ pub struct ServeOptions {
 fn publish(shared: &Shared, outcome: Result<Outcome>, root: &Path, quiet: bool) {
     let (lock, cvar) = &**shared;
     let overlay = match outcome {
-        Ok(Outcome { files, diagnostics }) => {
+        Ok(Outcome { site, diagnostics }) => {
             let text = crate::cli::human_text(root, &diagnostics);
-            let failed = files.is_none();
+            let failed = site.is_none();
             if !diagnostics.is_empty() && (!quiet || failed) {
                 eprint!("{text}");
             }
-            if let Ok(mut st) = lock.lock() {
-                if let Some(files) = files {
-                    st.files = files;
-                }
+            if let (Ok(mut st), Some(site)) = (lock.lock(), site) {
+                st.files = site.files;
+                st.shared = Some(site.shared);
             }
             failed.then(|| overlay_html(&text))
         }
@@ -171,79 +171,86 @@ fn describe(paths: &[PathBuf], root: &Path) -> String {
 }
 
 /// Watches content, book.toml and themes; calls `on_change` with the changed
-/// paths of each debounced burst (an editor's save-and-rename is one burst).
+/// paths of each burst of events (an editor's write-and-rename is one burst:
+/// events closer than 30 ms together). Access events (reads, including our
+/// own) are ignored.
 fn watch(
     root: &Path,
     content: PathBuf,
     poll: bool,
     mut on_change: impl FnMut(Vec<PathBuf>) + Send + 'static,
 ) -> Result<Box<dyn std::any::Any>> {
-    use notify::RecursiveMode;
-    use notify_debouncer_mini::{Config, new_debouncer_opt};
-    let (tx, rx) = std::sync::mpsc::channel();
-    let debounce = Duration::from_millis(30);
-    let targets: Vec<(PathBuf, RecursiveMode)> = {
-        let mut t = vec![
-            (content.clone(), RecursiveMode::Recursive),
-            (root.to_path_buf(), RecursiveMode::NonRecursive),
-        ];
-        let themes = root.join("themes");
-        if themes.is_dir() {
-            t.push((themes, RecursiveMode::Recursive));
-        }
-        t
-    };
-    let make_poll = |tx: std::sync::mpsc::Sender<_>| -> Result<Box<dyn std::any::Any>> {
-        // Poll mtimes have one-second resolution; comparing contents catches
-        // two saves within the same second.
-        let cfg = Config::default().with_timeout(debounce).with_notify_config(
-            notify::Config::default()
-                .with_poll_interval(Duration::from_millis(300))
-                .with_compare_contents(true),
-        );
-        let mut d = new_debouncer_opt::<_, notify::PollWatcher>(cfg, tx)
-            .context("cannot start the polling file watcher")?;
-        for (p, mode) in &targets {
-            d.watcher()
-                .watch(p, *mode)
+    use notify::{EventKind, RecursiveMode, Watcher};
+    let (tx, rx) = std::sync::mpsc::channel::<notify::Result<notify::Event>>();
+    let mut targets: Vec<(PathBuf, RecursiveMode)> = vec![
+        (content.clone(), RecursiveMode::Recursive),
+        (root.to_path_buf(), RecursiveMode::NonRecursive),
+    ];
+    let themes = root.join("themes");
+    if themes.is_dir() {
+        targets.push((themes, RecursiveMode::Recursive));
+    }
+    fn start<W: Watcher + 'static>(
+        mut w: W,
+        targets: &[(PathBuf, RecursiveMode)],
+    ) -> Result<Box<dyn std::any::Any>> {
+        for (p, mode) in targets {
+            w.watch(p, *mode)
                 .with_context(|| format!("cannot watch {}", p.display()))?;
         }
-        Ok(Box::new(d))
+        Ok(Box::new(w))
+    }
+    let polling = |tx| -> Result<Box<dyn std::any::Any>> {
+        // Poll mtimes have one-second resolution; comparing contents catches
+        // two saves within the same second.
+        let cfg = notify::Config::default()
+            .with_poll_interval(Duration::from_millis(300))
+            .with_compare_contents(true);
+        let w = notify::PollWatcher::new(tx, cfg).context("cannot start the polling watcher")?;
+        start(w, &targets)
     };
-    let watcher: Box<dyn std::any::Any> = if poll {
-        make_poll(tx)?
+    let watcher = if poll {
+        polling(tx)?
     } else {
-        let native = (|| -> Result<Box<dyn std::any::Any>> {
-            let cfg = Config::default().with_timeout(debounce);
-            let mut d = new_debouncer_opt::<_, notify::RecommendedWatcher>(cfg, tx.clone())?;
-            for (p, mode) in &targets {
-                d.watcher().watch(p, *mode)?;
-            }
-            Ok(Box::new(d))
-        })();
-        match native {
+        match notify::RecommendedWatcher::new(tx.clone(), notify::Config::default())
+            .map_err(anyhow::Error::new)
+            .and_then(|w| start(w, &targets))
+        {
             Ok(w) => w,
             Err(e) => {
                 eprintln!("warning: native file events unavailable ({e:#}); polling instead");
-                make_poll(tx)?
+                polling(tx)?
             }
         }
     };
     let root = root.to_path_buf();
     std::thread::spawn(move || {
-        for result in rx {
-            let Ok(events) = result else { continue };
-            let events: Vec<notify_debouncer_mini::DebouncedEvent> = events;
-            let mut paths: Vec<PathBuf> = events
-                .into_iter()
-                .map(|e| e.path)
-                .filter(|p| relevant(&root, &content, p))
-                .collect();
+        let wanted = |ev: notify::Result<notify::Event>| -> Vec<PathBuf> {
+            match ev {
+                Ok(ev) if !matches!(ev.kind, EventKind::Access(_)) => ev
+                    .paths
+                    .into_iter()
+                    .filter(|p| relevant(&root, &content, p))
+                    .collect(),
+                _ => Vec::new(),
+            }
+        };
+        while let Ok(ev) = rx.recv() {
+            let mut paths = wanted(ev);
+            if paths.is_empty() {
+                continue;
+            }
+            // Debounce: gather the rest of the burst (at most half a second).
+            let deadline = std::time::Instant::now() + Duration::from_millis(500);
+            while std::time::Instant::now() < deadline {
+                match rx.recv_timeout(Duration::from_millis(30)) {
+                    Ok(ev) => paths.extend(wanted(ev)),
+                    Err(_) => break,
+                }
+            }
             paths.sort();
             paths.dedup();
-            if !paths.is_empty() {
-                on_change(paths);
-            }
+            on_change(paths);
         }
     });
     Ok(watcher)

@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use anyhow::Result;
 use chrono::NaiveDate;
@@ -19,8 +20,50 @@ use crate::site::{BuildOptions, Files, Renderer};
 /// The result of one build.
 pub struct Outcome {
     /// The new site, or `None` when lint found errors (keep the old one).
-    pub files: Option<Files>,
+    pub site: Option<Built>,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A built site: plan pages and static files now, the shared pages (home,
+/// changelog, lint, feeds, calendar) when first asked for. Rendering those
+/// costs more than a plan page in a large repository, and an edit to one
+/// plan should be on screen before they are needed.
+pub struct Built {
+    pub files: Pages,
+    pub shared: Arc<Shared>,
+}
+
+/// Served files; pages are shared with the session's cache, not copied.
+pub type Pages = BTreeMap<String, Arc<Vec<u8>>>;
+
+/// The inputs of the shared pages, rendered once on demand.
+pub struct Shared {
+    renderer: Arc<Renderer>,
+    plans: Vec<Arc<PlanFile>>,
+    index_page: Option<String>,
+    diagnostics: Vec<Diagnostic>,
+    pages: OnceLock<Result<Files, String>>,
+}
+
+/// The paths [`Shared`] renders.
+pub const SHARED_PATHS: &[&str] = &[
+    "index.html",
+    "changelog/index.html",
+    "changelog.xml",
+    "lint/index.html",
+    "plans.json",
+    "calendar.ics",
+];
+
+impl Shared {
+    /// The shared pages, rendered on first use.
+    pub fn pages(&self) -> &Result<Files, String> {
+        self.pages.get_or_init(|| {
+            self.renderer
+                .shared_pages(&self.plans, self.index_page.as_deref(), &self.diagnostics)
+                .map_err(|e| format!("{e:#}"))
+        })
+    }
 }
 
 pub struct Session {
@@ -30,11 +73,11 @@ pub struct Session {
     config: Config,
     content_dir: PathBuf,
     /// Plan file → (hash of its bytes, parsed plan).
-    plans: BTreeMap<PathBuf, (u64, PlanFile)>,
+    plans: BTreeMap<PathBuf, (u64, Arc<PlanFile>)>,
     index_page: Option<String>,
-    renderer: Renderer,
+    renderer: Arc<Renderer>,
     /// Output path → (cache key, rendered page).
-    pages: HashMap<String, (u64, Vec<u8>)>,
+    pages: HashMap<String, (u64, Arc<Vec<u8>>)>,
 }
 
 fn hash_bytes(b: &[u8]) -> u64 {
@@ -43,9 +86,12 @@ fn hash_bytes(b: &[u8]) -> u64 {
     h.finish()
 }
 
-fn read_plan(root: &Path, path: &Path, config: &Config) -> (u64, PlanFile) {
+fn read_plan(root: &Path, path: &Path, config: &Config) -> (u64, Arc<PlanFile>) {
     let hash = std::fs::read(path).map_or(0, |b| hash_bytes(&b));
-    (hash, load::load_plan(root, path, config, Detail::Full))
+    (
+        hash,
+        Arc::new(load::load_plan(root, path, config, Detail::Full)),
+    )
 }
 
 impl Session {
@@ -65,7 +111,7 @@ impl Session {
             .map(|p| (p.clone(), read_plan(root, p, &config)))
             .collect();
         let opts = Self::options(&config, today, base_url.as_deref());
-        let renderer = Renderer::new(root, &config, &opts)?;
+        let renderer = Arc::new(Renderer::new(root, &config, &opts)?);
         Ok(Session {
             root: root.to_path_buf(),
             today,
@@ -107,7 +153,7 @@ impl Session {
         self.plans.retain(|p, _| current.contains(p));
         for p in current {
             let known = self.plans.contains_key(&p);
-            let touched = changed.iter().any(|c| same_file(c, &p));
+            let touched = changed.contains(&p);
             if !known || touched {
                 let (hash, plan) = read_plan(&self.root, &p, &self.config);
                 self.plans.insert(p, (hash, plan));
@@ -120,17 +166,19 @@ impl Session {
     /// Lints and renders; plan pages come from the cache when neither their
     /// file nor their findings changed.
     pub fn build(&mut self) -> Result<Outcome> {
-        let plan_files: Vec<PlanFile> = self.plans.values().map(|(_, p)| p.clone()).collect();
+        let plan_files: Vec<Arc<PlanFile>> =
+            self.plans.values().map(|(_, p)| Arc::clone(p)).collect();
         let diagnostics = crate::lint::lint_all(&plan_files, &self.config, self.today);
         if diagnostics.iter().any(|d| d.severity == Severity::Error) {
             return Ok(Outcome {
-                files: None,
+                site: None,
                 diagnostics,
             });
         }
-        let mut files =
-            self.renderer
-                .shared_pages(&plan_files, self.index_page.as_deref(), &diagnostics)?;
+        let mut files = Pages::new();
+        for (name, bytes) in self.renderer.statics() {
+            files.insert(format!("static/{name}"), Arc::new(bytes.clone()));
+        }
         let hashes: HashMap<&str, u64> = self
             .plans
             .values()
@@ -154,15 +202,22 @@ impl Session {
             .map(|(path, key, p, d)| Ok((path.clone(), *key, self.renderer.plan_page(&p.plan, d)?)))
             .collect::<Result<_>>()?;
         for (path, key, bytes) in fresh {
-            self.pages.insert(path, (key, bytes));
+            self.pages.insert(path, (key, Arc::new(bytes)));
         }
         let live: std::collections::HashSet<&String> = keyed.iter().map(|k| &k.0).collect();
         self.pages.retain(|path, _| live.contains(path));
         for (path, (_, bytes)) in &self.pages {
-            files.insert(path.clone(), bytes.clone());
+            files.insert(path.clone(), Arc::clone(bytes));
         }
+        let shared = Arc::new(Shared {
+            renderer: Arc::clone(&self.renderer),
+            plans: plan_files,
+            index_page: self.index_page.clone(),
+            diagnostics: diagnostics.clone(),
+            pages: OnceLock::new(),
+        });
         Ok(Outcome {
-            files: Some(files),
+            site: Some(Built { files, shared }),
             diagnostics,
         })
     }
@@ -172,12 +227,4 @@ impl Session {
         path.file_name().is_some_and(|n| n == "book.toml")
             || path.starts_with(self.root.join("themes"))
     }
-}
-
-fn same_file(a: &Path, b: &Path) -> bool {
-    a == b
-        || match (a.canonicalize(), b.canonicalize()) {
-            (Ok(x), Ok(y)) => x == y,
-            _ => false,
-        }
 }

@@ -52,10 +52,11 @@ pub fn normalize_base_url(url: &str) -> String {
 
 /// The plans that get pages: valid, unique ids (a draft may have a bad or
 /// duplicate id and still build; its page is skipped).
-fn publishable(plans: &[PlanFile]) -> Vec<&PlanFile> {
+fn publishable<P: AsRef<PlanFile>>(plans: &[P]) -> Vec<&PlanFile> {
     let mut seen = std::collections::BTreeSet::new();
     plans
         .iter()
+        .map(AsRef::as_ref)
         .filter(|p| is_valid_id(&p.plan.id) && seen.insert(p.plan.id.as_str()))
         .collect()
 }
@@ -121,6 +122,11 @@ impl Renderer {
             .map_err(|e| anyhow::anyhow!("rendering {name}: {e}"))
     }
 
+    /// The theme's static files: (name under `static/`, bytes).
+    pub fn statics(&self) -> &[(String, Vec<u8>)] {
+        &self.statics
+    }
+
     /// The output path of a plan's page.
     pub fn plan_path(plan: &Plan) -> String {
         format!("plans/{}/index.html", plan.id)
@@ -138,9 +144,9 @@ impl Renderer {
 
     /// Every page and file except the plan pages: home, changelog, lint,
     /// feeds, `plans.json`, the calendar and the theme's static files.
-    pub fn shared_pages(
+    pub fn shared_pages<P: AsRef<PlanFile>>(
         &self,
-        repo_plans: &[PlanFile],
+        repo_plans: &[P],
         index_page: Option<&str>,
         diags: &[Diagnostic],
     ) -> Result<Files> {
@@ -192,6 +198,7 @@ impl Renderer {
 
         let groups: Vec<Value> = repo_plans
             .iter()
+            .map(AsRef::as_ref)
             .filter_map(|p| {
                 let d = by_plan.get(p.plan.id.as_str())?;
                 let d: Vec<&&Diagnostic> = d.iter().filter(|d| d.file == p.plan.file).collect();
@@ -228,8 +235,8 @@ impl Renderer {
     }
 
     /// The plans that get a page, with their diagnostics.
-    pub fn pages_to_render<'p>(
-        repo_plans: &'p [PlanFile],
+    pub fn pages_to_render<'p, P: AsRef<PlanFile>>(
+        repo_plans: &'p [P],
         diags: &'p [Diagnostic],
     ) -> Vec<(&'p PlanFile, Vec<&'p Diagnostic>)> {
         let by_plan = crate::lint::by_plan(diags);
