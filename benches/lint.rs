@@ -15,6 +15,11 @@ fn median(mut v: Vec<Duration>) -> Duration {
 }
 
 fn main() {
+    // `cargo test --all-targets` runs bench binaries too: only measure
+    // under `cargo bench`, which passes --bench.
+    if !std::env::args().any(|a| a == "--bench") {
+        return;
+    }
     let today = planbook::frontmatter::parse_date(corpus::CORPUS_TODAY).unwrap_or_default();
     for n in [1_000, 10_000] {
         let dir = tempfile::tempdir().expect("tempdir");

@@ -30,6 +30,11 @@ impl Drop for Guard {
 }
 
 fn main() {
+    // `cargo test --all-targets` runs bench binaries too: only measure
+    // under `cargo bench`, which passes --bench.
+    if !std::env::args().any(|a| a == "--bench") {
+        return;
+    }
     let n = 1_000;
     let dir = tempfile::tempdir().expect("tempdir");
     corpus::write(dir.path(), n).expect("corpus");
