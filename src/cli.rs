@@ -182,7 +182,11 @@ pub fn run(cli: &Cli) -> Result<u8> {
 }
 
 fn load_repo(root: &Path, detail: load::Detail) -> Result<Repo> {
-    load::load(root, detail).map_err(anyhow::Error::new)
+    let repo = load::load(root, detail).map_err(anyhow::Error::new)?;
+    for w in &repo.warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok(repo)
 }
 
 fn color_choice(color: Color, is_terminal: bool) -> ColorChoice {

@@ -16,6 +16,22 @@ use crate::suggest::did_you_mean;
 use crate::tr;
 use crate::yaml::{self, Entry, Node, Pos, Value, YamlErrorKind};
 
+/// The most items a list in a plan may have (milestones, tasks, …); items
+/// past it are dropped with a PLN001.
+pub const MAX_LIST_ITEMS: usize = 1000;
+
+/// Names Windows reserves for devices: a plan page at `plans/con/` could not
+/// be checked out or opened there.
+const RESERVED_NAMES: &[&str] = &[
+    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
+    "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+];
+
+/// True for names Windows reserves (`con`, `nul`, `com1`, …).
+pub fn is_reserved_name(id: &str) -> bool {
+    RESERVED_NAMES.contains(&id)
+}
+
 pub const PLAN_KEYS: &[&str] = &[
     "title",
     "id",
@@ -483,9 +499,19 @@ impl Reader<'_> {
             self.wrong_type(pos, path, Expected::List, node);
             return None;
         };
+        if items.len() > MAX_LIST_ITEMS {
+            let (lang, n) = (self.lang, items.len());
+            let msg = tr!(
+                lang,
+                "`{path}` の項目が多すぎます（{n} 個、上限 {MAX_LIST_ITEMS} 個）。計画を分けてください",
+                "`{path}` has too many items ({n}; the limit is {MAX_LIST_ITEMS}): split the plan"
+            );
+            self.pln(pos, msg);
+        }
         Some(
             items
                 .iter()
+                .take(MAX_LIST_ITEMS)
                 .enumerate()
                 .filter_map(|(i, n)| item(self, n, &KeyPath::Index(path, i)))
                 .collect(),
@@ -508,7 +534,21 @@ impl Reader<'_> {
         })
     }
 
+    /// Plan ids become directory names: Windows device names are refused.
+    fn check_reserved(&mut self, id: &str, pos: Pos) {
+        if RESERVED_NAMES.contains(&id) {
+            let lang = self.lang;
+            let msg = tr!(
+                lang,
+                "`{id}` は Windows で予約された名前なので plan id に使えません",
+                "`{id}` is a name Windows reserves for devices and cannot be a plan id"
+            );
+            self.pln(pos, msg);
+        }
+    }
+
     fn check_stem(&mut self, plan: &mut Plan, stem: &str) {
+        self.check_reserved(stem, Pos::START);
         if !is_valid_id(stem) {
             let lang = self.lang;
             let msg = tr!(
@@ -527,8 +567,10 @@ impl Reader<'_> {
             self.check_stem(plan, stem);
             return;
         };
+        plan.readable = true;
         match self.field(&o, "id", Self::id) {
             Field::Ok(at) => {
+                self.check_reserved(&at.value, at.pos);
                 plan.id = at.value;
                 plan.id_pos = at.pos;
             }

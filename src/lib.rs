@@ -3,6 +3,13 @@
 //!
 //! The pipeline is load → parse → lint → render → write; see ARCHITECTURE.md.
 
+// User input must never panic the program (SECURITY.md): no unwrap, expect
+// or indexing outside tests.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 pub mod cli;
 pub mod config;
 pub mod diag;

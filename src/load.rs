@@ -54,6 +54,9 @@ pub struct Repo {
     pub plans: Vec<PlanFile>,
     /// `content/index.md`, shown on the home page.
     pub index_page: Option<String>,
+    /// Entries of the content directory that were skipped (symbolic links
+    /// pointing outside, loops), for the terminal.
+    pub warnings: Vec<String>,
 }
 
 /// A problem with the repository as a whole (exit code 2).
@@ -95,7 +98,7 @@ pub fn load(root: &Path, detail: Detail) -> Result<Repo, LoadError> {
             has_config: root.join("book.toml").is_file(),
         });
     }
-    let paths = plan_paths(&content_dir)?;
+    let (paths, warnings) = plan_paths_checked(&content_dir)?;
     let index_path = content_dir.join("index.md");
     let index_page = std::fs::read_to_string(&index_path).ok();
     let plans = paths
@@ -108,26 +111,57 @@ pub fn load(root: &Path, detail: Detail) -> Result<Repo, LoadError> {
         content_dir,
         plans,
         index_page,
+        warnings,
     })
 }
 
 /// Every plan file under `dir`, sorted: `.md` files, except `_*.md` drafts,
 /// hidden entries, and the top-level `index.md`.
-pub fn plan_paths(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
+///
+/// Symbolic links are not followed into directories. A link to a `.md`
+/// file inside `dir` is read as a plan; links that point outside `dir`,
+/// dangle or loop are skipped and reported in the returned warnings.
+pub fn plan_paths_checked(dir: &Path) -> Result<(Vec<PathBuf>, Vec<String>), LoadError> {
     let mut out = Vec::new();
+    let mut warnings = Vec::new();
+    let canonical_dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
     let walker = walkdir::WalkDir::new(dir)
         .follow_links(false)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in walker {
-        let entry =
-            entry.map_err(|e| LoadError::Io(format!("cannot read {}: {e}", dir.display())))?;
-        if !entry.file_type().is_file() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) if e.depth() > 0 => {
+                warnings.push(format!("skipping an unreadable entry: {e}"));
+                continue;
+            }
+            Err(e) => return Err(LoadError::Io(format!("cannot read {}: {e}", dir.display()))),
+        };
+        let name = entry.file_name().to_string_lossy();
+        let is_md = name.ends_with(".md") && !name.starts_with('_');
+        if entry.path_is_symlink() {
+            match entry.path().canonicalize() {
+                Ok(target) if !target.starts_with(&canonical_dir) => warnings.push(format!(
+                    "skipping {}: a symbolic link to {}, outside the content directory",
+                    entry.path().display(),
+                    target.display()
+                )),
+                Ok(target) if target.is_file() && is_md => out.push(entry.into_path()),
+                Ok(target) if target.is_dir() => warnings.push(format!(
+                    "skipping {}: symbolic links to directories are not followed",
+                    entry.path().display()
+                )),
+                Ok(_) => {}
+                Err(e) => warnings.push(format!(
+                    "skipping {}: a broken or looping symbolic link ({e})",
+                    entry.path().display()
+                )),
+            }
             continue;
         }
-        let name = entry.file_name().to_string_lossy();
-        if !name.ends_with(".md") || name.starts_with('_') {
+        if !entry.file_type().is_file() || !is_md {
             continue;
         }
         if entry.depth() == 1 && name == "index.md" {
@@ -135,7 +169,12 @@ pub fn plan_paths(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
         }
         out.push(entry.into_path());
     }
-    Ok(out)
+    Ok((out, warnings))
+}
+
+/// [`plan_paths_checked`] without the warnings.
+pub fn plan_paths(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
+    plan_paths_checked(dir).map(|(paths, _)| paths)
 }
 
 /// The root-relative, `/`-separated name of `path`.

@@ -140,6 +140,10 @@ pub struct Plan {
     pub id: String,
     /// Where the id stands (line 1 when it comes from the file stem).
     pub id_pos: Pos,
+    /// False when there was no frontmatter mapping to read (missing, broken
+    /// YAML, not a mapping): then only PLN001 is reported, not every rule
+    /// whose keys seem to be missing.
+    pub readable: bool,
     /// The frontmatter tree as parsed, for `plans.json`.
     pub frontmatter: Option<Node>,
     pub title: Field<String>,

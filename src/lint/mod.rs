@@ -97,8 +97,10 @@ pub fn check_plan(
         lang: config.lang(),
         out: parse_findings.to_vec(),
     };
-    for check in CHECKS {
-        check(&mut cx, plan);
+    if plan.readable {
+        for check in CHECKS {
+            check(&mut cx, plan);
+        }
     }
     cx.out
 }

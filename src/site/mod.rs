@@ -57,7 +57,11 @@ fn publishable<P: AsRef<PlanFile>>(plans: &[P]) -> Vec<&PlanFile> {
     plans
         .iter()
         .map(AsRef::as_ref)
-        .filter(|p| is_valid_id(&p.plan.id) && seen.insert(p.plan.id.as_str()))
+        .filter(|p| {
+            is_valid_id(&p.plan.id)
+                && !crate::frontmatter::is_reserved_name(&p.plan.id)
+                && seen.insert(p.plan.id.as_str())
+        })
         .collect()
 }
 

@@ -322,7 +322,7 @@ impl<'a> Fast<'a> {
         }
         // Blank lines that are only spaces but longer than the indentation
         // carry content spaces: not in the subset.
-        for l in &self.lines[self.at..i] {
+        for l in self.lines.get(self.at..i).unwrap_or(&[]) {
             if l.raw.trim_start_matches(' ').is_empty() && l.raw.len() > block_indent {
                 return None;
             }

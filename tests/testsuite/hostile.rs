@@ -167,3 +167,23 @@ fn bom_crlf_drafts_and_index_are_handled() {
         vec![("ICE001".into(), line, col)]
     );
 }
+
+#[test]
+fn unreadable_frontmatter_reports_only_pln001() {
+    let repo = Repo::new();
+    repo.file(
+        "content/a.md",
+        &base_plan().replace(
+            "title: 推薦によるお気に入り登録率の向上",
+            "title: \"x\" trailing",
+        ),
+    );
+    repo.file("content/b.md", "---\n- a list\n---\n");
+    for f in ["content/a.md", "content/b.md"] {
+        let rules: Vec<String> = repo.findings(f).into_iter().map(|f| f.0).collect();
+        assert!(
+            !rules.is_empty() && rules.iter().all(|r| r == "PLN001"),
+            "{f}: {rules:?}"
+        );
+    }
+}

@@ -1,5 +1,6 @@
 //! One integration-test binary (links once): a module per area.
 
+mod adversarial;
 mod cli;
 mod hostile;
 mod rules;
