@@ -2,7 +2,6 @@
 //! Exit codes: 0 ok, 1 lint errors (or warnings with --deny-warnings),
 //! 2 usage, config or I/O errors.
 
-use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -250,15 +249,7 @@ fn print_human(
     diags: &[Diagnostic],
     summary: &Summary,
 ) -> Result<()> {
-    let owned: BTreeMap<String, String> = diags
-        .iter()
-        .map(|d| d.file.as_str())
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .filter_map(|f| Some((f.to_string(), load::read_source(&repo.root, f)?)))
-        .collect();
-    let sources: BTreeMap<String, &str> =
-        owned.iter().map(|(k, v)| (k.clone(), v.as_str())).collect();
+    let sources = load::read_sources(&repo.root, diags);
     let shown: Vec<Diagnostic> = diags
         .iter()
         .filter(|d| !quiet || d.severity != Severity::Info)
@@ -272,15 +263,7 @@ fn print_human(
 /// terminal and the error overlay of `serve`.
 pub fn human_text(root: &Path, diags: &[Diagnostic]) -> String {
     use codespan_reporting::term::termcolor::NoColor;
-    let owned: BTreeMap<String, String> = diags
-        .iter()
-        .map(|d| d.file.as_str())
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .filter_map(|f| Some((f.to_string(), load::read_source(root, f)?)))
-        .collect();
-    let sources: BTreeMap<String, &str> =
-        owned.iter().map(|(k, v)| (k.clone(), v.as_str())).collect();
+    let sources = load::read_sources(root, diags);
     let plans: std::collections::BTreeSet<&str> = diags.iter().map(|d| d.plan.as_str()).collect();
     let summary = Summary::new(plans.len(), diags);
     let lang = crate::config::Config::load(root)

@@ -256,6 +256,18 @@ pub fn load_plan(root: &Path, path: &Path, config: &Config, detail: Detail) -> P
     PlanFile { plan, findings }
 }
 
+/// The sources of the files that have diagnostics, for source snippets.
+pub fn read_sources(
+    root: &Path,
+    diags: &[crate::diag::Diagnostic],
+) -> std::collections::BTreeMap<String, String> {
+    let files: std::collections::BTreeSet<&str> = diags.iter().map(|d| d.file.as_str()).collect();
+    files
+        .into_iter()
+        .filter_map(|f| Some((f.to_string(), read_source(root, f)?)))
+        .collect()
+}
+
 /// The text of a plan file as diagnostics show it (BOM removed), read again
 /// from disk: sources are not kept in memory while linting.
 pub fn read_source(root: &Path, file: &str) -> Option<String> {

@@ -50,14 +50,14 @@ fn token_len(source: &str, offset: usize) -> usize {
 pub fn human(
     w: &mut dyn WriteColor,
     diags: &[Diagnostic],
-    sources: &BTreeMap<String, &str>,
+    sources: &BTreeMap<String, String>,
     summary: &Summary,
     lang: Lang,
 ) -> io::Result<()> {
     let mut files = SimpleFiles::new();
     let mut ids = BTreeMap::new();
     for (name, src) in sources {
-        ids.insert(name.as_str(), files.add(name.clone(), *src));
+        ids.insert(name.as_str(), files.add(name.clone(), src.as_str()));
     }
     let config = TermConfig {
         chars: term::Chars::ascii(),

@@ -20,7 +20,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 
-mod http;
+pub mod http;
 pub mod session;
 
 pub use http::{content_type, resolve};

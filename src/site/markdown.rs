@@ -193,6 +193,14 @@ mod tests {
     }
 
     #[test]
+    fn link_like_text_stays_text() {
+        // From the markdown fuzzer: `href="javascript:` in prose is text.
+        let out = render("増える href=\"javascript:alert(1)\" 次", false, 0, "");
+        assert!(!out.contains("<a "), "{out}");
+        assert!(out.starts_with("<p>"), "{out}");
+    }
+
+    #[test]
     fn headings_get_unique_anchors_and_shift() {
         let out = render("# ストーリー\n\n## Story\n\n## Story\n", false, 1, "b-");
         assert!(out.contains("<h2 id=\"b-ストーリー\">"), "{out}");

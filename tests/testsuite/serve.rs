@@ -44,14 +44,19 @@ fn start(repo: &Repo, extra: &[&str]) -> Server {
     Server { child, addr }
 }
 
-/// A minimal HTTP/1.0 GET: (status, body).
-fn get(addr: &str, path: &str) -> (u16, String) {
+/// A minimal HTTP/1.0 GET: the whole response, headers included.
+fn raw(addr: &str, path: &str) -> String {
     let mut s = TcpStream::connect(addr).expect("connect");
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
     let mut buf = Vec::new();
     let _ = s.read_to_end(&mut buf);
-    let text = String::from_utf8_lossy(&buf).into_owned();
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+/// (status, body) of a GET.
+fn get(addr: &str, path: &str) -> (u16, String) {
+    let text = raw(addr, path);
     let status = text
         .split_whitespace()
         .nth(1)
@@ -173,11 +178,8 @@ fn paths_content_types_and_traversal() {
         assert!(!body.contains("[site]"), "{bad} leaked a file");
     }
     let types = |path: &str| {
-        let mut s = TcpStream::connect(a).unwrap();
-        write!(s, "GET {path} HTTP/1.0\r\n\r\n").unwrap();
-        let mut buf = String::new();
-        let _ = s.read_to_string(&mut buf);
-        buf.lines()
+        raw(a, path)
+            .lines()
             .find(|l| l.to_ascii_lowercase().starts_with("content-type:"))
             .unwrap_or("")
             .to_string()

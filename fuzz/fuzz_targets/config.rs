@@ -1,0 +1,8 @@
+//! book.toml parsing on arbitrary text.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    let _ = planbook::config::Config::parse(&text, "book.toml");
+});
