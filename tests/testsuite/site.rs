@@ -467,3 +467,28 @@ fn pages_render_in_a_browser() {
         }
     }
 }
+
+#[test]
+fn parallel_and_single_threaded_builds_are_identical() {
+    let (_a, parallel) = build_demo(&[]);
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let root = demo_root();
+    let status = std::process::Command::new(bin())
+        .current_dir(&root)
+        .env("RAYON_NUM_THREADS", "1")
+        .args([
+            "--root",
+            root.to_str().unwrap(),
+            "--today",
+            DEMO_TODAY,
+            "-q",
+            "build",
+            "--out",
+        ])
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(all_files(&parallel), all_files(&out));
+}
