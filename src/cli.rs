@@ -261,14 +261,11 @@ fn print_human(
 
 /// Diagnostics as plain text (no colour) with a summary line, for the
 /// terminal and the error overlay of `serve`.
-pub fn human_text(root: &Path, diags: &[Diagnostic]) -> String {
+pub fn human_text(root: &Path, diags: &[Diagnostic], lang: crate::i18n::Lang) -> String {
     use codespan_reporting::term::termcolor::NoColor;
     let sources = load::read_sources(root, diags);
     let plans: std::collections::BTreeSet<&str> = diags.iter().map(|d| d.plan.as_str()).collect();
     let summary = Summary::new(plans.len(), diags);
-    let lang = crate::config::Config::load(root)
-        .map(|c| c.lang())
-        .unwrap_or_default();
     let mut w = NoColor::new(Vec::new());
     let _ = render::human(&mut w, diags, &sources, &summary, lang);
     String::from_utf8_lossy(&w.into_inner()).into_owned()

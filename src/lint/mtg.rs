@@ -76,10 +76,7 @@ pub fn mtg002(cx: &mut Cx<'_>, plan: &Plan) {
         Field::Missing => ("meetings.executive".to_string(), pos),
         Field::Ok(e) => {
             let mut missing = Vec::new();
-            if e.value.audience.is_missing()
-                || (e.value.audience.text().is_none()
-                    && !matches!(e.value.audience, Field::Invalid))
-            {
+            if e.value.audience.text().is_none() && !matches!(e.value.audience, Field::Invalid) {
                 missing.push("audience");
             }
             if matches!(&e.value.dates, Field::Missing)

@@ -18,6 +18,8 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
+
+use crate::i18n::Lang;
 use chrono::NaiveDate;
 
 pub mod http;
@@ -53,11 +55,11 @@ pub struct ServeOptions {
 }
 
 /// Applies a build outcome to the shared state and prints its diagnostics.
-fn publish(shared: &Shared, outcome: Result<Outcome>, root: &Path, quiet: bool) {
+fn publish(shared: &Shared, outcome: Result<Outcome>, root: &Path, lang: Lang, quiet: bool) {
     let (lock, cvar) = &**shared;
     let overlay = match outcome {
         Ok(Outcome { site, diagnostics }) => {
-            let text = crate::cli::human_text(root, &diagnostics);
+            let text = crate::cli::human_text(root, &diagnostics, lang);
             let failed = site.is_none();
             if !diagnostics.is_empty() && (!quiet || failed) {
                 eprint!("{text}");
@@ -96,7 +98,8 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
         .with_context(|| format!("cannot read {}", opts.root.display()))?;
     let mut session = Session::open(&root, opts.today, opts.base_url.clone())?;
     let shared: Shared = Arc::new((Mutex::new(State::default()), Condvar::new()));
-    publish(&shared, session.build(), &root, opts.quiet);
+    let lang = session.lang();
+    publish(&shared, session.build(), &root, lang, opts.quiet);
 
     let addr: SocketAddr = format!("{}:{}", opts.bind, opts.port)
         .parse()
@@ -136,7 +139,7 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
             if !quiet && std::io::stderr().is_terminal() {
                 eprintln!("rebuilt after a change to {}", describe(&paths, &root));
             }
-            publish(&shared, outcome, &root, quiet);
+            publish(&shared, outcome, &root, session.lang(), quiet);
         }
     })?;
 

@@ -140,6 +140,11 @@ impl Session {
         Ok(())
     }
 
+    /// The site language, for messages.
+    pub fn lang(&self) -> crate::i18n::Lang {
+        self.config.lang()
+    }
+
     pub fn content_dir(&self) -> &Path {
         &self.content_dir
     }

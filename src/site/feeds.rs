@@ -21,7 +21,7 @@ pub struct UpdateEntry<'a> {
 }
 
 /// Every update of every plan, newest first (ties: plan id, list order).
-pub fn all_updates<'a>(plans: &[&'a PlanFile], _lang: Lang) -> Vec<UpdateEntry<'a>> {
+pub fn all_updates<'a>(plans: &[&'a PlanFile]) -> Vec<UpdateEntry<'a>> {
     let mut out: Vec<UpdateEntry<'a>> = plans
         .iter()
         .flat_map(|p| {
@@ -149,7 +149,7 @@ pub fn atom(updates: &[UpdateEntry<'_>], config: &Config, base_url: &str, lang: 
 
 /// `plans.json`: every plan as parsed (the frontmatter's keys), plus `file`,
 /// `ice.score` and `progress`.
-pub fn plans_json(plans: &[&PlanFile], _today: NaiveDate) -> String {
+pub fn plans_json(plans: &[&PlanFile]) -> String {
     let list: Vec<Value> = plans
         .iter()
         .map(|p| {

@@ -184,7 +184,7 @@ impl Renderer {
         );
         files.insert("index.html".into(), self.render("index.html", &ctx)?);
 
-        let updates = feeds::all_updates(&plans, lang);
+        let updates = feeds::all_updates(&plans);
         let entries: Vec<Value> = updates
             .iter()
             .map(|u| update_view(u, config, "../"))
@@ -224,10 +224,7 @@ impl Renderer {
         ctx.insert("summary", &summary_view(diags, repo_plans.len()));
         files.insert("lint/index.html".into(), self.render("lint.html", &ctx)?);
 
-        files.insert(
-            "plans.json".into(),
-            feeds::plans_json(&plans, opts.today).into_bytes(),
-        );
+        files.insert("plans.json".into(), feeds::plans_json(&plans).into_bytes());
         files.insert(
             "calendar.ics".into(),
             feeds::calendar(&plans, config, &opts.base_url, opts.build_date).into_bytes(),
