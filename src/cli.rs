@@ -299,9 +299,6 @@ fn build_cmd(
         eprintln!("error: the plans have lint errors; nothing was written");
         return Ok(1);
     }
-    if versions {
-        eprintln!("warning: --versions is not supported yet; building the working tree only");
-    }
     let out = match out {
         Some(o) => o.to_path_buf(),
         None => repo.root.join(&repo.config.site.output),
@@ -312,8 +309,33 @@ fn build_cmd(
         base_url: crate::site::normalize_base_url(base_url.unwrap_or(&repo.config.site.base_url)),
         today,
         build_date: source_date(),
+        versioned: false,
     };
-    let files = crate::site::render_site(&repo, &diags, &opts)?;
+    if versions {
+        match crate::versions::open(&repo.root, &repo.config) {
+            Ok((git, tags)) => {
+                let plans = repo.plans.len();
+                let report = crate::versions::build(&git, &tags, repo, diags, &opts, cli.quiet)?;
+                if !cli.quiet {
+                    eprintln!(
+                        "built {plans} plans and {} tagged version(s) into {} ({} files)",
+                        report.versions.saturating_sub(1),
+                        out.display(),
+                        report.files
+                    );
+                }
+                return Ok(0);
+            }
+            Err(why) => eprintln!("note: versions skipped: {why}; building the latest site only"),
+        }
+    }
+    let files: Vec<String> = repo.plans.iter().map(|p| p.plan.file.clone()).collect();
+    let (histories, note) =
+        crate::versions::working_tree_histories(&repo.root, &repo.config, &files);
+    if let Some(note) = note {
+        eprintln!("note: {note}");
+    }
+    let files = crate::site::render_site(&repo, &diags, histories.as_ref(), &opts)?;
     crate::site::write::write_atomically(&out, &files)?;
     if !cli.quiet {
         eprintln!(

@@ -13,7 +13,9 @@
 pub mod cli;
 pub mod config;
 pub mod diag;
+pub mod diff;
 pub mod frontmatter;
+pub mod git;
 pub mod i18n;
 pub mod lint;
 pub mod load;
@@ -23,4 +25,6 @@ pub mod serve;
 pub mod site;
 pub mod suggest;
 pub mod template;
+pub mod timing;
+pub mod versions;
 pub mod yaml;

@@ -189,68 +189,101 @@ pub fn rel_name(root: &Path, path: &Path) -> String {
 /// Reads and parses one plan file; never fails.
 pub fn load_plan(root: &Path, path: &Path, config: &Config, detail: Detail) -> PlanFile {
     let file = rel_name(root, path);
-    let stem = path
-        .file_stem()
+    let stem = stem_of(path);
+    let bytes = match std::fs::metadata(path) {
+        Ok(m) if m.len() > MAX_PLAN_BYTES => Err(Unreadable::TooLarge(m.len())),
+        _ => std::fs::read(path).map_err(|e| Unreadable::Io(e.to_string())),
+    };
+    match bytes {
+        Ok(b) => parse_bytes(file, stem, &b, config, detail),
+        Err(e) => unreadable(file, stem, &e, config),
+    }
+}
+
+/// The file stem, which is a plan's default id.
+pub fn stem_of(path: &Path) -> String {
+    path.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// Why a plan's bytes could not be had.
+#[derive(Debug)]
+pub enum Unreadable {
+    TooLarge(u64),
+    Io(String),
+}
+
+/// The PLN001 plan for a file that could not be read.
+pub fn unreadable(file: String, stem: String, why: &Unreadable, config: &Config) -> PlanFile {
     let lang = config.lang();
-    let fail = |message: String, pos: Pos| PlanFile {
+    let message = match why {
+        Unreadable::TooLarge(len) => {
+            let (size, max) = (len / 1024, MAX_PLAN_BYTES / 1024);
+            tr!(
+                lang,
+                "ファイルが大きすぎます（{size} KiB、上限 {max} KiB）。計画は短く保ち、資料は別ファイルにしてください",
+                "the file is too large ({size} KiB; the limit is {max} KiB): keep plans short and move material elsewhere"
+            )
+        }
+        Unreadable::Io(e) => tr!(
+            lang,
+            "ファイルを読めません: {e}",
+            "cannot read the file: {e}"
+        ),
+    };
+    failed(file, stem, message, Pos::START)
+}
+
+fn failed(file: String, stem: String, message: String, pos: Pos) -> PlanFile {
+    PlanFile {
         plan: Plan {
-            file: file.clone(),
-            id: stem.clone(),
+            file,
+            id: stem,
             id_pos: Pos::START,
             ..Plan::default()
         },
         findings: vec![Finding::new(PLN001, pos, message)],
-    };
-    match std::fs::metadata(path) {
-        Ok(m) if m.len() > MAX_PLAN_BYTES => {
-            let (size, max) = (m.len() / 1024, MAX_PLAN_BYTES / 1024);
-            return fail(
-                tr!(
-                    lang,
-                    "ファイルが大きすぎます（{size} KiB、上限 {max} KiB）。計画は短く保ち、資料は別ファイルにしてください",
-                    "the file is too large ({size} KiB; the limit is {max} KiB): keep plans short and move material elsewhere"
-                ),
-                Pos::START,
-            );
-        }
-        _ => {}
     }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            return fail(
-                tr!(
-                    lang,
-                    "ファイルを読めません: {e}",
-                    "cannot read the file: {e}"
-                ),
-                Pos::START,
-            );
-        }
-    };
-    let text = match String::from_utf8(bytes) {
+}
+
+/// Parses the bytes of a plan file (`file` is its root-relative name);
+/// never fails. Used for files on disk and for files read from git.
+pub fn parse_bytes(
+    file: String,
+    stem: String,
+    bytes: &[u8],
+    config: &Config,
+    detail: Detail,
+) -> PlanFile {
+    let lang = config.lang();
+    if bytes.len() as u64 > MAX_PLAN_BYTES {
+        return unreadable(
+            file,
+            stem,
+            &Unreadable::TooLarge(bytes.len() as u64),
+            config,
+        );
+    }
+    let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
-            let valid = e.utf8_error().valid_up_to();
-            let prefix = e.as_bytes().get(..valid).unwrap_or(&[]);
+            let valid = e.valid_up_to();
+            let prefix = bytes.get(..valid).unwrap_or(&[]);
             let line = 1 + prefix.iter().filter(|&&b| b == b'\n').count();
             let column =
                 1 + String::from_utf8_lossy(prefix.rsplit(|&b| b == b'\n').next().unwrap_or(&[]))
                     .chars()
                     .count();
-            return fail(
-                tr!(
-                    lang,
-                    "UTF-8 ではないバイトがあります。ファイルを UTF-8 で保存し直してください",
-                    "the file is not valid UTF-8: save it as UTF-8"
-                ),
-                Pos::new(line, column),
+            let message = tr!(
+                lang,
+                "UTF-8 ではないバイトがあります。ファイルを UTF-8 で保存し直してください",
+                "the file is not valid UTF-8: save it as UTF-8"
             );
+            return failed(file, stem, message, Pos::new(line, column));
         }
     };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let (plan, findings) =
         frontmatter::parse_plan(text, &file, &stem, config, detail == Detail::Full);
     PlanFile { plan, findings }

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diag::{Diagnostic, Severity};
 use crate::load::{self, Detail, LoadError, PlanFile};
-use crate::site::{BuildOptions, Files, Renderer};
+use crate::site::{BuildOptions, Files, Histories, Renderer};
 
 /// The result of one build.
 pub struct Outcome {
@@ -60,7 +60,12 @@ impl Shared {
     pub fn pages(&self) -> &Result<Files, String> {
         self.pages.get_or_init(|| {
             self.renderer
-                .shared_pages(&self.plans, self.index_page.as_deref(), &self.diagnostics)
+                .shared_pages(
+                    &self.plans,
+                    self.index_page.as_deref(),
+                    &self.diagnostics,
+                    self.renderer.base_url(),
+                )
                 .map_err(|e| format!("{e:#}"))
         })
     }
@@ -78,6 +83,8 @@ pub struct Session {
     renderer: Arc<Renderer>,
     /// Output path → (cache key, rendered page).
     pages: HashMap<String, (u64, Arc<Vec<u8>>)>,
+    /// The git history of each plan file, read once per session.
+    histories: Option<Histories>,
 }
 
 fn hash_bytes(b: &[u8]) -> u64 {
@@ -112,6 +119,8 @@ impl Session {
             .collect();
         let opts = Self::options(&config, today, base_url.as_deref());
         let renderer = Arc::new(Renderer::new(root, &config, &opts)?);
+        let files: Vec<String> = paths.iter().map(|p| load::rel_name(root, p)).collect();
+        let (histories, _) = crate::versions::working_tree_histories(root, &config, &files);
         Ok(Session {
             root: root.to_path_buf(),
             today,
@@ -122,6 +131,7 @@ impl Session {
             plans,
             renderer,
             pages: HashMap::new(),
+            histories,
         })
     }
 
@@ -131,6 +141,7 @@ impl Session {
             base_url: crate::site::normalize_base_url(base_url.unwrap_or(&config.site.base_url)),
             today,
             build_date: None,
+            versioned: false,
         }
     }
 
@@ -204,7 +215,17 @@ impl Session {
         let fresh: Vec<(String, u64, Vec<u8>)> = keyed
             .par_iter()
             .filter(|(path, key, ..)| self.pages.get(path).is_none_or(|(k, _)| k != key))
-            .map(|(path, key, p, d)| Ok((path.clone(), *key, self.renderer.plan_page(&p.plan, d)?)))
+            .map(|(path, key, p, d)| {
+                let history = self
+                    .histories
+                    .as_ref()
+                    .map(|h| h.get(&p.plan.file).map_or(&[][..], Vec::as_slice));
+                Ok((
+                    path.clone(),
+                    *key,
+                    self.renderer.plan_page(&p.plan, d, history)?,
+                ))
+            })
             .collect::<Result<_>>()?;
         for (path, key, bytes) in fresh {
             self.pages.insert(path, (key, Arc::new(bytes)));

@@ -154,6 +154,36 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("audience", "報告先", "Audience"),
     ("reports", "報告日", "Report dates"),
     ("to", "〜", "to"),
+    ("history", "計画ファイルの履歴", "History of the plan file"),
+    (
+        "no_history",
+        "まだコミットされていません。",
+        "Not committed yet.",
+    ),
+    ("commit", "コミット", "Commit"),
+    ("versions", "版の一覧", "Versions"),
+    (
+        "versions_intro",
+        "git のタグごとに、その時点で合意した計画を残しています。",
+        "Each git tag keeps the plans as they were agreed at that point.",
+    ),
+    ("version", "版", "Version"),
+    ("latest_version", "最新", "latest"),
+    ("see_latest", "最新版を見る", "See the latest"),
+    ("all_versions", "すべての版", "All versions"),
+    ("changes", "変更点", "What changed"),
+    ("changes_since", "前の版からの変更:", "Changes since"),
+    ("first_version", "最初の版", "First version"),
+    (
+        "no_changes",
+        "計画に変更はありません。",
+        "No changes to the plans.",
+    ),
+    ("plans_added", "追加された計画", "Plans added"),
+    ("plans_removed", "削除された計画", "Plans removed"),
+    ("plans_changed", "変更された計画", "Plans changed"),
+    ("findings_introduced", "新しい指摘", "New findings"),
+    ("findings_fixed", "解消された指摘", "Fixed findings"),
 ];
 
 /// All labels for `lang`.

@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Severity};
+use crate::git::HistoryEntry;
 use crate::i18n::Lang;
 use crate::lint::num;
 use crate::load::{PlanFile, Repo};
@@ -36,7 +37,15 @@ pub struct BuildOptions {
     pub today: NaiveDate,
     /// `SOURCE_DATE_EPOCH` as a date, shown as the build date when set.
     pub build_date: Option<NaiveDate>,
+    /// Pages get the version switcher and per-version canonical URLs as
+    /// markers, filled in per version by [`crate::versions`].
+    pub versioned: bool,
 }
+
+/// Stands for the base URL of the version a page is written into.
+pub const MARK_BASE: &str = "\u{E000}planbook:base\u{E001}";
+/// Stands for the version switcher and banner of a page.
+pub const MARK_NAV: &str = "\u{E000}planbook:nav\u{E001}";
 
 /// Files of a rendered site: relative path → bytes, in path order.
 pub type Files = BTreeMap<String, Vec<u8>>;
@@ -80,9 +89,18 @@ impl Renderer {
     /// Loads the theme (embedded, with `themes/<theme>/` overrides under
     /// `root`) and compiles its templates.
     pub fn new(root: &Path, config: &Config, opts: &BuildOptions) -> Result<Renderer> {
-        let lang = config.lang();
         let theme = theme::Theme::load(root, &config.site.theme)
             .with_context(|| format!("cannot read themes/{}", config.site.theme))?;
+        Renderer::with_theme(theme, config, opts)
+    }
+
+    /// Compiles the templates of `theme`.
+    pub fn with_theme(
+        theme: theme::Theme,
+        config: &Config,
+        opts: &BuildOptions,
+    ) -> Result<Renderer> {
+        let lang = config.lang();
         let mut tera = tera::Tera::new();
         tera.autoescape_on(vec![".html"]);
         tera.add_raw_templates(
@@ -115,7 +133,16 @@ impl Renderer {
         ctx.insert("t", &self.labels);
         ctx.insert("root", root);
         ctx.insert("page_title", title);
-        ctx.insert("canonical", &format!("{}{path}", self.opts.base_url));
+        let base = if self.opts.versioned {
+            MARK_BASE
+        } else {
+            &self.opts.base_url
+        };
+        ctx.insert("canonical", &format!("{base}{path}"));
+        ctx.insert(
+            "version_nav",
+            if self.opts.versioned { MARK_NAV } else { "" },
+        );
         ctx
     }
 
@@ -124,6 +151,11 @@ impl Renderer {
             .render(name, ctx)
             .map(String::into_bytes)
             .map_err(|e| anyhow::anyhow!("rendering {name}: {e}"))
+    }
+
+    /// The base URL of the site (the latest version).
+    pub fn base_url(&self) -> &str {
+        &self.opts.base_url
     }
 
     /// The theme's static files: (name under `static/`, bytes).
@@ -136,27 +168,40 @@ impl Renderer {
         format!("plans/{}/index.html", plan.id)
     }
 
-    /// One plan's page; `diags` are that plan's diagnostics.
-    pub fn plan_page(&self, plan: &Plan, diags: &[&Diagnostic]) -> Result<Vec<u8>> {
+    /// One plan's page; `diags` are that plan's diagnostics, `history` the
+    /// commits that changed its file (`None` outside a git repository).
+    pub fn plan_page(
+        &self,
+        plan: &Plan,
+        diags: &[&Diagnostic],
+        history: Option<&[HistoryEntry]>,
+    ) -> Result<Vec<u8>> {
         let mut ctx = self.ctx("../../", &format!("plans/{}/", plan.id), plan.title_text());
         ctx.insert(
             "plan",
             &plan_page(plan, diags, &self.config, self.opts.today),
+        );
+        ctx.insert(
+            "history",
+            &history.map(|h| history_view(h, self.config.lang())),
         );
         self.render("plan.html", &ctx)
     }
 
     /// Every page and file except the plan pages: home, changelog, lint,
     /// feeds, `plans.json`, the calendar and the theme's static files.
+    /// `base_url` makes the feeds' absolute links.
     pub fn shared_pages<P: AsRef<PlanFile>>(
         &self,
         repo_plans: &[P],
         index_page: Option<&str>,
         diags: &[Diagnostic],
+        base_url: &str,
     ) -> Result<Files> {
         let config = &self.config;
         let opts = &self.opts;
         let lang = config.lang();
+        let timer = crate::timing::Timer::start();
         let plans = publishable(repo_plans);
         let by_plan = crate::lint::by_plan(diags);
         let mut cards: Vec<(f64, &str, Value)> = plans
@@ -183,6 +228,7 @@ impl Renderer {
             &index_page.map(|md| markdown::render(md, config.markdown.unsafe_html, 1, "intro-")),
         );
         files.insert("index.html".into(), self.render("index.html", &ctx)?);
+        timer.lap("  index");
 
         let updates = feeds::all_updates(&plans);
         let entries: Vec<Value> = updates
@@ -195,9 +241,10 @@ impl Renderer {
             "changelog/index.html".into(),
             self.render("changelog.html", &ctx)?,
         );
+        timer.lap("  changelog");
         files.insert(
             "changelog.xml".into(),
-            feeds::atom(&updates, config, &opts.base_url, lang).into_bytes(),
+            feeds::atom(&updates, config, base_url, lang).into_bytes(),
         );
 
         let groups: Vec<Value> = repo_plans
@@ -222,17 +269,37 @@ impl Renderer {
         let mut ctx = self.ctx("../", "lint/", &label(lang, "lint"));
         ctx.insert("groups", &groups);
         ctx.insert("summary", &summary_view(diags, repo_plans.len()));
+        timer.lap("  atom");
         files.insert("lint/index.html".into(), self.render("lint.html", &ctx)?);
+        timer.lap("  lint");
 
         files.insert("plans.json".into(), feeds::plans_json(&plans).into_bytes());
+        timer.lap("  plans.json");
         files.insert(
             "calendar.ics".into(),
-            feeds::calendar(&plans, config, &opts.base_url, opts.build_date).into_bytes(),
+            feeds::calendar(&plans, config, base_url, opts.build_date).into_bytes(),
         );
+        timer.lap("  calendar");
         for (name, bytes) in &self.statics {
             files.insert(format!("static/{name}"), bytes.clone());
         }
         Ok(files)
+    }
+
+    /// A page of `template` at `path` (`root` leads back to the site root)
+    /// whose view model is given to the template as `name`.
+    pub fn extra_page(
+        &self,
+        template: &str,
+        root: &str,
+        path: &str,
+        title: &str,
+        name: &str,
+        view: &Value,
+    ) -> Result<Vec<u8>> {
+        let mut ctx = self.ctx(root, path, title);
+        ctx.insert(name.to_string(), view);
+        self.render(template, &ctx)
     }
 
     /// The plans that get a page, with their diagnostics.
@@ -251,16 +318,57 @@ impl Renderer {
     }
 }
 
-/// Renders the whole site into memory.
-pub fn render_site(repo: &Repo, diags: &[Diagnostic], opts: &BuildOptions) -> Result<Files> {
+/// Renders the whole site into memory. `histories` maps plan files to their
+/// git history (`None`: not a git repository).
+pub fn render_site(
+    repo: &Repo,
+    diags: &[Diagnostic],
+    histories: Option<&Histories>,
+    opts: &BuildOptions,
+) -> Result<Files> {
+    let timer = crate::timing::Timer::start();
     let r = Renderer::new(&repo.root, &repo.config, opts)?;
-    let mut files = r.shared_pages(&repo.plans, repo.index_page.as_deref(), diags)?;
+    let mut files = r.shared_pages(
+        &repo.plans,
+        repo.index_page.as_deref(),
+        diags,
+        &opts.base_url,
+    )?;
+    timer.lap("shared pages");
     let pages: Vec<(String, Vec<u8>)> = Renderer::pages_to_render(&repo.plans, diags)
         .par_iter()
-        .map(|(p, d)| Ok((Renderer::plan_path(&p.plan), r.plan_page(&p.plan, d)?)))
+        .map(|(p, d)| {
+            let history = histories.map(|h| h.get(&p.plan.file).map_or(&[][..], Vec::as_slice));
+            Ok((
+                Renderer::plan_path(&p.plan),
+                r.plan_page(&p.plan, d, history)?,
+            ))
+        })
         .collect::<Result<_>>()?;
+    timer.lap("plan pages");
     files.extend(pages);
     Ok(files)
+}
+
+/// Plan file → the commits that changed it, newest first.
+pub type Histories = BTreeMap<String, Vec<HistoryEntry>>;
+
+fn history_view(history: &[HistoryEntry], lang: Lang) -> Value {
+    let entries: Vec<Value> = history
+        .iter()
+        .map(|h| {
+            json!({
+                "date": long_date(lang, h.date()),
+                "date_iso": h.date().to_string(),
+                "author": h.author,
+                "subject": h.subject,
+                "id": h.id,
+                "short_id": h.short_id,
+                "path": h.path,
+            })
+        })
+        .collect();
+    Value::Array(entries)
 }
 
 fn summary_view(diags: &[Diagnostic], plans: usize) -> Value {

@@ -26,6 +26,14 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "lint.html",
         include_str!("../../themes/default/templates/lint.html"),
     ),
+    (
+        "changes.html",
+        include_str!("../../themes/default/templates/changes.html"),
+    ),
+    (
+        "versions.html",
+        include_str!("../../themes/default/templates/versions.html"),
+    ),
 ];
 
 /// Embedded static files: (path under `static/`, bytes).
@@ -35,6 +43,7 @@ pub const STATIC: &[(&str, &[u8])] = &[(
 )];
 
 /// The theme of a build: the embedded files with the repository's overrides.
+#[derive(Clone)]
 pub struct Theme {
     pub templates: Vec<(String, String)>,
     pub statics: Vec<(String, Vec<u8>)>,
@@ -44,36 +53,61 @@ impl Theme {
     /// Loads `themes/<name>/` under `root` over the embedded default.
     pub fn load(root: &Path, name: &str) -> std::io::Result<Theme> {
         let dir = root.join("themes").join(name);
-        let mut templates: Vec<(String, String)> = TEMPLATES
-            .iter()
-            .map(|(n, t)| ((*n).to_string(), (*t).to_string()))
-            .collect();
-        let mut statics: Vec<(String, Vec<u8>)> = STATIC
-            .iter()
-            .map(|(n, b)| ((*n).to_string(), b.to_vec()))
-            .collect();
+        let mut templates = Vec::new();
         let tdir = dir.join("templates");
         if tdir.is_dir() {
-            for entry in sorted_files(&tdir)? {
-                let name = entry.0;
-                let text = std::fs::read_to_string(&entry.1)?;
-                match templates.iter_mut().find(|(n, _)| *n == name) {
-                    Some(slot) => slot.1 = text,
-                    None => templates.push((name, text)),
-                }
+            for (name, path) in sorted_files(&tdir)? {
+                templates.push((name, std::fs::read_to_string(&path)?));
             }
         }
+        let mut statics = Vec::new();
         let sdir = dir.join("static");
         if sdir.is_dir() {
             for (name, path) in sorted_files(&sdir)? {
-                let bytes = std::fs::read(&path)?;
-                match statics.iter_mut().find(|(n, _)| *n == name) {
-                    Some(slot) => slot.1 = bytes,
-                    None => statics.push((name, bytes)),
-                }
+                statics.push((name, std::fs::read(&path)?));
             }
         }
-        Ok(Theme { templates, statics })
+        Ok(Theme::with_overrides(templates, statics))
+    }
+
+    /// The embedded default with `templates` and `statics` (name, content)
+    /// replacing the files of the same name or added to them.
+    pub fn with_overrides(
+        templates: Vec<(String, String)>,
+        statics: Vec<(String, Vec<u8>)>,
+    ) -> Theme {
+        let mut theme = Theme {
+            templates: TEMPLATES
+                .iter()
+                .map(|(n, t)| ((*n).to_string(), (*t).to_string()))
+                .collect(),
+            statics: STATIC
+                .iter()
+                .map(|(n, b)| ((*n).to_string(), b.to_vec()))
+                .collect(),
+        };
+        for (name, text) in templates {
+            match theme.templates.iter_mut().find(|(n, _)| *n == name) {
+                Some(slot) => slot.1 = text,
+                None => theme.templates.push((name, text)),
+            }
+        }
+        for (name, bytes) in statics {
+            match theme.statics.iter_mut().find(|(n, _)| *n == name) {
+                Some(slot) => slot.1 = bytes,
+                None => theme.statics.push((name, bytes)),
+            }
+        }
+        theme
+    }
+
+    /// A hash of every file, to tell whether two versions share a theme.
+    pub fn key(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        self.templates.hash(&mut h);
+        self.statics.hash(&mut h);
+        h.finish()
     }
 }
 

@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+use rayon::prelude::*;
 
 use super::Files;
 
@@ -16,52 +17,94 @@ fn sibling(out: &Path, suffix: &str) -> PathBuf {
     out.with_file_name(format!(".{name}.{suffix}"))
 }
 
-/// Writes `files` to `out`, replacing what was there.
-pub fn write_atomically(out: &Path, files: &Files) -> Result<()> {
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)
-        .with_context(|| format!("cannot create {}", parent.display()))?;
-    let tmp = sibling(out, "planbook-tmp");
-    let old = sibling(out, "planbook-old");
-    for stale in [&tmp, &old] {
-        if stale.exists() {
-            std::fs::remove_dir_all(stale)
-                .with_context(|| format!("cannot remove {}", stale.display()))?;
-        }
-    }
-    let result = (|| -> Result<()> {
-        for (rel, bytes) in files {
-            let path = tmp.join(rel);
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir)
-                    .with_context(|| format!("cannot create {}", dir.display()))?;
+/// A site being written: files go to a temporary directory until
+/// [`Staging::commit`] swaps it in. Dropped without a commit, the temporary
+/// directory is removed and the output is left as it was.
+pub struct Staging {
+    out: PathBuf,
+    tmp: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    /// Prepares an empty temporary directory beside `out`.
+    pub fn new(out: &Path) -> Result<Staging> {
+        let parent = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+        let tmp = sibling(out, "planbook-tmp");
+        for stale in [&tmp, &sibling(out, "planbook-old")] {
+            if stale.exists() {
+                std::fs::remove_dir_all(stale)
+                    .with_context(|| format!("cannot remove {}", stale.display()))?;
             }
-            std::fs::write(&path, bytes)
-                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        std::fs::create_dir_all(&tmp)
+            .with_context(|| format!("cannot create {}", tmp.display()))?;
+        Ok(Staging {
+            out: out.to_path_buf(),
+            tmp,
+            committed: false,
+        })
+    }
+
+    /// Writes one file (`rel` is `/`-separated); may be called from
+    /// several threads.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let path = self.tmp.join(rel);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))
+    }
+
+    /// Writes every file of `files`, in parallel.
+    pub fn write_all(&self, files: &Files) -> Result<()> {
+        files
+            .par_iter()
+            .try_for_each(|(rel, bytes)| self.write(rel, bytes))
+    }
+
+    /// Replaces the output with what was written.
+    pub fn commit(mut self) -> Result<()> {
+        let (out, tmp) = (&self.out, &self.tmp);
+        let old = sibling(out, "planbook-old");
+        if out.exists() {
+            std::fs::rename(out, &old)
+                .with_context(|| format!("cannot move {} aside", out.display()))?;
+        }
+        if let Err(e) = std::fs::rename(tmp, out) {
+            // Put the previous site back.
+            if old.exists() {
+                let _ = std::fs::rename(&old, out);
+            }
+            return Err(e)
+                .with_context(|| format!("cannot move the new site to {}", out.display()));
+        }
+        self.committed = true;
+        if old.exists() {
+            std::fs::remove_dir_all(&old)
+                .with_context(|| format!("cannot remove {}", old.display()))?;
         }
         Ok(())
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(e);
     }
-    if out.exists() {
-        std::fs::rename(out, &old)
-            .with_context(|| format!("cannot move {} aside", out.display()))?;
-    }
-    if let Err(e) = std::fs::rename(&tmp, out) {
-        // Put the previous site back.
-        if old.exists() {
-            let _ = std::fs::rename(&old, out);
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.tmp);
         }
-        return Err(e).with_context(|| format!("cannot move the new site to {}", out.display()));
     }
-    if old.exists() {
-        std::fs::remove_dir_all(&old)
-            .with_context(|| format!("cannot remove {}", old.display()))?;
-    }
-    Ok(())
+}
+
+/// Writes `files` to `out`, replacing what was there.
+pub fn write_atomically(out: &Path, files: &Files) -> Result<()> {
+    let staging = Staging::new(out)?;
+    staging.write_all(files)?;
+    staging.commit()
 }

@@ -7,4 +7,5 @@ mod rules;
 mod serve;
 mod site;
 mod support;
+mod versions;
 mod yaml_fast;

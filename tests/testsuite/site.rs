@@ -2,9 +2,9 @@
 //! output (HTML, Atom, JSON, iCalendar), links, determinism and escaping.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use scraper::{Html, Selector};
+use scraper::Html;
 
 use crate::support::*;
 
@@ -25,38 +25,6 @@ fn build_demo(extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
     let r = run_at(&root, &root, DEMO_TODAY, &args);
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     (tmp, out)
-}
-
-fn sel(s: &str) -> Selector {
-    Selector::parse(s).unwrap()
-}
-
-fn page(out: &Path, rel: &str) -> Html {
-    let text = std::fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
-    Html::parse_document(&text)
-}
-
-fn texts(doc: &Html, s: &str) -> Vec<String> {
-    doc.select(&sel(s))
-        .map(|e| e.text().collect::<String>().trim().to_string())
-        .collect()
-}
-
-fn all_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    for e in walkdir::WalkDir::new(dir) {
-        let e = e.unwrap();
-        if e.file_type().is_file() {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            out.insert(rel, std::fs::read(e.path()).unwrap());
-        }
-    }
-    out
 }
 
 #[test]
@@ -227,39 +195,7 @@ fn atom_feed_has_one_entry_per_update_and_calendar_is_valid() {
 #[test]
 fn every_internal_link_resolves() {
     let (_tmp, out) = build_demo(&[]);
-    let mut checked = 0;
-    for (rel, bytes) in all_files(&out) {
-        if !rel.ends_with(".html") {
-            continue;
-        }
-        let doc = Html::parse_document(&String::from_utf8(bytes).unwrap());
-        let dir = out.join(&rel).parent().unwrap().to_path_buf();
-        for el in doc.select(&sel("a[href], link[href], img[src]")) {
-            let link = el.value().attr("href").or(el.value().attr("src")).unwrap();
-            if link.contains("://")
-                || link.starts_with("mailto:")
-                || el.value().attr("rel") == Some("canonical")
-            {
-                continue;
-            }
-            let (path, frag) = link.split_once('#').unwrap_or((link, ""));
-            let target = if path.is_empty() {
-                out.join(&rel)
-            } else {
-                dir.join(path)
-            };
-            assert!(target.is_file(), "{rel}: broken link {link}");
-            if !frag.is_empty() && target.extension().is_some_and(|e| e == "html") {
-                let t = Html::parse_document(&std::fs::read_to_string(&target).unwrap());
-                let id_sel = format!("[id=\"{frag}\"]");
-                assert!(
-                    t.select(&sel(&id_sel)).next().is_some(),
-                    "{rel}: no #{frag} in {path}"
-                );
-            }
-            checked += 1;
-        }
-    }
+    let checked = check_links(&out);
     assert!(checked > 50, "only {checked} links checked");
 }
 

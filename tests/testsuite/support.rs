@@ -3,6 +3,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use std::collections::BTreeMap;
+
+use scraper::{Html, Selector};
 use serde_json::Value;
 
 /// The date every test lints at, so MIL010/TSK005 never depend on the clock.
@@ -132,4 +135,76 @@ pub fn pos_of(text: &str, after: &str, needle: &str) -> (u64, u64) {
     let line = before.matches('\n').count() as u64 + 1;
     let col = before.rsplit('\n').next().unwrap_or("").chars().count() as u64 + 1;
     (line, col)
+}
+
+pub fn sel(s: &str) -> Selector {
+    Selector::parse(s).unwrap()
+}
+
+pub fn page(out: &Path, rel: &str) -> Html {
+    let text = std::fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    Html::parse_document(&text)
+}
+
+pub fn texts(doc: &Html, s: &str) -> Vec<String> {
+    doc.select(&sel(s))
+        .map(|e| e.text().collect::<String>().trim().to_string())
+        .collect()
+}
+
+pub fn all_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for e in walkdir::WalkDir::new(dir) {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            out.insert(rel, std::fs::read(e.path()).unwrap());
+        }
+    }
+    out
+}
+
+/// Checks that every relative link and resource of every page under `out`
+/// resolves to a file, and every `#fragment` to an id in it; returns how
+/// many links were checked.
+pub fn check_links(out: &Path) -> usize {
+    let mut checked = 0;
+    for (rel, bytes) in all_files(out) {
+        if !rel.ends_with(".html") {
+            continue;
+        }
+        let doc = Html::parse_document(&String::from_utf8(bytes).unwrap());
+        let dir = out.join(&rel).parent().unwrap().to_path_buf();
+        for el in doc.select(&sel("a[href], link[href], img[src]")) {
+            let link = el.value().attr("href").or(el.value().attr("src")).unwrap();
+            if link.contains("://")
+                || link.starts_with("mailto:")
+                || el.value().attr("rel") == Some("canonical")
+            {
+                continue;
+            }
+            let (path, frag) = link.split_once('#').unwrap_or((link, ""));
+            let target = if path.is_empty() {
+                out.join(&rel)
+            } else {
+                dir.join(path)
+            };
+            assert!(target.is_file(), "{rel}: broken link {link}");
+            if !frag.is_empty() && target.extension().is_some_and(|e| e == "html") {
+                let t = Html::parse_document(&std::fs::read_to_string(&target).unwrap());
+                let id_sel = format!("[id=\"{frag}\"]");
+                assert!(
+                    t.select(&sel(&id_sel)).next().is_some(),
+                    "{rel}: no #{frag} in {path}"
+                );
+            }
+            checked += 1;
+        }
+    }
+    checked
 }

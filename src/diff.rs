@@ -1,0 +1,662 @@
+//! The semantic plan diff: what changed between two sets of parsed plans,
+//! in the workshop's terms (milestones re-dated, targets changed, tasks
+//! added or done, new updates, lint findings introduced or fixed), not as
+//! a text diff. Used by the "what changed" page of each site version and by
+//! `planbook diff`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::diag::{Diagnostic, Severity};
+use crate::i18n::Lang;
+use crate::lint::num;
+use crate::load::PlanFile;
+use crate::model::{Milestone, Plan, Task, TaskStatus};
+use crate::tr;
+
+/// Everything that differs between an old and a new set of plans.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Diff {
+    pub added: Vec<PlanRef>,
+    pub removed: Vec<PlanRef>,
+    /// Plans in both sets with at least one change, by id.
+    pub changed: Vec<PlanDiff>,
+    /// Lint findings in the new set that the old one did not have.
+    pub introduced: Vec<FindingRef>,
+    /// Lint findings of the old set that are gone.
+    pub fixed: Vec<FindingRef>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanRef {
+    pub id: String,
+    pub title: String,
+    pub file: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanDiff {
+    pub id: String,
+    pub title: String,
+    pub file: String,
+    pub changes: Vec<Change>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FindingRef {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub plan: String,
+    pub file: String,
+    pub line: usize,
+    pub message: String,
+}
+
+/// One change to one plan. Optional values are `null` when absent.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Change {
+    Title {
+        from: String,
+        to: String,
+    },
+    Status {
+        from: String,
+        to: String,
+    },
+    /// `field`: name, unit, direction or baseline.
+    Metric {
+        field: &'static str,
+        from: Option<String>,
+        to: Option<String>,
+    },
+    Team {
+        role: String,
+        from: Option<String>,
+        to: Option<String>,
+    },
+    MilestoneAdded {
+        milestone: String,
+        title: Option<String>,
+        due: Option<NaiveDate>,
+        target: Option<f64>,
+    },
+    MilestoneRemoved {
+        milestone: String,
+        title: Option<String>,
+    },
+    MilestoneRedated {
+        milestone: String,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    },
+    TargetChanged {
+        milestone: String,
+        from: Option<f64>,
+        to: Option<f64>,
+    },
+    MilestoneStatus {
+        milestone: String,
+        from: String,
+        to: String,
+    },
+    TaskAdded {
+        milestone: String,
+        role: Option<String>,
+        task: String,
+        due: Option<NaiveDate>,
+    },
+    TaskRemoved {
+        milestone: String,
+        role: Option<String>,
+        task: String,
+    },
+    TaskDone {
+        milestone: String,
+        role: Option<String>,
+        task: String,
+    },
+    /// Any other status change of a task (reopened, started).
+    TaskStatus {
+        milestone: String,
+        role: Option<String>,
+        task: String,
+        from: String,
+        to: String,
+    },
+    TaskRedated {
+        milestone: String,
+        role: Option<String>,
+        task: String,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    },
+    UpdateAdded {
+        date: Option<NaiveDate>,
+        milestone: Option<String>,
+        answered: Option<String>,
+    },
+    MeasurementAdded {
+        date: Option<NaiveDate>,
+        value: Option<f64>,
+    },
+}
+
+/// A plan with its findings, as the diff sees it.
+pub struct Side<'a> {
+    pub plans: Vec<&'a PlanFile>,
+    pub diagnostics: &'a [Diagnostic],
+}
+
+impl<'a> Side<'a> {
+    pub fn new<P: AsRef<PlanFile>>(plans: &'a [P], diagnostics: &'a [Diagnostic]) -> Side<'a> {
+        Side {
+            plans: plans.iter().map(AsRef::as_ref).collect(),
+            diagnostics,
+        }
+    }
+}
+
+/// Compares two sets of plans, matched by id (the first plan of an id wins
+/// when ids are duplicated; PLN002 reports that).
+pub fn diff(old: &Side<'_>, new: &Side<'_>) -> Diff {
+    let (old_ids, new_ids) = (by_id(old), by_id(new));
+    let mut out = Diff::default();
+    for (id, &i) in &new_ids {
+        let Some(p) = new.plans.get(i) else { continue };
+        match old_ids.get(id).and_then(|&j| old.plans.get(j)) {
+            None => out.added.push(plan_ref(&p.plan)),
+            Some(q) => {
+                let changes = plan_changes(&q.plan, &p.plan);
+                if !changes.is_empty() {
+                    out.changed.push(PlanDiff {
+                        id: id.clone(),
+                        title: p.plan.title_text().to_string(),
+                        file: p.plan.file.clone(),
+                        changes,
+                    });
+                }
+            }
+        }
+    }
+    for (id, &j) in &old_ids {
+        if !new_ids.contains_key(id)
+            && let Some(q) = old.plans.get(j)
+        {
+            out.removed.push(plan_ref(&q.plan));
+        }
+    }
+    let key = |d: &Diagnostic| (d.plan.clone(), d.rule, d.message.clone());
+    let old_keys: BTreeSet<_> = old.diagnostics.iter().map(key).collect();
+    let new_keys: BTreeSet<_> = new.diagnostics.iter().map(key).collect();
+    out.introduced = new
+        .diagnostics
+        .iter()
+        .filter(|d| !old_keys.contains(&key(d)))
+        .map(finding_ref)
+        .collect();
+    out.fixed = old
+        .diagnostics
+        .iter()
+        .filter(|d| !new_keys.contains(&key(d)))
+        .map(finding_ref)
+        .collect();
+    out
+}
+
+fn by_id(side: &Side<'_>) -> BTreeMap<String, usize> {
+    let mut ids = BTreeMap::new();
+    for (i, p) in side.plans.iter().enumerate() {
+        ids.entry(p.plan.id.clone()).or_insert(i);
+    }
+    ids
+}
+
+fn plan_ref(p: &Plan) -> PlanRef {
+    PlanRef {
+        id: p.id.clone(),
+        title: p.title_text().to_string(),
+        file: p.file.clone(),
+    }
+}
+
+fn finding_ref(d: &Diagnostic) -> FindingRef {
+    FindingRef {
+        rule: d.rule,
+        severity: d.severity,
+        plan: d.plan.clone(),
+        file: d.file.clone(),
+        line: d.line,
+        message: d.message.clone(),
+    }
+}
+
+impl Diff {
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty()
+            && self.removed.is_empty()
+            && self.changed.is_empty()
+            && self.introduced.is_empty()
+            && self.fixed.is_empty()
+    }
+}
+
+/// Reads one metric field as text, for comparing.
+type MetricField = fn(&crate::model::Metric) -> Option<String>;
+
+fn text(f: &crate::model::Field<String>) -> Option<String> {
+    f.text().map(str::to_string)
+}
+
+/// The changes from `old` to `new`, in a stable order: plan fields,
+/// metric, team, milestones in the new plan's order (removed ones after),
+/// updates, measurements.
+pub fn plan_changes(old: &Plan, new: &Plan) -> Vec<Change> {
+    let mut out = Vec::new();
+    if old.title_text() != new.title_text() {
+        out.push(Change::Title {
+            from: old.title_text().into(),
+            to: new.title_text().into(),
+        });
+    }
+    if old.status() != new.status() {
+        out.push(Change::Status {
+            from: old.status().as_str().into(),
+            to: new.status().as_str().into(),
+        });
+    }
+    let (om, nm) = (old.metric.value(), new.metric.value());
+    let metric_fields: [(&'static str, MetricField); 4] = [
+        ("name", |m| text(&m.name)),
+        ("unit", |m| text(&m.unit)),
+        ("direction", |m| {
+            m.direction.copied().map(|d| d.as_str().into())
+        }),
+        ("baseline", |m| m.baseline.copied().map(num)),
+    ];
+    for (field, get) in metric_fields {
+        let (a, b) = (om.and_then(get), nm.and_then(get));
+        if a != b {
+            out.push(Change::Metric {
+                field,
+                from: a,
+                to: b,
+            });
+        }
+    }
+    let team = |p: &Plan| -> BTreeMap<String, String> {
+        p.team
+            .value()
+            .map(|t| {
+                t.members
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.value.trim().to_string()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let (ot, nt) = (team(old), team(new));
+    let roles: BTreeSet<&String> = ot.keys().chain(nt.keys()).collect();
+    for role in roles {
+        let (a, b) = (ot.get(role), nt.get(role));
+        if a != b {
+            out.push(Change::Team {
+                role: role.clone(),
+                from: a.cloned(),
+                to: b.cloned(),
+            });
+        }
+    }
+    milestone_changes(old.milestones(), new.milestones(), &mut out);
+    update_changes(old, new, &mut out);
+    let seen: BTreeSet<(Option<NaiveDate>, Option<u64>)> = old
+        .measurements()
+        .iter()
+        .map(|m| (m.date.copied(), m.value.copied().map(f64::to_bits)))
+        .collect();
+    for m in new.measurements() {
+        if !seen.contains(&(m.date.copied(), m.value.copied().map(f64::to_bits))) {
+            out.push(Change::MeasurementAdded {
+                date: m.date.copied(),
+                value: m.value.copied(),
+            });
+        }
+    }
+    out
+}
+
+/// Milestones are matched by id; one without an id by its position.
+fn milestone_key(m: &Milestone, i: usize) -> String {
+    m.id_text()
+        .map_or_else(|| format!("#{}", i + 1), str::to_string)
+}
+
+fn milestone_changes(old: &[Milestone], new: &[Milestone], out: &mut Vec<Change>) {
+    let old_by: BTreeMap<String, &Milestone> = old
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (milestone_key(m, i), m))
+        .collect();
+    let new_keys: BTreeSet<String> = new
+        .iter()
+        .enumerate()
+        .map(|(i, m)| milestone_key(m, i))
+        .collect();
+    for (i, m) in new.iter().enumerate() {
+        let key = milestone_key(m, i);
+        let Some(o) = old_by.get(&key) else {
+            out.push(Change::MilestoneAdded {
+                milestone: key.clone(),
+                title: text(&m.title),
+                due: m.due.copied(),
+                target: m.target.copied(),
+            });
+            for t in m.tasks() {
+                out.push(task_added(&key, t));
+            }
+            continue;
+        };
+        if o.due.copied() != m.due.copied() {
+            out.push(Change::MilestoneRedated {
+                milestone: key.clone(),
+                from: o.due.copied(),
+                to: m.due.copied(),
+            });
+        }
+        if o.target.copied() != m.target.copied() {
+            out.push(Change::TargetChanged {
+                milestone: key.clone(),
+                from: o.target.copied(),
+                to: m.target.copied(),
+            });
+        }
+        if o.status() != m.status() {
+            out.push(Change::MilestoneStatus {
+                milestone: key.clone(),
+                from: o.status().as_str().into(),
+                to: m.status().as_str().into(),
+            });
+        }
+        task_changes(&key, o.tasks(), m.tasks(), out);
+    }
+    for (i, o) in old.iter().enumerate() {
+        let key = milestone_key(o, i);
+        if !new_keys.contains(&key) {
+            out.push(Change::MilestoneRemoved {
+                milestone: key,
+                title: text(&o.title),
+            });
+        }
+    }
+}
+
+/// Tasks are matched by role and what they say to do.
+fn task_key(t: &Task) -> (Option<String>, String) {
+    (text(&t.role), text(&t.do_).unwrap_or_default())
+}
+
+fn task_added(milestone: &str, t: &Task) -> Change {
+    let (role, task) = task_key(t);
+    Change::TaskAdded {
+        milestone: milestone.to_string(),
+        role,
+        task,
+        due: t.due.copied(),
+    }
+}
+
+fn task_changes(milestone: &str, old: &[Task], new: &[Task], out: &mut Vec<Change>) {
+    let old_by: BTreeMap<(Option<String>, String), &Task> =
+        old.iter().map(|t| (task_key(t), t)).collect();
+    let new_keys: BTreeSet<(Option<String>, String)> = new.iter().map(task_key).collect();
+    for t in new {
+        let key = task_key(t);
+        let Some(o) = old_by.get(&key) else {
+            out.push(task_added(milestone, t));
+            continue;
+        };
+        let (role, task) = key;
+        if o.status() != t.status() {
+            out.push(if t.status() == TaskStatus::Done {
+                Change::TaskDone {
+                    milestone: milestone.into(),
+                    role: role.clone(),
+                    task: task.clone(),
+                }
+            } else {
+                Change::TaskStatus {
+                    milestone: milestone.into(),
+                    role: role.clone(),
+                    task: task.clone(),
+                    from: o.status().as_str().into(),
+                    to: t.status().as_str().into(),
+                }
+            });
+        }
+        if o.due.copied() != t.due.copied() {
+            out.push(Change::TaskRedated {
+                milestone: milestone.into(),
+                role,
+                task,
+                from: o.due.copied(),
+                to: t.due.copied(),
+            });
+        }
+    }
+    for o in old {
+        let key = task_key(o);
+        if !new_keys.contains(&key) {
+            let (role, task) = key;
+            out.push(Change::TaskRemoved {
+                milestone: milestone.into(),
+                role,
+                task,
+            });
+        }
+    }
+}
+
+/// Updates are matched by date and milestone; a new pair is a new update.
+fn update_changes(old: &Plan, new: &Plan, out: &mut Vec<Change>) {
+    let key = |u: &crate::model::Update| (u.date.copied(), text(&u.milestone));
+    let seen: BTreeSet<_> = old.updates().iter().map(key).collect();
+    for u in new.updates() {
+        if !seen.contains(&key(u)) {
+            out.push(Change::UpdateAdded {
+                date: u.date.copied(),
+                milestone: text(&u.milestone),
+                answered: text(&u.answered),
+            });
+        }
+    }
+}
+
+fn date(d: Option<NaiveDate>) -> String {
+    d.map_or_else(|| "—".into(), |d| d.to_string())
+}
+
+fn number(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".into(), num)
+}
+
+fn opt(s: &Option<String>) -> String {
+    s.clone().unwrap_or_else(|| "—".into())
+}
+
+impl Change {
+    /// One line in plain words, e.g. "m2 moved from 2027-02-12 to 2027-03-05".
+    pub fn describe(&self, lang: Lang) -> String {
+        match self {
+            Change::Title { from, to } => {
+                tr!(lang, "タイトル: {from} → {to}", "title: {from} → {to}")
+            }
+            Change::Status { from, to } => {
+                tr!(lang, "状態: {from} → {to}", "status: {from} → {to}")
+            }
+            Change::Metric { field, from, to } => {
+                let (from, to) = (opt(from), opt(to));
+                tr!(
+                    lang,
+                    "指標の {field}: {from} → {to}",
+                    "metric {field}: {from} → {to}"
+                )
+            }
+            Change::Team { role, from, to } => match (from, to) {
+                (None, Some(to)) => tr!(lang, "{role} に {to} が参加", "{to} joined as {role}"),
+                (Some(from), None) => tr!(lang, "{role} の {from} が外れた", "{from} left {role}"),
+                _ => {
+                    let (from, to) = (opt(from), opt(to));
+                    tr!(lang, "{role}: {from} → {to}", "{role}: {from} → {to}")
+                }
+            },
+            Change::MilestoneAdded {
+                milestone,
+                title,
+                due,
+                target,
+            } => {
+                let (title, due, target) = (opt(title), date(*due), number(*target));
+                tr!(
+                    lang,
+                    "マイルストーン {milestone}「{title}」を追加（期日 {due}、目標 {target}）",
+                    "milestone {milestone} \"{title}\" added (due {due}, target {target})"
+                )
+            }
+            Change::MilestoneRemoved { milestone, title } => {
+                let title = opt(title);
+                tr!(
+                    lang,
+                    "マイルストーン {milestone}「{title}」を削除",
+                    "milestone {milestone} \"{title}\" removed"
+                )
+            }
+            Change::MilestoneRedated {
+                milestone,
+                from,
+                to,
+            } => {
+                let (from, to) = (date(*from), date(*to));
+                tr!(
+                    lang,
+                    "{milestone} の期日を {from} から {to} に変更",
+                    "{milestone} moved from {from} to {to}"
+                )
+            }
+            Change::TargetChanged {
+                milestone,
+                from,
+                to,
+            } => {
+                let (from, to) = (number(*from), number(*to));
+                tr!(
+                    lang,
+                    "{milestone} の目標: {from} → {to}",
+                    "{milestone} target {from} → {to}"
+                )
+            }
+            Change::MilestoneStatus {
+                milestone,
+                from,
+                to,
+            } => tr!(
+                lang,
+                "{milestone} の状態: {from} → {to}",
+                "{milestone} status {from} → {to}"
+            ),
+            Change::TaskAdded {
+                milestone,
+                role,
+                task,
+                due,
+            } => {
+                let (role, due) = (opt(role), date(*due));
+                tr!(
+                    lang,
+                    "{milestone} にタスク追加（{role}）: {task}（期日 {due}）",
+                    "task added to {milestone} ({role}): {task} (due {due})"
+                )
+            }
+            Change::TaskRemoved {
+                milestone,
+                role,
+                task,
+            } => {
+                let role = opt(role);
+                tr!(
+                    lang,
+                    "{milestone} のタスク削除（{role}）: {task}",
+                    "task removed from {milestone} ({role}): {task}"
+                )
+            }
+            Change::TaskDone {
+                milestone,
+                role,
+                task,
+            } => {
+                let role = opt(role);
+                tr!(
+                    lang,
+                    "{milestone} のタスク完了（{role}）: {task}",
+                    "task done in {milestone} ({role}): {task}"
+                )
+            }
+            Change::TaskStatus {
+                milestone,
+                role,
+                task,
+                from,
+                to,
+            } => {
+                let role = opt(role);
+                tr!(
+                    lang,
+                    "{milestone} のタスク（{role}）{task}: {from} → {to}",
+                    "task in {milestone} ({role}) {task}: {from} → {to}"
+                )
+            }
+            Change::TaskRedated {
+                milestone,
+                role,
+                task,
+                from,
+                to,
+            } => {
+                let (role, from, to) = (opt(role), date(*from), date(*to));
+                tr!(
+                    lang,
+                    "{milestone} のタスク（{role}）{task} の期日: {from} → {to}",
+                    "task in {milestone} ({role}) {task} moved from {from} to {to}"
+                )
+            }
+            Change::UpdateAdded {
+                date: d,
+                milestone,
+                answered,
+            } => {
+                let (d, milestone) = (date(*d), opt(milestone));
+                match answered {
+                    Some(a) => tr!(
+                        lang,
+                        "{milestone} の振り返りを追加（{d}）: {a}",
+                        "new update for {milestone} ({d}): {a}"
+                    ),
+                    None => tr!(
+                        lang,
+                        "{milestone} の振り返りを追加（{d}）",
+                        "new update for {milestone} ({d})"
+                    ),
+                }
+            }
+            Change::MeasurementAdded { date: d, value } => {
+                let (d, value) = (date(*d), number(*value));
+                tr!(
+                    lang,
+                    "計測値を追加: {d} に {value}",
+                    "measurement added: {value} on {d}"
+                )
+            }
+        }
+    }
+}

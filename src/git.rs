@@ -1,0 +1,504 @@
+//! Read-only access to the plan repository's git history (gix): tags, the
+//! files of a commit, the history of each plan file, revisions for `diff`.
+//!
+//! Everything is read from the object database: no checkout, no `git`
+//! process, and the working tree is never touched. Paths given to and
+//! returned by this module are relative to the planbook root (which may be
+//! a sub-directory of the git work tree) and use `/`.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use anyhow::{Context as _, Result, anyhow};
+use chrono::NaiveDate;
+use gix::ObjectId;
+use gix::bstr::ByteSlice;
+
+/// An open repository and where the planbook root sits in its work tree.
+pub struct Git {
+    repo: gix::Repository,
+    /// The root relative to the work tree: `""` or `"dir/sub/"`.
+    prefix: String,
+    /// Commit → the files it changed under a directory, memoised because the
+    /// histories of every version walk the same commits.
+    changes: std::cell::RefCell<HashMap<(ObjectId, String), Changes>>,
+}
+
+/// The files one commit changed under one directory.
+type Changes = std::rc::Rc<Vec<Change>>;
+
+/// Why there is no git history to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unavailable {
+    NotARepo,
+    Bare,
+    Shallow,
+}
+
+impl std::fmt::Display for Unavailable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Unavailable::NotARepo => "the root is not inside a git repository",
+            Unavailable::Bare => "the git repository has no work tree",
+            Unavailable::Shallow => {
+                "the git repository is a shallow clone (fetch the full history: `git fetch --unshallow`, or `fetch-depth: 0` in CI)"
+            }
+        })
+    }
+}
+
+/// A tag selected for a versioned build.
+#[derive(Debug, Clone)]
+pub struct Tag {
+    /// The short name, e.g. `v2027-02-03`.
+    pub name: String,
+    pub commit: ObjectId,
+    /// The committer date of the tagged commit, UTC.
+    pub time: i64,
+}
+
+impl Tag {
+    pub fn date(&self) -> NaiveDate {
+        date_of(self.time)
+    }
+}
+
+/// A file in a commit's tree.
+#[derive(Debug, Clone)]
+pub struct TreeFile {
+    /// Root-relative path with `/`.
+    pub path: String,
+    pub oid: ObjectId,
+    /// A symbolic link (not followed).
+    pub is_link: bool,
+}
+
+/// One commit that touched a plan file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct HistoryEntry {
+    pub id: String,
+    pub short_id: String,
+    pub time: i64,
+    pub author: String,
+    pub subject: String,
+    /// The file's path in that commit (differs before a rename).
+    pub path: String,
+}
+
+impl HistoryEntry {
+    pub fn date(&self) -> NaiveDate {
+        date_of(self.time)
+    }
+}
+
+/// A file changed by a commit, against its first parent.
+#[derive(Debug, Clone)]
+struct Change {
+    path: String,
+    old: Option<ObjectId>,
+    new: Option<ObjectId>,
+}
+
+pub fn date_of(seconds: i64) -> NaiveDate {
+    chrono::DateTime::from_timestamp(seconds, 0)
+        .map(|d| d.date_naive())
+        .unwrap_or_default()
+}
+
+impl Git {
+    /// Opens the repository containing `root`, or says why there is none to
+    /// read. A shallow clone counts as unavailable: its history is cut off.
+    pub fn open(root: &Path) -> std::result::Result<Git, Unavailable> {
+        let repo = gix::discover(root).map_err(|_| Unavailable::NotARepo)?;
+        let workdir = repo.workdir().ok_or(Unavailable::Bare)?;
+        if repo.is_shallow().unwrap_or(false) {
+            return Err(Unavailable::Shallow);
+        }
+        let canon = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+        let (root, workdir) = (canon(root), canon(workdir));
+        let rel = root
+            .strip_prefix(&workdir)
+            .map_err(|_| Unavailable::NotARepo)?;
+        let mut prefix = String::new();
+        for c in rel.components() {
+            prefix.push_str(&c.as_os_str().to_string_lossy());
+            prefix.push('/');
+        }
+        let mut repo = repo;
+        repo.object_cache_size_if_unset(16 * 1024 * 1024);
+        Ok(Git {
+            repo,
+            prefix,
+            changes: Default::default(),
+        })
+    }
+
+    /// The commit HEAD points at, if there is one.
+    pub fn head(&self) -> Option<ObjectId> {
+        self.repo.head_id().ok().map(|id| id.detach())
+    }
+
+    /// Resolves a revision (`HEAD~1`, `main`, a tag, a commit id) to a commit.
+    pub fn resolve(&self, rev: &str) -> Result<ObjectId> {
+        let id = self
+            .repo
+            .rev_parse_single(rev)
+            .map_err(|e| anyhow!("unknown git revision `{rev}`: {e}"))?;
+        let commit = id
+            .object()
+            .and_then(|o| o.peel_to_commit())
+            .map_err(|e| anyhow!("`{rev}` is not a commit: {e}"))?;
+        Ok(commit.id)
+    }
+
+    /// The best common ancestor of two commits.
+    pub fn merge_base(&self, a: ObjectId, b: ObjectId) -> Option<ObjectId> {
+        self.repo
+            .merge_base(a, b)
+            .ok()
+            .flatten()
+            .map(|id| id.detach())
+    }
+
+    /// The first of `candidates` that names a branch or ref here.
+    pub fn first_ref(&self, candidates: &[&str]) -> Option<(String, ObjectId)> {
+        candidates
+            .iter()
+            .find_map(|c| Some(((*c).to_string(), self.resolve(c).ok()?)))
+    }
+
+    /// Tags whose short name matches `pattern` (git's wildmatch, as
+    /// `git tag -l`), newest commit first, then by name.
+    pub fn tags(&self, pattern: &str) -> Result<Vec<Tag>> {
+        let platform = self.repo.references().context("cannot read git refs")?;
+        let mut out = Vec::new();
+        for r in platform.tags().context("cannot read git tags")? {
+            let Ok(mut r) = r else { continue };
+            let name = r.name().shorten().to_string();
+            let matched = gix::glob::wildmatch(
+                pattern.as_bytes().as_bstr(),
+                name.as_bytes().as_bstr(),
+                gix::glob::wildmatch::Mode::empty(),
+            );
+            if !matched {
+                continue;
+            }
+            // Tags of trees or blobs have no commit to build: skipped.
+            let Ok(commit) = r.peel_to_commit() else {
+                continue;
+            };
+            let time = commit.time().map(|t| t.seconds).unwrap_or(0);
+            out.push(Tag {
+                name,
+                commit: commit.id,
+                time,
+            });
+        }
+        out.sort_by(|a, b| b.time.cmp(&a.time).then_with(|| a.name.cmp(&b.name)));
+        Ok(out)
+    }
+
+    fn tree_of(&self, commit: ObjectId) -> Result<ObjectId> {
+        let c = self
+            .repo
+            .find_commit(commit)
+            .with_context(|| format!("cannot read commit {commit}"))?;
+        Ok(c.tree_id()
+            .with_context(|| format!("cannot read the tree of {commit}"))?
+            .detach())
+    }
+
+    /// The tree entry at `path` (root-relative) in `commit`.
+    fn entry(&self, commit: ObjectId, path: &str) -> Result<Option<(ObjectId, bool, bool)>> {
+        let tree = self.repo.find_tree(self.tree_of(commit)?)?;
+        let full = format!("{}{}", self.prefix, path.trim_end_matches('/'));
+        if full.is_empty() {
+            return Ok(Some((tree.id, true, false)));
+        }
+        let entry = tree
+            .lookup_entry(full.split('/'))
+            .with_context(|| format!("cannot read {full} in {commit}"))?;
+        Ok(entry.map(|e| (e.object_id(), e.mode().is_tree(), e.mode().is_link())))
+    }
+
+    /// The bytes of the file at `path` in `commit`, if it is a file there.
+    pub fn read(&self, commit: ObjectId, path: &str) -> Result<Option<Vec<u8>>> {
+        match self.entry(commit, path)? {
+            Some((oid, false, false)) => Ok(Some(self.blob(oid)?)),
+            _ => Ok(None),
+        }
+    }
+
+    /// True if `path` is a directory in `commit`.
+    pub fn is_dir(&self, commit: ObjectId, path: &str) -> Result<bool> {
+        Ok(matches!(self.entry(commit, path)?, Some((_, true, _))))
+    }
+
+    /// The bytes of a blob.
+    pub fn blob(&self, oid: ObjectId) -> Result<Vec<u8>> {
+        let mut blob = self
+            .repo
+            .find_blob(oid)
+            .with_context(|| format!("cannot read git object {oid}"))?;
+        Ok(blob.take_data())
+    }
+
+    /// Every file under directory `dir` in `commit`, sorted by path, with
+    /// hidden entries (`.name`) left out like the file-system loader does.
+    pub fn files_under(&self, commit: ObjectId, dir: &str) -> Result<Vec<TreeFile>> {
+        let mut out = Vec::new();
+        let Some((oid, true, _)) = self.entry(commit, dir)? else {
+            return Ok(out);
+        };
+        let dir = dir.trim_end_matches('/');
+        self.walk_tree(oid, &format!("{dir}/"), &mut out)?;
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(out)
+    }
+
+    fn walk_tree(&self, tree: ObjectId, base: &str, out: &mut Vec<TreeFile>) -> Result<()> {
+        let tree = self.repo.find_tree(tree)?;
+        let decoded = tree.decode().context("cannot decode a git tree")?;
+        for e in &decoded.entries {
+            let name = e.filename.to_str_lossy();
+            if name.starts_with('.') {
+                continue;
+            }
+            let path = format!("{base}{name}");
+            if e.mode.is_tree() {
+                self.walk_tree(e.oid.to_owned(), &format!("{path}/"), out)?;
+            } else if e.mode.is_blob() || e.mode.is_link() {
+                out.push(TreeFile {
+                    path,
+                    oid: e.oid.to_owned(),
+                    is_link: e.mode.is_link(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The files under `dir` that `commit` changed against its first parent
+    /// (all files for a root commit). Memoised.
+    fn changes(&self, commit: ObjectId, dir: &str) -> Result<std::rc::Rc<Vec<Change>>> {
+        let key = (commit, dir.to_string());
+        if let Some(c) = self.changes.borrow().get(&key) {
+            return Ok(c.clone());
+        }
+        let c = self.repo.find_commit(commit)?;
+        let parent = c.parent_ids().next().map(|p| p.detach());
+        let tree_at = |id: ObjectId| -> Result<Option<ObjectId>> {
+            Ok(self.entry(id, dir)?.filter(|e| e.1).map(|e| e.0))
+        };
+        let old = match parent {
+            Some(p) => tree_at(p)?,
+            None => None,
+        };
+        let new = tree_at(commit)?;
+        let mut out = Vec::new();
+        let base = format!("{}/", dir.trim_end_matches('/'));
+        self.diff_trees(old, new, &base, &mut out)?;
+        let out = std::rc::Rc::new(out);
+        self.changes.borrow_mut().insert(key, out.clone());
+        Ok(out)
+    }
+
+    /// Files that differ between two trees (either may be absent), by
+    /// comparing entry ids and descending only into changed sub-trees.
+    fn diff_trees(
+        &self,
+        old: Option<ObjectId>,
+        new: Option<ObjectId>,
+        base: &str,
+        out: &mut Vec<Change>,
+    ) -> Result<()> {
+        if old == new {
+            return Ok(());
+        }
+        let entries = |id: Option<ObjectId>| -> Result<BTreeMap<String, (ObjectId, bool)>> {
+            let Some(id) = id else {
+                return Ok(BTreeMap::new());
+            };
+            let tree = self.repo.find_tree(id)?;
+            let decoded = tree.decode().context("cannot decode a git tree")?;
+            Ok(decoded
+                .entries
+                .iter()
+                .filter(|e| !e.mode.is_commit())
+                .map(|e| {
+                    (
+                        e.filename.to_str_lossy().into_owned(),
+                        (e.oid.to_owned(), e.mode.is_tree()),
+                    )
+                })
+                .filter(|(n, _)| !n.starts_with('.'))
+                .collect())
+        };
+        let (a, b) = (entries(old)?, entries(new)?);
+        let names: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+        for name in names {
+            let (x, y) = (a.get(name), b.get(name));
+            if x == y {
+                continue;
+            }
+            let path = format!("{base}{name}");
+            let tree = |e: Option<&(ObjectId, bool)>| e.filter(|e| e.1).map(|e| e.0);
+            let blob = |e: Option<&(ObjectId, bool)>| e.filter(|e| !e.1).map(|e| e.0);
+            self.diff_trees(tree(x), tree(y), &format!("{path}/"), out)?;
+            let (bx, by) = (blob(x), blob(y));
+            if bx != by {
+                out.push(Change {
+                    path,
+                    old: bx,
+                    new: by,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The history of each of `paths` (root-relative files under `dir`) as
+    /// of `tip`: the non-merge commits that changed it, newest first,
+    /// following renames (a file added in the commit that deleted another
+    /// with the same or mostly the same content).
+    pub fn histories(
+        &self,
+        tip: ObjectId,
+        dir: &str,
+        paths: &[String],
+    ) -> Result<BTreeMap<String, Vec<HistoryEntry>>> {
+        // Tracked path (as of the commit being looked at) → the path it has
+        // at `tip`.
+        let mut tracked: HashMap<String, String> =
+            paths.iter().map(|p| (p.clone(), p.clone())).collect();
+        let mut out: BTreeMap<String, Vec<HistoryEntry>> = BTreeMap::new();
+        let walk = self
+            .repo
+            .rev_walk([tip])
+            .sorting(gix::revision::walk::Sorting::ByCommitTime(
+                gix::traverse::commit::simple::CommitTimeOrder::NewestFirst,
+            ))
+            .all()
+            .context("cannot walk the git history")?;
+        for info in walk {
+            if tracked.is_empty() {
+                break;
+            }
+            let info = info.context("cannot walk the git history")?;
+            if info.parent_ids().count() > 1 {
+                continue;
+            }
+            let id = info.id().detach();
+            let changes = self.changes(id, dir)?;
+            if changes.is_empty() {
+                continue;
+            }
+            let mut renamed: Vec<(String, Option<String>)> = Vec::new();
+            for ch in changes.iter() {
+                let Some(current) = tracked.get(&ch.path) else {
+                    continue;
+                };
+                let entry = self.entry_for(id, &ch.path)?;
+                out.entry(current.clone()).or_default().push(entry);
+                if ch.old.is_none() {
+                    // Added here: renamed from a file this commit deleted?
+                    let from = match ch.new {
+                        Some(new) => self.rename_source(new, &changes)?,
+                        None => None,
+                    };
+                    renamed.push((ch.path.clone(), from));
+                }
+            }
+            for (path, from) in renamed {
+                if let Some(current) = tracked.remove(&path)
+                    && let Some(from) = from
+                {
+                    tracked.insert(from, current);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn entry_for(&self, id: ObjectId, path: &str) -> Result<HistoryEntry> {
+        let c = self.repo.find_commit(id)?;
+        let author = c.author().context("cannot read a commit's author")?;
+        let time = c.time().map(|t| t.seconds).unwrap_or(0);
+        let subject = c
+            .message()
+            .map(|m| m.summary().to_str_lossy().into_owned())
+            .unwrap_or_default();
+        let hex = id.to_hex().to_string();
+        Ok(HistoryEntry {
+            short_id: hex.get(..7).unwrap_or(&hex).to_string(),
+            id: hex,
+            time,
+            author: author.name.to_str_lossy().trim().to_string(),
+            subject,
+            path: path.to_string(),
+        })
+    }
+
+    /// The deleted file of `changes` that `new` was renamed from: the same
+    /// blob, or else the most similar deleted file sharing at least half of
+    /// its lines.
+    fn rename_source(&self, new: ObjectId, changes: &[Change]) -> Result<Option<String>> {
+        let deleted: Vec<(&str, ObjectId)> = changes
+            .iter()
+            .filter(|c| c.new.is_none())
+            .filter_map(|c| Some((c.path.as_str(), c.old?)))
+            .collect();
+        if let Some((p, _)) = deleted.iter().find(|(_, o)| *o == new) {
+            return Ok(Some((*p).to_string()));
+        }
+        if deleted.is_empty() {
+            return Ok(None);
+        }
+        let new_text = self.blob(new)?;
+        let mut best: Option<(f64, &str)> = None;
+        for (p, o) in deleted {
+            let score = similarity(&new_text, &self.blob(o)?);
+            if score >= 0.5 && best.is_none_or(|(s, _)| score > s) {
+                best = Some((score, p));
+            }
+        }
+        Ok(best.map(|(_, p)| p.to_string()))
+    }
+}
+
+/// The share of lines two texts have in common (multiset), 0..=1.
+fn similarity(a: &[u8], b: &[u8]) -> f64 {
+    let mut counts: HashMap<&[u8], i64> = HashMap::new();
+    let (mut na, mut nb) = (0usize, 0usize);
+    for l in a.split(|&c| c == b'\n') {
+        *counts.entry(l).or_default() += 1;
+        na += 1;
+    }
+    let mut common = 0usize;
+    for l in b.split(|&c| c == b'\n') {
+        nb += 1;
+        if let Some(n) = counts.get_mut(l)
+            && *n > 0
+        {
+            *n -= 1;
+            common += 1;
+        }
+    }
+    let total = na.max(nb);
+    if total == 0 {
+        return 1.0;
+    }
+    common as f64 / total as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn similarity_counts_shared_lines() {
+        assert_eq!(similarity(b"a\nb\nc\nd", b"a\nb\nc\nd"), 1.0);
+        assert_eq!(similarity(b"a\nb\nc\nd", b"a\nb\nx\ny"), 0.5);
+        assert_eq!(similarity(b"a\na\na\na", b"a\nb\nc\nd"), 0.25);
+    }
+}

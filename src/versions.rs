@@ -1,0 +1,826 @@
+//! `planbook build --versions`: the working tree as the latest site at the
+//! root, and every git tag matching `[versions] tags` built from that tag's
+//! own content, book.toml and theme into `v/TAG/`, with a version switcher
+//! on every page, `versions.json`, `versions/index.html` and a "what
+//! changed" page per version.
+//!
+//! Work is shared between versions: a plan file is parsed once per distinct
+//! (blob, path, book.toml), and a plan page is rendered once per distinct
+//! (blob, path, book.toml, theme, findings, history). Pages are rendered
+//! with markers ([`MARK_BASE`], [`MARK_NAV`]) where the version-specific
+//! canonical URL and switcher go, and the markers are filled in as each
+//! version is written.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::io::IsTerminal;
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::{Context as _, Result};
+use chrono::NaiveDate;
+use gix::ObjectId;
+use rayon::prelude::*;
+use serde_json::{Value, json};
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Summary};
+use crate::diff;
+use crate::git::{Git, Tag, Unavailable};
+use crate::i18n::Lang;
+use crate::load::{self, Detail, PlanFile, Repo};
+use crate::site::chart::esc;
+use crate::site::labels::{label, long_date};
+use crate::site::theme::Theme;
+use crate::site::write::Staging;
+use crate::site::{BuildOptions, Histories, MARK_BASE, MARK_NAV, Renderer};
+use crate::tr;
+
+/// The content directory as a root-relative git path: `content`.
+pub fn content_dir_name(config: &Config) -> String {
+    config
+        .site
+        .content
+        .trim_start_matches("./")
+        .trim_end_matches('/')
+        .to_string()
+}
+
+/// The git history of each plan file of the working tree (as of HEAD), and
+/// a note when it had to be left out. `None` outside a git repository.
+pub fn working_tree_histories(
+    root: &Path,
+    config: &Config,
+    files: &[String],
+) -> (Option<Histories>, Option<String>) {
+    let git = match Git::open(root) {
+        Ok(g) => g,
+        Err(Unavailable::Shallow) => {
+            return (
+                None,
+                Some(format!("plan history left out: {}", Unavailable::Shallow)),
+            );
+        }
+        Err(_) => return (None, None),
+    };
+    let Some(head) = git.head() else {
+        return (Some(Histories::new()), None);
+    };
+    match git.histories(head, &content_dir_name(config), files) {
+        Ok(h) => (Some(h), None),
+        Err(e) => (None, Some(format!("plan history left out: {e:#}"))),
+    }
+}
+
+/// The repository and the tags to build, or why versions are skipped.
+pub fn open(root: &Path, config: &Config) -> std::result::Result<(Git, Vec<Tag>), String> {
+    let git = Git::open(root).map_err(|e| e.to_string())?;
+    let tags = git
+        .tags(&config.versions.tags)
+        .map_err(|e| format!("{e:#}"))?;
+    if tags.is_empty() {
+        return Err(format!(
+            "no git tag matches `{}` ([versions] tags in book.toml)",
+            config.versions.tags
+        ));
+    }
+    Ok((git, tags))
+}
+
+/// A tag name that makes a safe path and URL: ASCII letters, digits and
+/// `._-+/`, no empty, `.` or `..` segment.
+fn is_safe_tag(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-+/".contains(&b))
+        && name
+            .split('/')
+            .all(|s| !s.is_empty() && s != "." && s != "..")
+}
+
+/// One version of the site.
+#[derive(Debug, Clone)]
+pub struct Version {
+    /// The tag, `None` for the latest (the working tree).
+    pub tag: Option<String>,
+    pub commit: Option<ObjectId>,
+    pub date: Option<NaiveDate>,
+    /// Where it is written: `""` or `v/TAG/`.
+    pub prefix: String,
+}
+
+impl Version {
+    fn label(&self, lang: Lang) -> String {
+        match &self.tag {
+            Some(t) => t.clone(),
+            None => label(lang, "latest_version"),
+        }
+    }
+}
+
+/// What one version is made from.
+struct Input {
+    version: Version,
+    config: Arc<Config>,
+    config_key: u64,
+    theme: Arc<Theme>,
+    theme_key: u64,
+    index_page: Option<String>,
+    /// Plan files: (root-relative name, blob id).
+    files: Vec<(String, ObjectId)>,
+    histories: Option<Histories>,
+}
+
+/// A version after parsing and lint.
+struct Built {
+    input: Input,
+    plans: Vec<Arc<PlanFile>>,
+    diags: Vec<Diagnostic>,
+    /// (output path, key of the rendered page).
+    pages: Vec<(String, u64)>,
+}
+
+fn hash_of<T: Hash>(t: &T) -> u64 {
+    let mut h = DefaultHasher::new();
+    t.hash(&mut h);
+    h.finish()
+}
+
+fn blob_id(bytes: &[u8]) -> Result<ObjectId> {
+    gix::objs::compute_hash(gix::hash::Kind::Sha1, gix::objs::Kind::Blob, bytes)
+        .map_err(|e| anyhow::anyhow!("cannot hash a plan file: {e}"))
+}
+
+/// Progress on a terminal (a bar) or in a log (a line per step).
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    quiet: bool,
+}
+
+impl Progress {
+    fn new(quiet: bool, len: usize) -> Progress {
+        let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
+            let bar = indicatif::ProgressBar::new(len as u64);
+            if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
+            {
+                bar.set_style(style);
+            }
+            bar
+        });
+        Progress { bar, quiet }
+    }
+
+    fn step(&self, msg: String) {
+        match &self.bar {
+            Some(bar) => {
+                bar.set_message(msg);
+                bar.inc(1);
+            }
+            None if !self.quiet => eprintln!("{msg}"),
+            None => {}
+        }
+    }
+
+    fn note(&self, msg: &str) {
+        match &self.bar {
+            Some(bar) => bar.println(format!("note: {msg}")),
+            None => eprintln!("note: {msg}"),
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// What a versioned build did.
+pub struct Report {
+    pub versions: usize,
+    pub files: usize,
+}
+
+/// Builds the latest site and every tag into `opts.out`. `repo` and
+/// `diags` are the working tree, already loaded and linted clean.
+pub fn build(
+    git: &Git,
+    tags: &[Tag],
+    repo: Repo,
+    diags: Vec<Diagnostic>,
+    opts: &BuildOptions,
+    quiet: bool,
+) -> Result<Report> {
+    let progress = Progress::new(quiet, tags.len() * 2 + 1);
+    let timer = crate::timing::Timer::start();
+    let mut opts = opts.clone();
+    opts.versioned = true;
+    let lang = repo.config.lang();
+
+    // Inputs: the working tree, then each tag read from git.
+    let mut blobs: HashMap<ObjectId, Arc<Vec<u8>>> = HashMap::new();
+    let mut parsed: HashMap<(ObjectId, String, u64), Arc<PlanFile>> = HashMap::new();
+    let (latest, latest_plans) = latest_input(git, repo, &mut parsed)?;
+    let mut inputs = vec![latest];
+    for tag in tags {
+        progress.step(format!("reading {}", tag.name));
+        match tag_input(git, tag, &mut blobs) {
+            Ok(Some(input)) => inputs.push(input),
+            Ok(None) => progress.note(&format!(
+                "tag {} has no content directory; skipped",
+                tag.name
+            )),
+            Err(e) => progress.note(&format!("tag {} skipped: {e:#}", tag.name)),
+        }
+    }
+
+    timer.lap("read inputs");
+    // Parse every distinct plan file once.
+    let configs: HashMap<u64, Arc<Config>> = inputs
+        .iter()
+        .map(|i| (i.config_key, Arc::clone(&i.config)))
+        .collect();
+    let mut todo: Vec<(ObjectId, String, u64)> = inputs
+        .iter()
+        .flat_map(|i| i.files.iter().map(|(f, o)| (*o, f.clone(), i.config_key)))
+        .filter(|k| !parsed.contains_key(k))
+        .collect();
+    todo.sort();
+    todo.dedup();
+    let fresh: Vec<((ObjectId, String, u64), Arc<PlanFile>)> = todo
+        .into_par_iter()
+        .filter_map(|key| {
+            let bytes = blobs.get(&key.0)?;
+            let config = configs.get(&key.2)?;
+            let stem = load::stem_of(Path::new(&key.1));
+            let plan = load::parse_bytes(key.1.clone(), stem, bytes, config, Detail::Full);
+            Some((key, Arc::new(plan)))
+        })
+        .collect();
+    parsed.extend(fresh);
+    drop(blobs);
+
+    timer.lap("parse");
+    // Lint each version (the latest is already linted).
+    let built: Vec<Built> = inputs
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, input)| {
+            let plans: Vec<Arc<PlanFile>> = input
+                .files
+                .iter()
+                .filter_map(|(f, o)| parsed.get(&(*o, f.clone(), input.config_key)).cloned())
+                .collect();
+            let diags = if i == 0 {
+                diags.clone()
+            } else {
+                crate::lint::lint_all(&plans, &input.config, opts.today)
+            };
+            Built {
+                input,
+                plans,
+                diags,
+                pages: Vec::new(),
+            }
+        })
+        .collect();
+    drop(latest_plans);
+    for b in built.iter().skip(1) {
+        let s = Summary::new(b.plans.len(), &b.diags);
+        if s.errors > 0 {
+            progress.note(&format!(
+                "tag {} has {} lint error(s); built with its findings shown",
+                b.input.version.label(lang),
+                s.errors
+            ));
+        }
+    }
+
+    timer.lap("lint");
+    // One renderer per distinct config and theme.
+    let mut renderers: HashMap<(u64, u64), Arc<Renderer>> = HashMap::new();
+    let mut usable = Vec::new();
+    for b in built {
+        let key = (b.input.config_key, b.input.theme_key);
+        if let std::collections::hash_map::Entry::Vacant(slot) = renderers.entry(key) {
+            match Renderer::with_theme((*b.input.theme).clone(), &b.input.config, &opts) {
+                Ok(r) => {
+                    slot.insert(Arc::new(r));
+                }
+                Err(e) => {
+                    progress.note(&format!("{} skipped: {e:#}", b.input.version.label(lang)));
+                    continue;
+                }
+            }
+        }
+        usable.push(b);
+    }
+    let mut built = usable;
+    if built.first().is_none_or(|b| b.input.version.tag.is_some()) {
+        anyhow::bail!("the theme of the working tree does not compile");
+    }
+
+    // Plan pages: each distinct one rendered once.
+    let mut jobs: BTreeMap<u64, (usize, usize)> = BTreeMap::new();
+    for (vi, b) in built.iter_mut().enumerate() {
+        let todo = Renderer::pages_to_render(&b.plans, &b.diags);
+        let index: HashMap<*const PlanFile, usize> = b
+            .plans
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (Arc::as_ptr(p), i))
+            .collect();
+        let mut pages = Vec::new();
+        for (p, d) in todo {
+            let history = b
+                .input
+                .histories
+                .as_ref()
+                .map(|h| h.get(&p.plan.file).cloned().unwrap_or_default());
+            let oid = b
+                .input
+                .files
+                .iter()
+                .find(|(f, _)| *f == p.plan.file)
+                .map(|x| x.1);
+            let key = hash_of(&(
+                oid,
+                &p.plan.file,
+                b.input.config_key,
+                b.input.theme_key,
+                d.iter()
+                    .map(|x| (x.rule, x.line, x.column, &x.message, x.severity))
+                    .collect::<Vec<_>>(),
+                history,
+            ));
+            if let Some(&pi) = index.get(&std::ptr::from_ref(p)) {
+                jobs.entry(key).or_insert((vi, pi));
+            }
+            pages.push((Renderer::plan_path(&p.plan), key));
+        }
+        b.pages = pages;
+    }
+    let rendered: HashMap<u64, Arc<Vec<u8>>> = jobs
+        .into_par_iter()
+        .map(|(key, (vi, pi))| {
+            let b = built.get(vi).context("version index")?;
+            let p = b.plans.get(pi).context("plan index")?;
+            let r = renderers
+                .get(&(b.input.config_key, b.input.theme_key))
+                .context("renderer")?;
+            let d: Vec<&Diagnostic> = b.diags.iter().filter(|d| d.plan == p.plan.id).collect();
+            let history = b
+                .input
+                .histories
+                .as_ref()
+                .map(|h| h.get(&p.plan.file).map_or(&[][..], Vec::as_slice));
+            Ok((key, Arc::new(r.plan_page(&p.plan, &d, history)?)))
+        })
+        .collect::<Result<_>>()?;
+    progress.step(format!("rendered {} distinct plan pages", rendered.len()));
+    timer.lap("plan pages");
+
+    // Which pages each version has, for the switcher.
+    let versions: Vec<Version> = built.iter().map(|b| b.input.version.clone()).collect();
+    let exists: Vec<HashSet<String>> = built
+        .iter()
+        .map(|b| {
+            let mut set: HashSet<String> = b.pages.iter().map(|(p, _)| p.clone()).collect();
+            for p in SHARED_PAGES {
+                set.insert((*p).to_string());
+            }
+            set
+        })
+        .collect();
+    let nav = Nav {
+        versions: &versions,
+        exists: &exists,
+        lang,
+    };
+
+    let staging = Staging::new(&opts.out)?;
+    let counts: Vec<usize> = built
+        .par_iter()
+        .enumerate()
+        .map(|(vi, b)| {
+            let r = renderers
+                .get(&(b.input.config_key, b.input.theme_key))
+                .context("renderer")?;
+            let base = format!("{}{}", opts.base_url, b.input.version.prefix);
+            let mut files =
+                r.shared_pages(&b.plans, b.input.index_page.as_deref(), &b.diags, &base)?;
+            let previous = built.get(vi + 1);
+            files.insert(
+                "changes/index.html".into(),
+                changes_page(r, b, previous, lang)?,
+            );
+            let prefix = &b.input.version.prefix;
+            let mut n = 0;
+            for (path, bytes) in &files {
+                let bytes = fill(bytes, path, &base, &nav, vi);
+                staging.write(&format!("{prefix}{path}"), &bytes)?;
+                n += 1;
+            }
+            for (path, key) in &b.pages {
+                let page = rendered.get(key).context("rendered page")?;
+                let bytes = fill(page, path, &base, &nav, vi);
+                staging.write(&format!("{prefix}{path}"), &bytes)?;
+                n += 1;
+            }
+            progress.step(format!("wrote {}", b.input.version.label(lang)));
+            Ok(n)
+        })
+        .collect::<Result<_>>()?;
+
+    timer.lap("shared pages and write");
+    // The index of versions.
+    let latest = built.first().context("latest version")?;
+    let r = renderers
+        .get(&(latest.input.config_key, latest.input.theme_key))
+        .context("renderer")?;
+    let page = versions_page(r, &built, lang)?;
+    staging.write(
+        "versions/index.html",
+        &fill(
+            &page,
+            "versions/index.html",
+            &opts.base_url,
+            &nav,
+            usize::MAX,
+        ),
+    )?;
+    staging.write("versions.json", versions_json(&built).as_bytes())?;
+    staging.commit()?;
+    timer.lap("swap");
+    progress.finish();
+    Ok(Report {
+        versions: built.len(),
+        files: counts.iter().sum::<usize>() + 2,
+    })
+}
+
+/// Pages every version has besides its plan pages.
+const SHARED_PAGES: &[&str] = &[
+    "index.html",
+    "changelog/index.html",
+    "lint/index.html",
+    "changes/index.html",
+];
+
+/// The working tree as the latest version; its plans go into the parse
+/// cache under the blob ids of their bytes so unchanged tags share them.
+fn latest_input(
+    git: &Git,
+    repo: Repo,
+    parsed: &mut HashMap<(ObjectId, String, u64), Arc<PlanFile>>,
+) -> Result<(Input, Vec<Arc<PlanFile>>)> {
+    let config_text = std::fs::read(repo.root.join("book.toml")).unwrap_or_default();
+    let config_key = hash_of(&config_text);
+    let theme = Theme::load(&repo.root, &repo.config.site.theme)
+        .with_context(|| format!("cannot read themes/{}", repo.config.site.theme))?;
+    let mut files = Vec::new();
+    let mut plans = Vec::new();
+    for p in repo.plans {
+        let bytes = std::fs::read(repo.root.join(&p.plan.file)).unwrap_or_default();
+        let oid = blob_id(&bytes)?;
+        let file = p.plan.file.clone();
+        let p = Arc::new(p);
+        parsed.insert((oid, file.clone(), config_key), Arc::clone(&p));
+        files.push((file, oid));
+        plans.push(p);
+    }
+    let names: Vec<String> = files.iter().map(|f| f.0.clone()).collect();
+    let histories = match git.head() {
+        Some(head) => Some(git.histories(head, &content_dir_name(&repo.config), &names)?),
+        None => Some(Histories::new()),
+    };
+    let theme_key = theme.key();
+    Ok((
+        Input {
+            version: Version {
+                tag: None,
+                commit: git.head(),
+                date: None,
+                prefix: String::new(),
+            },
+            config: Arc::new(repo.config),
+            config_key,
+            theme: Arc::new(theme),
+            theme_key,
+            index_page: repo.index_page,
+            files,
+            histories,
+        },
+        plans,
+    ))
+}
+
+/// One tag's inputs from the object database; `None` when its tree has no
+/// content directory.
+fn tag_input(
+    git: &Git,
+    tag: &Tag,
+    blobs: &mut HashMap<ObjectId, Arc<Vec<u8>>>,
+) -> Result<Option<Input>> {
+    if !is_safe_tag(&tag.name) {
+        anyhow::bail!("its name is not a safe path (use letters, digits and ._-+/)");
+    }
+    let commit = tag.commit;
+    let config_text = git.read(commit, "book.toml")?.unwrap_or_default();
+    let config = if config_text.is_empty() {
+        Config::default()
+    } else {
+        let text = String::from_utf8_lossy(&config_text);
+        Config::parse(&text, &format!("book.toml at {}", tag.name))
+            .map_err(|e| anyhow::anyhow!("{e}"))?
+    };
+    let dir = content_dir_name(&config);
+    if !git.is_dir(commit, &dir)? {
+        return Ok(None);
+    }
+    let mut files = Vec::new();
+    for f in git.files_under(commit, &dir)? {
+        let rel = f.path.strip_prefix(&format!("{dir}/")).unwrap_or(&f.path);
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        if !name.ends_with(".md") || name.starts_with('_') || rel == "index.md" || f.is_link {
+            continue;
+        }
+        if let std::collections::hash_map::Entry::Vacant(slot) = blobs.entry(f.oid) {
+            slot.insert(Arc::new(git.blob(f.oid)?));
+        }
+        files.push((f.path, f.oid));
+    }
+    let index_page = git
+        .read(commit, &format!("{dir}/index.md"))?
+        .map(|b| String::from_utf8_lossy(&b).into_owned());
+    let theme_dir = format!("themes/{}", config.site.theme);
+    let direct = |sub: &str| -> Result<Vec<(String, Vec<u8>)>> {
+        let base = format!("{theme_dir}/{sub}/");
+        let mut out = Vec::new();
+        for f in git.files_under(commit, &format!("{theme_dir}/{sub}"))? {
+            let Some(name) = f.path.strip_prefix(&base) else {
+                continue;
+            };
+            if !name.contains('/') && !f.is_link {
+                out.push((name.to_string(), git.blob(f.oid)?));
+            }
+        }
+        Ok(out)
+    };
+    let templates = direct("templates")?
+        .into_iter()
+        .map(|(n, b)| (n, String::from_utf8_lossy(&b).into_owned()))
+        .collect();
+    let theme = Theme::with_overrides(templates, direct("static")?);
+    let names: Vec<String> = files.iter().map(|f| f.0.clone()).collect();
+    let histories = git.histories(commit, &dir, &names)?;
+    let theme_key = theme.key();
+    Ok(Some(Input {
+        version: Version {
+            tag: Some(tag.name.clone()),
+            commit: Some(commit),
+            date: Some(tag.date()),
+            prefix: format!("v/{}/", tag.name),
+        },
+        config: Arc::new(config),
+        config_key: hash_of(&config_text),
+        theme: Arc::new(theme),
+        theme_key,
+        index_page,
+        files,
+        histories: Some(histories),
+    }))
+}
+
+/// The version switcher and banner of each page.
+struct Nav<'a> {
+    versions: &'a [Version],
+    /// Output paths each version has.
+    exists: &'a [HashSet<String>],
+    lang: Lang,
+}
+
+impl Nav<'_> {
+    /// The switcher and banner for `page` of version `v`; nothing for the
+    /// versions index (`v` out of range), which is the switcher itself.
+    fn html(&self, v: usize, page: &str) -> String {
+        let lang = self.lang;
+        let Some(current) = self.versions.get(v) else {
+            return String::new();
+        };
+        let prefix = &current.prefix;
+        let depth = prefix.matches('/').count() + page.matches('/').count();
+        let up = "../".repeat(depth);
+        // The same page in version `w`, or the versions index if it has none.
+        let href = |w: usize| -> String {
+            match (self.versions.get(w), self.exists.get(w)) {
+                (Some(version), Some(set)) if set.contains(page) => {
+                    format!("{up}{}{page}", version.prefix)
+                }
+                _ => format!("{up}versions/index.html"),
+            }
+        };
+        let mut s = String::from("<div class=\"version-bar\"><div class=\"wrap\">");
+        if current.tag.is_some() {
+            let name = esc(&current.label(lang));
+            let date = current.date.map(|d| long_date(lang, d)).unwrap_or_default();
+            let see = esc(&label(lang, "see_latest"));
+            s.push_str(&tr!(
+                lang,
+                "<p class=\"version-banner\" role=\"note\">このページは <strong>{name}</strong>（{date}）時点の版です。 <a href=\"{}\">{see}</a></p>",
+                "<p class=\"version-banner\" role=\"note\">You are viewing <strong>{name}</strong> ({date}). <a href=\"{}\">{see}</a></p>",
+                href(0)
+            ));
+        }
+        s.push_str(&format!(
+            "<details class=\"version-switcher\"><summary>{}: <strong>{}</strong></summary><ul>",
+            esc(&label(lang, "version")),
+            esc(&current.label(lang))
+        ));
+        for (w, version) in self.versions.iter().enumerate() {
+            let aria = if w == v { " aria-current=\"page\"" } else { "" };
+            let date = version
+                .date
+                .map(|d| format!(" <span class=\"version-date\">{d}</span>"))
+                .unwrap_or_default();
+            s.push_str(&format!(
+                "<li><a href=\"{}\"{aria}>{}</a>{date}</li>",
+                href(w),
+                esc(&version.label(lang))
+            ));
+        }
+        s.push_str(&format!(
+            "</ul></details> <a class=\"version-changes\" href=\"{up}{prefix}changes/index.html\">{}</a> <a class=\"version-all\" href=\"{up}versions/index.html\">{}</a></div></div>",
+            esc(&label(lang, "changes")),
+            esc(&label(lang, "all_versions"))
+        ));
+        s
+    }
+}
+
+/// Fills the markers of an HTML page for version `v`; other files are
+/// returned as they are.
+fn fill(bytes: &[u8], path: &str, base: &str, nav: &Nav<'_>, v: usize) -> Vec<u8> {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) if path.ends_with(".html") && t.contains('\u{E000}') => t,
+        _ => return bytes.to_vec(),
+    };
+    let mut out = String::with_capacity(text.len() + 4096);
+    let (base, nav_html) = (esc(base), nav.html(v, path));
+    let mut rest = text;
+    while let Some(i) = rest.find('\u{E000}') {
+        let (head, tail) = rest.split_at(i);
+        out.push_str(head);
+        if let Some(after) = tail.strip_prefix(MARK_BASE) {
+            out.push_str(&base);
+            rest = after;
+        } else if let Some(after) = tail.strip_prefix(MARK_NAV) {
+            out.push_str(&nav_html);
+            rest = after;
+        } else {
+            out.push('\u{E000}');
+            rest = tail.get('\u{E000}'.len_utf8()..).unwrap_or("");
+        }
+    }
+    out.push_str(rest);
+    out.into_bytes()
+}
+
+fn plan_link(root: &str, id: &str, exists: bool) -> Option<String> {
+    exists.then(|| format!("{root}plans/{id}/index.html"))
+}
+
+/// The "what changed" page of a version, against the one before it.
+fn changes_page(r: &Renderer, b: &Built, previous: Option<&Built>, lang: Lang) -> Result<Vec<u8>> {
+    let empty: Vec<Arc<PlanFile>> = Vec::new();
+    let old = match previous {
+        Some(p) => diff::Side::new(&p.plans, &p.diags),
+        None => diff::Side::new(&empty, &[]),
+    };
+    let new = diff::Side::new(&b.plans, &b.diags);
+    let d = diff::diff(&old, &new);
+    let has = |id: &str| {
+        b.pages
+            .iter()
+            .any(|(p, _)| *p == format!("plans/{id}/index.html"))
+    };
+    let plan_ref = |p: &diff::PlanRef, linked: bool| {
+        json!({
+            "id": p.id,
+            "title": p.title,
+            "file": p.file,
+            "href": plan_link("../", &p.id, linked && has(&p.id)),
+        })
+    };
+    let finding = |f: &diff::FindingRef| {
+        json!({
+            "rule": f.rule,
+            "severity": f.severity.as_str(),
+            "severity_label": label(lang, &format!("severity_{}", f.severity.as_str())),
+            "plan": f.plan,
+            "file": f.file,
+            "line": f.line,
+            "message": f.message,
+        })
+    };
+    let view = json!({
+        "version": b.input.version.label(lang),
+        "previous": previous.map(|p| p.input.version.label(lang)),
+        "added": d.added.iter().map(|p| plan_ref(p, true)).collect::<Vec<_>>(),
+        "removed": d.removed.iter().map(|p| plan_ref(p, false)).collect::<Vec<_>>(),
+        "changed": d.changed.iter().map(|p| json!({
+            "id": p.id,
+            "title": p.title,
+            "file": p.file,
+            "href": plan_link("../", &p.id, has(&p.id)),
+            "changes": p.changes.iter().map(|c| c.describe(lang)).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "introduced": d.introduced.iter().map(finding).collect::<Vec<_>>(),
+        "fixed": d.fixed.iter().map(finding).collect::<Vec<_>>(),
+        "empty": d.is_empty(),
+    });
+    r.extra_page(
+        "changes.html",
+        "../",
+        "changes/",
+        &label(lang, "changes"),
+        "changes",
+        &view,
+    )
+}
+
+/// `versions/index.html`: every version, newest first.
+fn versions_page(r: &Renderer, built: &[Built], lang: Lang) -> Result<Vec<u8>> {
+    let entries: Vec<Value> = built
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let v = &b.input.version;
+            let s = Summary::new(b.plans.len(), &b.diags);
+            json!({
+                "name": v.label(lang),
+                "latest": v.tag.is_none(),
+                "date": v.date.map(|d| long_date(lang, d)),
+                "date_iso": v.date.map(|d| d.to_string()),
+                "commit": v.commit.map(|c| c.to_hex().to_string()),
+                "short_commit": v.commit.map(|c| c.to_hex_with_len(7).to_string()),
+                "href": format!("../{}index.html", v.prefix),
+                "changes_href": format!("../{}changes/index.html", v.prefix),
+                "previous": built.get(i + 1).map(|p| p.input.version.label(lang)),
+                "plans": b.plans.len(),
+                "errors": s.errors,
+                "warnings": s.warnings,
+            })
+        })
+        .collect();
+    r.extra_page(
+        "versions.html",
+        "../",
+        "versions/",
+        &label(lang, "versions"),
+        "versions",
+        &Value::Array(entries),
+    )
+}
+
+/// `versions.json`: the tags built, newest first.
+fn versions_json(built: &[Built]) -> String {
+    let list: Vec<Value> = built
+        .iter()
+        .filter_map(|b| {
+            let v = &b.input.version;
+            let s = Summary::new(b.plans.len(), &b.diags);
+            Some(json!({
+                "tag": v.tag.as_ref()?,
+                "commit": v.commit.map(|c| c.to_hex().to_string()),
+                "date": v.date.map(|d| d.to_string()),
+                "path": v.prefix,
+                "plans": b.plans.len(),
+                "errors": s.errors,
+                "warnings": s.warnings,
+            }))
+        })
+        .collect();
+    let mut s = serde_json::to_string_pretty(&list).unwrap_or_else(|_| "[]".into());
+    s.push('\n');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn safe_tags() {
+        assert!(is_safe_tag("v1.0"));
+        assert!(is_safe_tag("release/2027-02"));
+        assert!(is_safe_tag("m1-review"));
+        assert!(!is_safe_tag("../x"));
+        assert!(!is_safe_tag("v1/../x"));
+        assert!(!is_safe_tag("a//b"));
+        assert!(!is_safe_tag("v1#x"));
+        assert!(!is_safe_tag("v1%20"));
+        assert!(!is_safe_tag(""));
+    }
+}

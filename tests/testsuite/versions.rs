@@ -1,0 +1,406 @@
+//! `build --versions`, `section.history` and the "what changed" pages,
+//! against temporary git repositories made with the `git` command.
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::support::*;
+
+/// Runs git in `dir` with a fixed identity and date and no user config.
+pub fn git(dir: &Path, date: &str, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .current_dir(dir)
+        .args([
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(["-c", "tag.gpgsign=false"])
+        .args(args)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "Hanako Sato")
+        .env("GIT_AUTHOR_EMAIL", "hanako@example.com")
+        .env("GIT_COMMITTER_NAME", "Hanako Sato")
+        .env("GIT_COMMITTER_EMAIL", "hanako@example.com")
+        .env("GIT_AUTHOR_DATE", format!("{date}T10:00:00+09:00"))
+        .env("GIT_COMMITTER_DATE", format!("{date}T10:00:00+09:00"))
+        .output()
+        .expect("run git");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn commit(dir: &Path, date: &str, subject: &str) {
+    git(dir, date, &["add", "-A"]);
+    git(dir, date, &["commit", "-q", "-m", subject]);
+}
+
+fn alpha() -> String {
+    base_plan().replace("id: base-plan\n", "")
+}
+
+/// Three tagged commits that change a plan, and an untagged rename:
+/// v1 the base plan; v2 m2 re-dated, its target raised and a task done;
+/// v3 a plan added; then alpha.md moved to team/alpha.md.
+pub fn history_repo() -> Repo {
+    let repo = Repo::new();
+    let dir = repo.path();
+    git(dir, "2027-01-05", &["init", "-q"]);
+    repo.file("content/alpha.md", &alpha());
+    commit(dir, "2027-01-05", "Agree the first plan");
+    git(dir, "2027-01-05", &["tag", "v1"]);
+
+    let v2 = alpha()
+        .replace("    due: 2027-03-31\n    target: 3.0", "    due: 2027-04-10\n    target: 3.2")
+        .replace("review: 2027-04-02", "review: 2027-04-12")
+        .replace(
+            "        done_when: 500 人の同意が記録されている\n        due: 2027-03-01",
+            "        done_when: 500 人の同意が記録されている\n        due: 2027-03-01\n        status: done",
+        );
+    assert_ne!(v2, alpha());
+    repo.file("content/alpha.md", &v2);
+    commit(dir, "2027-02-01", "Move m2 and raise its target");
+    // An annotated tag: peeled to its commit.
+    git(dir, "2027-02-01", &["tag", "-a", "v2", "-m", "m1 review"]);
+
+    repo.file(
+        "content/beta.md",
+        &alpha().replace(
+            "title: 推薦によるお気に入り登録率の向上",
+            "title: Beta plan",
+        ),
+    );
+    commit(dir, "2027-02-10", "Add the beta plan");
+    git(dir, "2027-02-10", &["tag", "v3"]);
+    // Not a version: does not match `v*`.
+    git(dir, "2027-02-10", &["tag", "m1-review"]);
+
+    std::fs::create_dir_all(dir.join("content/team")).unwrap();
+    git(
+        dir,
+        "2027-02-12",
+        &["mv", "content/alpha.md", "content/team/alpha.md"],
+    );
+    commit(dir, "2027-02-12", "Move alpha into team/");
+    repo
+}
+
+fn build_versions(repo: &Repo) -> (tempfile::TempDir, std::path::PathBuf, Run) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let r = repo.run(&["build", "--versions", "--out", out.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    (tmp, out, r)
+}
+
+/// The m2 row of the matrix: its text.
+fn m2_row(out: &Path, rel: &str) -> String {
+    let doc = page(out, rel);
+    texts(&doc, "table.matrix tbody tr")
+        .into_iter()
+        .find(|t| t.contains("m2") || t.contains("一部顧客"))
+        .unwrap_or_else(|| panic!("{rel}: no m2 row"))
+}
+
+#[test]
+fn each_tag_is_built_from_its_own_content() {
+    let repo = history_repo();
+    let (_tmp, out, r) = build_versions(&repo);
+    assert!(r.stderr.contains("3 tagged version"), "{}", r.stderr);
+
+    let v1 = m2_row(&out, "v/v1/plans/alpha/index.html");
+    assert!(v1.contains("Mar 31, 2027") && v1.contains('3'), "{v1}");
+    assert!(!v1.contains("3.2"), "{v1}");
+    let v2 = m2_row(&out, "v/v2/plans/alpha/index.html");
+    assert!(v2.contains("Apr 10, 2027") && v2.contains("3.2"), "{v2}");
+    let latest = m2_row(&out, "plans/alpha/index.html");
+    assert!(latest.contains("3.2"), "{latest}");
+
+    assert!(!out.join("v/v1/plans/beta").exists());
+    assert!(!out.join("v/v2/plans/beta").exists());
+    assert!(out.join("v/v3/plans/beta/index.html").is_file());
+    assert!(!out.join("v/m1-review").exists());
+    // Every version is a whole site.
+    for v in ["v/v1/", "v/v2/", "v/v3/", ""] {
+        for p in [
+            "index.html",
+            "changelog/index.html",
+            "changelog.xml",
+            "lint/index.html",
+            "plans.json",
+            "calendar.ics",
+            "changes/index.html",
+            "static/style.css",
+        ] {
+            assert!(out.join(format!("{v}{p}")).is_file(), "{v}{p}");
+        }
+    }
+    let canonical = page(&out, "v/v2/plans/alpha/index.html");
+    let href = canonical
+        .select(&sel("link[rel=canonical]"))
+        .next()
+        .and_then(|l| l.value().attr("href"))
+        .unwrap()
+        .to_string();
+    assert_eq!(href, "/v/v2/plans/alpha/");
+}
+
+#[test]
+fn versions_json_lists_the_tags_newest_first() {
+    let repo = history_repo();
+    let (_tmp, out, _) = build_versions(&repo);
+    let v: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("versions.json")).unwrap()).unwrap();
+    let list = v.as_array().unwrap();
+    let tags: Vec<&str> = list.iter().map(|e| e["tag"].as_str().unwrap()).collect();
+    assert_eq!(tags, ["v3", "v2", "v1"]);
+    let v1 = &list[2];
+    assert_eq!(v1["path"], "v/v1/");
+    assert_eq!(v1["date"], "2027-01-05");
+    assert_eq!(v1["commit"].as_str().unwrap().len(), 40);
+    let head_v1 = git(repo.path(), "2027-01-05", &["rev-parse", "v1^{commit}"]);
+    assert_eq!(v1["commit"], head_v1.trim());
+    // The index page lists the latest and every tag.
+    let doc = page(&out, "versions/index.html");
+    let rows = texts(&doc, "table.versions-table tbody tr");
+    assert_eq!(rows.len(), 4, "{rows:?}");
+    assert!(
+        rows[1].starts_with("v3") && rows[3].starts_with("v1"),
+        "{rows:?}"
+    );
+}
+
+#[test]
+fn switcher_links_resolve_and_old_versions_have_a_banner() {
+    let repo = history_repo();
+    let (_tmp, out, _) = build_versions(&repo);
+    let checked = check_links(&out);
+    assert!(checked > 200, "only {checked} links");
+
+    let latest = page(&out, "plans/beta/index.html");
+    assert!(latest.select(&sel(".version-banner")).next().is_none());
+    let links: Vec<(String, String)> = latest
+        .select(&sel(".version-switcher a"))
+        .map(|a| {
+            (
+                a.text().collect::<String>(),
+                a.value().attr("href").unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(links.len(), 4, "{links:?}");
+    // beta exists in v3 only: v1 and v2 link to the versions page.
+    assert_eq!(
+        links[1],
+        ("v3".into(), "../../v/v3/plans/beta/index.html".into())
+    );
+    assert_eq!(links[2], ("v2".into(), "../../versions/index.html".into()));
+
+    let old = page(&out, "v/v1/plans/alpha/index.html");
+    let banner = texts(&old, ".version-banner").join(" ");
+    assert!(banner.contains("v1"), "{banner}");
+    let current: Vec<String> = texts(&old, ".version-switcher a[aria-current=page]");
+    assert_eq!(current, ["v1"]);
+    let to_latest = old
+        .select(&sel(".version-banner a"))
+        .next()
+        .and_then(|a| a.value().attr("href"))
+        .unwrap();
+    assert_eq!(to_latest, "../../../../plans/alpha/index.html");
+}
+
+#[test]
+fn what_changed_names_each_change() {
+    let repo = history_repo();
+    let (_tmp, out, _) = build_versions(&repo);
+    let v2 = texts(&page(&out, "v/v2/changes/index.html"), "main").join("\n");
+    for needle in [
+        "Changes since v1",
+        "m2 moved from 2027-03-31 to 2027-04-10",
+        "m2 target 3 → 3.2",
+        "task done in m2 (pm): 対象顧客を選ぶ",
+    ] {
+        assert!(v2.contains(needle), "missing {needle:?} in\n{v2}");
+    }
+    let v3 = page(&out, "v/v3/changes/index.html");
+    assert_eq!(
+        texts(&v3, ".changes-added li a"),
+        ["Beta plan"],
+        "{}",
+        texts(&v3, "main").join("\n")
+    );
+    let v1 = texts(&page(&out, "v/v1/changes/index.html"), "main").join("\n");
+    assert!(v1.contains("First version"), "{v1}");
+}
+
+#[test]
+fn history_lists_the_commits_of_the_plan_following_renames() {
+    let repo = history_repo();
+    let (_tmp, out, _) = build_versions(&repo);
+    let latest = page(&out, "plans/alpha/index.html");
+    let subjects = texts(&latest, "section.history .history-subject");
+    assert_eq!(
+        subjects,
+        [
+            "Move alpha into team/",
+            "Move m2 and raise its target",
+            "Agree the first plan"
+        ]
+    );
+    let items = texts(&latest, "section.history li");
+    assert!(items[0].contains("Hanako Sato"), "{items:?}");
+    assert!(
+        items[2].contains("content/alpha.md"),
+        "old path shown: {items:?}"
+    );
+    let v1 = page(&out, "v/v1/plans/alpha/index.html");
+    assert_eq!(
+        texts(&v1, "section.history .history-subject"),
+        ["Agree the first plan"]
+    );
+    // A plain build shows the history too.
+    let tmp = tempfile::tempdir().unwrap();
+    let plain = tmp.path().join("site");
+    let r = repo.run(&["build", "--out", plain.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        texts(
+            &page(&plain, "plans/beta/index.html"),
+            "section.history .history-subject"
+        ),
+        ["Add the beta plan"]
+    );
+}
+
+#[test]
+fn the_working_tree_is_untouched_and_builds_are_identical() {
+    let repo = history_repo();
+    repo.file("content/_notes.md", "not committed\n");
+    let status = |r: &Repo| git(r.path(), "2027-02-12", &["status", "--porcelain"]);
+    let head = |r: &Repo| git(r.path(), "2027-02-12", &["rev-parse", "HEAD"]);
+    let (before, head_before) = (status(&repo), head(&repo));
+    let (_a, out_a, _) = build_versions(&repo);
+    let (_b, out_b, _) = build_versions(&repo);
+    assert_eq!(status(&repo), before);
+    assert_eq!(head(&repo), head_before);
+    assert_eq!(all_files(&out_a), all_files(&out_b));
+}
+
+#[test]
+fn a_tag_with_lint_errors_is_still_built() {
+    let repo = history_repo();
+    let dir = repo.path();
+    let broken = alpha().replace("    target: 2.5\n", "");
+    repo.file("content/team/alpha.md", &broken);
+    commit(dir, "2027-02-13", "Drop m1's target");
+    git(dir, "2027-02-13", &["tag", "v4"]);
+    repo.file("content/team/alpha.md", &alpha());
+    commit(dir, "2027-02-14", "Restore m1's target");
+    let (_tmp, out, r) = build_versions(&repo);
+    assert!(r.stderr.contains("v4 has 1 lint error"), "{}", r.stderr);
+    let findings = texts(
+        &page(&out, "v/v4/plans/alpha/index.html"),
+        "section.findings li",
+    );
+    assert!(findings.iter().any(|f| f.contains("MIL")), "{findings:?}");
+}
+
+#[test]
+fn untagged_repos_build_the_latest_with_a_note() {
+    let repo = Repo::new();
+    repo.file("content/alpha.md", &alpha());
+    git(repo.path(), "2027-01-05", &["init", "-q"]);
+    commit(repo.path(), "2027-01-05", "Agree the first plan");
+    let (_tmp, out, r) = build_versions(&repo);
+    assert!(
+        r.stderr
+            .contains("versions skipped: no git tag matches `v*`"),
+        "{}",
+        r.stderr
+    );
+    assert!(out.join("plans/alpha/index.html").is_file());
+    assert!(!out.join("v").exists() && !out.join("versions.json").exists());
+    assert_eq!(
+        texts(
+            &page(&out, "plans/alpha/index.html"),
+            "section.history .history-subject"
+        ),
+        ["Agree the first plan"]
+    );
+}
+
+#[test]
+fn repos_without_git_build_the_latest_with_a_note() {
+    let repo = Repo::new();
+    repo.file("content/alpha.md", &alpha());
+    let (_tmp, out, r) = build_versions(&repo);
+    assert!(
+        r.stderr
+            .contains("versions skipped: the root is not inside a git repository"),
+        "{}",
+        r.stderr
+    );
+    let doc = page(&out, "plans/alpha/index.html");
+    assert!(doc.select(&sel("section.history")).next().is_none());
+}
+
+#[test]
+fn shallow_clones_build_the_latest_with_a_note() {
+    let origin = history_repo();
+    let clone = Repo::empty();
+    let url = format!("file://{}", origin.path().display());
+    git(
+        clone.path(),
+        "2027-02-12",
+        &["clone", "-q", "--depth", "1", &url, "repo"],
+    );
+    let root = clone.path().join("repo");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let r = run_in(
+        &root,
+        &root,
+        &["build", "--versions", "--out", out.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("versions skipped") && r.stderr.contains("shallow"),
+        "{}",
+        r.stderr
+    );
+    assert!(out.join("plans/alpha/index.html").is_file());
+    assert!(!out.join("v").exists());
+}
+
+#[test]
+fn tags_without_content_are_skipped() {
+    let repo = history_repo();
+    let dir = repo.path();
+    git(dir, "2027-02-13", &["checkout", "-q", "--orphan", "notes"]);
+    git(dir, "2027-02-13", &["rm", "-rq", "--cached", "."]);
+    let tree = git(dir, "2027-02-13", &["mktree"]);
+    let c = git(
+        dir,
+        "2027-02-13",
+        &["commit-tree", tree.trim(), "-m", "empty"],
+    );
+    git(dir, "2027-02-13", &["tag", "v0-empty", c.trim()]);
+    git(dir, "2027-02-13", &["checkout", "-q", "-f", "main"]);
+    let (_tmp, out, r) = build_versions(&repo);
+    assert!(
+        r.stderr
+            .contains("tag v0-empty has no content directory; skipped"),
+        "{}",
+        r.stderr
+    );
+    assert!(!out.join("v/v0-empty").exists());
+    assert!(out.join("v/v1/index.html").is_file());
+}
