@@ -24,7 +24,7 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR", default_value = ".")]
     pub root: PathBuf,
     /// The date used as "today" by MIL010, TSK005 and charts (YYYY-MM-DD)
-    #[arg(long, global = true, value_name = "YYYY-MM-DD", value_parser = parse_today)]
+    #[arg(long, global = true, value_name = "YYYY-MM-DD", value_parser = parse_today, env = "PLANBOOK_TODAY")]
     pub today: Option<NaiveDate>,
     /// Print only findings and errors: no summary or progress lines
     #[arg(long, short, global = true)]
@@ -49,6 +49,8 @@ pub enum Format {
     Json,
     Github,
     Sarif,
+    /// GitLab code quality (Code Climate JSON)
+    Codequality,
 }
 
 #[derive(Debug, Subcommand)]
@@ -103,6 +105,23 @@ pub enum Command {
     },
     /// Print the JSON Schema of the plan frontmatter
     Schema,
+    /// What changed in the plans between two git revisions, in plain words
+    Diff {
+        /// The old revision (default: the merge-base of HEAD with the default branch)
+        base: Option<String>,
+        /// The new revision (default: the working tree)
+        head: Option<String>,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+        format: DiffFormat,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Human,
+    Markdown,
+    Json,
 }
 
 fn parse_today(s: &str) -> Result<NaiveDate, String> {
@@ -177,7 +196,93 @@ pub fn run(cli: &Cli) -> Result<u8> {
             print!("{}", schema::json_schema());
             Ok(0)
         }
+        Command::Diff { base, head, format } => {
+            diff_cmd(cli, today, base.as_deref(), head.as_deref(), *format)
+        }
     }
+}
+
+/// `planbook diff`: the semantic plan diff between two revisions.
+fn diff_cmd(
+    cli: &Cli,
+    today: NaiveDate,
+    base: Option<&str>,
+    head: Option<&str>,
+    format: DiffFormat,
+) -> Result<u8> {
+    use crate::diff::{Revision, Side};
+    use crate::git::Git;
+    let git = Git::open(&cli.root)
+        .map_err(|e| anyhow::anyhow!("planbook diff needs git history: {e}"))?;
+    let head_commit = match head {
+        Some(rev) => Some(git.resolve(rev)?),
+        None => None,
+    };
+    let (base_name, base_commit) = match base {
+        Some(rev) => (rev.to_string(), git.resolve(rev)?),
+        None => {
+            let tip = match head_commit {
+                Some(c) => c,
+                None => git
+                    .head()
+                    .context("the repository has no commits yet: pass BASE")?,
+            };
+            let (name, branch) = git
+                .first_ref(&[
+                    "origin/HEAD",
+                    "origin/main",
+                    "origin/master",
+                    "main",
+                    "master",
+                ])
+                .context("cannot tell the default branch: pass BASE (e.g. origin/main)")?;
+            let mb = git
+                .merge_base(tip, branch)
+                .with_context(|| format!("HEAD and {name} have no common ancestor: pass BASE"))?;
+            (format!("merge-base with {name}"), mb)
+        }
+    };
+    let (old_plans, old_diags) = crate::versions::plans_at(&git, base_commit, &base_name, today)?;
+    let (new_plans, new_diags, head_rev, lang) = match (head, head_commit) {
+        (Some(rev), Some(commit)) => {
+            let (p, d) = crate::versions::plans_at(&git, commit, rev, today)?;
+            let lang = load::load(&cli.root, load::Detail::Lint)
+                .map(|r| r.config.lang())
+                .unwrap_or_default();
+            let rev = Revision {
+                rev: rev.to_string(),
+                commit: Some(commit.to_string()),
+            };
+            (p, d, rev, lang)
+        }
+        _ => {
+            let repo = load_repo(&cli.root, load::Detail::Lint)?;
+            let diags = lint::lint_all(&repo.plans, &repo.config, today);
+            let rev = Revision {
+                rev: "working tree".into(),
+                commit: None,
+            };
+            let lang = repo.config.lang();
+            (repo.plans, diags, rev, lang)
+        }
+    };
+    let base_rev = Revision {
+        rev: base_name,
+        commit: Some(base_commit.to_string()),
+    };
+    let d = crate::diff::diff(
+        &Side::new(&old_plans, &old_diags),
+        &Side::new(&new_plans, &new_diags),
+    );
+    let text = match format {
+        DiffFormat::Human => d.human(&base_rev, &head_rev, lang),
+        DiffFormat::Markdown => d.markdown(&base_rev, &head_rev, lang),
+        DiffFormat::Json => d.json(&base_rev, &head_rev, lang),
+    };
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()?;
+    Ok(0)
 }
 
 fn load_repo(root: &Path, detail: load::Detail) -> Result<Repo> {
@@ -231,6 +336,7 @@ fn lint_cmd(
         Format::Json => stdout.write_all(render::json(&diags, &summary).as_bytes())?,
         Format::Github => stdout.write_all(render::github(&diags).as_bytes())?,
         Format::Sarif => stdout.write_all(render::sarif(&diags, lang).as_bytes())?,
+        Format::Codequality => stdout.write_all(render::codequality(&diags).as_bytes())?,
     }
     stdout.flush()?;
     // Freeing tens of thousands of small allocations one by one is wasted

@@ -516,6 +516,67 @@ fn latest_input(
     ))
 }
 
+/// The configuration of `commit` (defaults without a book.toml) and the
+/// text it was read from; `name` says which revision in messages.
+fn config_at(git: &Git, commit: ObjectId, name: &str) -> Result<(Config, Vec<u8>)> {
+    let text = git.read(commit, "book.toml")?.unwrap_or_default();
+    if text.is_empty() {
+        return Ok((Config::default(), text));
+    }
+    let config = Config::parse(
+        &String::from_utf8_lossy(&text),
+        &format!("book.toml at {name}"),
+    )
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok((config, text))
+}
+
+/// The plan files of `commit` under the content directory `dir`, with the
+/// file-system loader's rules: `.md`, not `_draft.md`, not hidden, not the
+/// top-level `index.md`; symbolic links are not followed.
+fn plan_files_at(git: &Git, commit: ObjectId, dir: &str) -> Result<Vec<crate::git::TreeFile>> {
+    let prefix = format!("{dir}/");
+    Ok(git
+        .files_under(commit, dir)?
+        .into_iter()
+        .filter(|f| {
+            let rel = f.path.strip_prefix(&prefix).unwrap_or(&f.path);
+            let name = rel.rsplit('/').next().unwrap_or(rel);
+            name.ends_with(".md") && !name.starts_with('_') && rel != "index.md" && !f.is_link
+        })
+        .collect())
+}
+
+/// The plans of a commit, parsed (model only) and linted at `today`: one
+/// side of `planbook diff`. Errors if the commit has no content directory.
+pub fn plans_at(
+    git: &Git,
+    commit: ObjectId,
+    name: &str,
+    today: NaiveDate,
+) -> Result<(Vec<PlanFile>, Vec<Diagnostic>)> {
+    let (config, _) = config_at(git, commit, name)?;
+    let dir = content_dir_name(&config);
+    if !git.is_dir(commit, &dir)? {
+        anyhow::bail!("{name} has no {dir}/ directory");
+    }
+    let files = plan_files_at(git, commit, &dir)?;
+    let mut blobs = Vec::with_capacity(files.len());
+    for f in files {
+        let bytes = git.blob(f.oid)?;
+        blobs.push((f.path, bytes));
+    }
+    let plans: Vec<PlanFile> = blobs
+        .par_iter()
+        .map(|(file, bytes)| {
+            let stem = load::stem_of(Path::new(file));
+            load::parse_bytes(file.clone(), stem, bytes, &config, Detail::Lint)
+        })
+        .collect();
+    let diags = crate::lint::lint_all(&plans, &config, today);
+    Ok((plans, diags))
+}
+
 /// One tag's inputs from the object database; `None` when its tree has no
 /// content directory.
 fn tag_input(
@@ -527,25 +588,13 @@ fn tag_input(
         anyhow::bail!("its name is not a safe path (use letters, digits and ._-+/)");
     }
     let commit = tag.commit;
-    let config_text = git.read(commit, "book.toml")?.unwrap_or_default();
-    let config = if config_text.is_empty() {
-        Config::default()
-    } else {
-        let text = String::from_utf8_lossy(&config_text);
-        Config::parse(&text, &format!("book.toml at {}", tag.name))
-            .map_err(|e| anyhow::anyhow!("{e}"))?
-    };
+    let (config, config_text) = config_at(git, commit, &tag.name)?;
     let dir = content_dir_name(&config);
     if !git.is_dir(commit, &dir)? {
         return Ok(None);
     }
     let mut files = Vec::new();
-    for f in git.files_under(commit, &dir)? {
-        let rel = f.path.strip_prefix(&format!("{dir}/")).unwrap_or(&f.path);
-        let name = rel.rsplit('/').next().unwrap_or(rel);
-        if !name.ends_with(".md") || name.starts_with('_') || rel == "index.md" || f.is_link {
-            continue;
-        }
+    for f in plan_files_at(git, commit, &dir)? {
         if let std::collections::hash_map::Entry::Vacant(slot) = blobs.entry(f.oid) {
             slot.insert(Arc::new(git.blob(f.oid)?));
         }

@@ -167,6 +167,38 @@ pub fn github(diags: &[Diagnostic]) -> String {
     out
 }
 
+/// A GitLab code-quality report (the Code Climate subset GitLab reads):
+/// one issue per finding with a fingerprint stable across runs.
+pub fn codequality(diags: &[Diagnostic]) -> String {
+    let issues: Vec<_> = diags
+        .iter()
+        .map(|d| {
+            let key = format!("{}\n{}\n{}\n{}", d.rule, d.file, d.plan, d.message);
+            let fingerprint = gix::objs::compute_hash(
+                gix::hash::Kind::Sha1,
+                gix::objs::Kind::Blob,
+                key.as_bytes(),
+            )
+            .map(|id| id.to_string())
+            .unwrap_or_default();
+            json!({
+                "description": format!("{}: {}", d.rule, d.message),
+                "check_name": d.rule,
+                "fingerprint": fingerprint,
+                "severity": match d.severity {
+                    Severity::Error => "major",
+                    Severity::Warning => "minor",
+                    Severity::Info => "info",
+                },
+                "location": { "path": d.file, "lines": { "begin": d.line } },
+            })
+        })
+        .collect();
+    let mut s = serde_json::to_string_pretty(&issues).unwrap_or_else(|_| "[]".into());
+    s.push('\n');
+    s
+}
+
 /// A SARIF 2.1.0 log with one run, the full rule catalogue as metadata.
 pub fn sarif(diags: &[Diagnostic], lang: Lang) -> String {
     let level = |s: Severity| match s {

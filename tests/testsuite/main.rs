@@ -1,6 +1,7 @@
 //! One integration-test binary (links once): a module per area.
 
 mod adversarial;
+mod ci;
 mod cli;
 mod hostile;
 mod rules;
