@@ -168,6 +168,8 @@ pub fn diff(old: &Side<'_>, new: &Side<'_>) -> Diff {
         let Some(p) = new.plans.get(i) else { continue };
         match old_ids.get(id).and_then(|&j| old.plans.get(j)) {
             None => out.added.push(plan_ref(&p.plan)),
+            // The same parsed plan (shared between versions): nothing changed.
+            Some(q) if std::ptr::eq(*q, *p) => {}
             Some(q) => {
                 let changes = plan_changes(&q.plan, &p.plan);
                 if !changes.is_empty() {

@@ -26,6 +26,10 @@ pub const MAX_PLAN_BYTES: u64 = 4 * 1024 * 1024;
 pub struct PlanFile {
     pub plan: Plan,
     pub findings: Vec<Finding>,
+    /// A content key for caches shared between builds of the same plan
+    /// (`build --versions`): equal non-zero keys mean the same file, path
+    /// and configuration. 0 when no one keeps such caches.
+    pub key: u64,
 }
 
 impl AsRef<PlanFile> for PlanFile {
@@ -244,6 +248,7 @@ fn failed(file: String, stem: String, message: String, pos: Pos) -> PlanFile {
             ..Plan::default()
         },
         findings: vec![Finding::new(PLN001, pos, message)],
+        key: 0,
     }
 }
 
@@ -286,7 +291,11 @@ pub fn parse_bytes(
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let (plan, findings) =
         frontmatter::parse_plan(text, &file, &stem, config, detail == Detail::Full);
-    PlanFile { plan, findings }
+    PlanFile {
+        plan,
+        findings,
+        key: 0,
+    }
 }
 
 /// The sources of the files that have diagnostics, for source snippets.

@@ -33,7 +33,7 @@ use crate::site::chart::esc;
 use crate::site::labels::{label, long_date};
 use crate::site::theme::Theme;
 use crate::site::write::Staging;
-use crate::site::{BuildOptions, Histories, MARK_BASE, MARK_NAV, Renderer};
+use crate::site::{BuildOptions, Fragments, Histories, MARK_BASE, MARK_NAV, Renderer};
 use crate::tr;
 
 /// The content directory as a root-relative git path: `content`.
@@ -254,7 +254,8 @@ pub fn build(
             let bytes = blobs.get(&key.0)?;
             let config = configs.get(&key.2)?;
             let stem = load::stem_of(Path::new(&key.1));
-            let plan = load::parse_bytes(key.1.clone(), stem, bytes, config, Detail::Full);
+            let mut plan = load::parse_bytes(key.1.clone(), stem, bytes, config, Detail::Full);
+            plan.key = hash_of(&key);
             Some((key, Arc::new(plan)))
         })
         .collect();
@@ -263,6 +264,7 @@ pub fn build(
 
     timer.lap("parse");
     // Lint each version (the latest is already linted).
+    let checked: std::sync::Mutex<HashMap<u64, Vec<crate::diag::Finding>>> = Default::default();
     let built: Vec<Built> = inputs
         .into_par_iter()
         .enumerate()
@@ -275,7 +277,23 @@ pub fn build(
             let diags = if i == 0 {
                 diags.clone()
             } else {
-                crate::lint::lint_all(&plans, &input.config, opts.today)
+                // Per-plan findings depend on the plan and the config, which
+                // the plan's key covers; PLN002 and severities run per version.
+                crate::lint::lint_all_with(&plans, &input.config, |p| {
+                    let hit = checked.lock().ok().and_then(|c| c.get(&p.key).cloned());
+                    hit.unwrap_or_else(|| {
+                        let f = crate::lint::check_plan(
+                            &p.plan,
+                            &p.findings,
+                            &input.config,
+                            opts.today,
+                        );
+                        if let Ok(mut c) = checked.lock() {
+                            c.insert(p.key, f.clone());
+                        }
+                        f
+                    })
+                })
             };
             Built {
                 input,
@@ -361,7 +379,7 @@ pub fn build(
         }
         b.pages = pages;
     }
-    let rendered: HashMap<u64, Arc<Vec<u8>>> = jobs
+    let rendered: HashMap<u64, String> = jobs
         .into_par_iter()
         .map(|(key, (vi, pi))| {
             let b = built.get(vi).context("version index")?;
@@ -375,7 +393,8 @@ pub fn build(
                 .histories
                 .as_ref()
                 .map(|h| h.get(&p.plan.file).map_or(&[][..], Vec::as_slice));
-            Ok((key, Arc::new(r.plan_page(&p.plan, &d, history)?)))
+            let page = String::from_utf8(r.plan_page(&p.plan, &d, history)?)?;
+            Ok((key, page))
         })
         .collect::<Result<_>>()?;
     progress.step(format!("rendered {} distinct plan pages", rendered.len()));
@@ -399,6 +418,22 @@ pub fn build(
         lang,
     };
 
+    // The per-plan pieces of plans.json and the calendars, each made once.
+    let fragments = Fragments::default();
+    let mut seen = HashSet::new();
+    for b in &built {
+        let fresh: Vec<&PlanFile> = b
+            .plans
+            .iter()
+            .filter(|p| seen.insert(p.key))
+            .map(|p| p.as_ref())
+            .collect();
+        if let Some(r) = renderers.get(&(b.input.config_key, b.input.theme_key)) {
+            let base = format!("{}{}", opts.base_url, b.input.version.prefix);
+            r.warm_fragments(&fresh, &base, &fragments);
+        }
+    }
+    timer.lap("fragments");
     let staging = Staging::new(&opts.out)?;
     let counts: Vec<usize> = built
         .par_iter()
@@ -408,24 +443,36 @@ pub fn build(
                 .get(&(b.input.config_key, b.input.theme_key))
                 .context("renderer")?;
             let base = format!("{}{}", opts.base_url, b.input.version.prefix);
-            let mut files =
-                r.shared_pages(&b.plans, b.input.index_page.as_deref(), &b.diags, &base)?;
+            let mut files = r.shared_pages(
+                &b.plans,
+                b.input.index_page.as_deref(),
+                &b.diags,
+                &base,
+                Some(&fragments),
+            )?;
             let previous = built.get(vi + 1);
             files.insert(
                 "changes/index.html".into(),
                 changes_page(r, b, previous, lang)?,
             );
             let prefix = &b.input.version.prefix;
+            let mut navs = HashMap::new();
             let mut n = 0;
             for (path, bytes) in &files {
-                let bytes = fill(bytes, path, &base, &nav, vi);
-                staging.write(&format!("{prefix}{path}"), &bytes)?;
+                let target = format!("{prefix}{path}");
+                match std::str::from_utf8(bytes) {
+                    Ok(text) if path.ends_with(".html") => {
+                        let page = fill(text, &base, || nav.html(vi, path, &mut navs));
+                        staging.write(&target, page.as_bytes())?;
+                    }
+                    _ => staging.write(&target, bytes)?,
+                }
                 n += 1;
             }
             for (path, key) in &b.pages {
                 let page = rendered.get(key).context("rendered page")?;
-                let bytes = fill(page, path, &base, &nav, vi);
-                staging.write(&format!("{prefix}{path}"), &bytes)?;
+                let page = fill(page, &base, || nav.html(vi, path, &mut navs));
+                staging.write(&format!("{prefix}{path}"), page.as_bytes())?;
                 n += 1;
             }
             progress.step(format!("wrote {}", b.input.version.label(lang)));
@@ -442,13 +489,7 @@ pub fn build(
     let page = versions_page(r, &built, lang)?;
     staging.write(
         "versions/index.html",
-        &fill(
-            &page,
-            "versions/index.html",
-            &opts.base_url,
-            &nav,
-            usize::MAX,
-        ),
+        fill(&String::from_utf8(page)?, &opts.base_url, String::new).as_bytes(),
     )?;
     staging.write("versions.json", versions_json(&built).as_bytes())?;
     staging.commit()?;
@@ -485,8 +526,11 @@ fn latest_input(
         let bytes = std::fs::read(repo.root.join(&p.plan.file)).unwrap_or_default();
         let oid = blob_id(&bytes)?;
         let file = p.plan.file.clone();
+        let key = (oid, file.clone(), config_key);
+        let mut p = p;
+        p.key = hash_of(&key);
         let p = Arc::new(p);
-        parsed.insert((oid, file.clone(), config_key), Arc::clone(&p));
+        parsed.insert(key, Arc::clone(&p));
         files.push((file, oid));
         plans.push(p);
     }
@@ -651,9 +695,29 @@ struct Nav<'a> {
 }
 
 impl Nav<'_> {
-    /// The switcher and banner for `page` of version `v`; nothing for the
-    /// versions index (`v` out of range), which is the switcher itself.
-    fn html(&self, v: usize, page: &str) -> String {
+    /// [`Nav::render`] through a per-thread cache: the switcher of a page
+    /// only depends on its version, its depth and which versions have it,
+    /// so it is made once per such shape with a stand-in for the page path.
+    fn html(
+        &self,
+        v: usize,
+        page: &str,
+        cache: &mut HashMap<(usize, Vec<bool>), String>,
+    ) -> String {
+        let depth = page.matches('/').count();
+        // As deep as `page`, so that the relative links climb as far.
+        let stand_in = format!("{}\u{E002}", "d/".repeat(depth));
+        let has: Vec<bool> = self.exists.iter().map(|set| set.contains(page)).collect();
+        cache
+            .entry((depth, has))
+            .or_insert_with_key(|(_, has)| self.render(v, &stand_in, has))
+            .replace(&stand_in, page)
+    }
+
+    /// The switcher and banner for `page` of version `v` (`has[w]`: version
+    /// `w` has this page); nothing for the versions index (`v` out of
+    /// range), which is the switcher itself.
+    fn render(&self, v: usize, page: &str, has: &[bool]) -> String {
         let lang = self.lang;
         let Some(current) = self.versions.get(v) else {
             return String::new();
@@ -663,10 +727,8 @@ impl Nav<'_> {
         let up = "../".repeat(depth);
         // The same page in version `w`, or the versions index if it has none.
         let href = |w: usize| -> String {
-            match (self.versions.get(w), self.exists.get(w)) {
-                (Some(version), Some(set)) if set.contains(page) => {
-                    format!("{up}{}{page}", version.prefix)
-                }
+            match (self.versions.get(w), has.get(w)) {
+                (Some(version), Some(true)) => format!("{up}{}{page}", version.prefix),
                 _ => format!("{up}versions/index.html"),
             }
         };
@@ -708,15 +770,14 @@ impl Nav<'_> {
     }
 }
 
-/// Fills the markers of an HTML page for version `v`; other files are
-/// returned as they are.
-fn fill(bytes: &[u8], path: &str, base: &str, nav: &Nav<'_>, v: usize) -> Vec<u8> {
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) if path.ends_with(".html") && t.contains('\u{E000}') => t,
-        _ => return bytes.to_vec(),
-    };
+/// Fills the markers of an HTML page with the version's base URL and
+/// switcher.
+fn fill<'t>(text: &'t str, base: &str, nav: impl FnOnce() -> String) -> std::borrow::Cow<'t, str> {
+    if !text.contains('\u{E000}') {
+        return text.into();
+    }
     let mut out = String::with_capacity(text.len() + 4096);
-    let (base, nav_html) = (esc(base), nav.html(v, path));
+    let (base, nav_html) = (esc(base), nav());
     let mut rest = text;
     while let Some(i) = rest.find('\u{E000}') {
         let (head, tail) = rest.split_at(i);
@@ -733,7 +794,7 @@ fn fill(bytes: &[u8], path: &str, base: &str, nav: &Nav<'_>, v: usize) -> Vec<u8
         }
     }
     out.push_str(rest);
-    out.into_bytes()
+    out.into()
 }
 
 fn plan_link(root: &str, id: &str, exists: bool) -> Option<String> {

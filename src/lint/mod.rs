@@ -112,11 +112,20 @@ pub fn lint_all<P: AsRef<PlanFile> + Sync>(
     config: &Config,
     today: NaiveDate,
 ) -> Vec<Diagnostic> {
+    lint_all_with(files, config, |f| {
+        check_plan(&f.plan, &f.findings, config, today)
+    })
+}
+
+/// [`lint_all`] with the per-plan findings made by `check` (which must
+/// give what [`check_plan`] gives, e.g. from a cache shared by versions).
+pub fn lint_all_with<P, F>(files: &[P], config: &Config, check: F) -> Vec<Diagnostic>
+where
+    P: AsRef<PlanFile> + Sync,
+    F: Fn(&PlanFile) -> Vec<Finding> + Sync,
+{
     use rayon::prelude::*;
-    let mut per_plan: Vec<Vec<Finding>> = files
-        .par_iter()
-        .map(|f| check_plan(&f.as_ref().plan, &f.as_ref().findings, config, today))
-        .collect();
+    let mut per_plan: Vec<Vec<Finding>> = files.par_iter().map(|f| check(f.as_ref())).collect();
     pln::pln002(files, config.lang(), &mut per_plan);
     let mut out: Vec<Diagnostic> = files
         .iter()

@@ -65,6 +65,7 @@ impl Shared {
                     self.index_page.as_deref(),
                     &self.diagnostics,
                     self.renderer.base_url(),
+                    None,
                 )
                 .map_err(|e| format!("{e:#}"))
         })

@@ -150,39 +150,63 @@ pub fn atom(updates: &[UpdateEntry<'_>], config: &Config, base_url: &str, lang: 
 /// `plans.json`: every plan as parsed (the frontmatter's keys), plus `file`,
 /// `ice.score` and `progress`.
 pub fn plans_json(plans: &[&PlanFile]) -> String {
-    let list: Vec<Value> = plans
-        .iter()
-        .map(|p| {
-            let plan = &p.plan;
-            let mut v = plan
-                .frontmatter
-                .as_ref()
-                .map(crate::yaml::Node::to_json)
-                .filter(Value::is_object)
-                .unwrap_or_else(|| json!({}));
-            if let Some(obj) = v.as_object_mut() {
-                obj.insert("id".into(), json!(plan.id));
-                obj.insert("file".into(), json!(plan.file));
-                if let Some(ice) = obj.get_mut("ice").and_then(Value::as_object_mut) {
-                    ice.insert("score".into(), json!(plan.ice_score()));
-                }
-                let pr = crate::site::progress(plan);
-                obj.insert(
-                    "progress".into(),
-                    json!({
-                        "latest": pr.latest.map(|(_, v)| v),
-                        "latest_date": pr.latest.map(|(d, _)| d.to_string()),
-                        "next_target": pr.next.and_then(|m| m.target.copied()),
-                        "next_milestone": pr.next.and_then(|m| m.id_text()),
-                    }),
-                );
-            }
-            v
-        })
-        .collect();
-    let mut s = serde_json::to_string_pretty(&json!({ "plans": list })).unwrap_or_default();
-    s.push('\n');
+    let entries: Vec<String> = plans.iter().map(|p| plan_json(&p.plan)).collect();
+    plans_json_from(&entries)
+}
+
+/// `plans.json` from entries made by [`plan_json`]: the same bytes as
+/// pretty-printing the whole document at once.
+pub fn plans_json_from<S: AsRef<str>>(entries: &[S]) -> String {
+    if entries.is_empty() {
+        return "{\n  \"plans\": []\n}\n".into();
+    }
+    let mut s = String::from("{\n  \"plans\": [\n");
+    for (i, e) in entries.iter().enumerate() {
+        if i > 0 {
+            s.push_str(",\n");
+        }
+        s.push_str(e.as_ref());
+    }
+    s.push_str("\n  ]\n}\n");
     s
+}
+
+/// One plan of `plans.json`, pretty-printed at the list's indentation
+/// (strings never contain raw newlines, so indenting lines is safe).
+pub fn plan_json(plan: &Plan) -> String {
+    let mut v = plan
+        .frontmatter
+        .as_ref()
+        .map(crate::yaml::Node::to_json)
+        .filter(Value::is_object)
+        .unwrap_or_else(|| json!({}));
+    if let Some(obj) = v.as_object_mut() {
+        obj.insert("id".into(), json!(plan.id));
+        obj.insert("file".into(), json!(plan.file));
+        if let Some(ice) = obj.get_mut("ice").and_then(Value::as_object_mut) {
+            ice.insert("score".into(), json!(plan.ice_score()));
+        }
+        let pr = crate::site::progress(plan);
+        obj.insert(
+            "progress".into(),
+            json!({
+                "latest": pr.latest.map(|(_, v)| v),
+                "latest_date": pr.latest.map(|(d, _)| d.to_string()),
+                "next_target": pr.next.and_then(|m| m.target.copied()),
+                "next_milestone": pr.next.and_then(|m| m.id_text()),
+            }),
+        );
+    }
+    let text = serde_json::to_string_pretty(&v).unwrap_or_default();
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for (i, line) in text.lines().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str("    ");
+        out.push_str(line);
+    }
+    out
 }
 
 fn byday(w: Weekday) -> &'static str {
@@ -230,8 +254,16 @@ pub fn calendar(
     base_url: &str,
     build_date: Option<NaiveDate>,
 ) -> String {
-    use icalendar::{Calendar, Component, Event, EventLike};
-    let lang = config.lang();
+    let events: Vec<String> = plans
+        .iter()
+        .map(|p| calendar_events(&p.plan, config, base_url, build_date))
+        .collect();
+    calendar_from(config, &events)
+}
+
+/// The calendar around already rendered events (see [`calendar_events`]).
+pub fn calendar_from<S: AsRef<str>>(config: &Config, events: &[S]) -> String {
+    use icalendar::Calendar;
     let mut cal = Calendar::empty();
     cal.append_property(icalendar::Property::new("VERSION", "2.0"));
     cal.append_property(icalendar::Property::new(
@@ -240,144 +272,180 @@ pub fn calendar(
     ));
     cal.append_property(icalendar::Property::new("CALSCALE", "GREGORIAN"));
     cal.name(&config.site.title);
-    for p in plans {
-        let plan = &p.plan;
-        let Some(start) = plan.start.copied() else {
-            continue;
-        };
-        let stamp = Utc.from_utc_datetime(
-            &build_date
-                .unwrap_or(start)
-                .and_hms_opt(0, 0, 0)
-                .unwrap_or_default(),
-        );
-        let url = format!("{base_url}plans/{}/index.html", plan.id);
-        let title = plan.title_text();
-        let absolute = is_absolute(base_url);
-        let mut all_day = |uid: String, date: NaiveDate, summary: String| {
-            let mut ev = Event::new();
-            ev.uid(&format!("{uid}@planbook"))
-                .summary(&summary)
-                .starts(date)
-                .ends(date + Duration::days(1))
-                .timestamp(stamp);
-            if absolute {
-                ev.url(&url);
-            }
-            cal.push(ev.done());
-        };
-        for (i, m) in plan.milestones().iter().enumerate() {
-            let mid = m
-                .id_text()
-                .map_or_else(|| format!("{}", i + 1), str::to_string);
-            if let Some(due) = m.due.copied() {
-                all_day(
-                    format!("{}-{mid}-due", plan.id),
-                    due,
-                    format!(
-                        "[{title}] {mid} {}: {}",
-                        label(lang, "due"),
-                        m.title.text().unwrap_or("")
-                    ),
-                );
-            }
-            if let Some(r) = m.review.copied() {
-                all_day(
-                    format!("{}-{mid}-review", plan.id),
-                    r,
-                    format!("[{title}] {mid} {}", label(lang, "review")),
-                );
-            }
-            for (j, t) in m.tasks().iter().enumerate() {
-                let Some(due) = t.due.copied() else { continue };
-                let role = t
-                    .role
-                    .text()
-                    .and_then(|r| config.roles.get(r))
-                    .map_or("", String::as_str);
-                all_day(
-                    format!("{}-{mid}-task-{}", plan.id, j + 1),
-                    due,
-                    format!("[{title}] {role}: {}", t.do_.text().unwrap_or("")),
-                );
-            }
+    let text = cal.done().to_string();
+    let head = text.strip_suffix(CAL_END).unwrap_or(&text);
+    let mut out = String::with_capacity(
+        head.len() + events.iter().map(|e| e.as_ref().len()).sum::<usize>() + CAL_END.len(),
+    );
+    out.push_str(head);
+    for e in events {
+        out.push_str(e.as_ref());
+    }
+    out.push_str(CAL_END);
+    out
+}
+
+const CAL_END: &str = "END:VCALENDAR\r\n";
+
+/// One plan's events (`BEGIN:VEVENT` … `END:VEVENT` lines), rendered by
+/// icalendar on their own so that they can be cached per plan.
+pub fn calendar_events(
+    plan: &Plan,
+    config: &Config,
+    base_url: &str,
+    build_date: Option<NaiveDate>,
+) -> String {
+    let mut cal = icalendar::Calendar::empty();
+    push_events(&mut cal, plan, config, base_url, build_date);
+    let text = cal.done().to_string();
+    let start = text.find("BEGIN:VEVENT").unwrap_or(text.len());
+    let end = text.rfind(CAL_END).unwrap_or(text.len()).max(start);
+    text.get(start..end).unwrap_or_default().to_string()
+}
+
+fn push_events(
+    cal: &mut icalendar::Calendar,
+    plan: &Plan,
+    config: &Config,
+    base_url: &str,
+    build_date: Option<NaiveDate>,
+) {
+    use icalendar::{Component, Event, EventLike};
+    let lang = config.lang();
+    let Some(start) = plan.start.copied() else {
+        return;
+    };
+    let stamp = Utc.from_utc_datetime(
+        &build_date
+            .unwrap_or(start)
+            .and_hms_opt(0, 0, 0)
+            .unwrap_or_default(),
+    );
+    let url = format!("{base_url}plans/{}/index.html", plan.id);
+    let title = plan.title_text();
+    let absolute = is_absolute(base_url);
+    let mut all_day = |uid: String, date: NaiveDate, summary: String| {
+        let mut ev = Event::new();
+        ev.uid(&format!("{uid}@planbook"))
+            .summary(&summary)
+            .starts(date)
+            .ends(date + Duration::days(1))
+            .timestamp(stamp);
+        if absolute {
+            ev.url(&url);
         }
-        let meetings = plan.meetings.value();
-        if let Some(k) = meetings
-            .and_then(|m| m.kickoff.value())
-            .and_then(|k| k.date.copied())
-        {
+        cal.push(ev.done());
+    };
+    for (i, m) in plan.milestones().iter().enumerate() {
+        let mid = m
+            .id_text()
+            .map_or_else(|| format!("{}", i + 1), str::to_string);
+        if let Some(due) = m.due.copied() {
             all_day(
-                format!("{}-kickoff", plan.id),
-                k,
-                format!("[{title}] {}", label(lang, "kickoff")),
+                format!("{}-{mid}-due", plan.id),
+                due,
+                format!(
+                    "[{title}] {mid} {}: {}",
+                    label(lang, "due"),
+                    m.title.text().unwrap_or("")
+                ),
             );
         }
-        if let Some(e) = meetings.and_then(|m| m.executive.value()) {
-            let audience = e.audience.text().unwrap_or("");
-            for (i, d) in e
-                .dates
-                .value()
-                .map(Vec::as_slice)
-                .unwrap_or(&[])
-                .iter()
-                .enumerate()
-            {
-                all_day(
-                    format!("{}-executive-{}", plan.id, i + 1),
-                    d.value,
-                    format!("[{title}] {} ({audience})", label(lang, "executive")),
-                );
-            }
+        if let Some(r) = m.review.copied() {
+            all_day(
+                format!("{}-{mid}-review", plan.id),
+                r,
+                format!("[{title}] {mid} {}", label(lang, "review")),
+            );
         }
-        // The recurring progress check, from the first matching weekday on
-        // or after start until the last milestone's due date.
-        let progress = meetings.and_then(|m| m.progress.value());
-        if let Some(pr) = progress
-            && let (Some(every), Some(weekday)) = (pr.every.copied(), pr.weekday.copied())
-        {
-            let wd = chrono_weekday(weekday);
-            let mut first = start;
-            while first.weekday() != wd {
-                first += Duration::days(1);
-            }
-            let until = plan
-                .milestones()
-                .iter()
-                .filter_map(|m| m.due.copied())
-                .max()
-                .unwrap_or(start + Duration::days(90));
-            let rrule = match every {
-                Every::Week => format!("FREQ=WEEKLY;BYDAY={}", byday(weekday)),
-                Every::TwoWeeks => format!("FREQ=WEEKLY;INTERVAL=2;BYDAY={}", byday(weekday)),
-                Every::Month => format!("FREQ=MONTHLY;BYDAY=1{}", byday(weekday)),
-            };
-            let times = pr.time.text().and_then(parse_time_range);
-            // UNTIL has the value type of DTSTART: a date, or a floating time.
-            let until = match times {
-                Some(_) => until.format("%Y%m%dT235959").to_string(),
-                None => until.format("%Y%m%d").to_string(),
-            };
-            let mut ev = Event::new();
-            ev.uid(&format!("{}-progress@planbook", plan.id))
-                .summary(&format!("[{title}] {}", label(lang, "progress")))
-                .timestamp(stamp)
-                .add_property("RRULE", format!("{rrule};UNTIL={until}"));
-            if absolute {
-                ev.url(&url);
-            }
-            match times {
-                Some((a, b)) => {
-                    ev.starts(first.and_time(a)).ends(first.and_time(b));
-                }
-                None => {
-                    ev.starts(first).ends(first + Duration::days(1));
-                }
-            }
-            cal.push(ev.done());
+        for (j, t) in m.tasks().iter().enumerate() {
+            let Some(due) = t.due.copied() else { continue };
+            let role = t
+                .role
+                .text()
+                .and_then(|r| config.roles.get(r))
+                .map_or("", String::as_str);
+            all_day(
+                format!("{}-{mid}-task-{}", plan.id, j + 1),
+                due,
+                format!("[{title}] {role}: {}", t.do_.text().unwrap_or("")),
+            );
         }
     }
-    cal.done().to_string()
+    let meetings = plan.meetings.value();
+    if let Some(k) = meetings
+        .and_then(|m| m.kickoff.value())
+        .and_then(|k| k.date.copied())
+    {
+        all_day(
+            format!("{}-kickoff", plan.id),
+            k,
+            format!("[{title}] {}", label(lang, "kickoff")),
+        );
+    }
+    if let Some(e) = meetings.and_then(|m| m.executive.value()) {
+        let audience = e.audience.text().unwrap_or("");
+        for (i, d) in e
+            .dates
+            .value()
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+            .iter()
+            .enumerate()
+        {
+            all_day(
+                format!("{}-executive-{}", plan.id, i + 1),
+                d.value,
+                format!("[{title}] {} ({audience})", label(lang, "executive")),
+            );
+        }
+    }
+    // The recurring progress check, from the first matching weekday on
+    // or after start until the last milestone's due date.
+    let progress = meetings.and_then(|m| m.progress.value());
+    if let Some(pr) = progress
+        && let (Some(every), Some(weekday)) = (pr.every.copied(), pr.weekday.copied())
+    {
+        let wd = chrono_weekday(weekday);
+        let mut first = start;
+        while first.weekday() != wd {
+            first += Duration::days(1);
+        }
+        let until = plan
+            .milestones()
+            .iter()
+            .filter_map(|m| m.due.copied())
+            .max()
+            .unwrap_or(start + Duration::days(90));
+        let rrule = match every {
+            Every::Week => format!("FREQ=WEEKLY;BYDAY={}", byday(weekday)),
+            Every::TwoWeeks => format!("FREQ=WEEKLY;INTERVAL=2;BYDAY={}", byday(weekday)),
+            Every::Month => format!("FREQ=MONTHLY;BYDAY=1{}", byday(weekday)),
+        };
+        let times = pr.time.text().and_then(parse_time_range);
+        // UNTIL has the value type of DTSTART: a date, or a floating time.
+        let until = match times {
+            Some(_) => until.format("%Y%m%dT235959").to_string(),
+            None => until.format("%Y%m%d").to_string(),
+        };
+        let mut ev = Event::new();
+        ev.uid(&format!("{}-progress@planbook", plan.id))
+            .summary(&format!("[{title}] {}", label(lang, "progress")))
+            .timestamp(stamp)
+            .add_property("RRULE", format!("{rrule};UNTIL={until}"));
+        if absolute {
+            ev.url(&url);
+        }
+        match times {
+            Some((a, b)) => {
+                ev.starts(first.and_time(a)).ends(first.and_time(b));
+            }
+            None => {
+                ev.starts(first).ends(first + Duration::days(1));
+            }
+        }
+        cal.push(ev.done());
+    }
 }
 
 #[cfg(test)]
@@ -392,5 +460,28 @@ mod tests {
             ("10:00:00", "10:30:00")
         );
         assert!(parse_time_range("soon").is_none());
+    }
+
+    /// `plans.json` assembled from per-plan entries is what pretty-printing
+    /// the whole document gives.
+    #[test]
+    fn plans_json_pieces_match_the_whole() {
+        let config = Config::default();
+        let text = "---\ntitle: \"a \\\"quoted\\\" \\n title\"\nstart: 2026-12-01\nteam: {pm: a}\nice: {impact: 2, ease: 3, confidence: 1}\nmilestones: []\n---\nbody\n";
+        let (plan, _) = crate::frontmatter::parse_plan(text, "content/a.md", "a", &config, true);
+        let file = PlanFile {
+            plan,
+            findings: Vec::new(),
+            key: 0,
+        };
+        for plans in [vec![], vec![&file], vec![&file, &file]] {
+            let out = plans_json(&plans);
+            let v: Value = serde_json::from_str(&out).unwrap();
+            assert_eq!(
+                out,
+                format!("{}\n", serde_json::to_string_pretty(&v).unwrap())
+            );
+            assert_eq!(v["plans"].as_array().unwrap().len(), plans.len());
+        }
     }
 }

@@ -47,6 +47,35 @@ pub const MARK_BASE: &str = "\u{E000}planbook:base\u{E001}";
 /// Stands for the version switcher and banner of a page.
 pub const MARK_NAV: &str = "\u{E000}planbook:nav\u{E001}";
 
+/// Per-plan pieces of the shared files (calendar events, `plans.json`
+/// entries), kept across the versions of one build and looked up by
+/// [`PlanFile::key`]; plans with key 0 are not cached.
+#[derive(Default)]
+pub struct Fragments {
+    calendar: std::sync::Mutex<std::collections::HashMap<(u64, String), std::sync::Arc<str>>>,
+    json: std::sync::Mutex<std::collections::HashMap<u64, std::sync::Arc<str>>>,
+}
+
+impl Fragments {
+    fn get<K: std::hash::Hash + Eq>(
+        map: &std::sync::Mutex<std::collections::HashMap<K, std::sync::Arc<str>>>,
+        key: Option<K>,
+        make: impl FnOnce() -> String,
+    ) -> std::sync::Arc<str> {
+        let Some(key) = key else {
+            return make().into();
+        };
+        if let Some(hit) = map.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return hit;
+        }
+        let value: std::sync::Arc<str> = make().into();
+        if let Ok(mut m) = map.lock() {
+            m.insert(key, value.clone());
+        }
+        value
+    }
+}
+
 /// Files of a rendered site: relative path → bytes, in path order.
 pub type Files = BTreeMap<String, Vec<u8>>;
 
@@ -197,11 +226,10 @@ impl Renderer {
         index_page: Option<&str>,
         diags: &[Diagnostic],
         base_url: &str,
+        fragments: Option<&Fragments>,
     ) -> Result<Files> {
         let config = &self.config;
-        let opts = &self.opts;
         let lang = config.lang();
-        let timer = crate::timing::Timer::start();
         let plans = publishable(repo_plans);
         let by_plan = crate::lint::by_plan(diags);
         let mut cards: Vec<(f64, &str, Value)> = plans
@@ -228,7 +256,6 @@ impl Renderer {
             &index_page.map(|md| markdown::render(md, config.markdown.unsafe_html, 1, "intro-")),
         );
         files.insert("index.html".into(), self.render("index.html", &ctx)?);
-        timer.lap("  index");
 
         let updates = feeds::all_updates(&plans);
         let entries: Vec<Value> = updates
@@ -241,7 +268,6 @@ impl Renderer {
             "changelog/index.html".into(),
             self.render("changelog.html", &ctx)?,
         );
-        timer.lap("  changelog");
         files.insert(
             "changelog.xml".into(),
             feeds::atom(&updates, config, base_url, lang).into_bytes(),
@@ -269,21 +295,67 @@ impl Renderer {
         let mut ctx = self.ctx("../", "lint/", &label(lang, "lint"));
         ctx.insert("groups", &groups);
         ctx.insert("summary", &summary_view(diags, repo_plans.len()));
-        timer.lap("  atom");
         files.insert("lint/index.html".into(), self.render("lint.html", &ctx)?);
-        timer.lap("  lint");
 
-        files.insert("plans.json".into(), feeds::plans_json(&plans).into_bytes());
-        timer.lap("  plans.json");
+        let entries: Vec<std::sync::Arc<str>> = plans
+            .iter()
+            .map(|p| self.json_fragment(p, fragments))
+            .collect();
+        files.insert(
+            "plans.json".into(),
+            feeds::plans_json_from(&entries).into_bytes(),
+        );
+        let events: Vec<std::sync::Arc<str>> = plans
+            .iter()
+            .map(|p| self.calendar_fragment(p, base_url, fragments))
+            .collect();
         files.insert(
             "calendar.ics".into(),
-            feeds::calendar(&plans, config, base_url, opts.build_date).into_bytes(),
+            feeds::calendar_from(config, &events).into_bytes(),
         );
-        timer.lap("  calendar");
         for (name, bytes) in &self.statics {
             files.insert(format!("static/{name}"), bytes.clone());
         }
         Ok(files)
+    }
+
+    /// A plan's entry of `plans.json`, from `fragments` when cached there.
+    fn json_fragment(&self, p: &PlanFile, fragments: Option<&Fragments>) -> std::sync::Arc<str> {
+        let make = || feeds::plan_json(&p.plan);
+        match fragments.filter(|_| p.key != 0) {
+            Some(f) => Fragments::get(&f.json, Some(p.key), make),
+            None => make().into(),
+        }
+    }
+
+    /// A plan's calendar events, from `fragments` when cached there. They
+    /// link to the plan page only under an absolute base URL, so that is
+    /// part of the key.
+    fn calendar_fragment(
+        &self,
+        p: &PlanFile,
+        base_url: &str,
+        fragments: Option<&Fragments>,
+    ) -> std::sync::Arc<str> {
+        let make = || feeds::calendar_events(&p.plan, &self.config, base_url, self.opts.build_date);
+        let link_base = if feeds::is_absolute(base_url) {
+            base_url
+        } else {
+            ""
+        };
+        match fragments.filter(|_| p.key != 0) {
+            Some(f) => Fragments::get(&f.calendar, Some((p.key, link_base.to_string())), make),
+            None => make().into(),
+        }
+    }
+
+    /// Fills `fragments` for `plans` in parallel, before versions that
+    /// share them render their shared pages.
+    pub fn warm_fragments(&self, plans: &[&PlanFile], base_url: &str, fragments: &Fragments) {
+        plans.par_iter().for_each(|p| {
+            self.json_fragment(p, Some(fragments));
+            self.calendar_fragment(p, base_url, Some(fragments));
+        });
     }
 
     /// A page of `template` at `path` (`root` leads back to the site root)
@@ -333,6 +405,7 @@ pub fn render_site(
         repo.index_page.as_deref(),
         diags,
         &opts.base_url,
+        None,
     )?;
     timer.lap("shared pages");
     let pages: Vec<(String, Vec<u8>)> = Renderer::pages_to_render(&repo.plans, diags)

@@ -87,11 +87,27 @@ impl Staging {
         }
         self.committed = true;
         if old.exists() {
-            std::fs::remove_dir_all(&old)
-                .with_context(|| format!("cannot remove {}", old.display()))?;
+            remove_tree(&old).with_context(|| format!("cannot remove {}", old.display()))?;
         }
         Ok(())
     }
+}
+
+/// `remove_dir_all`, with sub-directories removed in parallel: a versioned
+/// site has tens of thousands of files, and removing the previous one was a
+/// fifth of the build.
+fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    let mut dirs = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            dirs.push(entry.path());
+        } else {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    dirs.par_iter().try_for_each(|d| remove_tree(d))?;
+    std::fs::remove_dir(dir)
 }
 
 impl Drop for Staging {

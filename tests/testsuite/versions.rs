@@ -404,3 +404,78 @@ fn tags_without_content_are_skipped() {
     assert!(!out.join("v/v0-empty").exists());
     assert!(out.join("v/v1/index.html").is_file());
 }
+
+/// The latest version of a versioned build is the plain build plus the
+/// version bar: the shared files made from cached pieces are the same bytes.
+#[test]
+fn the_latest_version_matches_a_plain_build() {
+    let repo = history_repo();
+    let (_tmp, versioned, _) = build_versions(&repo);
+    let tmp = tempfile::tempdir().unwrap();
+    let plain = tmp.path().join("site");
+    let r = repo.run(&["build", "--out", plain.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for f in [
+        "plans.json",
+        "calendar.ics",
+        "changelog.xml",
+        "static/style.css",
+    ] {
+        assert_eq!(
+            std::fs::read(versioned.join(f)).unwrap(),
+            std::fs::read(plain.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+    // Pages differ only by the version bar.
+    let strip = |p: &std::path::Path| {
+        let text = std::fs::read_to_string(p).unwrap();
+        match (text.find("<div class=\"version-bar\">"), text.find("<main")) {
+            (Some(a), Some(b)) => format!("{}{}", &text[..a], &text[b..]),
+            _ => text,
+        }
+    };
+    let a = strip(&versioned.join("plans/alpha/index.html"));
+    let b = strip(&plain.join("plans/alpha/index.html"));
+    assert_eq!(a.replace('\n', ""), b.replace('\n', ""));
+}
+
+/// Under an absolute base URL, each version's feeds and canonical links
+/// point into that version.
+#[test]
+fn absolute_urls_point_into_each_version() {
+    let repo = history_repo();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let r = repo.run(&[
+        "build",
+        "--versions",
+        "--base-url",
+        "https://plans.example/team",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let read = |f: &str| {
+        std::fs::read_to_string(out.join(f))
+            .unwrap()
+            .replace("\r\n ", "")
+    };
+    let v1 = read("v/v1/calendar.ics");
+    assert!(
+        v1.contains("https://plans.example/team/v/v1/plans/alpha/index.html"),
+        "{v1}"
+    );
+    let latest = read("calendar.ics");
+    assert!(latest.contains("https://plans.example/team/plans/alpha/index.html"));
+    assert!(!latest.contains("/v/v1/"));
+    assert!(read("v/v2/changelog.xml").contains("https://plans.example/team/v/v2/"));
+    let canonical = page(&out, "v/v1/plans/alpha/index.html");
+    let href = canonical
+        .select(&sel("link[rel=canonical]"))
+        .next()
+        .and_then(|l| l.value().attr("href"))
+        .unwrap()
+        .to_string();
+    assert_eq!(href, "https://plans.example/team/v/v1/plans/alpha/");
+}
