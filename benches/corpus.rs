@@ -165,3 +165,85 @@ pub fn write(dir: &Path, n: usize) -> std::io::Result<()> {
     std::fs::write(dir.join("book.toml"), "[site]\ntitle = \"Corpus\"\n")?;
     Ok(())
 }
+
+/// The body and title of plan `i`, for the plain static-site corpora.
+fn body_and_title(i: usize) -> (String, String) {
+    let text = plan(i);
+    let title = text
+        .lines()
+        .find_map(|l| l.strip_prefix("title: "))
+        .unwrap_or("plan")
+        .trim_matches('"')
+        .to_string();
+    let body = text
+        .split_once("\n---\n")
+        .map_or("", |(_, b)| b)
+        .to_string();
+    (title, body)
+}
+
+/// Writes the same `n` bodies as a plain Hugo site (minimal layouts).
+pub fn write_hugo(dir: &Path, n: usize) -> std::io::Result<()> {
+    let posts = dir.join("content/posts");
+    std::fs::create_dir_all(&posts)?;
+    for i in 0..n {
+        let (title, body) = body_and_title(i);
+        std::fs::write(
+            posts.join(format!("plan-{i:05}.md")),
+            format!("---\ntitle: {title:?}\n---\n{body}"),
+        )?;
+    }
+    std::fs::write(
+        dir.join("hugo.toml"),
+        "baseURL = '/'\ntitle = 'Corpus'\ndisableKinds = ['taxonomy', 'term']\n",
+    )?;
+    let layouts = dir.join("layouts/_default");
+    std::fs::create_dir_all(&layouts)?;
+    std::fs::write(
+        layouts.join("baseof.html"),
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>{{ .Title }}</title></head><body>{{ block \"main\" . }}{{ end }}</body></html>\n",
+    )?;
+    std::fs::write(
+        layouts.join("single.html"),
+        "{{ define \"main\" }}<h1>{{ .Title }}</h1>{{ .Content }}{{ end }}\n",
+    )?;
+    std::fs::write(
+        layouts.join("list.html"),
+        "{{ define \"main\" }}<ul>{{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}\n",
+    )?;
+    std::fs::write(
+        dir.join("layouts/index.html"),
+        "<!doctype html><ul>{{ range .Site.RegularPages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul>\n",
+    )?;
+    Ok(())
+}
+
+/// Writes the same `n` bodies as a Zola site (minimal templates).
+pub fn write_zola(dir: &Path, n: usize) -> std::io::Result<()> {
+    let content = dir.join("content");
+    std::fs::create_dir_all(&content)?;
+    std::fs::write(content.join("_index.md"), "+++\nsort_by = \"title\"\n+++\n")?;
+    for i in 0..n {
+        let (title, body) = body_and_title(i);
+        std::fs::write(
+            content.join(format!("plan-{i:05}.md")),
+            format!("+++\ntitle = {title:?}\n+++\n{body}"),
+        )?;
+    }
+    std::fs::write(
+        dir.join("config.toml"),
+        "base_url = \"/\"\ntitle = \"Corpus\"\ncompile_sass = false\nbuild_search_index = false\n",
+    )?;
+    let templates = dir.join("templates");
+    std::fs::create_dir_all(&templates)?;
+    std::fs::write(
+        templates.join("page.html"),
+        "<!doctype html><title>{{ page.title }}</title><h1>{{ page.title }}</h1>{{ page.content | safe }}\n",
+    )?;
+    std::fs::write(
+        templates.join("index.html"),
+        "<!doctype html><ul>{% for p in section.pages %}<li><a href=\"{{ p.permalink }}\">{{ p.title }}</a></li>{% endfor %}</ul>\n",
+    )?;
+    std::fs::write(templates.join("section.html"), "{{ section.title }}\n")?;
+    Ok(())
+}

@@ -441,14 +441,12 @@ fn build_cmd(
     if let Some(note) = note {
         eprintln!("note: {note}");
     }
-    let files = crate::site::render_site(&repo, &diags, histories.as_ref(), &opts)?;
-    crate::site::write::write_atomically(&out, &files)?;
+    let files = crate::site::write_site(&repo, &diags, histories.as_ref(), &opts)?;
     if !cli.quiet {
         eprintln!(
-            "built {} plans into {} ({} files)",
+            "built {} plans into {} ({files} files)",
             repo.plans.len(),
             out.display(),
-            files.len()
         );
     }
     Ok(0)

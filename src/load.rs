@@ -289,8 +289,13 @@ pub fn parse_bytes(
         }
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let (plan, findings) =
+    let (mut plan, findings) =
         frontmatter::parse_plan(text, &file, &stem, config, detail == Detail::Full);
+    if detail == Detail::Full {
+        // Keep the plans.json entry, not the tree it is made from.
+        plan.json = Some(crate::site::feeds::plan_json(&plan).into());
+        plan.frontmatter = None;
+    }
     PlanFile {
         plan,
         findings,

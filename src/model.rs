@@ -144,8 +144,12 @@ pub struct Plan {
     /// YAML, not a mapping): then only PLN001 is reported, not every rule
     /// whose keys seem to be missing.
     pub readable: bool,
-    /// The frontmatter tree as parsed, for `plans.json`.
+    /// The frontmatter tree as parsed; taken by the loader, which keeps
+    /// only the plan's `plans.json` entry made from it ([`Plan::json`]).
     pub frontmatter: Option<Node>,
+    /// This plan's entry of `plans.json` (see `site::feeds::plan_json`),
+    /// made while loading for a build: much smaller than the tree.
+    pub json: Option<std::sync::Arc<str>>,
     pub title: Field<String>,
     pub status: Field<PlanStatus>,
     pub start: Field<NaiveDate>,

@@ -13,7 +13,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write as _};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -443,21 +443,22 @@ pub fn build(
                 .get(&(b.input.config_key, b.input.theme_key))
                 .context("renderer")?;
             let base = format!("{}{}", opts.base_url, b.input.version.prefix);
-            let mut files = r.shared_pages(
-                &b.plans,
-                b.input.index_page.as_deref(),
-                &b.diags,
-                &base,
-                Some(&fragments),
-            )?;
+            let mut files =
+                r.shared_pages(&b.plans, b.input.index_page.as_deref(), &b.diags, &base)?;
             let previous = built.get(vi + 1);
             files.insert(
                 "changes/index.html".into(),
                 changes_page(r, b, previous, lang)?,
             );
             let prefix = &b.input.version.prefix;
+            let mut json = staging.create(&format!("{prefix}plans.json"))?;
+            r.write_plans_json(&b.plans, &mut json)?;
+            json.flush()?;
+            let mut cal = staging.create(&format!("{prefix}calendar.ics"))?;
+            r.write_calendar(&b.plans, &base, Some(&fragments), &mut cal)?;
+            cal.flush()?;
             let mut navs = HashMap::new();
-            let mut n = 0;
+            let mut n = 2;
             for (path, bytes) in &files {
                 let target = format!("{prefix}{path}");
                 match std::str::from_utf8(bytes) {

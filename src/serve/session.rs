@@ -60,12 +60,11 @@ impl Shared {
     pub fn pages(&self) -> &Result<Files, String> {
         self.pages.get_or_init(|| {
             self.renderer
-                .shared_pages(
+                .shared_files(
                     &self.plans,
                     self.index_page.as_deref(),
                     &self.diagnostics,
                     self.renderer.base_url(),
-                    None,
                 )
                 .map_err(|e| format!("{e:#}"))
         })

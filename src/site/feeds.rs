@@ -263,6 +263,16 @@ pub fn calendar(
 
 /// The calendar around already rendered events (see [`calendar_events`]).
 pub fn calendar_from<S: AsRef<str>>(config: &Config, events: &[S]) -> String {
+    let mut out = calendar_head(config);
+    for e in events {
+        out.push_str(e.as_ref());
+    }
+    out.push_str(CAL_END);
+    out
+}
+
+/// The lines of the calendar before its events.
+pub fn calendar_head(config: &Config) -> String {
     use icalendar::Calendar;
     let mut cal = Calendar::empty();
     cal.append_property(icalendar::Property::new("VERSION", "2.0"));
@@ -273,19 +283,11 @@ pub fn calendar_from<S: AsRef<str>>(config: &Config, events: &[S]) -> String {
     cal.append_property(icalendar::Property::new("CALSCALE", "GREGORIAN"));
     cal.name(&config.site.title);
     let text = cal.done().to_string();
-    let head = text.strip_suffix(CAL_END).unwrap_or(&text);
-    let mut out = String::with_capacity(
-        head.len() + events.iter().map(|e| e.as_ref().len()).sum::<usize>() + CAL_END.len(),
-    );
-    out.push_str(head);
-    for e in events {
-        out.push_str(e.as_ref());
-    }
-    out.push_str(CAL_END);
-    out
+    text.strip_suffix(CAL_END).unwrap_or(&text).to_string()
 }
 
-const CAL_END: &str = "END:VCALENDAR\r\n";
+/// The calendar's last line.
+pub const CAL_END: &str = "END:VCALENDAR\r\n";
 
 /// One plan's events (`BEGIN:VEVENT` … `END:VEVENT` lines), rendered by
 /// icalendar on their own so that they can be cached per plan.

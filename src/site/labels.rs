@@ -202,12 +202,22 @@ pub fn label(lang: Lang, key: &str) -> String {
     )
 }
 
+/// "Jan" … "Dec", as chrono's `%b` (without parsing a format string per
+/// date: pages format thousands of dates).
+fn month_abbr(d: chrono::NaiveDate) -> &'static str {
+    use chrono::Datelike;
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    MONTHS.get(d.month0() as usize).copied().unwrap_or("")
+}
+
 /// A date for people: 2027年1月31日 / Jan 31, 2027.
 pub fn long_date(lang: Lang, d: chrono::NaiveDate) -> String {
     use chrono::Datelike;
     match lang {
         Lang::Ja => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
-        Lang::En => d.format("%b %-d, %Y").to_string(),
+        Lang::En => format!("{} {}, {}", month_abbr(d), d.day(), d.year()),
     }
 }
 
@@ -216,7 +226,7 @@ pub fn short_date(lang: Lang, d: chrono::NaiveDate) -> String {
     use chrono::Datelike;
     match lang {
         Lang::Ja => format!("{}/{}", d.month(), d.day()),
-        Lang::En => d.format("%b %-d").to_string(),
+        Lang::En => format!("{} {}", month_abbr(d), d.day()),
     }
 }
 
@@ -225,6 +235,27 @@ pub fn month(lang: Lang, d: chrono::NaiveDate) -> String {
     use chrono::Datelike;
     match lang {
         Lang::Ja => format!("{}年{}月", d.year(), d.month()),
-        Lang::En => d.format("%b %Y").to_string(),
+        Lang::En => format!("{} {}", month_abbr(d), d.year()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_dates_match_chrono_formats() {
+        for (y, m, d) in [(2027, 1, 5), (2026, 12, 31), (2027, 9, 10)] {
+            let date = chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            assert_eq!(
+                long_date(Lang::En, date),
+                date.format("%b %-d, %Y").to_string()
+            );
+            assert_eq!(
+                short_date(Lang::En, date),
+                date.format("%b %-d").to_string()
+            );
+            assert_eq!(month(Lang::En, date), date.format("%b %Y").to_string());
+        }
     }
 }

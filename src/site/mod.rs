@@ -7,6 +7,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use std::io::Write as _;
+
 use anyhow::{Context as _, Result, bail};
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -47,13 +49,12 @@ pub const MARK_BASE: &str = "\u{E000}planbook:base\u{E001}";
 /// Stands for the version switcher and banner of a page.
 pub const MARK_NAV: &str = "\u{E000}planbook:nav\u{E001}";
 
-/// Per-plan pieces of the shared files (calendar events, `plans.json`
-/// entries), kept across the versions of one build and looked up by
-/// [`PlanFile::key`]; plans with key 0 are not cached.
+/// Per-plan pieces of the shared files (calendar events), kept across the
+/// versions of one build and looked up by [`PlanFile::key`]; plans with
+/// key 0 are not cached. (`plans.json` entries live in the plans.)
 #[derive(Default)]
 pub struct Fragments {
     calendar: std::sync::Mutex<std::collections::HashMap<(u64, String), std::sync::Arc<str>>>,
-    json: std::sync::Mutex<std::collections::HashMap<u64, std::sync::Arc<str>>>,
 }
 
 impl Fragments {
@@ -217,16 +218,17 @@ impl Renderer {
         self.render("plan.html", &ctx)
     }
 
-    /// Every page and file except the plan pages: home, changelog, lint,
-    /// feeds, `plans.json`, the calendar and the theme's static files.
-    /// `base_url` makes the feeds' absolute links.
+    /// Every page and file except the plan pages, `plans.json` and the
+    /// calendar (written by [`Renderer::write_plans_json`] and
+    /// [`Renderer::write_calendar`], streamed): home, changelog, lint, the
+    /// Atom feed and the theme's static files. `base_url` makes the feed's
+    /// absolute links.
     pub fn shared_pages<P: AsRef<PlanFile>>(
         &self,
         repo_plans: &[P],
         index_page: Option<&str>,
         diags: &[Diagnostic],
         base_url: &str,
-        fragments: Option<&Fragments>,
     ) -> Result<Files> {
         let config = &self.config;
         let lang = config.lang();
@@ -297,34 +299,79 @@ impl Renderer {
         ctx.insert("summary", &summary_view(diags, repo_plans.len()));
         files.insert("lint/index.html".into(), self.render("lint.html", &ctx)?);
 
-        let entries: Vec<std::sync::Arc<str>> = plans
-            .iter()
-            .map(|p| self.json_fragment(p, fragments))
-            .collect();
-        files.insert(
-            "plans.json".into(),
-            feeds::plans_json_from(&entries).into_bytes(),
-        );
-        let events: Vec<std::sync::Arc<str>> = plans
-            .iter()
-            .map(|p| self.calendar_fragment(p, base_url, fragments))
-            .collect();
-        files.insert(
-            "calendar.ics".into(),
-            feeds::calendar_from(config, &events).into_bytes(),
-        );
         for (name, bytes) in &self.statics {
             files.insert(format!("static/{name}"), bytes.clone());
         }
         Ok(files)
     }
 
-    /// A plan's entry of `plans.json`, from `fragments` when cached there.
-    fn json_fragment(&self, p: &PlanFile, fragments: Option<&Fragments>) -> std::sync::Arc<str> {
-        let make = || feeds::plan_json(&p.plan);
-        match fragments.filter(|_| p.key != 0) {
-            Some(f) => Fragments::get(&f.json, Some(p.key), make),
-            None => make().into(),
+    /// Every shared file in memory, `plans.json` and the calendar included
+    /// (for `serve`).
+    pub fn shared_files<P: AsRef<PlanFile> + Sync>(
+        &self,
+        repo_plans: &[P],
+        index_page: Option<&str>,
+        diags: &[Diagnostic],
+        base_url: &str,
+    ) -> Result<Files> {
+        let mut files = self.shared_pages(repo_plans, index_page, diags, base_url)?;
+        let mut json = Vec::new();
+        self.write_plans_json(repo_plans, &mut json)?;
+        files.insert("plans.json".into(), json);
+        let mut cal = Vec::new();
+        self.write_calendar(repo_plans, base_url, None, &mut cal)?;
+        files.insert("calendar.ics".into(), cal);
+        Ok(files)
+    }
+
+    /// Writes `plans.json` (SPEC §6) to `w`.
+    pub fn write_plans_json<P: AsRef<PlanFile> + Sync>(
+        &self,
+        repo_plans: &[P],
+        w: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        let plans = publishable(repo_plans);
+        if plans.is_empty() {
+            return w.write_all(feeds::plans_json_from::<&str>(&[]).as_bytes());
+        }
+        w.write_all(b"{\n  \"plans\": [\n")?;
+        for (i, p) in plans.iter().enumerate() {
+            if i > 0 {
+                w.write_all(b",\n")?;
+            }
+            w.write_all(self.json_fragment(p).as_bytes())?;
+        }
+        w.write_all(b"\n  ]\n}\n")
+    }
+
+    /// Writes `calendar.ics` to `w`, making the events of a few hundred
+    /// plans at a time in parallel.
+    pub fn write_calendar<P: AsRef<PlanFile> + Sync>(
+        &self,
+        repo_plans: &[P],
+        base_url: &str,
+        fragments: Option<&Fragments>,
+        w: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        let plans = publishable(repo_plans);
+        w.write_all(feeds::calendar_head(&self.config).as_bytes())?;
+        for chunk in plans.chunks(256) {
+            let events: Vec<std::sync::Arc<str>> = chunk
+                .par_iter()
+                .map(|p| self.calendar_fragment(p, base_url, fragments))
+                .collect();
+            for e in events {
+                w.write_all(e.as_bytes())?;
+            }
+        }
+        w.write_all(feeds::CAL_END.as_bytes())
+    }
+
+    /// A plan's entry of `plans.json`: made while loading, or now.
+    fn json_fragment(&self, p: &PlanFile) -> std::sync::Arc<str> {
+        match &p.plan.json {
+            Some(json) => json.clone(),
+            None => feeds::plan_json(&p.plan).into(),
         }
     }
 
@@ -353,7 +400,6 @@ impl Renderer {
     /// share them render their shared pages.
     pub fn warm_fragments(&self, plans: &[&PlanFile], base_url: &str, fragments: &Fragments) {
         plans.par_iter().for_each(|p| {
-            self.json_fragment(p, Some(fragments));
             self.calendar_fragment(p, base_url, Some(fragments));
         });
     }
@@ -390,37 +436,53 @@ impl Renderer {
     }
 }
 
-/// Renders the whole site into memory. `histories` maps plan files to their
-/// git history (`None`: not a git repository).
-pub fn render_site(
+/// Renders the site and writes it to `opts.out` atomically. Plan pages are
+/// rendered in parallel and written as they are made, so memory stays flat
+/// however many plans there are. `histories` maps plan files to their git
+/// history (`None`: not a git repository). Returns how many files were
+/// written.
+pub fn write_site(
     repo: &Repo,
     diags: &[Diagnostic],
     histories: Option<&Histories>,
     opts: &BuildOptions,
-) -> Result<Files> {
+) -> Result<usize> {
     let timer = crate::timing::Timer::start();
     let r = Renderer::new(&repo.root, &repo.config, opts)?;
-    let mut files = r.shared_pages(
-        &repo.plans,
-        repo.index_page.as_deref(),
-        diags,
-        &opts.base_url,
-        None,
-    )?;
-    timer.lap("shared pages");
-    let pages: Vec<(String, Vec<u8>)> = Renderer::pages_to_render(&repo.plans, diags)
-        .par_iter()
-        .map(|(p, d)| {
-            let history = histories.map(|h| h.get(&p.plan.file).map_or(&[][..], Vec::as_slice));
-            Ok((
-                Renderer::plan_path(&p.plan),
-                r.plan_page(&p.plan, d, history)?,
-            ))
-        })
-        .collect::<Result<_>>()?;
-    timer.lap("plan pages");
-    files.extend(pages);
-    Ok(files)
+    let staging = write::Staging::new(&opts.out)?;
+    let pages = Renderer::pages_to_render(&repo.plans, diags);
+    // The shared pages and the plan pages, side by side.
+    let (shared, written) = rayon::join(
+        || -> Result<usize> {
+            let shared = r.shared_pages(
+                &repo.plans,
+                repo.index_page.as_deref(),
+                diags,
+                &opts.base_url,
+            )?;
+            staging.write_all(&shared)?;
+            let mut json = staging.create("plans.json")?;
+            r.write_plans_json(&repo.plans, &mut json)?;
+            json.flush()?;
+            let mut cal = staging.create("calendar.ics")?;
+            r.write_calendar(&repo.plans, &opts.base_url, None, &mut cal)?;
+            cal.flush()?;
+            Ok(shared.len() + 2)
+        },
+        || {
+            pages.par_iter().try_for_each(|(p, d)| {
+                let history = histories.map(|h| h.get(&p.plan.file).map_or(&[][..], Vec::as_slice));
+                let page = r.plan_page(&p.plan, d, history)?;
+                staging.write(&Renderer::plan_path(&p.plan), &page)
+            })
+        },
+    );
+    written?;
+    let shared = shared?;
+    timer.lap("render and write");
+    staging.commit()?;
+    timer.lap("swap");
+    Ok(shared + pages.len())
 }
 
 /// Plan file → the commits that changed it, newest first.

@@ -62,6 +62,18 @@ impl Staging {
         std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))
     }
 
+    /// Creates one file (`rel` is `/`-separated) to be written in pieces.
+    pub fn create(&self, rel: &str) -> Result<std::io::BufWriter<std::fs::File>> {
+        let path = self.tmp.join(rel);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        let file = std::fs::File::create(&path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(std::io::BufWriter::with_capacity(1 << 16, file))
+    }
+
     /// Writes every file of `files`, in parallel.
     pub fn write_all(&self, files: &Files) -> Result<()> {
         files

@@ -3,6 +3,8 @@
 mod adversarial;
 mod ci;
 mod cli;
+#[path = "../../benches/corpus.rs"]
+mod corpus;
 mod hostile;
 mod rules;
 mod serve;

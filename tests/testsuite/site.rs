@@ -428,3 +428,43 @@ fn parallel_and_single_threaded_builds_are_identical() {
     assert!(status.success());
     assert_eq!(all_files(&parallel), all_files(&out));
 }
+
+/// The same on a generated corpus large enough for every parallel step to
+/// split its work (the calendar is made 256 plans at a time).
+#[test]
+fn parallel_and_single_threaded_corpus_builds_are_identical() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("corpus");
+    crate::corpus::write(&root, 300).unwrap();
+    let build = |threads: Option<&str>, name: &str| {
+        let out = tmp.path().join(name);
+        let mut cmd = std::process::Command::new(bin());
+        if let Some(n) = threads {
+            cmd.env("RAYON_NUM_THREADS", n);
+        }
+        let status = cmd
+            .arg("--root")
+            .arg(&root)
+            .args([
+                "--today",
+                crate::corpus::CORPUS_TODAY,
+                "-q",
+                "build",
+                "--out",
+            ])
+            .arg(&out)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        all_files(&out)
+    };
+    let one = build(Some("1"), "one");
+    assert_eq!(
+        one.len(),
+        300 + 7,
+        "{:?}",
+        one.keys().take(10).collect::<Vec<_>>()
+    );
+    assert_eq!(one, build(Some("4"), "four"));
+    assert_eq!(one, build(None, "default"));
+}

@@ -4,8 +4,7 @@
 use planbook::frontmatter::split;
 use planbook::yaml::{fast, parse_full};
 
-#[path = "../../benches/corpus.rs"]
-mod corpus;
+use crate::corpus;
 
 fn check(name: &str, text: &str) -> bool {
     let Ok(s) = split(text) else { return false };

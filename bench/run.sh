@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# planbook against Hugo and Zola on the same markdown bodies, and against
+# the floor (reading every file and rendering its markdown with
+# pulldown-cmark alone). For each corpus size: median wall time and peak RSS
+# over RUNS runs, each into a fresh output directory (removing the previous
+# one is not timed), and ratios measured in this same run.
+#
+#   bench/run.sh                      # sizes 1000 and 10000, 3 runs each
+#   SIZES=1000 RUNS=5 bench/run.sh
+#   TMPDIR=/dev/shm bench/run.sh      # on tmpfs: measure the tools, not the disk
+#
+# Hugo: `apt-get install hugo`. Zola: put `zola` on PATH; skipped otherwise.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RUNS=${RUNS:-3}
+SIZES=${SIZES:-"1000 10000"}
+TODAY=2026-11-28
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/planbook-bench.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+cargo build --release --quiet --bin planbook --example gen_corpus --example floor
+PB=$PWD/target/release/planbook
+GEN=$PWD/target/release/examples/gen_corpus
+FLOOR=$PWD/target/release/examples/floor
+HUGO=$(command -v hugo || true)
+ZOLA=$(command -v zola || true)
+
+# measure NAME OUTDIR CMD...: prints "NAME seconds rss_mb" (medians / max).
+measure() {
+  local name=$1 out=$2
+  shift 2
+  local times=() rss=0
+  for _ in $(seq "$RUNS"); do
+    rm -rf "$out"
+    /usr/bin/time -f "%e %M" -o "$WORK/time" "$@" >/dev/null 2>"$WORK/err" || {
+      echo "$name failed:" >&2
+      cat "$WORK/err" >&2
+      return 1
+    }
+    read -r t m <"$WORK/time"
+    times+=("$t")
+    ((m > rss)) && rss=$m
+  done
+  local median
+  median=$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((RUNS + 1) / 2))p")
+  echo "$name $median $((rss / 1024))"
+}
+
+echo "date: $(date -u +%Y-%m-%d), machine: $(nproc) cores, $(uname -sr), output under ${TMPDIR:-/tmp}"
+echo "hugo: $([ -n "$HUGO" ] && hugo version | cut -d' ' -f2 || echo not installed); zola: $([ -n "$ZOLA" ] && zola --version || echo not installed)"
+for n in $SIZES; do
+  dir=$WORK/n$n
+  "$GEN" --plans "$n" --out "$dir/plans" --hugo "$dir/hugo" --zola "$dir/zola" >/dev/null
+  {
+    measure "planbook-lint" "$WORK/none" "$PB" --root "$dir/plans" --today "$TODAY" -q lint
+    measure "planbook-build" "$dir/out" "$PB" --root "$dir/plans" --today "$TODAY" -q build --out "$dir/out"
+    measure "floor" "$WORK/none" "$FLOOR" "$dir/plans"
+    [ -n "$HUGO" ] && measure "hugo" "$dir/hugo-out" "$HUGO" --quiet -s "$dir/hugo" -d "$dir/hugo-out"
+    [ -n "$ZOLA" ] && measure "zola" "$dir/zola-out" "$ZOLA" --root "$dir/zola" build -o "$dir/zola-out"
+    true
+  } >"$dir/results"
+  echo
+  echo "N = $n"
+  awk '
+    { t[$1] = $2; m[$1] = $3; order[NR] = $1 }
+    END {
+      printf "| %-15s | %9s | %13s | %9s | %9s |\n", "tool", "median s", "peak RSS MB", "× hugo", "× floor"
+      printf "|-----------------|-----------|---------------|-----------|-----------|\n"
+      for (i = 1; i <= NR; i++) {
+        k = order[i]
+        h = ("hugo" in t) ? sprintf("%.2f", t[k] / t["hugo"]) : "—"
+        f = sprintf("%.1f", t[k] / t["floor"])
+        printf "| %-15s | %9.2f | %13d | %9s | %9s |\n", k, t[k], m[k], h, f
+      }
+    }' "$dir/results"
+done
