@@ -763,23 +763,18 @@ impl Diff {
             return s;
         }
         s.push_str(&format!("{}\n", self.summary(lang)));
-        for p in &self.added {
-            s.push_str(&tr!(
-                lang,
-                "\n### 追加: {} (`{}`)\n",
-                "\n### Added: {} (`{}`)\n",
-                md(&p.title),
-                code(&p.file)
-            ));
-        }
-        for p in &self.removed {
-            s.push_str(&tr!(
-                lang,
-                "\n### 削除: {} (`{}`)\n",
-                "\n### Removed: {} (`{}`)\n",
-                md(&p.title),
-                code(&p.file)
-            ));
+        let heads = [
+            (&self.added, lang.pick("追加", "Added")),
+            (&self.removed, lang.pick("削除", "Removed")),
+        ];
+        for (plans, head) in heads {
+            for p in plans {
+                s.push_str(&format!(
+                    "\n### {head}: {} (`{}`)\n",
+                    md(&p.title),
+                    code(&p.file)
+                ));
+            }
         }
         for p in &self.changed {
             s.push_str(&format!("\n### {} (`{}`)\n\n", md(&p.title), code(&p.file)));

@@ -2,7 +2,7 @@
 //! output (HTML, Atom, JSON, iCalendar), links, determinism and escaping.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use scraper::Html;
 
@@ -404,29 +404,35 @@ fn pages_render_in_a_browser() {
     }
 }
 
-#[test]
-fn parallel_and_single_threaded_builds_are_identical() {
-    let (_a, parallel) = build_demo(&[]);
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("site");
-    let root = demo_root();
-    let status = std::process::Command::new(bin())
-        .current_dir(&root)
-        .env("RAYON_NUM_THREADS", "1")
-        .args([
-            "--root",
-            root.to_str().unwrap(),
-            "--today",
-            DEMO_TODAY,
-            "-q",
-            "build",
-            "--out",
-        ])
-        .arg(&out)
+/// Builds `root` at `today` into `out` with `RAYON_NUM_THREADS` set to
+/// `threads` (unset: all cores) and returns every file.
+fn build_with_threads(
+    root: &Path,
+    today: &str,
+    threads: Option<&str>,
+    out: &Path,
+) -> BTreeMap<String, Vec<u8>> {
+    let mut cmd = std::process::Command::new(bin());
+    if let Some(n) = threads {
+        cmd.env("RAYON_NUM_THREADS", n);
+    }
+    let status = cmd
+        .arg("--root")
+        .arg(root)
+        .args(["--today", today, "-q", "build", "--out"])
+        .arg(out)
         .status()
         .unwrap();
     assert!(status.success());
-    assert_eq!(all_files(&parallel), all_files(&out));
+    all_files(out)
+}
+
+#[test]
+fn parallel_and_single_threaded_builds_are_identical() {
+    let tmp = tempfile::tempdir().unwrap();
+    let one = build_with_threads(&demo_root(), DEMO_TODAY, Some("1"), &tmp.path().join("a"));
+    let all = build_with_threads(&demo_root(), DEMO_TODAY, None, &tmp.path().join("b"));
+    assert_eq!(one, all);
 }
 
 /// The same on a generated corpus large enough for every parallel step to
@@ -437,26 +443,12 @@ fn parallel_and_single_threaded_corpus_builds_are_identical() {
     let root = tmp.path().join("corpus");
     crate::corpus::write(&root, 300).unwrap();
     let build = |threads: Option<&str>, name: &str| {
-        let out = tmp.path().join(name);
-        let mut cmd = std::process::Command::new(bin());
-        if let Some(n) = threads {
-            cmd.env("RAYON_NUM_THREADS", n);
-        }
-        let status = cmd
-            .arg("--root")
-            .arg(&root)
-            .args([
-                "--today",
-                crate::corpus::CORPUS_TODAY,
-                "-q",
-                "build",
-                "--out",
-            ])
-            .arg(&out)
-            .status()
-            .unwrap();
-        assert!(status.success());
-        all_files(&out)
+        build_with_threads(
+            &root,
+            crate::corpus::CORPUS_TODAY,
+            threads,
+            &tmp.path().join(name),
+        )
     };
     let one = build(Some("1"), "one");
     assert_eq!(

@@ -101,6 +101,16 @@ fn build_versions(repo: &Repo) -> (tempfile::TempDir, std::path::PathBuf, Run) {
     (tmp, out, r)
 }
 
+/// The `href` of a page's canonical link.
+fn canonical(out: &Path, rel: &str) -> String {
+    page(out, rel)
+        .select(&sel("link[rel=canonical]"))
+        .next()
+        .and_then(|l| l.value().attr("href"))
+        .unwrap()
+        .to_string()
+}
+
 /// The m2 row of the matrix: its text.
 fn m2_row(out: &Path, rel: &str) -> String {
     let doc = page(out, rel);
@@ -143,14 +153,10 @@ fn each_tag_is_built_from_its_own_content() {
             assert!(out.join(format!("{v}{p}")).is_file(), "{v}{p}");
         }
     }
-    let canonical = page(&out, "v/v2/plans/alpha/index.html");
-    let href = canonical
-        .select(&sel("link[rel=canonical]"))
-        .next()
-        .and_then(|l| l.value().attr("href"))
-        .unwrap()
-        .to_string();
-    assert_eq!(href, "/v/v2/plans/alpha/");
+    assert_eq!(
+        canonical(&out, "v/v2/plans/alpha/index.html"),
+        "/v/v2/plans/alpha/"
+    );
 }
 
 #[test]
@@ -470,12 +476,8 @@ fn absolute_urls_point_into_each_version() {
     assert!(latest.contains("https://plans.example/team/plans/alpha/index.html"));
     assert!(!latest.contains("/v/v1/"));
     assert!(read("v/v2/changelog.xml").contains("https://plans.example/team/v/v2/"));
-    let canonical = page(&out, "v/v1/plans/alpha/index.html");
-    let href = canonical
-        .select(&sel("link[rel=canonical]"))
-        .next()
-        .and_then(|l| l.value().attr("href"))
-        .unwrap()
-        .to_string();
-    assert_eq!(href, "https://plans.example/team/v/v1/plans/alpha/");
+    assert_eq!(
+        canonical(&out, "v/v1/plans/alpha/index.html"),
+        "https://plans.example/team/v/v1/plans/alpha/"
+    );
 }
