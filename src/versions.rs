@@ -379,7 +379,9 @@ pub fn build(
         }
         b.pages = pages;
     }
-    let rendered: HashMap<u64, String> = jobs
+    // A page that fails to render (an old theme's template that no longer
+    // fits) drops its version below, not the build.
+    let rendered: HashMap<u64, std::result::Result<String, String>> = jobs
         .into_par_iter()
         .map(|(key, (vi, pi))| {
             let b = built.get(vi).context("version index")?;
@@ -393,12 +395,55 @@ pub fn build(
                 .histories
                 .as_ref()
                 .map(|h| h.get(&p.plan.file).map_or(&[][..], Vec::as_slice));
-            let page = String::from_utf8(r.plan_page(&p.plan, &d, history)?)?;
+            let page = r
+                .plan_page(&p.plan, &d, history)
+                .and_then(|page| Ok(String::from_utf8(page)?))
+                .map_err(|e| format!("{e:#}"));
             Ok((key, page))
         })
         .collect::<Result<_>>()?;
     progress.step(format!("rendered {} distinct plan pages", rendered.len()));
     timer.lap("plan pages");
+
+    // The shared pages of every version; a version whose pages fail to
+    // render is left out with a note (the latest one fails the build).
+    let shared: Vec<Result<crate::site::Files>> = built
+        .par_iter()
+        .enumerate()
+        .map(|(vi, b)| {
+            let r = renderers
+                .get(&(b.input.config_key, b.input.theme_key))
+                .context("renderer")?;
+            let base = format!("{}{}", opts.base_url, b.input.version.prefix);
+            let mut files =
+                r.shared_pages(&b.plans, b.input.index_page.as_deref(), &b.diags, &base)?;
+            files.insert(
+                "changes/index.html".into(),
+                changes_page(r, b, built.get(vi + 1), lang)?,
+            );
+            if let Some(Err(e)) = b
+                .pages
+                .iter()
+                .find_map(|(_, k)| rendered.get(k).filter(|r| r.is_err()))
+            {
+                anyhow::bail!("{e}");
+            }
+            Ok(files)
+        })
+        .collect();
+    let mut kept = Vec::new();
+    for (vi, (b, files)) in built.into_iter().zip(shared).enumerate() {
+        match files {
+            Ok(files) => kept.push((b, files)),
+            Err(e) if vi == 0 => return Err(e),
+            Err(e) => progress.note(&format!(
+                "{} skipped: its pages do not render: {e:#}",
+                b.input.version.label(lang)
+            )),
+        }
+    }
+    let (built, shared): (Vec<Built>, Vec<crate::site::Files>) = kept.into_iter().unzip();
+    timer.lap("shared pages");
 
     // Which pages each version has, for the switcher.
     let versions: Vec<Version> = built.iter().map(|b| b.input.version.clone()).collect();
@@ -443,13 +488,8 @@ pub fn build(
                 .get(&(b.input.config_key, b.input.theme_key))
                 .context("renderer")?;
             let base = format!("{}{}", opts.base_url, b.input.version.prefix);
-            let mut files =
-                r.shared_pages(&b.plans, b.input.index_page.as_deref(), &b.diags, &base)?;
-            let previous = built.get(vi + 1);
-            files.insert(
-                "changes/index.html".into(),
-                changes_page(r, b, previous, lang)?,
-            );
+            let base_html = esc(&base);
+            let files = shared.get(vi).context("shared pages")?;
             let prefix = &b.input.version.prefix;
             let mut json = staging.create(&format!("{prefix}plans.json"))?;
             r.write_plans_json(&b.plans, &mut json)?;
@@ -459,21 +499,25 @@ pub fn build(
             cal.flush()?;
             let mut navs = HashMap::new();
             let mut n = 2;
-            for (path, bytes) in &files {
+            for (path, bytes) in files {
                 let target = format!("{prefix}{path}");
                 match std::str::from_utf8(bytes) {
                     Ok(text) if path.ends_with(".html") => {
-                        let page = fill(text, &base, || nav.html(vi, path, &mut navs));
-                        staging.write(&target, page.as_bytes())?;
+                        let nav_html = nav.html(vi, path, &mut navs);
+                        staging.write_pieces(&target, &fill(text, &base_html, &nav_html))?;
                     }
                     _ => staging.write(&target, bytes)?,
                 }
                 n += 1;
             }
             for (path, key) in &b.pages {
-                let page = rendered.get(key).context("rendered page")?;
-                let page = fill(page, &base, || nav.html(vi, path, &mut navs));
-                staging.write(&format!("{prefix}{path}"), page.as_bytes())?;
+                let page = match rendered.get(key) {
+                    Some(Ok(page)) => page,
+                    _ => anyhow::bail!("a page of {} did not render", b.input.version.label(lang)),
+                };
+                let nav_html = nav.html(vi, path, &mut navs);
+                let pieces = fill(page, &base_html, &nav_html);
+                staging.write_pieces(&format!("{prefix}{path}"), &pieces)?;
                 n += 1;
             }
             progress.step(format!("wrote {}", b.input.version.label(lang)));
@@ -481,17 +525,15 @@ pub fn build(
         })
         .collect::<Result<_>>()?;
 
-    timer.lap("shared pages and write");
+    timer.lap("write");
     // The index of versions.
     let latest = built.first().context("latest version")?;
     let r = renderers
         .get(&(latest.input.config_key, latest.input.theme_key))
         .context("renderer")?;
-    let page = versions_page(r, &built, lang)?;
-    staging.write(
-        "versions/index.html",
-        fill(&String::from_utf8(page)?, &opts.base_url, String::new).as_bytes(),
-    )?;
+    let page = String::from_utf8(versions_page(r, &built, lang)?)?;
+    let base_html = esc(&opts.base_url);
+    staging.write_pieces("versions/index.html", &fill(&page, &base_html, ""))?;
     staging.write("versions.json", versions_json(&built).as_bytes())?;
     staging.commit()?;
     timer.lap("swap");
@@ -771,31 +813,28 @@ impl Nav<'_> {
     }
 }
 
-/// Fills the markers of an HTML page with the version's base URL and
-/// switcher.
-fn fill<'t>(text: &'t str, base: &str, nav: impl FnOnce() -> String) -> std::borrow::Cow<'t, str> {
-    if !text.contains('\u{E000}') {
-        return text.into();
-    }
-    let mut out = String::with_capacity(text.len() + 4096);
-    let (base, nav_html) = (esc(base), nav());
+/// Splits an HTML page at its markers into the pieces of the version's
+/// page: the text between markers, the base URL, the switcher.
+fn fill<'t>(text: &'t str, base: &'t str, nav: &'t str) -> Vec<&'t [u8]> {
+    let mut pieces = Vec::with_capacity(8);
     let mut rest = text;
     while let Some(i) = rest.find('\u{E000}') {
         let (head, tail) = rest.split_at(i);
-        out.push_str(head);
+        pieces.push(head.as_bytes());
         if let Some(after) = tail.strip_prefix(MARK_BASE) {
-            out.push_str(&base);
+            pieces.push(base.as_bytes());
             rest = after;
         } else if let Some(after) = tail.strip_prefix(MARK_NAV) {
-            out.push_str(&nav_html);
+            pieces.push(nav.as_bytes());
             rest = after;
         } else {
-            out.push('\u{E000}');
-            rest = tail.get('\u{E000}'.len_utf8()..).unwrap_or("");
+            let (c, after) = tail.split_at('\u{E000}'.len_utf8());
+            pieces.push(c.as_bytes());
+            rest = after;
         }
     }
-    out.push_str(rest);
-    out.into()
+    pieces.push(rest.as_bytes());
+    pieces
 }
 
 fn plan_link(root: &str, id: &str, exists: bool) -> Option<String> {

@@ -187,11 +187,16 @@ pub fn matches_pattern(text: &str, pattern: &str) -> bool {
 
 /// [`matches_pattern`] on an already lowercased text.
 fn matches_lowered(hay: &str, pattern: &str) -> bool {
-    let needle = pattern.to_lowercase();
+    // Patterns are usually lowercase already: no allocation then.
+    let needle: std::borrow::Cow<'_, str> = if pattern.chars().any(char::is_uppercase) {
+        pattern.to_lowercase().into()
+    } else {
+        pattern.into()
+    };
     if needle.is_empty() {
         return false;
     }
-    hay.match_indices(&needle).any(|(i, m)| {
+    hay.match_indices(needle.as_ref()).any(|(i, m)| {
         let before = hay.get(..i).and_then(|s| s.chars().next_back());
         let after = hay.get(i + m.len()..).and_then(|s| s.chars().next());
         let touches = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());

@@ -62,6 +62,31 @@ impl Staging {
         std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))
     }
 
+    /// Writes one file from pieces in one `writev` call where the system
+    /// allows, without joining them in memory first.
+    pub fn write_pieces(&self, rel: &str, pieces: &[&[u8]]) -> Result<()> {
+        use std::io::{IoSlice, Write as _};
+        let path = self.tmp.join(rel);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        let mut file = std::fs::File::create(&path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        let mut slices: Vec<IoSlice<'_>> = pieces.iter().map(|p| IoSlice::new(p)).collect();
+        let mut rest = &mut slices[..];
+        while !rest.is_empty() {
+            let n = file
+                .write_vectored(rest)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            if n == 0 {
+                anyhow::bail!("cannot write {}: the disk took no bytes", path.display());
+            }
+            IoSlice::advance_slices(&mut rest, n);
+        }
+        Ok(())
+    }
+
     /// Creates one file (`rel` is `/`-separated) to be written in pieces.
     pub fn create(&self, rel: &str) -> Result<std::io::BufWriter<std::fs::File>> {
         let path = self.tmp.join(rel);

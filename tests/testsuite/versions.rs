@@ -481,3 +481,36 @@ fn absolute_urls_point_into_each_version() {
         "https://plans.example/team/v/v1/plans/alpha/"
     );
 }
+
+/// A tag whose theme no longer renders is left out with a note; the other
+/// versions and the switcher do not mention it.
+#[test]
+fn a_tag_whose_theme_fails_to_render_is_skipped() {
+    let repo = Repo::new();
+    let dir = repo.path();
+    git(dir, "2027-01-05", &["init", "-q"]);
+    repo.file("content/alpha.md", &alpha());
+    repo.file(
+        "themes/default/templates/plan.html",
+        "{% extends \"base.html\" %}{% block content %}{{ plan.no_such.key }}{% endblock content %}",
+    );
+    commit(dir, "2027-01-05", "A theme of our own");
+    git(dir, "2027-01-05", &["tag", "v1"]);
+    git(dir, "2027-01-06", &["rm", "-rq", "themes"]);
+    commit(dir, "2027-01-06", "Back to the default theme");
+    git(dir, "2027-01-06", &["tag", "v2"]);
+    let (_tmp, out, r) = build_versions(&repo);
+    assert!(
+        r.stderr.contains("v1 skipped: its pages do not render"),
+        "{}",
+        r.stderr
+    );
+    assert!(!out.join("v/v1").exists());
+    assert!(out.join("v/v2/plans/alpha/index.html").is_file());
+    let switcher = texts(
+        &page(&out, "plans/alpha/index.html"),
+        ".version-switcher li",
+    );
+    assert_eq!(switcher.len(), 2, "{switcher:?}");
+    check_links(&out);
+}
