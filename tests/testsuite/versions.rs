@@ -514,3 +514,51 @@ fn a_tag_whose_theme_fails_to_render_is_skipped() {
     assert_eq!(switcher.len(), 2, "{switcher:?}");
     check_links(&out);
 }
+
+/// The plan repository may be a sub-directory of the git work tree, and
+/// tags may have slashes: paths and relative links follow.
+#[test]
+fn a_root_below_the_work_tree_and_tags_with_slashes() {
+    let repo = Repo::empty();
+    let top = repo.path();
+    git(top, "2027-01-05", &["init", "-q"]);
+    repo.file("README.md", "the team's repository\n");
+    repo.file(
+        "plans/book.toml",
+        &format!("{BOOK_TOML}[versions]\ntags = \"release/*\"\n"),
+    );
+    repo.file("plans/content/alpha.md", &alpha());
+    commit(top, "2027-01-05", "Plans in a sub-directory");
+    git(top, "2027-01-05", &["tag", "release/m1"]);
+    repo.file(
+        "plans/content/alpha.md",
+        &alpha().replace(
+            "    due: 2027-03-31\n    target: 3.0",
+            "    due: 2027-03-31\n    target: 3.3",
+        ),
+    );
+    commit(top, "2027-01-20", "Raise m2's target");
+    let root = top.join("plans");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let r = run_in(
+        &root,
+        &root,
+        &["build", "--versions", "--out", out.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("skipped"), "{}", r.stderr);
+    let v: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("versions.json")).unwrap()).unwrap();
+    assert_eq!(v[0]["path"], "v/release/m1/");
+    assert!(out.join("v/release/m1/plans/alpha/index.html").is_file());
+    check_links(&out);
+    let history = texts(
+        &page(&out, "plans/alpha/index.html"),
+        "section.history .history-subject",
+    );
+    assert_eq!(history, ["Raise m2's target", "Plans in a sub-directory"]);
+    let diff = run_in(&root, &root, &["diff", "release/m1"]);
+    assert_eq!(diff.code, 0, "{}", diff.stderr);
+    assert!(diff.stdout.contains("m2 target 3 → 3.3"), "{}", diff.stdout);
+}
