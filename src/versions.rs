@@ -202,6 +202,22 @@ pub struct Report {
     pub files: usize,
 }
 
+/// Parsed plans by (blob id, path, book.toml key).
+type Parsed = HashMap<(ObjectId, String, u64), Arc<PlanFile>>;
+
+/// One compiled theme per distinct (book.toml, theme) key.
+type Renderers = HashMap<(u64, u64), Arc<Renderer>>;
+
+/// Rendered plan pages by page key; a failed render keeps its message.
+type Rendered = HashMap<u64, std::result::Result<String, String>>;
+
+fn renderer_for<'r>(renderers: &'r Renderers, b: &Built) -> Result<&'r Renderer> {
+    renderers
+        .get(&(b.input.config_key, b.input.theme_key))
+        .map(AsRef::as_ref)
+        .context("no renderer for a version")
+}
+
 /// Builds the latest site and every tag into `opts.out`. `repo` and
 /// `diags` are the working tree, already loaded and linted clean.
 pub fn build(
@@ -218,10 +234,50 @@ pub fn build(
     opts.versioned = true;
     let lang = repo.config.lang();
 
-    // Inputs: the working tree, then each tag read from git.
+    let (inputs, parsed) = read_inputs(git, tags, repo, &progress)?;
+    timer.lap("read and parse");
+    let built = lint_versions(inputs, &parsed, diags, opts.today);
+    drop(parsed);
+    for b in built.iter().skip(1) {
+        let s = Summary::new(b.plans.len(), &b.diags);
+        if s.errors > 0 {
+            progress.note(&format!(
+                "tag {} has {} lint error(s); built with its findings shown",
+                b.input.version.label(lang),
+                s.errors
+            ));
+        }
+    }
+    timer.lap("lint");
+    let (renderers, mut built) = compile_themes(built, &opts, &progress, lang)?;
+    let rendered = render_plan_pages(&mut built, &renderers)?;
+    progress.step(format!("rendered {} distinct plan pages", rendered.len()));
+    timer.lap("plan pages");
+    let (built, shared) =
+        render_shared_pages(built, &renderers, &rendered, &opts, &progress, lang)?;
+    timer.lap("shared pages");
+    let files = write_versions(
+        &built, &shared, &rendered, &renderers, &opts, &progress, lang,
+    )?;
+    timer.lap("write");
+    progress.finish();
+    Ok(Report {
+        versions: built.len(),
+        files,
+    })
+}
+
+/// The working tree and each tag's inputs, with every distinct plan file
+/// parsed once.
+fn read_inputs(
+    git: &Git,
+    tags: &[Tag],
+    repo: Repo,
+    progress: &Progress,
+) -> Result<(Vec<Input>, Parsed)> {
     let mut blobs: HashMap<ObjectId, Arc<Vec<u8>>> = HashMap::new();
-    let mut parsed: HashMap<(ObjectId, String, u64), Arc<PlanFile>> = HashMap::new();
-    let (latest, latest_plans) = latest_input(git, repo, &mut parsed)?;
+    let mut parsed = Parsed::new();
+    let latest = latest_input(git, repo, &mut parsed)?;
     let mut inputs = vec![latest];
     for tag in tags {
         progress.step(format!("reading {}", tag.name));
@@ -235,7 +291,6 @@ pub fn build(
         }
     }
 
-    timer.lap("read inputs");
     // Parse every distinct plan file once.
     let configs: HashMap<u64, Arc<Config>> = inputs
         .iter()
@@ -260,12 +315,19 @@ pub fn build(
         })
         .collect();
     parsed.extend(fresh);
-    drop(blobs);
+    Ok((inputs, parsed))
+}
 
-    timer.lap("parse");
-    // Lint each version (the latest is already linted).
+/// Lints each version; per-plan findings are shared between versions
+/// through the plans' keys (the latest is already linted: `diags`).
+fn lint_versions(
+    inputs: Vec<Input>,
+    parsed: &Parsed,
+    diags: Vec<Diagnostic>,
+    today: NaiveDate,
+) -> Vec<Built> {
     let checked: std::sync::Mutex<HashMap<u64, Vec<crate::diag::Finding>>> = Default::default();
-    let built: Vec<Built> = inputs
+    inputs
         .into_par_iter()
         .enumerate()
         .map(|(i, input)| {
@@ -282,12 +344,7 @@ pub fn build(
                 crate::lint::lint_all_with(&plans, &input.config, |p| {
                     let hit = checked.lock().ok().and_then(|c| c.get(&p.key).cloned());
                     hit.unwrap_or_else(|| {
-                        let f = crate::lint::check_plan(
-                            &p.plan,
-                            &p.findings,
-                            &input.config,
-                            opts.today,
-                        );
+                        let f = crate::lint::check_plan(&p.plan, &p.findings, &input.config, today);
                         if let Ok(mut c) = checked.lock() {
                             c.insert(p.key, f.clone());
                         }
@@ -302,30 +359,27 @@ pub fn build(
                 pages: Vec::new(),
             }
         })
-        .collect();
-    drop(latest_plans);
-    for b in built.iter().skip(1) {
-        let s = Summary::new(b.plans.len(), &b.diags);
-        if s.errors > 0 {
-            progress.note(&format!(
-                "tag {} has {} lint error(s); built with its findings shown",
-                b.input.version.label(lang),
-                s.errors
-            ));
-        }
-    }
+        .collect()
+}
 
-    timer.lap("lint");
-    // One renderer per distinct config and theme.
-    let mut renderers: HashMap<(u64, u64), Arc<Renderer>> = HashMap::new();
+/// One renderer per distinct config and theme; a version whose theme does
+/// not compile is left out with a note (the latest one fails the build).
+fn compile_themes(
+    built: Vec<Built>,
+    opts: &BuildOptions,
+    progress: &Progress,
+    lang: Lang,
+) -> Result<(Renderers, Vec<Built>)> {
+    let mut renderers = Renderers::new();
     let mut usable = Vec::new();
-    for b in built {
+    for (vi, b) in built.into_iter().enumerate() {
         let key = (b.input.config_key, b.input.theme_key);
         if let std::collections::hash_map::Entry::Vacant(slot) = renderers.entry(key) {
-            match Renderer::with_theme((*b.input.theme).clone(), &b.input.config, &opts) {
+            match Renderer::with_theme((*b.input.theme).clone(), &b.input.config, opts) {
                 Ok(r) => {
                     slot.insert(Arc::new(r));
                 }
+                Err(e) if vi == 0 => return Err(e),
                 Err(e) => {
                     progress.note(&format!("{} skipped: {e:#}", b.input.version.label(lang)));
                     continue;
@@ -334,12 +388,12 @@ pub fn build(
         }
         usable.push(b);
     }
-    let mut built = usable;
-    if built.first().is_none_or(|b| b.input.version.tag.is_some()) {
-        anyhow::bail!("the theme of the working tree does not compile");
-    }
+    Ok((renderers, usable))
+}
 
-    // Plan pages: each distinct one rendered once.
+/// Every distinct plan page rendered once (with markers), in parallel;
+/// each version's pages are listed with their keys in `Built::pages`.
+fn render_plan_pages(built: &mut [Built], renderers: &Renderers) -> Result<Rendered> {
     let mut jobs: BTreeMap<u64, (usize, usize)> = BTreeMap::new();
     for (vi, b) in built.iter_mut().enumerate() {
         let todo = Renderer::pages_to_render(&b.plans, &b.diags);
@@ -381,14 +435,11 @@ pub fn build(
     }
     // A page that fails to render (an old theme's template that no longer
     // fits) drops its version below, not the build.
-    let rendered: HashMap<u64, std::result::Result<String, String>> = jobs
-        .into_par_iter()
+    jobs.into_par_iter()
         .map(|(key, (vi, pi))| {
             let b = built.get(vi).context("version index")?;
             let p = b.plans.get(pi).context("plan index")?;
-            let r = renderers
-                .get(&(b.input.config_key, b.input.theme_key))
-                .context("renderer")?;
+            let r = renderer_for(renderers, b)?;
             let d: Vec<&Diagnostic> = b.diags.iter().filter(|d| d.plan == p.plan.id).collect();
             let history = b
                 .input
@@ -401,19 +452,24 @@ pub fn build(
                 .map_err(|e| format!("{e:#}"));
             Ok((key, page))
         })
-        .collect::<Result<_>>()?;
-    progress.step(format!("rendered {} distinct plan pages", rendered.len()));
-    timer.lap("plan pages");
+        .collect::<Result<_>>()
+}
 
-    // The shared pages of every version; a version whose pages fail to
-    // render is left out with a note (the latest one fails the build).
+/// The shared pages of every version; a version whose pages fail to render
+/// is left out with a note (the latest one fails the build).
+fn render_shared_pages(
+    built: Vec<Built>,
+    renderers: &Renderers,
+    rendered: &Rendered,
+    opts: &BuildOptions,
+    progress: &Progress,
+    lang: Lang,
+) -> Result<(Vec<Built>, Vec<crate::site::Files>)> {
     let shared: Vec<Result<crate::site::Files>> = built
         .par_iter()
         .enumerate()
         .map(|(vi, b)| {
-            let r = renderers
-                .get(&(b.input.config_key, b.input.theme_key))
-                .context("renderer")?;
+            let r = renderer_for(renderers, b)?;
             let base = format!("{}{}", opts.base_url, b.input.version.prefix);
             let mut files =
                 r.shared_pages(&b.plans, b.input.index_page.as_deref(), &b.diags, &base)?;
@@ -442,9 +498,22 @@ pub fn build(
             )),
         }
     }
-    let (built, shared): (Vec<Built>, Vec<crate::site::Files>) = kept.into_iter().unzip();
-    timer.lap("shared pages");
+    Ok(kept.into_iter().unzip())
+}
 
+/// Writes every version into a temporary directory and swaps it in: the
+/// shared pages, `plans.json` and the calendar from per-plan pieces, the
+/// plan pages with their markers filled, `versions.json` and the versions
+/// index. Returns how many files were written.
+fn write_versions(
+    built: &[Built],
+    shared: &[crate::site::Files],
+    rendered: &Rendered,
+    renderers: &Renderers,
+    opts: &BuildOptions,
+    progress: &Progress,
+    lang: Lang,
+) -> Result<usize> {
     // Which pages each version has, for the switcher.
     let versions: Vec<Version> = built.iter().map(|b| b.input.version.clone()).collect();
     let exists: Vec<HashSet<String>> = built
@@ -466,7 +535,7 @@ pub fn build(
     // The per-plan pieces of plans.json and the calendars, each made once.
     let fragments = Fragments::default();
     let mut seen = HashSet::new();
-    for b in &built {
+    for b in built {
         let fresh: Vec<&PlanFile> = b
             .plans
             .iter()
@@ -478,15 +547,12 @@ pub fn build(
             r.warm_fragments(&fresh, &base, &fragments);
         }
     }
-    timer.lap("fragments");
     let staging = Staging::new(&opts.out)?;
     let counts: Vec<usize> = built
         .par_iter()
         .enumerate()
         .map(|(vi, b)| {
-            let r = renderers
-                .get(&(b.input.config_key, b.input.theme_key))
-                .context("renderer")?;
+            let r = renderer_for(renderers, b)?;
             let base = format!("{}{}", opts.base_url, b.input.version.prefix);
             let base_html = esc(&base);
             let files = shared.get(vi).context("shared pages")?;
@@ -525,23 +591,15 @@ pub fn build(
         })
         .collect::<Result<_>>()?;
 
-    timer.lap("write");
     // The index of versions.
     let latest = built.first().context("latest version")?;
-    let r = renderers
-        .get(&(latest.input.config_key, latest.input.theme_key))
-        .context("renderer")?;
-    let page = String::from_utf8(versions_page(r, &built, lang)?)?;
+    let r = renderer_for(renderers, latest)?;
+    let page = String::from_utf8(versions_page(r, built, lang)?)?;
     let base_html = esc(&opts.base_url);
     staging.write_pieces("versions/index.html", &fill(&page, &base_html, ""))?;
-    staging.write("versions.json", versions_json(&built).as_bytes())?;
+    staging.write("versions.json", versions_json(built).as_bytes())?;
     staging.commit()?;
-    timer.lap("swap");
-    progress.finish();
-    Ok(Report {
-        versions: built.len(),
-        files: counts.iter().sum::<usize>() + 2,
-    })
+    Ok(counts.iter().sum::<usize>() + 2)
 }
 
 /// Pages every version has besides its plan pages.
@@ -554,17 +612,12 @@ const SHARED_PAGES: &[&str] = &[
 
 /// The working tree as the latest version; its plans go into the parse
 /// cache under the blob ids of their bytes so unchanged tags share them.
-fn latest_input(
-    git: &Git,
-    repo: Repo,
-    parsed: &mut HashMap<(ObjectId, String, u64), Arc<PlanFile>>,
-) -> Result<(Input, Vec<Arc<PlanFile>>)> {
+fn latest_input(git: &Git, repo: Repo, parsed: &mut Parsed) -> Result<Input> {
     let config_text = std::fs::read(repo.root.join("book.toml")).unwrap_or_default();
     let config_key = hash_of(&config_text);
     let theme = Theme::load(&repo.root, &repo.config.site.theme)
         .with_context(|| format!("cannot read themes/{}", repo.config.site.theme))?;
     let mut files = Vec::new();
-    let mut plans = Vec::new();
     for p in repo.plans {
         let bytes = std::fs::read(repo.root.join(&p.plan.file)).unwrap_or_default();
         let oid = blob_id(&bytes)?;
@@ -572,10 +625,8 @@ fn latest_input(
         let key = (oid, file.clone(), config_key);
         let mut p = p;
         p.key = hash_of(&key);
-        let p = Arc::new(p);
-        parsed.insert(key, Arc::clone(&p));
+        parsed.insert(key, Arc::new(p));
         files.push((file, oid));
-        plans.push(p);
     }
     let names: Vec<String> = files.iter().map(|f| f.0.clone()).collect();
     let histories = match git.head() {
@@ -583,24 +634,21 @@ fn latest_input(
         None => Some(Histories::new()),
     };
     let theme_key = theme.key();
-    Ok((
-        Input {
-            version: Version {
-                tag: None,
-                commit: git.head(),
-                date: None,
-                prefix: String::new(),
-            },
-            config: Arc::new(repo.config),
-            config_key,
-            theme: Arc::new(theme),
-            theme_key,
-            index_page: repo.index_page,
-            files,
-            histories,
+    Ok(Input {
+        version: Version {
+            tag: None,
+            commit: git.head(),
+            date: None,
+            prefix: String::new(),
         },
-        plans,
-    ))
+        config: Arc::new(repo.config),
+        config_key,
+        theme: Arc::new(theme),
+        theme_key,
+        index_page: repo.index_page,
+        files,
+        histories,
+    })
 }
 
 /// The configuration of `commit` (defaults without a book.toml) and the
