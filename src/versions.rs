@@ -139,6 +139,8 @@ struct Built {
     diags: Vec<Diagnostic>,
     /// (output path, key of the rendered page).
     pages: Vec<(String, u64)>,
+    /// The version its "what changed" page compares with.
+    previous: Option<String>,
 }
 
 fn hash_of<T: Hash>(t: &T) -> u64 {
@@ -357,6 +359,7 @@ fn lint_versions(
                 plans,
                 diags,
                 pages: Vec::new(),
+                previous: None,
             }
         })
         .collect()
@@ -487,10 +490,17 @@ fn render_shared_pages(
             Ok(files)
         })
         .collect();
+    let previous: Vec<Option<String>> = (0..built.len())
+        .map(|vi| built.get(vi + 1).map(|p| p.input.version.label(lang)))
+        .collect();
     let mut kept = Vec::new();
-    for (vi, (b, files)) in built.into_iter().zip(shared).enumerate() {
+    for (vi, ((mut b, files), previous)) in built.into_iter().zip(shared).zip(previous).enumerate()
+    {
         match files {
-            Ok(files) => kept.push((b, files)),
+            Ok(files) => {
+                b.previous = previous;
+                kept.push((b, files));
+            }
             Err(e) if vi == 0 => return Err(e),
             Err(e) => progress.note(&format!(
                 "{} skipped: its pages do not render: {e:#}",
@@ -952,8 +962,7 @@ fn changes_page(r: &Renderer, b: &Built, previous: Option<&Built>, lang: Lang) -
 fn versions_page(r: &Renderer, built: &[Built], lang: Lang) -> Result<Vec<u8>> {
     let entries: Vec<Value> = built
         .iter()
-        .enumerate()
-        .map(|(i, b)| {
+        .map(|b| {
             let v = &b.input.version;
             let s = Summary::new(b.plans.len(), &b.diags);
             json!({
@@ -965,7 +974,7 @@ fn versions_page(r: &Renderer, built: &[Built], lang: Lang) -> Result<Vec<u8>> {
                 "short_commit": v.commit.map(|c| c.to_hex_with_len(7).to_string()),
                 "href": format!("../{}index.html", v.prefix),
                 "changes_href": format!("../{}changes/index.html", v.prefix),
-                "previous": built.get(i + 1).map(|p| p.input.version.label(lang)),
+                "previous": b.previous,
                 "plans": b.plans.len(),
                 "errors": s.errors,
                 "warnings": s.warnings,
