@@ -110,8 +110,10 @@ pub struct Renderer {
     tera: tera::Tera,
     config: Config,
     opts: BuildOptions,
-    site: Value,
-    labels: BTreeMap<&'static str, &'static str>,
+    /// `site` and the labels `t` as tera values, converted once: tera's
+    /// maps are shared, so every page's context clones a pointer.
+    site: tera::Value,
+    labels: tera::Value,
     statics: Vec<(String, Vec<u8>)>,
 }
 
@@ -151,16 +153,16 @@ impl Renderer {
             tera,
             config: config.clone(),
             opts: opts.clone(),
-            site,
-            labels: labels::labels(lang),
+            site: tera::Value::from_serializable(&site),
+            labels: tera::Value::from_serializable(&labels::labels(lang)),
             statics: theme.statics,
         })
     }
 
     fn ctx(&self, root: &str, path: &str, title: &str) -> tera::Context {
         let mut ctx = tera::Context::new();
-        ctx.insert("site", &self.site);
-        ctx.insert("t", &self.labels);
+        ctx.insert_value("site", self.site.clone());
+        ctx.insert_value("t", self.labels.clone());
         ctx.insert("root", root);
         ctx.insert("page_title", title);
         let base = if self.opts.versioned {
@@ -637,10 +639,12 @@ fn plan_page(plan: &Plan, diags: &[&Diagnostic], config: &Config, today: NaiveDa
                             })
                         })
                         .collect();
-                    json!({ "role": role, "role_name": config.roles.get(role), "tasks": tasks })
+                    let mut cell = json!({ "role": role, "role_name": config.roles.get(role), "tasks": null });
+                    put(&mut cell, "tasks", Value::Array(tasks));
+                    cell
                 })
                 .collect();
-            json!({
+            let mut row = json!({
                 "id": m.id_text(),
                 "anchor": m.id_text().map(|id| format!("m-{id}")),
                 "title": m.title.text(),
@@ -656,8 +660,10 @@ fn plan_page(plan: &Plan, diags: &[&Diagnostic], config: &Config, today: NaiveDa
                 "cost_days": m.cost_days.copied().map(num),
                 "review": date(m.review.copied()),
                 "done_on": date(m.done_on.copied()),
-                "cells": cells,
-            })
+                "cells": null,
+            });
+            put(&mut row, "cells", Value::Array(cells));
+            row
         })
         .collect();
     let meetings = plan.meetings.value();
@@ -696,7 +702,8 @@ fn plan_page(plan: &Plan, diags: &[&Diagnostic], config: &Config, today: NaiveDa
         .iter()
         .filter_map(|m| m.due.copied())
         .max();
-    json!({
+    // Big values go in after: `json!` deep-copies what it interpolates.
+    let mut view = json!({
         "id": plan.id,
         "file": plan.file,
         "title": plan.title_text(),
@@ -705,7 +712,7 @@ fn plan_page(plan: &Plan, diags: &[&Diagnostic], config: &Config, today: NaiveDa
         "use_case": plan.use_case.text(),
         "start": date(start),
         "end": date(end),
-        "team": team,
+        "team": null,
         "metric": metric.map(|m| json!({
             "name": m.name.text(),
             "unit": m.unit.text(),
@@ -721,11 +728,11 @@ fn plan_page(plan: &Plan, diags: &[&Diagnostic], config: &Config, today: NaiveDa
         "latest_date": p.latest.map(|(d, _)| long_date(lang, d)),
         "next_target": p.next.and_then(|m| m.target.copied()).map(fmt),
         "next_milestone": p.next.and_then(|m| m.title.text()),
-        "kpi_chart": chart::kpi_chart(plan, today, lang),
-        "kpi_rows": chart::kpi_rows(plan, lang),
-        "timeline": chart::timeline(plan, &config.roles, today, lang),
+        "kpi_chart": null,
+        "kpi_rows": null,
+        "timeline": null,
         "roles": config.roles.iter().map(|(k, v)| json!({"key": k, "name": v})).collect::<Vec<_>>(),
-        "milestones": rows,
+        "milestones": null,
         "meetings": {
             "kickoff": kickoff.map(|k| json!({
                 "date": date(k.date.copied()),
@@ -748,11 +755,48 @@ fn plan_page(plan: &Plan, diags: &[&Diagnostic], config: &Config, today: NaiveDa
             "evidence": label(lang, &format!("evidence_{evidence}")),
             "score": plan.ice_score().map(num),
         })),
-        "updates": updates,
-        "findings": diags.iter().map(|d| finding_view(d, lang)).collect::<Vec<_>>(),
+        "updates": null,
+        "findings": null,
         "lint": lint_status(diags),
-        "body": markdown::render(&plan.body, config.markdown.unsafe_html, 1, "body-"),
-    })
+        "body": null,
+    });
+    put(&mut view, "team", Value::Array(team));
+    put(
+        &mut view,
+        "kpi_chart",
+        chart::kpi_chart(plan, today, lang).into(),
+    );
+    put(
+        &mut view,
+        "kpi_rows",
+        serde_json::to_value(chart::kpi_rows(plan, lang)).unwrap_or_default(),
+    );
+    put(
+        &mut view,
+        "timeline",
+        chart::timeline(plan, &config.roles, today, lang).into(),
+    );
+    put(&mut view, "milestones", Value::Array(rows));
+    put(&mut view, "updates", Value::Array(updates));
+    put(
+        &mut view,
+        "findings",
+        diags.iter().map(|d| finding_view(d, lang)).collect(),
+    );
+    put(
+        &mut view,
+        "body",
+        markdown::render(&plan.body, config.markdown.unsafe_html, 1, "body-").into(),
+    );
+    view
+}
+
+/// Sets `key` of an object made with `json!` (where it stands as `null`,
+/// keeping its place) to `value`, moved rather than deep-copied.
+fn put(object: &mut Value, key: &str, value: Value) {
+    if let Some(map) = object.as_object_mut() {
+        map.insert(key.to_string(), value);
+    }
 }
 
 fn update_view(u: &feeds::UpdateEntry<'_>, config: &Config, root: &str) -> Value {
