@@ -146,28 +146,25 @@ pub fn atom(updates: &[UpdateEntry<'_>], config: &Config, base_url: &str, lang: 
     feed.to_string()
 }
 
-/// `plans.json`: every plan as parsed (the frontmatter's keys), plus `file`,
-/// `ice.score` and `progress`.
-pub fn plans_json(plans: &[&PlanFile]) -> String {
-    let entries: Vec<String> = plans.iter().map(|p| plan_json(&p.plan)).collect();
-    plans_json_from(&entries)
-}
-
-/// `plans.json` from entries made by [`plan_json`]: the same bytes as
-/// pretty-printing the whole document at once.
-pub fn plans_json_from<S: AsRef<str>>(entries: &[S]) -> String {
-    if entries.is_empty() {
-        return "{\n  \"plans\": []\n}\n".into();
+/// Writes `plans.json` (every plan as parsed, the frontmatter's keys, plus
+/// `file`, `ice.score` and `progress`) from entries made by [`plan_json`]:
+/// the same bytes as pretty-printing the whole document at once.
+pub fn write_plans_json<S: AsRef<str>>(
+    w: &mut dyn std::io::Write,
+    entries: impl Iterator<Item = S>,
+) -> std::io::Result<()> {
+    let mut entries = entries.peekable();
+    if entries.peek().is_none() {
+        return w.write_all(b"{\n  \"plans\": []\n}\n");
     }
-    let mut s = String::from("{\n  \"plans\": [\n");
-    for (i, e) in entries.iter().enumerate() {
+    w.write_all(b"{\n  \"plans\": [\n")?;
+    for (i, e) in entries.enumerate() {
         if i > 0 {
-            s.push_str(",\n");
+            w.write_all(b",\n")?;
         }
-        s.push_str(e.as_ref());
+        w.write_all(e.as_ref().as_bytes())?;
     }
-    s.push_str("\n  ]\n}\n");
-    s
+    w.write_all(b"\n  ]\n}\n")
 }
 
 /// One plan of `plans.json`, pretty-printed at the list's indentation: the
@@ -405,33 +402,11 @@ fn parse_time_range(s: &str) -> Option<(chrono::NaiveTime, chrono::NaiveTime)> {
     }
 }
 
-/// `calendar.ics`: milestones, task deadlines, reviews, kickoff, executive
-/// reports and the recurring progress check. UIDs and DTSTAMPs are derived
-/// from the content (or `SOURCE_DATE_EPOCH`), so the file is reproducible.
-pub fn calendar(
-    plans: &[&PlanFile],
-    config: &Config,
-    base_url: &str,
-    build_date: Option<NaiveDate>,
-) -> String {
-    let events: Vec<String> = plans
-        .iter()
-        .map(|p| calendar_events(&p.plan, config, base_url, build_date))
-        .collect();
-    calendar_from(config, &events)
-}
-
-/// The calendar around already rendered events (see [`calendar_events`]).
-pub fn calendar_from<S: AsRef<str>>(config: &Config, events: &[S]) -> String {
-    let mut out = calendar_head(config);
-    for e in events {
-        out.push_str(e.as_ref());
-    }
-    out.push_str(CAL_END);
-    out
-}
-
-/// The lines of the calendar before its events.
+/// The lines of `calendar.ics` before its events. The calendar holds
+/// milestones, task deadlines, reviews, kickoff, executive reports and the
+/// recurring progress check; UIDs and DTSTAMPs are derived from the content
+/// (or `SOURCE_DATE_EPOCH`), so the file is reproducible. It is written as
+/// this head, each plan's [`calendar_events`], then [`CAL_END`].
 pub fn calendar_head(config: &Config) -> String {
     use icalendar::Calendar;
     let mut cal = Calendar::empty();
@@ -699,7 +674,9 @@ mod tests {
             key: 0,
         };
         for plans in [vec![], vec![&file], vec![&file, &file]] {
-            let out = plans_json(&plans);
+            let mut out = Vec::new();
+            write_plans_json(&mut out, plans.iter().map(|p| plan_json(&p.plan))).unwrap();
+            let out = String::from_utf8(out).unwrap();
             let v: Value = serde_json::from_str(&out).unwrap();
             assert_eq!(
                 out,

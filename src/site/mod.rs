@@ -58,19 +58,13 @@ pub struct Fragments {
 }
 
 impl Fragments {
-    fn get<K: std::hash::Hash + Eq>(
-        map: &std::sync::Mutex<std::collections::HashMap<K, std::sync::Arc<str>>>,
-        key: Option<K>,
-        make: impl FnOnce() -> String,
-    ) -> std::sync::Arc<str> {
-        let Some(key) = key else {
-            return make().into();
-        };
-        if let Some(hit) = map.lock().ok().and_then(|m| m.get(&key).cloned()) {
+    /// The calendar events cached under `key`, made now if missing.
+    fn calendar(&self, key: (u64, String), make: impl FnOnce() -> String) -> std::sync::Arc<str> {
+        if let Some(hit) = self.calendar.lock().ok().and_then(|m| m.get(&key).cloned()) {
             return hit;
         }
         let value: std::sync::Arc<str> = make().into();
-        if let Ok(mut m) = map.lock() {
+        if let Ok(mut m) = self.calendar.lock() {
             m.insert(key, value.clone());
         }
         value
@@ -333,17 +327,7 @@ impl Renderer {
         w: &mut dyn std::io::Write,
     ) -> std::io::Result<()> {
         let plans = publishable(repo_plans);
-        if plans.is_empty() {
-            return w.write_all(feeds::plans_json_from::<&str>(&[]).as_bytes());
-        }
-        w.write_all(b"{\n  \"plans\": [\n")?;
-        for (i, p) in plans.iter().enumerate() {
-            if i > 0 {
-                w.write_all(b",\n")?;
-            }
-            w.write_all(self.json_fragment(p).as_bytes())?;
-        }
-        w.write_all(b"\n  ]\n}\n")
+        feeds::write_plans_json(w, plans.iter().map(|p| self.json_fragment(p)))
     }
 
     /// Writes `calendar.ics` to `w`, making the events of a few hundred
@@ -393,7 +377,7 @@ impl Renderer {
             ""
         };
         match fragments.filter(|_| p.key != 0) {
-            Some(f) => Fragments::get(&f.calendar, Some((p.key, link_base.to_string())), make),
+            Some(f) => f.calendar((p.key, link_base.to_string()), make),
             None => make().into(),
         }
     }

@@ -154,10 +154,3 @@ impl Drop for Staging {
         }
     }
 }
-
-/// Writes `files` to `out`, replacing what was there.
-pub fn write_atomically(out: &Path, files: &Files) -> Result<()> {
-    let staging = Staging::new(out)?;
-    staging.write_all(files)?;
-    staging.commit()
-}
