@@ -246,8 +246,8 @@ fn diff_cmd(
     let (new_plans, new_diags, head_rev, lang) = match (head, head_commit) {
         (Some(rev), Some(commit)) => {
             let (p, d) = crate::versions::plans_at(&git, commit, rev, today)?;
-            let lang = load::load(&cli.root, load::Detail::Lint)
-                .map(|r| r.config.lang())
+            let lang = crate::config::Config::load(&cli.root)
+                .map(|c| c.lang())
                 .unwrap_or_default();
             let rev = Revision {
                 rev: rev.to_string(),

@@ -394,12 +394,20 @@ impl Git {
                 continue;
             }
             let mut renamed: Vec<(String, Option<String>)> = Vec::new();
+            // The commit is read once, when it touched a tracked file.
+            let mut commit: Option<HistoryEntry> = None;
             for ch in changes.iter() {
                 let Some(current) = tracked.get(&ch.path) else {
                     continue;
                 };
-                let entry = self.entry_for(id, &ch.path)?;
-                out.entry(current.clone()).or_default().push(entry);
+                let entry = match &commit {
+                    Some(e) => e,
+                    None => commit.insert(self.entry_for(id)?),
+                };
+                out.entry(current.clone()).or_default().push(HistoryEntry {
+                    path: ch.path.clone(),
+                    ..entry.clone()
+                });
                 if ch.old.is_none() {
                     // Added here: renamed from a file this commit deleted?
                     let from = match ch.new {
@@ -420,7 +428,8 @@ impl Git {
         Ok(out)
     }
 
-    fn entry_for(&self, id: ObjectId, path: &str) -> Result<HistoryEntry> {
+    /// A history entry for commit `id`, its `path` still to be set.
+    fn entry_for(&self, id: ObjectId) -> Result<HistoryEntry> {
         let c = self.repo.find_commit(id)?;
         let author = c.author().context("cannot read a commit's author")?;
         let time = c.time().map(|t| t.seconds).unwrap_or(0);
@@ -435,7 +444,7 @@ impl Git {
             time,
             author: author.name.to_str_lossy().trim().to_string(),
             subject,
-            path: path.to_string(),
+            path: String::new(),
         })
     }
 

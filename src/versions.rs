@@ -63,12 +63,17 @@ pub fn working_tree_histories(
         }
         Err(_) => return (None, None),
     };
-    let Some(head) = git.head() else {
-        return (Some(Histories::new()), None);
-    };
-    match git.histories(head, &content_dir_name(config), files) {
+    match head_histories(&git, config, files) {
         Ok(h) => (Some(h), None),
         Err(e) => (None, Some(format!("plan history left out: {e:#}"))),
+    }
+}
+
+/// The history of each plan file as of HEAD (none yet without commits).
+fn head_histories(git: &Git, config: &Config, files: &[String]) -> Result<Histories> {
+    match git.head() {
+        Some(head) => git.histories(head, &content_dir_name(config), files),
+        None => Ok(Histories::new()),
     }
 }
 
@@ -412,17 +417,10 @@ fn render_plan_pages(built: &mut [Built], renderers: &Renderers) -> Result<Rende
                 .input
                 .histories
                 .as_ref()
-                .map(|h| h.get(&p.plan.file).cloned().unwrap_or_default());
-            let oid = b
-                .input
-                .files
-                .iter()
-                .find(|(f, _)| *f == p.plan.file)
-                .map(|x| x.1);
+                .map(|h| h.get(&p.plan.file).map_or(&[][..], Vec::as_slice));
+            // `p.key` covers the plan's blob, path and book.toml.
             let key = hash_of(&(
-                oid,
-                &p.plan.file,
-                b.input.config_key,
+                p.key,
                 b.input.theme_key,
                 d.iter()
                     .map(|x| (x.rule, x.line, x.column, &x.message, x.severity))
@@ -639,10 +637,7 @@ fn latest_input(git: &Git, repo: Repo, parsed: &mut Parsed) -> Result<Input> {
         files.push((file, oid));
     }
     let names: Vec<String> = files.iter().map(|f| f.0.clone()).collect();
-    let histories = match git.head() {
-        Some(head) => Some(git.histories(head, &content_dir_name(&repo.config), &names)?),
-        None => Some(Histories::new()),
-    };
+    let histories = Some(head_histories(git, &repo.config, &names)?);
     let theme_key = theme.key();
     Ok(Input {
         version: Version {
