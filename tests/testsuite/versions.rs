@@ -94,9 +94,17 @@ pub fn history_repo() -> Repo {
 }
 
 fn build_versions(repo: &Repo) -> (tempfile::TempDir, std::path::PathBuf, Run) {
+    build_versions_at(repo.path(), &[])
+}
+
+/// `build --versions EXTRA…` of the plan repository at `root` into a fresh
+/// directory; the build must succeed.
+fn build_versions_at(root: &Path, extra: &[&str]) -> (tempfile::TempDir, std::path::PathBuf, Run) {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("site");
-    let r = repo.run(&["build", "--versions", "--out", out.to_str().unwrap()]);
+    let mut args = vec!["build", "--versions", "--out", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let r = run_in(root, root, &args);
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     (tmp, out, r)
 }
@@ -368,15 +376,7 @@ fn shallow_clones_build_the_latest_with_a_note() {
         "2027-02-12",
         &["clone", "-q", "--depth", "1", &url, "repo"],
     );
-    let root = clone.path().join("repo");
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("site");
-    let r = run_in(
-        &root,
-        &root,
-        &["build", "--versions", "--out", out.to_str().unwrap()],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (_tmp, out, r) = build_versions_at(&clone.path().join("repo"), &[]);
     assert!(
         r.stderr.contains("versions skipped") && r.stderr.contains("shallow"),
         "{}",
@@ -451,17 +451,8 @@ fn the_latest_version_matches_a_plain_build() {
 #[test]
 fn absolute_urls_point_into_each_version() {
     let repo = history_repo();
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("site");
-    let r = repo.run(&[
-        "build",
-        "--versions",
-        "--base-url",
-        "https://plans.example/team",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (_tmp, out, _) =
+        build_versions_at(repo.path(), &["--base-url", "https://plans.example/team"]);
     let read = |f: &str| {
         std::fs::read_to_string(out.join(f))
             .unwrap()
@@ -539,14 +530,7 @@ fn a_root_below_the_work_tree_and_tags_with_slashes() {
     );
     commit(top, "2027-01-20", "Raise m2's target");
     let root = top.join("plans");
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("site");
-    let r = run_in(
-        &root,
-        &root,
-        &["build", "--versions", "--out", out.to_str().unwrap()],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (_tmp, out, r) = build_versions_at(&root, &[]);
     assert!(!r.stderr.contains("skipped"), "{}", r.stderr);
     let v: Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("versions.json")).unwrap()).unwrap();
