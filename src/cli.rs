@@ -2,6 +2,7 @@
 //! Exit codes: 0 ok, 1 lint errors (or warnings with --deny-warnings),
 //! 2 usage, config or I/O errors.
 
+use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -287,10 +288,14 @@ fn diff_cmd(
 
 fn load_repo(root: &Path, detail: load::Detail) -> Result<Repo> {
     let repo = load::load(root, detail).map_err(anyhow::Error::new)?;
+    print_load_warnings(&repo);
+    Ok(repo)
+}
+
+fn print_load_warnings(repo: &Repo) {
     for w in &repo.warnings {
         eprintln!("warning: {w}");
     }
-    Ok(repo)
 }
 
 fn color_choice(color: Color, is_terminal: bool) -> ColorChoice {
@@ -314,9 +319,17 @@ fn lint_cmd(
     format: Format,
     deny_warnings: bool,
 ) -> Result<u8> {
-    let repo = load_repo(&cli.root, load::Detail::Lint)?;
-    let selected = select(&repo, paths)?;
-    let all = lint::lint_all(&repo.plans, &repo.config, today);
+    // Each plan is checked as soon as it is parsed and only its findings
+    // are kept: a lint of 10,000 plans never holds 10,000 models.
+    let (repo, checked) = load::load_map(&cli.root, load::Detail::Lint, |f, config| {
+        lint::check_file(&f, config, today)
+    })
+    .map_err(anyhow::Error::new)?;
+    print_load_warnings(&repo);
+    let linted = checked.len();
+    let known: BTreeSet<&str> = checked.iter().map(lint::Checked::file).collect();
+    let selected = select(&repo, &known, paths)?;
+    let all = lint::finish(checked, &repo.config);
     let diags: Vec<Diagnostic> = match &selected {
         None => all,
         Some(files) => all
@@ -324,7 +337,7 @@ fn lint_cmd(
             .filter(|d| files.contains(&d.file))
             .collect(),
     };
-    let plans = selected.as_ref().map_or(repo.plans.len(), |s| s.len());
+    let plans = selected.as_ref().map_or(linted, |s| s.len());
     let summary = Summary::new(plans, &diags);
     let lang = repo.config.lang();
     let mut stdout = std::io::stdout().lock();
@@ -455,7 +468,7 @@ fn build_cmd(
 /// The root-relative names of the plan files selected by `paths` (relative to
 /// the current directory), or `None` for all. Each path must be inside the
 /// content directory.
-fn select(repo: &Repo, paths: &[PathBuf]) -> Result<Option<Vec<String>>> {
+fn select(repo: &Repo, known: &BTreeSet<&str>, paths: &[PathBuf]) -> Result<Option<Vec<String>>> {
     if paths.is_empty() {
         return Ok(None);
     }
@@ -488,8 +501,7 @@ fn select(repo: &Repo, paths: &[PathBuf]) -> Result<Option<Vec<String>>> {
             files.push(load::rel_name(&root, &f));
         }
     }
-    let known: Vec<&str> = repo.plans.iter().map(|p| p.plan.file.as_str()).collect();
-    files.retain(|f| known.contains(&f.as_str()));
+    files.retain(|f| known.contains(f.as_str()));
     files.sort();
     files.dedup();
     Ok(Some(files))

@@ -94,6 +94,20 @@ impl std::error::Error for LoadError {}
 
 /// Loads the config and every plan of the repository at `root`.
 pub fn load(root: &Path, detail: Detail) -> Result<Repo, LoadError> {
+    let (mut repo, plans) = load_map(root, detail, |f, _| f)?;
+    repo.plans = plans;
+    Ok(repo)
+}
+
+/// Loads the repository like [`load`], but hands each plan to `keep` as
+/// soon as it is parsed (in parallel, with the repository's config) and keeps only what `keep` returns,
+/// in file order; the returned [`Repo`] has no plans. `planbook lint`
+/// keeps each plan's findings, not its model: memory stays flat.
+pub fn load_map<T, F>(root: &Path, detail: Detail, keep: F) -> Result<(Repo, Vec<T>), LoadError>
+where
+    T: Send,
+    F: Fn(PlanFile, &Config) -> T + Sync,
+{
     let config = Config::load(root).map_err(LoadError::Config)?;
     let content_dir = root.join(&config.site.content);
     if !content_dir.is_dir() {
@@ -105,18 +119,19 @@ pub fn load(root: &Path, detail: Detail) -> Result<Repo, LoadError> {
     let (paths, warnings) = plan_paths_checked(&content_dir)?;
     let index_path = content_dir.join("index.md");
     let index_page = std::fs::read_to_string(&index_path).ok();
-    let plans = paths
+    let kept = paths
         .par_iter()
-        .map(|p| load_plan(root, p, &config, detail))
+        .map(|p| keep(load_plan(root, p, &config, detail), &config))
         .collect();
-    Ok(Repo {
+    let repo = Repo {
         root: root.to_path_buf(),
         config,
         content_dir,
-        plans,
+        plans: Vec::new(),
         index_page,
         warnings,
-    })
+    };
+    Ok((repo, kept))
 }
 
 /// Every plan file under `dir`, sorted: `.md` files, except `_*.md` drafts,
@@ -194,14 +209,39 @@ pub fn rel_name(root: &Path, path: &Path) -> String {
 pub fn load_plan(root: &Path, path: &Path, config: &Config, detail: Detail) -> PlanFile {
     let file = rel_name(root, path);
     let stem = stem_of(path);
-    let bytes = match std::fs::metadata(path) {
-        Ok(m) if m.len() > MAX_PLAN_BYTES => Err(Unreadable::TooLarge(m.len())),
-        _ => std::fs::read(path).map_err(|e| Unreadable::Io(e.to_string())),
-    };
-    match bytes {
-        Ok(b) => parse_bytes(file, stem, &b, config, detail),
-        Err(e) => unreadable(file, stem, &e, config),
+    thread_local! {
+        // One read buffer per thread, reused for every file: fresh buffers
+        // per file made the kernel zero new pages for most of a lint.
+        static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
+    BUF.with(|buf| {
+        let Ok(mut buf) = buf.try_borrow_mut() else {
+            return match read_file(path, &mut Vec::new()) {
+                Ok(b) => parse_bytes(file, stem, b, config, detail),
+                Err(e) => unreadable(file, stem, &e, config),
+            };
+        };
+        match read_file(path, &mut buf) {
+            Ok(b) => parse_bytes(file, stem, b, config, detail),
+            Err(e) => unreadable(file, stem, &e, config),
+        }
+    })
+}
+
+/// Reads the file at `path` into `buf` (cleared first), refusing files
+/// over [`MAX_PLAN_BYTES`].
+fn read_file<'b>(path: &Path, buf: &'b mut Vec<u8>) -> Result<&'b [u8], Unreadable> {
+    use std::io::Read;
+    let io = |e: std::io::Error| Unreadable::Io(e.to_string());
+    let file = std::fs::File::open(path).map_err(io)?;
+    let len = file.metadata().map_err(io)?.len();
+    if len > MAX_PLAN_BYTES {
+        return Err(Unreadable::TooLarge(len));
+    }
+    buf.clear();
+    // One byte more than the limit tells a file that grew meanwhile.
+    file.take(MAX_PLAN_BYTES + 1).read_to_end(buf).map_err(io)?;
+    Ok(buf)
 }
 
 /// The file stem, which is a plan's default id.
@@ -270,7 +310,13 @@ pub fn parse_bytes(
             config,
         );
     }
-    let text = match std::str::from_utf8(bytes) {
+    // SIMD validation first (most plans are Japanese: std's check is slow
+    // on non-ASCII text); std's for the position of a bad byte.
+    let checked = match simdutf8::basic::from_utf8(bytes) {
+        Ok(t) => Ok(t),
+        Err(_) => std::str::from_utf8(bytes),
+    };
+    let text = match checked {
         Ok(t) => t,
         Err(e) => {
             let valid = e.valid_up_to();

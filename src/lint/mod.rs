@@ -125,12 +125,60 @@ where
     F: Fn(&PlanFile) -> Vec<Finding> + Sync,
 {
     use rayon::prelude::*;
-    let mut per_plan: Vec<Vec<Finding>> = files.par_iter().map(|f| check(f.as_ref())).collect();
-    pln::pln002(files, config.lang(), &mut per_plan);
-    let mut out: Vec<Diagnostic> = files
-        .iter()
-        .zip(per_plan)
-        .flat_map(|(f, findings)| resolve(&f.as_ref().plan, findings, config))
+    let checked: Vec<Checked> = files
+        .par_iter()
+        .map(|f| Checked::new(&f.as_ref().plan, check(f.as_ref())))
+        .collect();
+    finish(checked, config)
+}
+
+/// One plan's per-plan findings and what PLN002 and severity resolution
+/// need of it: all a lint keeps of a plan once its rules have run, so
+/// that `planbook lint` can drop each plan's model right after checking
+/// it ([`check_file`], [`finish`]).
+#[derive(Debug)]
+pub struct Checked {
+    file: String,
+    id: String,
+    id_pos: crate::yaml::Pos,
+    status: crate::model::PlanStatus,
+    allow: Vec<String>,
+    findings: Vec<Finding>,
+}
+
+impl Checked {
+    /// The plan's root-relative file name.
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    fn new(plan: &Plan, findings: Vec<Finding>) -> Checked {
+        Checked {
+            file: plan.file.clone(),
+            id: plan.id.clone(),
+            id_pos: plan.id_pos,
+            status: plan.status(),
+            allow: plan.allow.keys().cloned().collect(),
+            findings,
+        }
+    }
+}
+
+/// Runs the per-plan rules over one loaded plan and keeps only what
+/// [`finish`] needs.
+pub fn check_file(file: &PlanFile, config: &Config, today: NaiveDate) -> Checked {
+    Checked::new(
+        &file.plan,
+        check_plan(&file.plan, &file.findings, config, today),
+    )
+}
+
+/// PLN002 across the plans, then severities; diagnostics sorted.
+pub fn finish(mut checked: Vec<Checked>, config: &Config) -> Vec<Diagnostic> {
+    pln::pln002(&mut checked, config.lang());
+    let mut out: Vec<Diagnostic> = checked
+        .into_iter()
+        .flat_map(|c| resolve(c, config))
         .collect();
     sort(&mut out);
     out
@@ -145,37 +193,41 @@ pub fn sort(diags: &mut [Diagnostic]) {
 }
 
 /// Applies `[lint.rules]`, `lint.allow`, `status: dropped` and `status: draft`.
-fn resolve(plan: &Plan, findings: Vec<Finding>, config: &Config) -> Vec<Diagnostic> {
+fn resolve(plan: Checked, config: &Config) -> impl Iterator<Item = Diagnostic> + '_ {
     use crate::model::PlanStatus;
-    let status = plan.status();
-    findings
-        .into_iter()
-        .filter_map(|f| {
-            if status == PlanStatus::Dropped && !f.rule.starts_with("PLN") {
-                return None;
-            }
-            if plan.allow.contains_key(f.rule) {
-                return None;
-            }
-            let default = rules::info(f.rule).map_or(Severity::Error, |r| r.default);
-            let mut severity = match config.lint.rules.get(f.rule) {
-                Some(level) => level.severity()?,
-                None => default,
-            };
-            if status == PlanStatus::Draft && severity == Severity::Error {
-                severity = Severity::Warning;
-            }
-            Some(Diagnostic {
-                rule: f.rule,
-                severity,
-                file: plan.file.clone(),
-                line: f.pos.line,
-                column: f.pos.column,
-                plan: plan.id.clone(),
-                message: f.message,
-            })
+    let Checked {
+        file,
+        id,
+        status,
+        allow,
+        findings,
+        ..
+    } = plan;
+    findings.into_iter().filter_map(move |f| {
+        if status == PlanStatus::Dropped && !f.rule.starts_with("PLN") {
+            return None;
+        }
+        if allow.iter().any(|a| a == f.rule) {
+            return None;
+        }
+        let default = rules::info(f.rule).map_or(Severity::Error, |r| r.default);
+        let mut severity = match config.lint.rules.get(f.rule) {
+            Some(level) => level.severity()?,
+            None => default,
+        };
+        if status == PlanStatus::Draft && severity == Severity::Error {
+            severity = Severity::Warning;
+        }
+        Some(Diagnostic {
+            rule: f.rule,
+            severity,
+            file: file.clone(),
+            line: f.pos.line,
+            column: f.pos.column,
+            plan: id.clone(),
+            message: f.message,
         })
-        .collect()
+    })
 }
 
 /// True if `pattern` occurs in `text`, case-insensitively, at a place where

@@ -3,45 +3,47 @@
 
 use std::collections::BTreeMap;
 
-use super::Cx;
 use super::rules::{PLN002, PLN003};
+use super::{Checked, Cx};
 use crate::diag::Finding;
 use crate::i18n::Lang;
-use crate::load::PlanFile;
 use crate::model::Plan;
 use crate::tr;
 
 /// PLN002: plan ids are unique across the repository. Reported in every file
 /// that shares the id, at its `id` (line 1 when the id is the file stem).
-pub fn pln002<P: AsRef<PlanFile>>(files: &[P], lang: Lang, out: &mut [Vec<Finding>]) {
+pub fn pln002(plans: &mut [Checked], lang: Lang) {
     let mut by_id: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, f) in files.iter().enumerate() {
-        by_id
-            .entry(f.as_ref().plan.id.as_str())
-            .or_default()
-            .push(i);
+    for (i, c) in plans.iter().enumerate() {
+        by_id.entry(c.id.as_str()).or_default().push(i);
     }
+    let mut found: Vec<(usize, Finding)> = Vec::new();
     for (id, idx) in by_id.into_iter().filter(|(_, v)| v.len() > 1) {
         for &i in &idx {
             let others: Vec<&str> = idx
                 .iter()
                 .filter(|&&j| j != i)
-                .filter_map(|&j| files.get(j).map(|f| f.as_ref().plan.file.as_str()))
+                .filter_map(|&j| plans.get(j).map(|c| c.file.as_str()))
                 .collect();
             let others = others.join(", ");
-            let (Some(f), Some(findings)) = (files.get(i).map(AsRef::as_ref), out.get_mut(i))
-            else {
-                continue;
-            };
-            findings.push(Finding::new(
-                PLN002,
-                f.plan.id_pos,
-                tr!(
-                    lang,
-                    "plan id `{id}` は {others} でも使われています。どちらかの `id:`（またはファイル名）を変えてください",
-                    "plan id `{id}` is also used by {others}: change the `id:` (or file name) of one of them"
+            let Some(c) = plans.get(i) else { continue };
+            found.push((
+                i,
+                Finding::new(
+                    PLN002,
+                    c.id_pos,
+                    tr!(
+                        lang,
+                        "plan id `{id}` は {others} でも使われています。どちらかの `id:`（またはファイル名）を変えてください",
+                        "plan id `{id}` is also used by {others}: change the `id:` (or file name) of one of them"
+                    ),
                 ),
             ));
+        }
+    }
+    for (i, finding) in found {
+        if let Some(c) = plans.get_mut(i) {
+            c.findings.push(finding);
         }
     }
 }

@@ -41,21 +41,20 @@ struct Fast<'a> {
 
 /// Parses `text` if it is in the plan subset; `None` means "use the full parser".
 pub fn parse(text: &str, first_line: usize) -> Option<Node> {
-    if text.contains('\t') || !printable(text) || lone_cr(text) {
+    if !simple_chars(text) {
         return None;
     }
-    let lines: Vec<Line<'_>> = text
-        .split('\n')
-        .map(|l| {
-            let raw = l.strip_suffix('\r').unwrap_or(l);
-            let content = raw.trim_start_matches(' ');
-            Line {
-                raw,
-                indent: raw.len() - content.len(),
-                text: content.trim_end_matches(' '),
-            }
-        })
-        .collect();
+    // Plan frontmatter lines average well over 16 bytes: one allocation.
+    let mut lines: Vec<Line<'_>> = Vec::with_capacity(text.len() / 16 + 4);
+    lines.extend(text.split('\n').map(|l| {
+        let raw = l.strip_suffix('\r').unwrap_or(l);
+        let content = raw.trim_start_matches(' ');
+        Line {
+            raw,
+            indent: raw.len() - content.len(),
+            text: content.trim_end_matches(' '),
+        }
+    }));
     let mut p = Fast {
         lines,
         at: 0,
@@ -70,22 +69,50 @@ pub fn parse(text: &str, first_line: usize) -> Option<Node> {
     Some(root)
 }
 
-/// YAML accepts only printable characters: no C0 controls but LF and CR
-/// (tabs were checked already), no DEL, no C1 controls but NEL, no BOM
-/// inside the text, no U+FFFE or U+FFFF. The full parser reports the rest.
-fn printable(text: &str) -> bool {
-    text.chars().all(|c| match c {
-        '\n' | '\r' | '\u{85}' => true,
-        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}' => false,
-        _ => true,
-    })
+/// True if `text` has only what the fast path handles: YAML's printable
+/// characters (no C0 controls but LF and CR, no DEL, no C1 controls but
+/// NEL, no BOM inside the text, no U+FFFE or U+FFFF), no tabs, and no CR
+/// that is not followed by LF (a line break of its own in YAML; the fast
+/// path splits lines on LF only). The full parser reports the rest.
+/// One pass over the bytes: this runs on every plan of every lint.
+fn simple_chars(text: &str) -> bool {
+    // Bytes that need a closer look; a branch-free fold over 64-byte
+    // chunks (which the compiler vectorises) skips the chunks without any.
+    let odd = |c: u8| (c < 0x20 && c != b'\n') | (c == 0x7f) | (c == 0xc2) | (c == 0xef);
+    let b = text.as_bytes();
+    let mut start = 0;
+    for chunk in b.chunks(64) {
+        if chunk.iter().fold(false, |acc, &c| acc | odd(c)) && !simple_from(b, start, chunk.len()) {
+            return false;
+        }
+        start += chunk.len();
+    }
+    true
 }
 
-/// A CR not followed by LF is a line break of its own in YAML; the fast
-/// path splits lines on LF only.
-fn lone_cr(text: &str) -> bool {
-    text.match_indices('\r')
-        .any(|(i, _)| text.as_bytes().get(i + 1) != Some(&b'\n'))
+/// [`simple_chars`] byte by byte for the `len` bytes at `start` of `b`
+/// (looking past them for the rest of a sequence).
+fn simple_from(b: &[u8], start: usize, len: usize) -> bool {
+    let at = |i: usize| b.get(i).copied().unwrap_or(0);
+    for (i, &c) in b.iter().enumerate().skip(start).take(len) {
+        let ok = match c {
+            b'\n' => true,
+            b'\r' => at(i + 1) == b'\n',
+            0..=0x1f | 0x7f => false,
+            // U+0080..U+009F are C2 80..C2 9F; NEL (U+0085) is allowed.
+            0xc2 => !matches!(at(i + 1), 0x80..=0x9f) || at(i + 1) == 0x85,
+            // U+FEFF is EF BB BF; U+FFFE and U+FFFF are EF BF BE/BF.
+            0xef => !matches!(
+                (at(i + 1), at(i + 2)),
+                (0xbb, 0xbf) | (0xbf, 0xbe) | (0xbf, 0xbf)
+            ),
+            _ => true,
+        };
+        if !ok {
+            return false;
+        }
+    }
+    true
 }
 
 fn is_key_char(b: u8) -> bool {
@@ -239,7 +266,8 @@ impl<'a> Fast<'a> {
         in_map: bool,
     ) -> Option<Node> {
         let content = rest.trim_start_matches(' ');
-        let col = col0 + chars(rest) - chars(content);
+        // Only spaces were trimmed: bytes are characters here.
+        let col = col0 + (rest.len() - content.len());
         if content.is_empty() || content.starts_with('#') {
             if content.starts_with('#') && rest.len() == content.len() {
                 return None;
@@ -455,29 +483,44 @@ fn trailing_ok(rest: &str) -> Option<()> {
 
 /// A plain scalar may not start with an indicator character.
 fn plain_start_ok(text: &str) -> bool {
-    let Some(c) = text.chars().next() else {
+    let b = text.as_bytes();
+    let Some(&c) = b.first() else {
         return false;
     };
-    if "[]{}#&*!|>'\"%@`,".contains(c) {
-        return false;
-    }
-    if matches!(c, '-' | '?' | ':') {
+    match c {
+        b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!' | b'|' | b'>' | b'\'' | b'"'
+        | b'%' | b'@' | b'`' | b',' => false,
         // Allowed only when followed by a non-space character ("-3").
-        return text
-            .chars()
-            .nth(1)
-            .is_some_and(|n| n != ' ' && !"[]{},".contains(n));
+        b'-' | b'?' | b':' => b
+            .get(1)
+            .is_some_and(|n| !matches!(n, b' ' | b'[' | b']' | b'{' | b'}' | b',')),
+        _ => true,
     }
-    true
+}
+
+/// Where `a` followed by `b` first occurs in `text` (both ASCII): the
+/// two-byte searches of the fast path, without setting up a substring
+/// searcher for every scalar.
+fn find_pair(text: &str, a: u8, b: u8) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    loop {
+        // `str::find` with an ASCII char is a memchr.
+        let i = from + text.get(from..)?.find(char::from(a))?;
+        if bytes.get(i + 1) == Some(&b) {
+            return Some(i);
+        }
+        from = i + 1;
+    }
 }
 
 /// The plain scalar on the rest of a block line, comment removed.
 fn plain(content: &str) -> Option<&str> {
-    let text = match content.find(" #") {
+    let text = match find_pair(content, b' ', b'#') {
         Some(i) => content.get(..i)?.trim_end_matches(' '),
         None => content,
     };
-    if !plain_start_ok(text) || text.contains(": ") || text.ends_with(':') {
+    if !plain_start_ok(text) || find_pair(text, b':', b' ').is_some() || text.ends_with(':') {
         return None;
     }
     // Document markers and directives are never values here.
@@ -571,5 +614,50 @@ mod tests {
         for doc in outside {
             assert_eq!(parse(doc, 2), None, "should fall back:\n{doc}");
         }
+    }
+
+    /// The definition `simple_chars` implements with a chunked byte scan.
+    fn simple_chars_by_definition(text: &str) -> bool {
+        let printable = text.chars().all(|c| match c {
+            '\n' | '\r' | '\u{85}' => true,
+            '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}' => {
+                false
+            }
+            _ => true,
+        });
+        let lone_cr = text
+            .match_indices('\r')
+            .any(|(i, _)| text.as_bytes().get(i + 1) != Some(&b'\n'));
+        printable && !text.contains('\t') && !lone_cr
+    }
+
+    #[test]
+    fn simple_chars_matches_its_definition_at_every_offset() {
+        let specials = [
+            "\t", "\r", "\r\n", "\n", "\u{0}", "\u{1f}", "\u{7f}", "\u{80}", "\u{85}", "\u{9f}",
+            "\u{a0}", "\u{feff}", "\u{fffe}", "\u{ffff}", "\u{fffd}", "（", "：", "ｱ", "é", "日本",
+        ];
+        for special in specials {
+            // Every position around the 64-byte chunk edges.
+            for pad in 0..70 {
+                for tail in ["", "x", "\r"] {
+                    let text = format!("{}{special}{tail}", "a".repeat(pad));
+                    assert_eq!(
+                        simple_chars(&text),
+                        simple_chars_by_definition(&text),
+                        "{text:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn find_pair_finds_the_first_pair() {
+        assert_eq!(find_pair("a: b: c", b':', b' '), Some(1));
+        assert_eq!(find_pair("a:b: c", b':', b' '), Some(3));
+        assert_eq!(find_pair("日本 #x", b' ', b'#'), Some(6));
+        assert_eq!(find_pair("a#b", b' ', b'#'), None);
+        assert_eq!(find_pair("a:", b':', b' '), None);
     }
 }
