@@ -407,17 +407,8 @@ fn build_cmd(
     base_url: Option<&str>,
     versions: bool,
 ) -> Result<u8> {
-    let repo = load_repo(&cli.root, load::Detail::Full)?;
-    let diags = lint::lint_all(&repo.plans, &repo.config, today);
-    let summary = Summary::new(repo.plans.len(), &diags);
-    let mut err = StandardStream::stderr(color_choice(cli.color, std::io::stderr().is_terminal()));
-    if !diags.is_empty() {
-        print_human(&mut err, cli.quiet, &repo, &diags, &summary)?;
-    }
-    if summary.errors > 0 {
-        eprintln!("error: the plans have lint errors; nothing was written");
-        return Ok(1);
-    }
+    let repo = load::open(&cli.root).map_err(anyhow::Error::new)?;
+    print_load_warnings(&repo);
     let out = match out {
         Some(o) => o.to_path_buf(),
         None => repo.root.join(&repo.config.site.output),
@@ -430,10 +421,27 @@ fn build_cmd(
         build_date: source_date(),
         versioned: false,
     };
+    let plans = repo.paths.len();
+    let mut err = StandardStream::stderr(color_choice(cli.color, std::io::stderr().is_terminal()));
+    let lint_errors = |err: &mut StandardStream, repo: &Repo, diags: &[Diagnostic]| {
+        let summary = Summary::new(plans, diags);
+        if !diags.is_empty() {
+            print_human(err, cli.quiet, repo, diags, &summary)?;
+        }
+        if summary.errors > 0 {
+            eprintln!("error: the plans have lint errors; nothing was written");
+        }
+        anyhow::Ok(summary.errors > 0)
+    };
     if versions {
+        // Every version's plans are kept in memory: they share work.
         match crate::versions::open(&repo.root, &repo.config) {
             Ok((git, tags)) => {
-                let plans = repo.plans.len();
+                let repo = load_repo(&cli.root, load::Detail::Full)?;
+                let diags = lint::lint_all(&repo.plans, &repo.config, today);
+                if lint_errors(&mut err, &repo, &diags)? {
+                    return Ok(1);
+                }
                 let report = crate::versions::build(&git, &tags, repo, diags, &opts, cli.quiet)?;
                 if !cli.quiet {
                     eprintln!(
@@ -448,19 +456,23 @@ fn build_cmd(
             Err(why) => eprintln!("note: versions skipped: {why}; building the latest site only"),
         }
     }
-    let files: Vec<String> = repo.plans.iter().map(|p| p.plan.file.clone()).collect();
+    let files: Vec<String> = repo
+        .paths
+        .iter()
+        .map(|p| load::rel_name(&repo.root, p))
+        .collect();
     let (histories, note) =
         crate::versions::working_tree_histories(&repo.root, &repo.config, &files);
     if let Some(note) = note {
         eprintln!("note: {note}");
     }
-    let files = crate::site::write_site(&repo, &diags, histories.as_ref(), &opts)?;
+    let (diags, written) = crate::site::write_site(&repo, histories.as_ref(), &opts)?;
+    if lint_errors(&mut err, &repo, &diags)? {
+        return Ok(1);
+    }
     if !cli.quiet {
-        eprintln!(
-            "built {} plans into {} ({files} files)",
-            repo.plans.len(),
-            out.display(),
-        );
+        let files = written.unwrap_or_default();
+        eprintln!("built {plans} plans into {} ({files} files)", out.display());
     }
     Ok(0)
 }

@@ -54,8 +54,10 @@ pub struct Repo {
     pub config: Config,
     /// Absolute (root-joined) content directory.
     pub content_dir: PathBuf,
-    /// Plans sorted by file path.
+    /// Plans sorted by file path (empty from [`load_map`]).
     pub plans: Vec<PlanFile>,
+    /// The plan files, sorted: the order of `plans`.
+    pub paths: Vec<PathBuf>,
     /// `content/index.md`, shown on the home page.
     pub index_page: Option<String>,
     /// Entries of the content directory that were skipped (symbolic links
@@ -100,14 +102,27 @@ pub fn load(root: &Path, detail: Detail) -> Result<Repo, LoadError> {
 }
 
 /// Loads the repository like [`load`], but hands each plan to `keep` as
-/// soon as it is parsed (in parallel, with the repository's config) and keeps only what `keep` returns,
-/// in file order; the returned [`Repo`] has no plans. `planbook lint`
-/// keeps each plan's findings, not its model: memory stays flat.
+/// soon as it is parsed (in parallel, with the repository's config) and
+/// keeps only what `keep` returns, in file order; the returned [`Repo`]
+/// has no plans. `planbook lint` keeps each plan's findings, not its
+/// model: memory stays flat.
 pub fn load_map<T, F>(root: &Path, detail: Detail, keep: F) -> Result<(Repo, Vec<T>), LoadError>
 where
     T: Send,
     F: Fn(PlanFile, &Config) -> T + Sync,
 {
+    let repo = open(root)?;
+    let kept = repo
+        .paths
+        .par_iter()
+        .map(|p| keep(load_plan(root, p, &repo.config, detail), &repo.config))
+        .collect();
+    Ok((repo, kept))
+}
+
+/// The config, the plan files and the home page's text of the repository
+/// at `root`, without reading any plan ([`Repo::plans`] is empty).
+pub fn open(root: &Path) -> Result<Repo, LoadError> {
     let config = Config::load(root).map_err(LoadError::Config)?;
     let content_dir = root.join(&config.site.content);
     if !content_dir.is_dir() {
@@ -119,19 +134,15 @@ where
     let (paths, warnings) = plan_paths_checked(&content_dir)?;
     let index_path = content_dir.join("index.md");
     let index_page = std::fs::read_to_string(&index_path).ok();
-    let kept = paths
-        .par_iter()
-        .map(|p| keep(load_plan(root, p, &config, detail), &config))
-        .collect();
-    let repo = Repo {
+    Ok(Repo {
         root: root.to_path_buf(),
         config,
         content_dir,
         plans: Vec::new(),
+        paths,
         index_page,
         warnings,
-    };
-    Ok((repo, kept))
+    })
 }
 
 /// Every plan file under `dir`, sorted: `.md` files, except `_*.md` drafts,

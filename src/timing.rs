@@ -21,10 +21,25 @@ impl Timer {
     pub fn lap(&self, what: &str) {
         if let Some(t) = self.last.get() {
             eprintln!(
-                "timing: {what}: {:.1} ms",
-                t.elapsed().as_secs_f64() * 1000.0
+                "timing: {what}: {:.1} ms (resident {})",
+                t.elapsed().as_secs_f64() * 1000.0,
+                resident()
             );
             self.last.set(Some(Instant::now()));
         }
     }
+}
+
+/// The process's resident set size now and at its peak, from
+/// `/proc/self/status` (Linux; "?" elsewhere).
+fn resident() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map_or("?", str::trim)
+            .to_string()
+    };
+    format!("{}, peak {}", field("VmRSS:"), field("VmHWM:"))
 }

@@ -152,6 +152,11 @@ impl Checked {
         &self.file
     }
 
+    /// The plan's id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
     fn new(plan: &Plan, findings: Vec<Finding>) -> Checked {
         Checked {
             file: plan.file.clone(),
@@ -176,10 +181,15 @@ pub fn check_file(file: &PlanFile, config: &Config, today: NaiveDate) -> Checked
 /// PLN002 across the plans, then severities; diagnostics sorted.
 pub fn finish(mut checked: Vec<Checked>, config: &Config) -> Vec<Diagnostic> {
     pln::pln002(&mut checked, config.lang());
-    let mut out: Vec<Diagnostic> = checked
-        .into_iter()
-        .flat_map(|c| resolve(c, config))
-        .collect();
+    let mut out: Vec<Diagnostic> = checked.iter().flat_map(|c| resolve(c, config)).collect();
+    sort(&mut out);
+    out
+}
+
+/// One plan's diagnostics, sorted, as [`finish`] gives them when no other
+/// plan shares its id (PLN002 is the only rule that looks across plans).
+pub fn plan_diagnostics(checked: &Checked, config: &Config) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = resolve(checked, config).collect();
     sort(&mut out);
     out
 }
@@ -193,7 +203,7 @@ pub fn sort(diags: &mut [Diagnostic]) {
 }
 
 /// Applies `[lint.rules]`, `lint.allow`, `status: dropped` and `status: draft`.
-fn resolve(plan: Checked, config: &Config) -> impl Iterator<Item = Diagnostic> + '_ {
+fn resolve<'c>(plan: &'c Checked, config: &'c Config) -> impl Iterator<Item = Diagnostic> + 'c {
     use crate::model::PlanStatus;
     let Checked {
         file,
@@ -203,7 +213,8 @@ fn resolve(plan: Checked, config: &Config) -> impl Iterator<Item = Diagnostic> +
         findings,
         ..
     } = plan;
-    findings.into_iter().filter_map(move |f| {
+    let status = *status;
+    findings.iter().filter_map(move |f| {
         if status == PlanStatus::Dropped && !f.rule.starts_with("PLN") {
             return None;
         }
@@ -225,7 +236,7 @@ fn resolve(plan: Checked, config: &Config) -> impl Iterator<Item = Diagnostic> +
             line: f.pos.line,
             column: f.pos.column,
             plan: id.clone(),
-            message: f.message,
+            message: f.message.clone(),
         })
     })
 }

@@ -153,18 +153,48 @@ pub fn write_plans_json<S: AsRef<str>>(
     w: &mut dyn std::io::Write,
     entries: impl Iterator<Item = S>,
 ) -> std::io::Result<()> {
-    let mut entries = entries.peekable();
-    if entries.peek().is_none() {
-        return w.write_all(b"{\n  \"plans\": []\n}\n");
+    let mut out = PlansJson::new(w);
+    for e in entries {
+        out.entry(e.as_ref())?;
     }
-    w.write_all(b"{\n  \"plans\": [\n")?;
-    for (i, e) in entries.enumerate() {
-        if i > 0 {
-            w.write_all(b",\n")?;
-        }
-        w.write_all(e.as_ref().as_bytes())?;
+    out.finish().map(drop)
+}
+
+/// `plans.json` written one entry at a time, for builds that make the
+/// entries as they go: the same bytes as [`write_plans_json`].
+pub struct PlansJson<W> {
+    w: W,
+    entries: usize,
+}
+
+impl<W: std::io::Write> PlansJson<W> {
+    pub fn new(w: W) -> PlansJson<W> {
+        PlansJson { w, entries: 0 }
     }
-    w.write_all(b"\n  ]\n}\n")
+
+    /// Appends one entry made by [`plan_json`].
+    pub fn entry(&mut self, entry: &str) -> std::io::Result<()> {
+        let sep: &[u8] = if self.entries == 0 {
+            b"{\n  \"plans\": [\n"
+        } else {
+            b",\n"
+        };
+        self.w.write_all(sep)?;
+        self.w.write_all(entry.as_bytes())?;
+        self.entries += 1;
+        Ok(())
+    }
+
+    /// Closes the document and hands back the writer.
+    pub fn finish(mut self) -> std::io::Result<W> {
+        let end: &[u8] = if self.entries == 0 {
+            b"{\n  \"plans\": []\n}\n"
+        } else {
+            b"\n  ]\n}\n"
+        };
+        self.w.write_all(end)?;
+        Ok(self.w)
+    }
 }
 
 /// One plan of `plans.json`, pretty-printed at the list's indentation: the

@@ -4,7 +4,7 @@
 //! Templates see view models only (JSON values made here), never the model
 //! types, so a theme can change without touching the code.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use std::io::Write as _;
@@ -90,12 +90,14 @@ fn publishable<P: AsRef<PlanFile>>(plans: &[P]) -> Vec<&PlanFile> {
     plans
         .iter()
         .map(AsRef::as_ref)
-        .filter(|p| {
-            is_valid_id(&p.plan.id)
-                && !crate::frontmatter::is_reserved_name(&p.plan.id)
-                && seen.insert(p.plan.id.as_str())
-        })
+        .filter(|p| gets_page(&p.plan.id, &mut seen))
         .collect()
+}
+
+/// A plan with this id gets a page: a valid id, not reserved, and the
+/// first plan with it (`seen` holds the ids of the plans before it).
+fn gets_page<'a>(id: &'a str, seen: &mut std::collections::BTreeSet<&'a str>) -> bool {
+    is_valid_id(id) && !crate::frontmatter::is_reserved_name(id) && seen.insert(id)
 }
 
 /// Templates compiled once, and what every page shares. `serve` keeps one
@@ -219,19 +221,45 @@ impl Renderer {
     /// [`Renderer::write_calendar`], streamed): home, changelog, lint, the
     /// Atom feed and the theme's static files. `base_url` makes the feed's
     /// absolute links.
-    pub fn shared_pages<P: AsRef<PlanFile>>(
+    pub fn shared_pages<P: AsRef<PlanFile> + Sync>(
         &self,
         repo_plans: &[P],
         index_page: Option<&str>,
         diags: &[Diagnostic],
         base_url: &str,
     ) -> Result<Files> {
-        let config = &self.config;
-        let lang = config.lang();
         let plans = publishable(repo_plans);
         let by_plan = crate::lint::by_plan(diags);
+        // The three pages side by side: each is one template render.
+        let (index, (changelog, lint)) = rayon::join(
+            || self.index_page(&plans, &by_plan, index_page),
+            || {
+                rayon::join(
+                    || self.changelog_pages(&plans, base_url),
+                    || self.lint_page(repo_plans, &plans, &by_plan, diags),
+                )
+            },
+        );
+        let mut files = Files::new();
+        files.insert("index.html".into(), index?);
+        files.extend(changelog?);
+        files.insert("lint/index.html".into(), lint?);
+        for (name, bytes) in &self.statics {
+            files.insert(format!("static/{name}"), bytes.clone());
+        }
+        Ok(files)
+    }
+
+    /// The home page: a card per plan, ranked by ICE score.
+    fn index_page(
+        &self,
+        plans: &[&PlanFile],
+        by_plan: &BTreeMap<&str, Vec<&Diagnostic>>,
+        index_page: Option<&str>,
+    ) -> Result<Vec<u8>> {
+        let config = &self.config;
         let mut cards: Vec<(f64, &str, Value)> = plans
-            .iter()
+            .par_iter()
             .map(|p| {
                 let d = by_plan
                     .get(p.plan.id.as_str())
@@ -245,23 +273,27 @@ impl Renderer {
             .collect();
         cards.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
         let cards: Vec<Value> = cards.into_iter().map(|c| c.2).collect();
-
-        let mut files = Files::new();
         let mut ctx = self.ctx("", "", &config.site.title);
         ctx.insert("plans", &cards);
         ctx.insert(
             "intro",
             &index_page.map(|md| markdown::render(md, config.markdown.unsafe_html, 1, "intro-")),
         );
-        files.insert("index.html".into(), self.render("index.html", &ctx)?);
+        self.render("index.html", &ctx)
+    }
 
-        let updates = feeds::all_updates(&plans);
+    /// The changelog page and its Atom feed.
+    fn changelog_pages(&self, plans: &[&PlanFile], base_url: &str) -> Result<Files> {
+        let config = &self.config;
+        let lang = config.lang();
+        let updates = feeds::all_updates(plans);
         let entries: Vec<Value> = updates
-            .iter()
+            .par_iter()
             .map(|u| update_view(u, config, "../"))
             .collect();
         let mut ctx = self.ctx("../", "changelog/", &label(lang, "changelog"));
         ctx.insert("updates", &entries);
+        let mut files = Files::new();
         files.insert(
             "changelog/index.html".into(),
             self.render("changelog.html", &ctx)?,
@@ -270,7 +302,20 @@ impl Renderer {
             "changelog.xml".into(),
             feeds::atom(&updates, config, base_url, lang).into_bytes(),
         );
+        Ok(files)
+    }
 
+    /// The lint page: every finding, grouped by plan file.
+    fn lint_page<P: AsRef<PlanFile>>(
+        &self,
+        repo_plans: &[P],
+        plans: &[&PlanFile],
+        by_plan: &BTreeMap<&str, Vec<&Diagnostic>>,
+        diags: &[Diagnostic],
+    ) -> Result<Vec<u8>> {
+        let lang = self.config.lang();
+        let linked: HashSet<*const PlanFile> =
+            plans.iter().map(|p| std::ptr::from_ref(*p)).collect();
         let groups: Vec<Value> = repo_plans
             .iter()
             .map(AsRef::as_ref)
@@ -280,7 +325,7 @@ impl Renderer {
                 if d.is_empty() {
                     return None;
                 }
-                let linked = plans.iter().any(|q| std::ptr::eq(*q, p));
+                let linked = linked.contains(&std::ptr::from_ref(p));
                 Some(json!({
                     "id": p.plan.id,
                     "title": p.plan.title_text(),
@@ -293,12 +338,7 @@ impl Renderer {
         let mut ctx = self.ctx("../", "lint/", &label(lang, "lint"));
         ctx.insert("groups", &groups);
         ctx.insert("summary", &summary_view(diags, repo_plans.len()));
-        files.insert("lint/index.html".into(), self.render("lint.html", &ctx)?);
-
-        for (name, bytes) in &self.statics {
-            files.insert(format!("static/{name}"), bytes.clone());
-        }
-        Ok(files)
+        self.render("lint.html", &ctx)
     }
 
     /// Every shared file in memory, `plans.json` and the calendar included
@@ -364,7 +404,7 @@ impl Renderer {
     /// A plan's calendar events, from `fragments` when cached there. They
     /// link to the plan page only under an absolute base URL, so that is
     /// part of the key.
-    fn calendar_fragment(
+    pub(crate) fn calendar_fragment(
         &self,
         p: &PlanFile,
         base_url: &str,
@@ -422,53 +462,168 @@ impl Renderer {
     }
 }
 
-/// Renders the site and writes it to `opts.out` atomically. Plan pages are
-/// rendered in parallel and written as they are made, so memory stays flat
-/// however many plans there are. `histories` maps plan files to their git
-/// history (`None`: not a git repository). Returns how many files were
-/// written.
+/// Lints the plans of `repo.paths` (a repository from
+/// [`crate::load::open`]) and writes the site to `opts.out` atomically, in
+/// one pass over the plans: a few hundred at a time are parsed and checked
+/// in parallel, their pages rendered and written, their `plans.json`
+/// entries and calendar events appended in file order, and then each is
+/// cut down to what the shared pages read ([`slim`]). Memory stays flat
+/// however many plans there are.
+///
+/// Pages are rendered with each plan's own findings; PLN002 (a shared id)
+/// is the only rule that looks across plans, so the plans that share an
+/// id get their page again at the end, with every finding. With lint
+/// errors nothing is written (`None`): the temporary directory goes.
+/// `histories` maps plan files to their git history (`None`: not a git
+/// repository). Returns the diagnostics and how many files were written.
 pub fn write_site(
     repo: &Repo,
-    diags: &[Diagnostic],
     histories: Option<&Histories>,
     opts: &BuildOptions,
-) -> Result<usize> {
+) -> Result<(Vec<Diagnostic>, Option<usize>)> {
     let timer = crate::timing::Timer::start();
-    let r = Renderer::new(&repo.root, &repo.config, opts)?;
+    let config = &repo.config;
+    let r = Renderer::new(&repo.root, config, opts)?;
     let staging = write::Staging::new(&opts.out)?;
-    let pages = Renderer::pages_to_render(&repo.plans, diags);
-    // The shared pages and the plan pages, side by side.
-    let (shared, written) = rayon::join(
-        || -> Result<usize> {
-            let shared = r.shared_pages(
-                &repo.plans,
-                repo.index_page.as_deref(),
-                diags,
-                &opts.base_url,
-            )?;
-            staging.write_all(&shared)?;
-            let mut json = staging.create("plans.json")?;
-            r.write_plans_json(&repo.plans, &mut json)?;
-            json.flush()?;
-            let mut cal = staging.create("calendar.ics")?;
-            r.write_calendar(&repo.plans, &opts.base_url, None, &mut cal)?;
-            cal.flush()?;
-            Ok(shared.len() + 2)
-        },
-        || {
-            pages.par_iter().try_for_each(|(p, d)| {
-                let history = histories.map(|h| h.get(&p.plan.file).map_or(&[][..], Vec::as_slice));
-                let page = r.plan_page(&p.plan, d, history)?;
-                staging.write(&Renderer::plan_path(&p.plan), &page)
-            })
-        },
-    );
-    written?;
-    let shared = shared?;
-    timer.lap("render and write");
+    let history = |file: &str| histories.map(|h| h.get(file).map_or(&[][..], Vec::as_slice));
+    let mut json = feeds::PlansJson::new(staging.create("plans.json")?);
+    let mut cal = staging.create("calendar.ics")?;
+    cal.write_all(feeds::calendar_head(config).as_bytes())?;
+    let mut plans: Vec<PlanFile> = Vec::with_capacity(repo.paths.len());
+    let mut checked = Vec::with_capacity(repo.paths.len());
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut shared_ids: Vec<String> = Vec::new();
+    // One plan: parsed, checked, its page written; its calendar events.
+    let one = |path: &PathBuf| -> Result<Done> {
+        let detail = crate::load::Detail::Full;
+        let f = crate::load::load_plan(&repo.root, path, config, detail);
+        let c = crate::lint::check_file(&f, config, opts.today);
+        let id = f.plan.id.as_str();
+        if !is_valid_id(id) || crate::frontmatter::is_reserved_name(id) {
+            return Ok((f, c, None));
+        }
+        let d = crate::lint::plan_diagnostics(&c, config);
+        let d: Vec<&Diagnostic> = d.iter().collect();
+        let page = r.plan_page(&f.plan, &d, history(&f.plan.file))?;
+        staging.write(&Renderer::plan_path(&f.plan), &page)?;
+        let events = r.calendar_fragment(&f, &opts.base_url, None);
+        Ok((f, c, Some(events)))
+    };
+    // Then, in file order: its plans.json entry and events appended, the
+    // plan cut down and kept for the shared pages.
+    let mut keep = |(mut f, c, events): Done| -> Result<()> {
+        if let Some(events) = events {
+            // The first plan with an id gets the page (`publishable`).
+            if seen.insert(f.plan.id.clone()) {
+                json.entry(&r.json_fragment(&f))?;
+                cal.write_all(events.as_bytes())?;
+            } else {
+                shared_ids.push(f.plan.id.clone());
+            }
+        }
+        slim(&mut f.plan);
+        plans.push(f);
+        checked.push(c);
+        Ok(())
+    };
+    in_order(&repo.paths, one, &mut keep)?;
+    json.finish()?.flush()?;
+    cal.write_all(feeds::CAL_END.as_bytes())?;
+    cal.flush()?;
+    timer.lap("load, lint and plan pages");
+    let diags = crate::lint::finish(checked, config);
+    if diags.iter().any(|d| d.severity == Severity::Error) {
+        return Ok((diags, None));
+    }
+    // Plans that share an id wrote the same page: the first one's again,
+    // with the PLN002 findings.
+    let by_plan = crate::lint::by_plan(&diags);
+    for p in publishable(&plans) {
+        if shared_ids.contains(&p.plan.id) {
+            let path = repo.root.join(&p.plan.file);
+            let f = crate::load::load_plan(&repo.root, &path, config, crate::load::Detail::Full);
+            let d = by_plan
+                .get(f.plan.id.as_str())
+                .map_or(&[][..], Vec::as_slice);
+            let page = r.plan_page(&f.plan, d, history(&f.plan.file))?;
+            staging.write(&Renderer::plan_path(&f.plan), &page)?;
+        }
+    }
+    let shared = r.shared_pages(&plans, repo.index_page.as_deref(), &diags, &opts.base_url)?;
+    staging.write_all(&shared)?;
+    timer.lap("shared pages");
     staging.commit()?;
     timer.lap("swap");
-    Ok(shared + pages.len())
+    Ok((diags, Some(shared.len() + 2 + seen.len())))
+}
+
+/// A plan of [`write_site`] once its page is written: the plan, its
+/// per-plan findings, and its calendar events if it has a page.
+type Done = (PlanFile, crate::lint::Checked, Option<std::sync::Arc<str>>);
+
+/// Runs `work` on every item in parallel and hands the results to `keep`
+/// in item order as they come, without waiting for the slowest: rayon
+/// takes the items roughly in order (`par_bridge`), so only a few results
+/// wait for an earlier one. Stops at the first error.
+fn in_order<T: Sync, R: Send>(
+    items: &[T],
+    work: impl Fn(&T) -> Result<R> + Sync,
+    keep: &mut impl FnMut(R) -> Result<()>,
+) -> Result<()> {
+    use rayon::iter::ParallelBridge;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Result<R>)>(64);
+    let work = &work;
+    std::thread::scope(|scope| {
+        let producer = scope.spawn(move || {
+            items
+                .iter()
+                .enumerate()
+                .par_bridge()
+                .try_for_each_with(tx, |tx, (i, item)| tx.send((i, work(item))))
+        });
+        let mut next = 0;
+        let mut waiting: BTreeMap<usize, Result<R>> = BTreeMap::new();
+        let mut outcome = Ok(());
+        for (i, result) in rx {
+            waiting.insert(i, result);
+            while let Some(result) = waiting.remove(&next) {
+                next += 1;
+                if outcome.is_ok() {
+                    outcome = result.and_then(&mut *keep);
+                }
+            }
+            if outcome.is_err() {
+                // Dropping the receiver stops the producer at its next send.
+                break;
+            }
+        }
+        drop(producer.join());
+        outcome
+    })
+}
+
+/// Cuts a plan whose page is written down to what the shared pages read:
+/// id, file, title, use case, status, start, the metric's name, unit and
+/// direction, ICE factors, measurements, updates, and each milestone's id,
+/// title, dates, target, actual and status (cards, changelog, feed, lint
+/// page). `plans.json` entries and calendar events are written before. What
+/// goes: those entries, the body, team, meetings, `lint.allow`, and each milestone's
+/// tasks, questions and data. `write_site` relies on this; a test compares
+/// its shared files with those of the in-memory build of `serve`.
+fn slim(plan: &mut Plan) {
+    plan.json = None;
+    plan.body = String::new();
+    plan.team = crate::model::Field::Missing;
+    plan.meetings = crate::model::Field::Missing;
+    plan.allow = BTreeMap::new();
+    plan.frontmatter = None;
+    if let crate::model::Field::Ok(ms) = &mut plan.milestones {
+        for m in &mut ms.value {
+            m.tasks = crate::model::Field::Missing;
+            m.questions = crate::model::Field::Missing;
+            m.data = crate::model::Field::Missing;
+        }
+    }
 }
 
 /// Plan file → the commits that changed it, newest first.

@@ -460,3 +460,90 @@ fn parallel_and_single_threaded_corpus_builds_are_identical() {
     assert_eq!(one, build(Some("4"), "four"));
     assert_eq!(one, build(None, "default"));
 }
+
+/// Copies the files under `from` into `to`.
+fn copy_tree(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let target = to.join(e.path().strip_prefix(from).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+/// `build` reads each plan once and keeps only a cut-down plan for the
+/// shared pages; `serve` and `--versions` render from whole plans held in
+/// memory. Both give the same bytes for every page and shared file.
+fn assert_build_matches_whole_plans(root: &Path, today: &str) {
+    let out = root.join("site-out");
+    let built = build_with_threads(root, today, None, &out);
+    let today = planbook::frontmatter::parse_date(today).unwrap();
+    let repo = planbook::load::load(root, planbook::load::Detail::Full).unwrap();
+    let diags = planbook::lint::lint_all(&repo.plans, &repo.config, today);
+    let opts = planbook::site::BuildOptions {
+        out: out.clone(),
+        base_url: planbook::site::normalize_base_url(&repo.config.site.base_url),
+        today,
+        build_date: None,
+        versioned: false,
+    };
+    let r = planbook::site::Renderer::new(root, &repo.config, &opts).unwrap();
+    let shared = r
+        .shared_files(
+            &repo.plans,
+            repo.index_page.as_deref(),
+            &diags,
+            &opts.base_url,
+        )
+        .unwrap();
+    let pages = planbook::site::Renderer::pages_to_render(&repo.plans, &diags);
+    for (p, d) in &pages {
+        let page = r.plan_page(&p.plan, d, None).unwrap();
+        let path = planbook::site::Renderer::plan_path(&p.plan);
+        assert!(built.get(&path) == Some(&page), "{path} differs");
+    }
+    for (path, bytes) in &shared {
+        assert!(built.get(path) == Some(bytes), "{path} differs");
+    }
+    assert_eq!(built.len(), shared.len() + pages.len());
+}
+
+#[test]
+fn the_streamed_build_matches_rendering_from_whole_plans() {
+    // The demo (every feature), outside git so that no page has a history.
+    let tmp = tempfile::tempdir().unwrap();
+    let demo = tmp.path().join("demo");
+    std::fs::create_dir_all(&demo).unwrap();
+    std::fs::copy(demo_root().join("book.toml"), demo.join("book.toml")).unwrap();
+    copy_tree(&demo_root().join("content"), &demo.join("content"));
+    assert_build_matches_whole_plans(&demo, DEMO_TODAY);
+
+    // A corpus where two plans share an id (PLN002 made a warning so that
+    // it builds): the first one's page is rendered again with the finding.
+    let corpus = tmp.path().join("corpus");
+    crate::corpus::write(&corpus, 300).unwrap();
+    let toml = std::fs::read_to_string(corpus.join("book.toml")).unwrap();
+    std::fs::write(
+        corpus.join("book.toml"),
+        format!("{toml}\n[lint.rules]\nPLN002 = \"warning\"\n"),
+    )
+    .unwrap();
+    let first = corpus.join("content/team-000/plan-00000.md");
+    std::fs::copy(&first, corpus.join("content/team-000/zz-same-id.md")).unwrap();
+    let page = |root: &Path| {
+        let built = all_files(&root.join("site-out"));
+        let id = std::fs::read_to_string(&first).unwrap();
+        let id = id
+            .lines()
+            .find_map(|l| l.strip_prefix("id: "))
+            .unwrap()
+            .trim()
+            .to_string();
+        String::from_utf8(built[&format!("plans/{id}/index.html")].clone()).unwrap()
+    };
+    assert_build_matches_whole_plans(&corpus, crate::corpus::CORPUS_TODAY);
+    assert!(page(&corpus).contains("PLN002"));
+}
