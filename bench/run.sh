@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # planbook against Hugo and Zola on the same markdown bodies, and against
 # the floor (reading every file and rendering its markdown with
-# pulldown-cmark alone). For each corpus size: median wall time and peak RSS
-# over RUNS runs, each into a fresh output directory (removing the previous
-# one is not timed), and ratios measured in this same run.
+# pulldown-cmark alone; "floor+write" also writes each rendered body to a
+# file of its own, as a site has one page per plan). For each corpus size:
+# median wall time and peak RSS over RUNS runs, each into a fresh output
+# directory (removing the previous one is not timed), and ratios measured
+# in this same run.
 #
 #   bench/run.sh                      # sizes 1000 and 10000, 3 runs each
 #   SIZES=1000 RUNS=5 bench/run.sh
@@ -56,6 +58,7 @@ for n in $SIZES; do
     measure "planbook-lint" "$WORK/none" "$PB" --root "$dir/plans" --today "$TODAY" -q lint
     measure "planbook-build" "$dir/out" "$PB" --root "$dir/plans" --today "$TODAY" -q build --out "$dir/out"
     measure "floor" "$WORK/none" "$FLOOR" "$dir/plans"
+    measure "floor+write" "$dir/floor-out" "$FLOOR" "$dir/plans" --write "$dir/floor-out"
     [ -n "$HUGO" ] && measure "hugo" "$dir/hugo-out" "$HUGO" --quiet -s "$dir/hugo" -d "$dir/hugo-out"
     [ -n "$ZOLA" ] && measure "zola" "$dir/zola-out" "$ZOLA" --root "$dir/zola" build -o "$dir/zola-out"
     true

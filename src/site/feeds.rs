@@ -462,22 +462,25 @@ pub fn calendar_events(
     base_url: &str,
     build_date: Option<NaiveDate>,
 ) -> String {
-    let mut cal = icalendar::Calendar::empty();
-    push_events(&mut cal, plan, config, base_url, build_date);
-    let text = cal.done().to_string();
-    let start = text.find("BEGIN:VEVENT").unwrap_or(text.len());
-    let end = text.rfind(CAL_END).unwrap_or(text.len()).max(start);
-    text.get(start..end).unwrap_or_default().to_string()
+    let mut out = String::new();
+    push_events(&mut out, plan, config, base_url, build_date);
+    out
 }
 
+/// Writes each event of `plan` to `out` as icalendar formats it inside a
+/// calendar (no calendar around it, and no copy of each event).
 fn push_events(
-    cal: &mut icalendar::Calendar,
+    out: &mut String,
     plan: &Plan,
     config: &Config,
     base_url: &str,
     build_date: Option<NaiveDate>,
 ) {
     use icalendar::{Component, Event, EventLike};
+    // Writing to a String cannot fail.
+    let mut emit = |ev: &Event| {
+        let _ = ev.fmt_write(out);
+    };
     let lang = config.lang();
     let Some(start) = plan.start.copied() else {
         return;
@@ -501,7 +504,7 @@ fn push_events(
         if absolute {
             ev.url(&url);
         }
-        cal.push(ev.done());
+        emit(&ev);
     };
     for (i, m) in plan.milestones().iter().enumerate() {
         let mid = m
@@ -611,7 +614,7 @@ fn push_events(
                 ev.starts(first).ends(first + Duration::days(1));
             }
         }
-        cal.push(ev.done());
+        emit(&ev);
     }
 }
 
