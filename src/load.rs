@@ -221,18 +221,20 @@ pub fn load_plan(root: &Path, path: &Path, config: &Config, detail: Detail) -> P
     let file = rel_name(root, path);
     let stem = stem_of(path);
     thread_local! {
-        // One read buffer per thread, reused for every file: fresh buffers
-        // per file made the kernel zero new pages for most of a lint.
+        // One read buffer per thread, reused for every file: a fresh buffer
+        // per file had the kernel zero new pages for a tenth of a lint.
         static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
     BUF.with(|buf| {
-        let Ok(mut buf) = buf.try_borrow_mut() else {
-            return match read_file(path, &mut Vec::new()) {
-                Ok(b) => parse_bytes(file, stem, b, config, detail),
-                Err(e) => unreadable(file, stem, &e, config),
-            };
+        // Parsing never loads another plan, so the buffer is free; should
+        // that change, a buffer of its own rather than a panic.
+        let mut own = Vec::new();
+        let mut shared = buf.try_borrow_mut();
+        let buf = match &mut shared {
+            Ok(b) => &mut **b,
+            Err(_) => &mut own,
         };
-        match read_file(path, &mut buf) {
+        match read_file(path, buf) {
             Ok(b) => parse_bytes(file, stem, b, config, detail),
             Err(e) => unreadable(file, stem, &e, config),
         }

@@ -597,8 +597,15 @@ fn in_order<T: Sync, R: Send>(
                 break;
             }
         }
-        drop(producer.join());
-        outcome
+        match producer.join() {
+            // A panic in `work` is a bug: pass it on, never a site with
+            // plans missing.
+            Err(panic) => std::panic::resume_unwind(panic),
+            Ok(_) if outcome.is_ok() && next != items.len() => {
+                bail!("only {next} of {} plans were processed", items.len())
+            }
+            Ok(_) => outcome,
+        }
     })
 }
 
@@ -994,4 +1001,57 @@ fn normalize(p: &Path) -> PathBuf {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn in_order_keeps_item_order_and_stops_at_the_first_error() {
+        let items: Vec<u64> = (0..500).collect();
+        // Uneven work, so that results come back out of order.
+        let work = |n: &u64| -> Result<u64> {
+            std::thread::sleep(std::time::Duration::from_micros((n * 7919) % 200));
+            Ok(n * 2)
+        };
+        let mut seen = Vec::new();
+        in_order(&items, work, &mut |r| {
+            seen.push(r);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(seen, items.iter().map(|n| n * 2).collect::<Vec<_>>());
+
+        let failing = |n: &u64| -> Result<u64> {
+            if *n == 300 {
+                bail!("plan 300 failed")
+            }
+            Ok(*n)
+        };
+        let mut kept = 0;
+        let err = in_order(&items, failing, &mut |_| {
+            kept += 1;
+            Ok(())
+        })
+        .unwrap_err();
+        assert_eq!(err.to_string(), "plan 300 failed");
+        assert_eq!(kept, 300, "everything before the failure, nothing after");
+    }
+
+    #[test]
+    #[should_panic(expected = "a bug")]
+    fn in_order_passes_panics_on() {
+        let items = [1, 2, 3];
+        let _ = in_order(
+            &items,
+            |n: &i32| -> Result<i32> {
+                if *n == 2 {
+                    panic!("a bug");
+                }
+                Ok(*n)
+            },
+            &mut |_| Ok(()),
+        );
+    }
 }
