@@ -493,8 +493,12 @@ pub fn write_site(
     let mut checked = Vec::with_capacity(repo.paths.len());
     let mut seen: HashSet<String> = HashSet::new();
     let mut shared_ids: Vec<String> = Vec::new();
+    // Set once a plan has a lint error: the build will write nothing, so
+    // the rest are only checked, and the errors come as fast as `lint`.
+    let failing = std::sync::atomic::AtomicBool::new(false);
     // One plan: parsed, checked, its page written; its calendar events.
     let one = |path: &PathBuf| -> Result<Done> {
+        use std::sync::atomic::Ordering::Relaxed;
         let detail = crate::load::Detail::Full;
         let f = crate::load::load_plan(&repo.root, path, config, detail);
         let c = crate::lint::check_file(&f, config, opts.today);
@@ -502,7 +506,14 @@ pub fn write_site(
         if !is_valid_id(id) || crate::frontmatter::is_reserved_name(id) {
             return Ok((f, c, None));
         }
+        // A plan's own findings are final but for PLN002, which only adds.
         let d = crate::lint::plan_diagnostics(&c, config);
+        if d.iter().any(|d| d.severity == Severity::Error) {
+            failing.store(true, Relaxed);
+        }
+        if failing.load(Relaxed) {
+            return Ok((f, c, None));
+        }
         let d: Vec<&Diagnostic> = d.iter().collect();
         let page = r.plan_page(&f.plan, &d, history(&f.plan.file))?;
         staging.write(&Renderer::plan_path(&f.plan), &page)?;

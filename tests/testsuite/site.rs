@@ -295,6 +295,33 @@ fn lint_errors_write_nothing_and_keep_the_old_site() {
     assert!(leftovers.is_empty());
 }
 
+/// A build stops rendering at the first plan with an error but still
+/// reports every finding of every plan, as `lint` does.
+#[test]
+fn a_failing_build_reports_what_lint_reports() {
+    let repo = Repo::new();
+    for (name, edit) in [
+        ("a", ("impact: 8", "impact: 11")),
+        ("b", ("cost_days: 10", "cost_days: 25")),
+        ("c", ("impact: 8", "impact: 12")),
+    ] {
+        repo.file(
+            &format!("content/{name}.md"),
+            &base_plan()
+                .replace(edit.0, edit.1)
+                .replace("base-plan", name),
+        );
+    }
+    let lint = repo.run(&["lint"]);
+    let build = repo.run(&["build"]);
+    assert_eq!((lint.code, build.code), (1, 1));
+    assert!(build.stderr.contains(&lint.stdout), "{}", build.stderr);
+    for file in ["content/a.md", "content/b.md", "content/c.md"] {
+        assert!(build.stderr.contains(file), "{file}: {}", build.stderr);
+    }
+    assert!(!repo.path().join("public").exists());
+}
+
 #[test]
 fn output_overlapping_the_repository_is_refused() {
     let repo = Repo::new();
