@@ -437,7 +437,8 @@ fn build_cmd(
         // Every version's plans are kept in memory: they share work.
         match crate::versions::open(&repo.root, &repo.config) {
             Ok((git, tags)) => {
-                let repo = load_repo(&cli.root, load::Detail::Full)?;
+                let mut repo = repo;
+                repo.plans = repo.map_plans(load::Detail::Full, |f, _| f);
                 let diags = lint::lint_all(&repo.plans, &repo.config, today);
                 if lint_errors(&mut err, &repo, &diags)? {
                     return Ok(1);

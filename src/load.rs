@@ -96,8 +96,8 @@ impl std::error::Error for LoadError {}
 
 /// Loads the config and every plan of the repository at `root`.
 pub fn load(root: &Path, detail: Detail) -> Result<Repo, LoadError> {
-    let (mut repo, plans) = load_map(root, detail, |f, _| f)?;
-    repo.plans = plans;
+    let mut repo = open(root)?;
+    repo.plans = repo.map_plans(detail, |f, _| f);
     Ok(repo)
 }
 
@@ -112,12 +112,23 @@ where
     F: Fn(PlanFile, &Config) -> T + Sync,
 {
     let repo = open(root)?;
-    let kept = repo
-        .paths
-        .par_iter()
-        .map(|p| keep(load_plan(root, p, &repo.config, detail), &repo.config))
-        .collect();
+    let kept = repo.map_plans(detail, keep);
     Ok((repo, kept))
+}
+
+impl Repo {
+    /// Parses the plans of [`Repo::paths`] in parallel and hands each to
+    /// `keep` as soon as it is parsed; what `keep` returns, in file order.
+    pub fn map_plans<T, F>(&self, detail: Detail, keep: F) -> Vec<T>
+    where
+        T: Send,
+        F: Fn(PlanFile, &Config) -> T + Sync,
+    {
+        self.paths
+            .par_iter()
+            .map(|p| keep(load_plan(&self.root, p, &self.config, detail), &self.config))
+            .collect()
+    }
 }
 
 /// The config, the plan files and the home page's text of the repository

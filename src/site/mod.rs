@@ -90,14 +90,14 @@ fn publishable<P: AsRef<PlanFile>>(plans: &[P]) -> Vec<&PlanFile> {
     plans
         .iter()
         .map(AsRef::as_ref)
-        .filter(|p| gets_page(&p.plan.id, &mut seen))
+        .filter(|p| can_have_page(&p.plan.id) && seen.insert(p.plan.id.as_str()))
         .collect()
 }
 
-/// A plan with this id gets a page: a valid id, not reserved, and the
-/// first plan with it (`seen` holds the ids of the plans before it).
-fn gets_page<'a>(id: &'a str, seen: &mut std::collections::BTreeSet<&'a str>) -> bool {
-    is_valid_id(id) && !crate::frontmatter::is_reserved_name(id) && seen.insert(id)
+/// An id a page can be made for: valid and not reserved. Of the plans that
+/// share such an id, the first gets the page ([`publishable`]).
+fn can_have_page(id: &str) -> bool {
+    is_valid_id(id) && !crate::frontmatter::is_reserved_name(id)
 }
 
 /// Templates compiled once, and what every page shares. `serve` keeps one
@@ -485,7 +485,11 @@ pub fn write_site(
     let config = &repo.config;
     let r = Renderer::new(&repo.root, config, opts)?;
     let staging = write::Staging::new(&opts.out)?;
-    let history = |file: &str| histories.map(|h| h.get(file).map_or(&[][..], Vec::as_slice));
+    let write_page = |f: &PlanFile, d: &[&Diagnostic]| -> Result<()> {
+        let history = histories.map(|h| h.get(&f.plan.file).map_or(&[][..], Vec::as_slice));
+        let page = r.plan_page(&f.plan, d, history)?;
+        staging.write(&Renderer::plan_path(&f.plan), &page)
+    };
     let mut json = feeds::PlansJson::new(staging.create("plans.json")?);
     let mut cal = staging.create("calendar.ics")?;
     cal.write_all(feeds::calendar_head(config).as_bytes())?;
@@ -502,8 +506,7 @@ pub fn write_site(
         let detail = crate::load::Detail::Full;
         let f = crate::load::load_plan(&repo.root, path, config, detail);
         let c = crate::lint::check_file(&f, config, opts.today);
-        let id = f.plan.id.as_str();
-        if !is_valid_id(id) || crate::frontmatter::is_reserved_name(id) {
+        if !can_have_page(&f.plan.id) {
             return Ok((f, c, None));
         }
         // A plan's own findings are final but for PLN002, which only adds.
@@ -514,9 +517,7 @@ pub fn write_site(
         if failing.load(Relaxed) {
             return Ok((f, c, None));
         }
-        let d: Vec<&Diagnostic> = d.iter().collect();
-        let page = r.plan_page(&f.plan, &d, history(&f.plan.file))?;
-        staging.write(&Renderer::plan_path(&f.plan), &page)?;
+        write_page(&f, &d.iter().collect::<Vec<_>>())?;
         let events = r.calendar_fragment(&f, &opts.base_url, None);
         Ok((f, c, Some(events)))
     };
@@ -556,8 +557,7 @@ pub fn write_site(
             let d = by_plan
                 .get(f.plan.id.as_str())
                 .map_or(&[][..], Vec::as_slice);
-            let page = r.plan_page(&f.plan, d, history(&f.plan.file))?;
-            staging.write(&Renderer::plan_path(&f.plan), &page)?;
+            write_page(&f, d)?;
         }
     }
     let shared = r.shared_pages(&plans, repo.index_page.as_deref(), &diags, &opts.base_url)?;
