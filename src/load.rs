@@ -54,7 +54,7 @@ pub struct Repo {
     pub config: Config,
     /// Absolute (root-joined) content directory.
     pub content_dir: PathBuf,
-    /// Plans sorted by file path (empty from [`load_map`]).
+    /// Plans sorted by file path (empty from [`open`] and [`load_map`]).
     pub plans: Vec<PlanFile>,
     /// The plan files, sorted: the order of `plans`.
     pub paths: Vec<PathBuf>,
