@@ -168,7 +168,9 @@ impl Git {
     }
 
     /// Tags whose short name matches `pattern` (git's wildmatch, as
-    /// `git tag -l`), newest commit first, then by name.
+    /// `git tag -l`), newest commit first; tags of commits made in the same
+    /// second by name, highest first, numbers compared as numbers (`v10`
+    /// before `v9`).
     pub fn tags(&self, pattern: &str) -> Result<Vec<Tag>> {
         let platform = self.repo.references().context("cannot read git refs")?;
         let mut out = Vec::new();
@@ -194,7 +196,12 @@ impl Git {
                 time,
             });
         }
-        out.sort_by(|a, b| b.time.cmp(&a.time).then_with(|| a.name.cmp(&b.name)));
+        out.sort_by(|a, b| {
+            b.time
+                .cmp(&a.time)
+                .then_with(|| natural_cmp(&b.name, &a.name))
+                .then_with(|| b.name.cmp(&a.name))
+        });
         Ok(out)
     }
 
@@ -241,6 +248,34 @@ impl Git {
             .find_blob(oid)
             .with_context(|| format!("cannot read git object {oid}"))?;
         Ok(blob.take_data())
+    }
+
+    /// The bytes of many blobs, read in parallel (a few chunks, each with
+    /// its own handle on the object database), in the order of `oids`.
+    pub fn blobs(&self, oids: &[ObjectId]) -> Result<Vec<Vec<u8>>> {
+        use rayon::prelude::*;
+        let git_dir = self.repo.git_dir().to_path_buf();
+        let chunk = oids
+            .len()
+            .div_ceil(rayon::current_num_threads() * 4)
+            .max(16);
+        let chunks: Vec<Vec<Vec<u8>>> = oids
+            .par_chunks(chunk)
+            .map(|oids| {
+                let mut repo = gix::open(&git_dir)
+                    .with_context(|| format!("cannot open {}", git_dir.display()))?;
+                repo.object_cache_size_if_unset(4 * 1024 * 1024);
+                oids.iter()
+                    .map(|&oid| {
+                        let mut blob = repo
+                            .find_blob(oid)
+                            .with_context(|| format!("cannot read git object {oid}"))?;
+                        Ok(blob.take_data())
+                    })
+                    .collect::<Result<Vec<_>>>()
+            })
+            .collect::<Result<_>>()?;
+        Ok(chunks.into_iter().flatten().collect())
     }
 
     /// Every file under directory `dir` in `commit`, sorted by path, with
@@ -476,6 +511,40 @@ impl Git {
 }
 
 /// The share of lines two texts have in common (multiset), 0..=1.
+/// Compares names as people read version numbers: runs of digits by their
+/// value (`v9` < `v10`), everything else byte by byte.
+fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    fn runs(s: &str) -> impl Iterator<Item = (bool, &str)> {
+        let mut rest = s;
+        std::iter::from_fn(move || {
+            let first = rest.chars().next()?;
+            let digits = first.is_ascii_digit();
+            let end = rest
+                .find(|c: char| c.is_ascii_digit() != digits)
+                .unwrap_or(rest.len());
+            let (run, tail) = rest.split_at(end);
+            rest = tail;
+            Some((digits, run))
+        })
+    }
+    let (mut a, mut b) = (runs(a), runs(b));
+    loop {
+        let ord = match (a.next(), b.next()) {
+            (None, None) => return std::cmp::Ordering::Equal,
+            (None, Some(_)) => std::cmp::Ordering::Less,
+            (Some(_), None) => std::cmp::Ordering::Greater,
+            (Some((true, x)), Some((true, y))) => {
+                let (x, y) = (x.trim_start_matches('0'), y.trim_start_matches('0'));
+                x.len().cmp(&y.len()).then_with(|| x.cmp(y))
+            }
+            (Some((_, x)), Some((_, y))) => x.cmp(y),
+        };
+        if ord.is_ne() {
+            return ord;
+        }
+    }
+}
+
 fn similarity(a: &[u8], b: &[u8]) -> f64 {
     let mut counts: HashMap<&[u8], i64> = HashMap::new();
     let (mut na, mut nb) = (0usize, 0usize);
@@ -503,6 +572,21 @@ fn similarity(a: &[u8], b: &[u8]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn natural_order_compares_numbers_by_value() {
+        use std::cmp::Ordering::*;
+        assert_eq!(natural_cmp("v9", "v10"), Less);
+        assert_eq!(natural_cmp("v10", "v9"), Greater);
+        assert_eq!(natural_cmp("v1.2.10", "v1.2.9"), Greater);
+        assert_eq!(natural_cmp("v02", "v2"), Equal);
+        assert_eq!(natural_cmp("v2", "v2-rc1"), Less);
+        assert_eq!(natural_cmp("m1-review", "v1"), Less);
+        assert_eq!(natural_cmp("", "a"), Less);
+        let mut tags = ["v10", "v2", "v1", "v9", "v1.1"];
+        tags.sort_by(|a, b| natural_cmp(b, a));
+        assert_eq!(tags, ["v10", "v9", "v2", "v1.1", "v1"]);
+    }
 
     #[test]
     fn similarity_counts_shared_lines() {

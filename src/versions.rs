@@ -8,8 +8,11 @@
 //! (blob, path, book.toml), and a plan page is rendered once per distinct
 //! (blob, path, book.toml, theme, findings, history). Pages are rendered
 //! with markers ([`MARK_BASE`], [`MARK_NAV`]) where the version-specific
-//! canonical URL and switcher go, and the markers are filled in as each
-//! version is written.
+//! canonical URL and switcher go, and the markers are filled in as the
+//! pages are written. A plan page that is the same in consecutive old
+//! versions is written once, with a banner and switcher naming that run of
+//! versions ("v2 – v5") and relative links only, and hard-linked into the
+//! other versions: writing 21 whole sites was half of a versioned build.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -260,18 +263,35 @@ pub fn build(
     let rendered = render_plan_pages(&mut built, &renderers)?;
     progress.step(format!("rendered {} distinct plan pages", rendered.len()));
     timer.lap("plan pages");
-    let (built, shared) =
-        render_shared_pages(built, &renderers, &rendered, &opts, &progress, lang)?;
+    let env = Env {
+        renderers: &renderers,
+        rendered: &rendered,
+        fragments: &Fragments::default(),
+        opts: &opts,
+        progress: &progress,
+        lang,
+    };
+    let (built, shared) = render_shared_pages(built, &env)?;
     timer.lap("shared pages");
-    let files = write_versions(
-        &built, &shared, &rendered, &renderers, &opts, &progress, lang,
-    )?;
+    let files = write_versions(&built, &shared, &env)?;
     timer.lap("write");
     progress.finish();
     Ok(Report {
         versions: built.len(),
         files,
     })
+}
+
+/// What the phases after the plan pages share.
+#[derive(Clone, Copy)]
+struct Env<'a> {
+    renderers: &'a Renderers,
+    rendered: &'a Rendered,
+    /// Per-plan calendar events and home-page cards, made once.
+    fragments: &'a Fragments,
+    opts: &'a BuildOptions,
+    progress: &'a Progress,
+    lang: Lang,
 }
 
 /// The working tree and each tag's inputs, with every distinct plan file
@@ -282,13 +302,12 @@ fn read_inputs(
     repo: Repo,
     progress: &Progress,
 ) -> Result<(Vec<Input>, Parsed)> {
-    let mut blobs: HashMap<ObjectId, Arc<Vec<u8>>> = HashMap::new();
     let mut parsed = Parsed::new();
     let latest = latest_input(git, repo, &mut parsed)?;
     let mut inputs = vec![latest];
     for tag in tags {
         progress.step(format!("reading {}", tag.name));
-        match tag_input(git, tag, &mut blobs) {
+        match tag_input(git, tag) {
             Ok(Some(input)) => inputs.push(input),
             Ok(None) => progress.note(&format!(
                 "tag {} has no content directory; skipped",
@@ -298,7 +317,7 @@ fn read_inputs(
         }
     }
 
-    // Parse every distinct plan file once.
+    // Read and parse every distinct plan file once.
     let configs: HashMap<u64, Arc<Config>> = inputs
         .iter()
         .map(|i| (i.config_key, Arc::clone(&i.config)))
@@ -310,6 +329,9 @@ fn read_inputs(
         .collect();
     todo.sort();
     todo.dedup();
+    let mut oids: Vec<ObjectId> = todo.iter().map(|k| k.0).collect();
+    oids.dedup();
+    let blobs: HashMap<ObjectId, Vec<u8>> = oids.iter().copied().zip(git.blobs(&oids)?).collect();
     let fresh: Vec<((ObjectId, String, u64), Arc<PlanFile>)> = todo
         .into_par_iter()
         .filter_map(|key| {
@@ -460,20 +482,29 @@ fn render_plan_pages(built: &mut [Built], renderers: &Renderers) -> Result<Rende
 /// is left out with a note (the latest one fails the build).
 fn render_shared_pages(
     built: Vec<Built>,
-    renderers: &Renderers,
-    rendered: &Rendered,
-    opts: &BuildOptions,
-    progress: &Progress,
-    lang: Lang,
+    env: &Env<'_>,
 ) -> Result<(Vec<Built>, Vec<crate::site::Files>)> {
+    let Env {
+        renderers,
+        rendered,
+        fragments,
+        opts,
+        progress,
+        lang,
+    } = *env;
     let shared: Vec<Result<crate::site::Files>> = built
         .par_iter()
         .enumerate()
         .map(|(vi, b)| {
             let r = renderer_for(renderers, b)?;
             let base = format!("{}{}", opts.base_url, b.input.version.prefix);
-            let mut files =
-                r.shared_pages(&b.plans, b.input.index_page.as_deref(), &b.diags, &base)?;
+            let mut files = r.shared_pages(
+                &b.plans,
+                b.input.index_page.as_deref(),
+                &b.diags,
+                &base,
+                Some(fragments),
+            )?;
             files.insert(
                 "changes/index.html".into(),
                 changes_page(r, b, built.get(vi + 1), lang)?,
@@ -510,18 +541,19 @@ fn render_shared_pages(
 }
 
 /// Writes every version into a temporary directory and swaps it in: the
-/// shared pages, `plans.json` and the calendar from per-plan pieces, the
-/// plan pages with their markers filled, `versions.json` and the versions
-/// index. Returns how many files were written.
-fn write_versions(
-    built: &[Built],
-    shared: &[crate::site::Files],
-    rendered: &Rendered,
-    renderers: &Renderers,
-    opts: &BuildOptions,
-    progress: &Progress,
-    lang: Lang,
-) -> Result<usize> {
+/// plan pages with their markers filled ([`write_plan_pages`]), each
+/// version's shared pages, `plans.json` and calendar from per-plan pieces,
+/// `versions.json` and the versions index. Returns how many files there are
+/// (a hard-linked page counts in each version).
+fn write_versions(built: &[Built], shared: &[crate::site::Files], env: &Env<'_>) -> Result<usize> {
+    let Env {
+        renderers,
+        rendered,
+        fragments,
+        opts,
+        progress,
+        lang,
+    } = *env;
     // Which pages each version has, for the switcher.
     let versions: Vec<Version> = built.iter().map(|b| b.input.version.clone()).collect();
     let exists: Vec<HashSet<String>> = built
@@ -540,8 +572,7 @@ fn write_versions(
         lang,
     };
 
-    // The per-plan pieces of plans.json and the calendars, each made once.
-    let fragments = Fragments::default();
+    // The per-plan calendar events, each made once.
     let mut seen = HashSet::new();
     for b in built {
         let fresh: Vec<&PlanFile> = b
@@ -552,10 +583,11 @@ fn write_versions(
             .collect();
         if let Some(r) = renderers.get(&(b.input.config_key, b.input.theme_key)) {
             let base = format!("{}{}", opts.base_url, b.input.version.prefix);
-            r.warm_fragments(&fresh, &base, &fragments);
+            r.warm_fragments(&fresh, &base, fragments);
         }
     }
     let staging = Staging::new(&opts.out)?;
+    let pages = write_plan_pages(built, rendered, &nav, &staging, &opts.base_url, lang)?;
     let counts: Vec<usize> = built
         .par_iter()
         .enumerate()
@@ -569,7 +601,7 @@ fn write_versions(
             r.write_plans_json(&b.plans, &mut json)?;
             json.flush()?;
             let mut cal = staging.create(&format!("{prefix}calendar.ics"))?;
-            r.write_calendar(&b.plans, &base, Some(&fragments), &mut cal)?;
+            r.write_calendar(&b.plans, &base, Some(fragments), &mut cal)?;
             cal.flush()?;
             let mut navs = HashMap::new();
             let mut n = 2;
@@ -577,21 +609,11 @@ fn write_versions(
                 let target = format!("{prefix}{path}");
                 match std::str::from_utf8(bytes) {
                     Ok(text) if path.ends_with(".html") => {
-                        let nav_html = nav.html(vi, path, &mut navs);
+                        let nav_html = nav.html(vi..=vi, path, &mut navs);
                         staging.write_pieces(&target, &fill(text, &base_html, &nav_html))?;
                     }
                     _ => staging.write(&target, bytes)?,
                 }
-                n += 1;
-            }
-            for (path, key) in &b.pages {
-                let page = match rendered.get(key) {
-                    Some(Ok(page)) => page,
-                    _ => anyhow::bail!("a page of {} did not render", b.input.version.label(lang)),
-                };
-                let nav_html = nav.html(vi, path, &mut navs);
-                let pieces = fill(page, &base_html, &nav_html);
-                staging.write_pieces(&format!("{prefix}{path}"), &pieces)?;
                 n += 1;
             }
             progress.step(format!("wrote {}", b.input.version.label(lang)));
@@ -607,7 +629,82 @@ fn write_versions(
     staging.write_pieces("versions/index.html", &fill(&page, &base_html, ""))?;
     staging.write("versions.json", versions_json(built).as_bytes())?;
     staging.commit()?;
-    Ok(counts.iter().sum::<usize>() + 2)
+    Ok(pages + counts.iter().sum::<usize>() + 2)
+}
+
+/// Writes every version's plan pages: the latest's at the root, and the
+/// old versions' once per run of consecutive versions that have the same
+/// page (same key, same depth), hard-linked into the others. Returns how
+/// many page files there are.
+fn write_plan_pages(
+    built: &[Built],
+    rendered: &Rendered,
+    nav: &Nav<'_>,
+    staging: &Staging,
+    base_url: &str,
+    lang: Lang,
+) -> Result<usize> {
+    // Each path's (version, key), oldest version first.
+    let mut by_path: BTreeMap<&str, Vec<(usize, u64)>> = BTreeMap::new();
+    for (vi, b) in built.iter().enumerate().rev() {
+        for (path, key) in &b.pages {
+            by_path.entry(path.as_str()).or_default().push((vi, *key));
+        }
+    }
+    let depth = |vi: usize| {
+        built
+            .get(vi)
+            .map_or(0, |b| b.input.version.prefix.matches('/').count())
+    };
+    let runs: Vec<(&str, u64, Run)> = by_path
+        .iter()
+        .flat_map(|(path, seen)| {
+            runs_of(seen, depth)
+                .into_iter()
+                .map(move |(key, run)| (*path, key, run))
+        })
+        .collect();
+    runs.par_iter()
+        .map_init(HashMap::new, |navs, (path, key, run)| {
+            let oldest = built.get(*run.end()).context("version index")?;
+            let page = match rendered.get(key) {
+                Some(Ok(page)) => page,
+                _ => anyhow::bail!(
+                    "a page of {} did not render",
+                    oldest.input.version.label(lang)
+                ),
+            };
+            // The canonical URL is where the run's file is written.
+            let base_html = esc(&format!("{base_url}{}", oldest.input.version.prefix));
+            let nav_html = nav.html(run.clone(), path, navs);
+            let first = format!("{}{path}", oldest.input.version.prefix);
+            staging.write_pieces(&first, &fill(page, &base_html, &nav_html))?;
+            for vi in run.clone().rev().skip(1) {
+                let b = built.get(vi).context("version index")?;
+                staging.link(&first, &format!("{}{path}", b.input.version.prefix))?;
+            }
+            Ok(run.clone().count())
+        })
+        .sum()
+}
+
+/// Splits the versions that have a page (`(version, key)`, oldest first)
+/// into runs that can share one file: consecutive old versions with the
+/// same key at the same depth (`depth(v)`: how many directories deep the
+/// version's prefix is). The latest version (0) is always a run of its own.
+fn runs_of(seen: &[(usize, u64)], depth: impl Fn(usize) -> usize) -> Vec<(u64, Run)> {
+    let mut out: Vec<(u64, Run)> = Vec::new();
+    for &(vi, key) in seen {
+        match out.last_mut() {
+            Some((k, run))
+                if *k == key && vi > 0 && *run.start() == vi + 1 && depth(vi) == depth(vi + 1) =>
+            {
+                *run = vi..=*run.end();
+            }
+            _ => out.push((key, vi..=vi)),
+        }
+    }
+    out
 }
 
 /// Pages every version has besides its plan pages.
@@ -719,11 +816,7 @@ pub fn plans_at(
 
 /// One tag's inputs from the object database; `None` when its tree has no
 /// content directory.
-fn tag_input(
-    git: &Git,
-    tag: &Tag,
-    blobs: &mut HashMap<ObjectId, Arc<Vec<u8>>>,
-) -> Result<Option<Input>> {
+fn tag_input(git: &Git, tag: &Tag) -> Result<Option<Input>> {
     if !is_safe_tag(&tag.name) {
         anyhow::bail!("its name is not a safe path (use letters, digits and ._-+/)");
     }
@@ -733,13 +826,10 @@ fn tag_input(
     if !git.is_dir(commit, &dir)? {
         return Ok(None);
     }
-    let mut files = Vec::new();
-    for f in plan_files_at(git, commit, &dir)? {
-        if let std::collections::hash_map::Entry::Vacant(slot) = blobs.entry(f.oid) {
-            slot.insert(Arc::new(git.blob(f.oid)?));
-        }
-        files.push((f.path, f.oid));
-    }
+    let files: Vec<(String, ObjectId)> = plan_files_at(git, commit, &dir)?
+        .into_iter()
+        .map(|f| (f.path, f.oid))
+        .collect();
     let index_page = git
         .read(commit, &format!("{dir}/index.md"))?
         .map(|b| String::from_utf8_lossy(&b).into_owned());
@@ -790,36 +880,44 @@ struct Nav<'a> {
     lang: Lang,
 }
 
+/// The versions a written page stands for: indexes into the versions
+/// (newest first), `newest..=oldest`. A plan page that is the same in
+/// consecutive old versions is written once for all of them.
+type Run = std::ops::RangeInclusive<usize>;
+
+/// The shape a switcher depends on: its run, the page's depth, and which
+/// versions have the page.
+type NavKey = (usize, usize, usize, Vec<bool>);
+
 impl Nav<'_> {
-    /// [`Nav::render`] through a per-thread cache: the switcher of a page
-    /// only depends on its version, its depth and which versions have it,
-    /// so it is made once per such shape with a stand-in for the page path.
-    fn html(
-        &self,
-        v: usize,
-        page: &str,
-        cache: &mut HashMap<(usize, Vec<bool>), String>,
-    ) -> String {
+    /// [`Nav::render`] through a cache: the switcher of a page only depends
+    /// on its run of versions, its depth and which versions have it, so it
+    /// is made once per such shape with a stand-in for the page path.
+    fn html(&self, run: Run, page: &str, cache: &mut HashMap<NavKey, String>) -> String {
         let depth = page.matches('/').count();
         // As deep as `page`, so that the relative links climb as far.
         let stand_in = format!("{}\u{E002}", "d/".repeat(depth));
         let has: Vec<bool> = self.exists.iter().map(|set| set.contains(page)).collect();
         cache
-            .entry((depth, has))
-            .or_insert_with_key(|(_, has)| self.render(v, &stand_in, has))
+            .entry((*run.start(), *run.end(), depth, has))
+            .or_insert_with_key(|(_, _, _, has)| self.render(run, &stand_in, has))
             .replace(&stand_in, page)
     }
 
-    /// The switcher and banner for `page` of version `v` (`has[w]`: version
-    /// `w` has this page); nothing for the versions index (`v` out of
-    /// range), which is the switcher itself.
-    fn render(&self, v: usize, page: &str, has: &[bool]) -> String {
+    /// The switcher and banner for `page` written for the versions `run`
+    /// (`has[w]`: version `w` has this page); nothing for the versions index
+    /// (`run` out of range), which is the switcher itself. The text is the
+    /// same for every version of the run and the links are relative, so one
+    /// file serves them all.
+    fn render(&self, run: Run, page: &str, has: &[bool]) -> String {
         let lang = self.lang;
-        let Some(current) = self.versions.get(v) else {
+        let (Some(newest), Some(oldest)) = (
+            self.versions.get(*run.start()),
+            self.versions.get(*run.end()),
+        ) else {
             return String::new();
         };
-        let prefix = &current.prefix;
-        let depth = prefix.matches('/').count() + page.matches('/').count();
+        let depth = newest.prefix.matches('/').count() + page.matches('/').count();
         let up = "../".repeat(depth);
         // The same page in version `w`, or the versions index if it has none.
         let href = |w: usize| -> String {
@@ -828,37 +926,75 @@ impl Nav<'_> {
                 _ => format!("{up}versions/index.html"),
             }
         };
+        let date = |v: &Version| v.date.map(|d| long_date(lang, d)).unwrap_or_default();
+        let name = if run.start() == run.end() {
+            esc(&oldest.label(lang))
+        } else {
+            let (from, to) = (esc(&oldest.label(lang)), esc(&newest.label(lang)));
+            tr!(lang, "{from} 〜 {to}", "{from} – {to}")
+        };
         let mut s = String::from("<div class=\"version-bar\"><div class=\"wrap\">");
-        if current.tag.is_some() {
-            let name = esc(&current.label(lang));
-            let date = current.date.map(|d| long_date(lang, d)).unwrap_or_default();
+        if newest.tag.is_some() {
             let see = esc(&label(lang, "see_latest"));
-            s.push_str(&tr!(
-                lang,
-                "<p class=\"version-banner\" role=\"note\">このページは <strong>{name}</strong>（{date}）時点の版です。 <a href=\"{}\">{see}</a></p>",
-                "<p class=\"version-banner\" role=\"note\">You are viewing <strong>{name}</strong> ({date}). <a href=\"{}\">{see}</a></p>",
-                href(0)
-            ));
+            let to_latest = href(0);
+            if run.start() == run.end() {
+                s.push_str(&tr!(
+                    lang,
+                    "<p class=\"version-banner\" role=\"note\">このページは <strong>{name}</strong>（{}）時点の版です。 <a href=\"{to_latest}\">{see}</a></p>",
+                    "<p class=\"version-banner\" role=\"note\">You are viewing <strong>{name}</strong> ({}). <a href=\"{to_latest}\">{see}</a></p>",
+                    date(oldest)
+                ));
+            } else {
+                let (from, to) = (date(oldest), date(newest));
+                let dates = if from == to {
+                    from
+                } else {
+                    tr!(lang, "{from} 〜 {to}", "{from} – {to}")
+                };
+                s.push_str(&tr!(
+                    lang,
+                    "<p class=\"version-banner\" role=\"note\">このページは <strong>{name}</strong>（{dates}）の版の計画です。この間に変更はありません。 <a href=\"{to_latest}\">{see}</a></p>",
+                    "<p class=\"version-banner\" role=\"note\">You are viewing <strong>{name}</strong> ({dates}); this plan did not change between them. <a href=\"{to_latest}\">{see}</a></p>"
+                ));
+            }
         }
         s.push_str(&format!(
-            "<details class=\"version-switcher\"><summary>{}: <strong>{}</strong></summary><ul>",
+            "<details class=\"version-switcher\"><summary>{}: <strong>{name}</strong></summary><ul>",
             esc(&label(lang, "version")),
-            esc(&current.label(lang))
         ));
         for (w, version) in self.versions.iter().enumerate() {
-            let aria = if w == v { " aria-current=\"page\"" } else { "" };
-            let date = version
-                .date
-                .map(|d| format!(" <span class=\"version-date\">{d}</span>"))
-                .unwrap_or_default();
+            // The run is one entry, at its newest version's place.
+            if run.contains(&w) && w != *run.start() {
+                continue;
+            }
+            let (text, dates, aria) = if w == *run.start() {
+                let dates = match (oldest.date, newest.date) {
+                    (Some(a), Some(b)) if a != b => format!("{a} – {b}"),
+                    (Some(a), _) => a.to_string(),
+                    _ => String::new(),
+                };
+                (name.clone(), dates, " aria-current=\"page\"")
+            } else {
+                let dates = version.date.map(|d| d.to_string()).unwrap_or_default();
+                (esc(&version.label(lang)), dates, "")
+            };
+            let dates = if dates.is_empty() {
+                dates
+            } else {
+                format!(" <span class=\"version-date\">{dates}</span>")
+            };
+            // The run's entry links to where its file was written first.
+            let target = if w == *run.start() { *run.end() } else { w };
             s.push_str(&format!(
-                "<li><a href=\"{}\"{aria}>{}</a>{date}</li>",
-                href(w),
-                esc(&version.label(lang))
+                "<li><a href=\"{}\"{aria}>{text}</a>{dates}</li>",
+                href(target)
             ));
         }
+        // The version's own "what changed" page, relative to the page so
+        // that it is right in each version of the run.
+        let within = "../".repeat(page.matches('/').count());
         s.push_str(&format!(
-            "</ul></details> <a class=\"version-changes\" href=\"{up}{prefix}changes/index.html\">{}</a> <a class=\"version-all\" href=\"{up}versions/index.html\">{}</a></div></div>",
+            "</ul></details> <a class=\"version-changes\" href=\"{within}changes/index.html\">{}</a> <a class=\"version-all\" href=\"{up}versions/index.html\">{}</a></div></div>",
             esc(&label(lang, "changes")),
             esc(&label(lang, "all_versions"))
         ));
@@ -904,9 +1040,8 @@ fn changes_page(r: &Renderer, b: &Built, previous: Option<&Built>, lang: Lang) -
     let new = diff::Side::new(&b.plans, &b.diags);
     let d = diff::diff(&old, &new);
     let has = |id: &str| {
-        b.pages
-            .iter()
-            .any(|(p, _)| *p == format!("plans/{id}/index.html"))
+        let page = format!("plans/{id}/index.html");
+        b.pages.iter().any(|(p, _)| *p == page)
     };
     let plan_ref = |p: &diff::PlanRef, linked: bool| {
         json!({
@@ -1012,6 +1147,26 @@ fn versions_json(built: &[Built]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn runs_join_consecutive_old_versions_with_the_same_page() {
+        let flat = |_: usize| 2;
+        // Versions 4..1 old (4 oldest), 0 the latest; the same key in all.
+        let all: Vec<(usize, u64)> = (0..5).rev().map(|v| (v, 7)).collect();
+        assert_eq!(runs_of(&all, flat), [(7, 1..=4), (7, 0..=0)]);
+        // A change at version 2 splits the run; a gap (no page at 3) too.
+        let seen = [(5, 1), (4, 1), (2, 1), (1, 2), (0, 2)];
+        assert_eq!(
+            runs_of(&seen, flat),
+            [(1, 4..=5), (1, 2..=2), (2, 1..=1), (2, 0..=0)]
+        );
+        // A tag with a slash is deeper: its page cannot be shared.
+        let deeper = |v: usize| if v == 2 { 3 } else { 2 };
+        assert_eq!(
+            runs_of(&all, deeper),
+            [(7, 3..=4), (7, 2..=2), (7, 1..=1), (7, 0..=0)]
+        );
+    }
 
     #[test]
     fn safe_tags() {

@@ -148,7 +148,9 @@ pub fn atom(updates: &[UpdateEntry<'_>], config: &Config, base_url: &str, lang: 
 
 /// Writes `plans.json` (every plan as parsed, the frontmatter's keys, plus
 /// `file`, `ice.score` and `progress`) from entries made by [`plan_json`]:
-/// the same bytes as pretty-printing the whole document at once.
+/// the same bytes as `serde_json::to_string` of the whole document (compact:
+/// a data file for programs, about half the size of pretty-printed JSON),
+/// and a final newline.
 pub fn write_plans_json<S: AsRef<str>>(
     w: &mut dyn std::io::Write,
     entries: impl Iterator<Item = S>,
@@ -175,9 +177,9 @@ impl<W: std::io::Write> PlansJson<W> {
     /// Appends one entry made by [`plan_json`].
     pub fn entry(&mut self, entry: &str) -> std::io::Result<()> {
         let sep: &[u8] = if self.entries == 0 {
-            b"{\n  \"plans\": [\n"
+            b"{\"plans\":["
         } else {
-            b",\n"
+            b","
         };
         self.w.write_all(sep)?;
         self.w.write_all(entry.as_bytes())?;
@@ -188,19 +190,19 @@ impl<W: std::io::Write> PlansJson<W> {
     /// Closes the document and hands back the writer.
     pub fn finish(mut self) -> std::io::Result<W> {
         let end: &[u8] = if self.entries == 0 {
-            b"{\n  \"plans\": []\n}\n"
+            b"{\"plans\":[]}\n"
         } else {
-            b"\n  ]\n}\n"
+            b"]}\n"
         };
         self.w.write_all(end)?;
         Ok(self.w)
     }
 }
 
-/// One plan of `plans.json`, pretty-printed at the list's indentation: the
-/// frontmatter's keys as YAML types them ([`crate::yaml::Node::to_json`]),
-/// `id` and `file` set, `ice.score` added and `progress` appended, in the
-/// layout of `serde_json::to_string_pretty`. Written straight from the
+/// One plan of `plans.json`, compact: the frontmatter's keys as YAML types
+/// them ([`crate::yaml::Node::to_json`]), `id` and `file` set, `ice.score`
+/// added and `progress` appended, as `serde_json::to_string` writes them.
+/// Written straight from the
 /// tree: building a `serde_json::Value` first cost a tenth of a build.
 pub fn plan_json(plan: &Plan) -> String {
     let mut w = JsonWriter::default();
@@ -261,8 +263,7 @@ pub fn plan_json(plan: &Plan) -> String {
             fields.push((key, value));
         }
     }
-    w.out.extend_from_slice(b"    ");
-    w.value(&Json::Obj(fields), 0);
+    w.value(&Json::Obj(fields));
     String::from_utf8(w.out).unwrap_or_default()
 }
 
@@ -290,17 +291,13 @@ enum Json<'a> {
     Node(&'a crate::yaml::Node),
 }
 
-/// Pretty JSON in serde_json's layout, indented four more spaces.
+/// Compact JSON as serde_json writes it.
 #[derive(Default)]
 struct JsonWriter {
     out: Vec<u8>,
 }
 
 impl JsonWriter {
-    fn indent(&mut self, level: usize) {
-        self.out.resize(self.out.len() + 4 + 2 * level, b' ');
-    }
-
     fn string(&mut self, s: &str) {
         let _ = serde_json::to_writer(&mut self.out, s);
     }
@@ -314,41 +311,31 @@ impl JsonWriter {
         }
     }
 
-    fn object<'a>(
-        &mut self,
-        fields: impl ExactSizeIterator<Item = (&'a str, Json<'a>)>,
-        level: usize,
-    ) {
-        if fields.len() == 0 {
-            self.out.extend_from_slice(b"{}");
-            return;
-        }
+    fn object<'a>(&mut self, fields: impl Iterator<Item = (&'a str, Json<'a>)>) {
         self.out.push(b'{');
         for (i, (k, v)) in fields.enumerate() {
-            self.out
-                .extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
-            self.indent(level + 1);
+            if i > 0 {
+                self.out.push(b',');
+            }
             self.string(k);
-            self.out.extend_from_slice(b": ");
-            self.value(&v, level + 1);
+            self.out.push(b':');
+            self.value(&v);
         }
-        self.out.push(b'\n');
-        self.indent(level);
         self.out.push(b'}');
     }
 
-    fn value(&mut self, v: &Json<'_>, level: usize) {
+    fn value(&mut self, v: &Json<'_>) {
         match v {
             Json::Null => self.out.extend_from_slice(b"null"),
             Json::Str(s) => self.string(s),
             Json::Num(n) => self.number(*n),
-            Json::Obj(fields) => self.object(fields.iter().cloned(), level),
-            Json::Node(node) => self.node(node, level),
+            Json::Obj(fields) => self.object(fields.iter().cloned()),
+            Json::Node(node) => self.node(node),
         }
     }
 
     /// A YAML node, typed as [`crate::yaml::Node::to_json`] types it.
-    fn node(&mut self, node: &crate::yaml::Node, level: usize) {
+    fn node(&mut self, node: &crate::yaml::Node) {
         use crate::yaml::Value as Y;
         match &node.value {
             Y::Scalar { text, plain } => {
@@ -374,23 +361,18 @@ impl JsonWriter {
                 self.string(text)
             }
             Y::Seq(items) => {
-                if items.is_empty() {
-                    return self.out.extend_from_slice(b"[]");
-                }
                 self.out.push(b'[');
                 for (i, item) in items.iter().enumerate() {
-                    self.out
-                        .extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
-                    self.indent(level + 1);
-                    self.node(item, level + 1);
+                    if i > 0 {
+                        self.out.push(b',');
+                    }
+                    self.node(item);
                 }
-                self.out.push(b'\n');
-                self.indent(level);
                 self.out.push(b']');
             }
             Y::Map(entries) => {
                 let fields = dedup(entries);
-                self.object(fields.into_iter().map(|(k, n)| (k, Json::Node(n))), level);
+                self.object(fields.into_iter().map(|(k, n)| (k, Json::Node(n))));
             }
         }
     }
@@ -659,11 +641,7 @@ mod tests {
                 }),
             );
         }
-        let text = serde_json::to_string_pretty(&v).unwrap();
-        text.lines()
-            .map(|l| format!("    {l}"))
-            .collect::<Vec<_>>()
-            .join("\n")
+        serde_json::to_string(&v).unwrap()
     }
 
     #[test]
@@ -694,8 +672,8 @@ mod tests {
         }
     }
 
-    /// `plans.json` assembled from per-plan entries is what pretty-printing
-    /// the whole document gives.
+    /// `plans.json` assembled from per-plan entries is what serialising the
+    /// whole document gives.
     #[test]
     fn plans_json_pieces_match_the_whole() {
         let config = Config::default();
@@ -711,10 +689,7 @@ mod tests {
             write_plans_json(&mut out, plans.iter().map(|p| plan_json(&p.plan))).unwrap();
             let out = String::from_utf8(out).unwrap();
             let v: Value = serde_json::from_str(&out).unwrap();
-            assert_eq!(
-                out,
-                format!("{}\n", serde_json::to_string_pretty(&v).unwrap())
-            );
+            assert_eq!(out, format!("{}\n", serde_json::to_string(&v).unwrap()));
             assert_eq!(v["plans"].as_array().unwrap().len(), plans.len());
         }
     }

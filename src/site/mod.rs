@@ -49,12 +49,15 @@ pub const MARK_BASE: &str = "\u{E000}planbook:base\u{E001}";
 /// Stands for the version switcher and banner of a page.
 pub const MARK_NAV: &str = "\u{E000}planbook:nav\u{E001}";
 
-/// Per-plan pieces of the shared files (calendar events), kept across the
-/// versions of one build and looked up by [`PlanFile::key`]; plans with
-/// key 0 are not cached. (`plans.json` entries live in the plans.)
+/// Per-plan pieces of the shared files (calendar events, home-page cards),
+/// kept across the versions of one build and looked up by
+/// [`PlanFile::key`]; plans with key 0 are not cached. (`plans.json`
+/// entries live in the plans.)
 #[derive(Default)]
 pub struct Fragments {
     calendar: std::sync::Mutex<std::collections::HashMap<(u64, String), std::sync::Arc<str>>>,
+    /// By plan key and the plan's error, warning and info counts.
+    cards: std::sync::Mutex<std::collections::HashMap<(u64, [usize; 3]), tera::Value>>,
 }
 
 impl Fragments {
@@ -65,6 +68,19 @@ impl Fragments {
         }
         let value: std::sync::Arc<str> = make().into();
         if let Ok(mut m) = self.calendar.lock() {
+            m.insert(key, value.clone());
+        }
+        value
+    }
+
+    /// The home-page card cached under `key`, made now if missing (tera
+    /// values share their contents, so a hit is cheap to hand out).
+    fn card(&self, key: (u64, [usize; 3]), make: impl FnOnce() -> tera::Value) -> tera::Value {
+        if let Some(hit) = self.cards.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return hit;
+        }
+        let value = make();
+        if let Ok(mut m) = self.cards.lock() {
             m.insert(key, value.clone());
         }
         value
@@ -227,12 +243,13 @@ impl Renderer {
         index_page: Option<&str>,
         diags: &[Diagnostic],
         base_url: &str,
+        fragments: Option<&Fragments>,
     ) -> Result<Files> {
         let plans = publishable(repo_plans);
         let by_plan = crate::lint::by_plan(diags);
         // The three pages side by side: each is one template render.
         let (index, (changelog, lint)) = rayon::join(
-            || self.index_page(&plans, &by_plan, index_page),
+            || self.index_page(&plans, &by_plan, index_page, fragments),
             || {
                 rayon::join(
                     || self.changelog_pages(&plans, base_url),
@@ -256,25 +273,27 @@ impl Renderer {
         plans: &[&PlanFile],
         by_plan: &BTreeMap<&str, Vec<&Diagnostic>>,
         index_page: Option<&str>,
+        fragments: Option<&Fragments>,
     ) -> Result<Vec<u8>> {
         let config = &self.config;
-        let mut cards: Vec<(f64, &str, Value)> = plans
+        let mut cards: Vec<(f64, &str, tera::Value)> = plans
             .par_iter()
             .map(|p| {
                 let d = by_plan
                     .get(p.plan.id.as_str())
                     .map_or(&[][..], Vec::as_slice);
-                (
-                    p.plan.ice_score().unwrap_or(0.0),
-                    p.plan.id.as_str(),
-                    plan_card(&p.plan, d, config, ""),
-                )
+                let make = || tera::Value::from_serializable(&plan_card(&p.plan, d, config, ""));
+                let card = match fragments.filter(|_| p.key != 0) {
+                    Some(f) => f.card((p.key, severity_counts(d)), make),
+                    None => make(),
+                };
+                (p.plan.ice_score().unwrap_or(0.0), p.plan.id.as_str(), card)
             })
             .collect();
         cards.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-        let cards: Vec<Value> = cards.into_iter().map(|c| c.2).collect();
+        let cards: Vec<tera::Value> = cards.into_iter().map(|c| c.2).collect();
         let mut ctx = self.ctx("", "", &config.site.title);
-        ctx.insert("plans", &cards);
+        ctx.insert_value("plans", tera::Value::from(cards));
         ctx.insert(
             "intro",
             &index_page.map(|md| markdown::render(md, config.markdown.unsafe_html, 1, "intro-")),
@@ -350,7 +369,7 @@ impl Renderer {
         diags: &[Diagnostic],
         base_url: &str,
     ) -> Result<Files> {
-        let mut files = self.shared_pages(repo_plans, index_page, diags, base_url)?;
+        let mut files = self.shared_pages(repo_plans, index_page, diags, base_url, None)?;
         let mut json = Vec::new();
         self.write_plans_json(repo_plans, &mut json)?;
         files.insert("plans.json".into(), json);
@@ -560,7 +579,13 @@ pub fn write_site(
             write_page(&f, d)?;
         }
     }
-    let shared = r.shared_pages(&plans, repo.index_page.as_deref(), &diags, &opts.base_url)?;
+    let shared = r.shared_pages(
+        &plans,
+        repo.index_page.as_deref(),
+        &diags,
+        &opts.base_url,
+        None,
+    )?;
     staging.write_all(&shared)?;
     timer.lap("shared pages");
     staging.commit()?;
@@ -682,12 +707,22 @@ fn finding_view(d: &Diagnostic, lang: Lang) -> Value {
     })
 }
 
-fn lint_status(diags: &[&Diagnostic]) -> Value {
+/// A plan's error, warning and info counts.
+fn severity_counts(diags: &[&Diagnostic]) -> [usize; 3] {
     let count = |s: Severity| diags.iter().filter(|d| d.severity == s).count();
+    [
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info),
+    ]
+}
+
+fn lint_status(diags: &[&Diagnostic]) -> Value {
+    let [errors, warnings, infos] = severity_counts(diags);
     json!({
-        "errors": count(Severity::Error),
-        "warnings": count(Severity::Warning),
-        "infos": count(Severity::Info),
+        "errors": errors,
+        "warnings": warnings,
+        "infos": infos,
     })
 }
 

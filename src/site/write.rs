@@ -87,6 +87,22 @@ impl Staging {
         Ok(())
     }
 
+    /// Makes `rel` the same file as the already written `from` (both
+    /// `/`-separated): a hard link, or a copy where the file system has no
+    /// hard links. For pages that are byte-identical in several versions.
+    pub fn link(&self, from: &str, rel: &str) -> Result<()> {
+        let (from, path) = (self.tmp.join(from), self.tmp.join(rel));
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        if std::fs::hard_link(&from, &path).is_err() {
+            std::fs::copy(&from, &path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        Ok(())
+    }
+
     /// Creates one file (`rel` is `/`-separated) to be written in pieces.
     pub fn create(&self, rel: &str) -> Result<std::io::BufWriter<std::fs::File>> {
         let path = self.tmp.join(rel);

@@ -231,6 +231,76 @@ fn switcher_links_resolve_and_old_versions_have_a_banner() {
     assert_eq!(to_latest, "../../../../plans/alpha/index.html");
 }
 
+/// A plan page that is the same in consecutive versions is one file, linked
+/// into each of them and naming them all: alpha did not change from v2 to
+/// v3 (v1 differs).
+#[test]
+fn a_page_unchanged_between_versions_is_one_file_naming_its_versions() {
+    let repo = history_repo();
+    let (_tmp, out, _) = build_versions(&repo);
+    let file = |v: &str| out.join(format!("v/{v}/plans/alpha/index.html"));
+    let bytes = |v: &str| std::fs::read(file(v)).unwrap();
+    assert_eq!(bytes("v2"), bytes("v3"));
+    assert_ne!(bytes("v1"), bytes("v2"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let ino = |v: &str| std::fs::metadata(file(v)).unwrap().ino();
+        assert_eq!(ino("v2"), ino("v3"));
+        assert_ne!(ino("v1"), ino("v2"));
+    }
+
+    let doc = page(&out, "v/v3/plans/alpha/index.html");
+    let banner = texts(&doc, ".version-banner").join(" ");
+    assert!(
+        banner.contains("v2 – v3") && banner.contains("did not change"),
+        "{banner}"
+    );
+    let links: Vec<(String, String, bool)> = doc
+        .select(&sel(".version-switcher a"))
+        .map(|a| {
+            (
+                a.text().collect::<String>(),
+                a.value().attr("href").unwrap().to_string(),
+                a.value().attr("aria-current").is_some(),
+            )
+        })
+        .collect();
+    // The run is one entry, the current one, where its file was first
+    // written; the page's canonical URL is the same.
+    assert_eq!(links.len(), 3, "{links:?}");
+    assert_eq!(
+        links[1],
+        (
+            "v2 – v3".into(),
+            "../../../../v/v2/plans/alpha/index.html".into(),
+            true
+        )
+    );
+    assert_eq!(
+        links[2],
+        (
+            "v1".into(),
+            "../../../../v/v1/plans/alpha/index.html".into(),
+            false
+        )
+    );
+    assert_eq!(
+        canonical(&out, "v/v3/plans/alpha/index.html"),
+        "/v/v2/plans/alpha/"
+    );
+    // "What changed" is relative: each version's own page.
+    let changes = doc
+        .select(&sel(".version-changes"))
+        .next()
+        .and_then(|a| a.value().attr("href"))
+        .unwrap();
+    assert_eq!(changes, "../../changes/index.html");
+    // A version's own pages still name it alone.
+    let home = texts(&page(&out, "v/v3/index.html"), ".version-banner").join(" ");
+    assert!(home.contains("v3") && !home.contains("v2"), "{home}");
+}
+
 #[test]
 fn what_changed_names_each_change() {
     let repo = history_repo();
