@@ -63,28 +63,31 @@ pub struct Fragments {
 impl Fragments {
     /// The calendar events cached under `key`, made now if missing.
     fn calendar(&self, key: (u64, String), make: impl FnOnce() -> String) -> std::sync::Arc<str> {
-        if let Some(hit) = self.calendar.lock().ok().and_then(|m| m.get(&key).cloned()) {
-            return hit;
-        }
-        let value: std::sync::Arc<str> = make().into();
-        if let Ok(mut m) = self.calendar.lock() {
-            m.insert(key, value.clone());
-        }
-        value
+        cached(&self.calendar, key, || make().into())
     }
 
     /// The home-page card cached under `key`, made now if missing (tera
     /// values share their contents, so a hit is cheap to hand out).
     fn card(&self, key: (u64, [usize; 3]), make: impl FnOnce() -> tera::Value) -> tera::Value {
-        if let Some(hit) = self.cards.lock().ok().and_then(|m| m.get(&key).cloned()) {
-            return hit;
-        }
-        let value = make();
-        if let Ok(mut m) = self.cards.lock() {
-            m.insert(key, value.clone());
-        }
-        value
+        cached(&self.cards, key, make)
     }
+}
+
+/// The value under `key` in a map shared between threads, made (outside the
+/// lock) and kept if missing.
+fn cached<K: Eq + std::hash::Hash, V: Clone>(
+    map: &std::sync::Mutex<std::collections::HashMap<K, V>>,
+    key: K,
+    make: impl FnOnce() -> V,
+) -> V {
+    if let Some(hit) = map.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return hit;
+    }
+    let value = make();
+    if let Ok(mut m) = map.lock() {
+        m.insert(key, value.clone());
+    }
+    value
 }
 
 /// Files of a rendered site: relative path → bytes, in path order.
