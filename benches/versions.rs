@@ -1,7 +1,7 @@
 //! `cargo bench --bench versions`: `build --versions` of a 500-plan git
 //! repository with 20 tags (each tag edits 25 plans) against one plain
 //! build of the same repository (budget: at most 3× one build). Runs the
-//! real binary, alternating the two five times, and prints the medians and
+//! real binary, alternating the two nine times, and prints the medians and
 //! their ratio. Set TMPDIR to a tmpfs (e.g. /dev/shm) to measure planbook
 //! rather than the disk's file creation.
 
@@ -95,7 +95,7 @@ fn main() {
     };
     build(&root, &fresh("warm"), true);
     let (mut ones, mut alls) = (Vec::new(), Vec::new());
-    for _ in 0..5 {
+    for _ in 0..9 {
         ones.push(build(&root, &fresh("one"), false));
         alls.push(build(&root, &fresh("all"), true));
     }

@@ -250,29 +250,37 @@ impl Git {
         Ok(blob.take_data())
     }
 
-    /// The bytes of many blobs, read in parallel (a few chunks, each with
-    /// its own handle on the object database), in the order of `oids`.
-    pub fn blobs(&self, oids: &[ObjectId]) -> Result<Vec<Vec<u8>>> {
+    /// `f(i, bytes)` for each blob `oids[i]`, in parallel (a few chunks,
+    /// each with its own handle on the object database), in order; a blob
+    /// that cannot be read gives its error in its place.
+    pub fn map_blobs<T: Send>(
+        &self,
+        oids: &[ObjectId],
+        f: impl Fn(usize, &[u8]) -> T + Sync,
+    ) -> Result<Vec<Result<T>>> {
         use rayon::prelude::*;
         let git_dir = self.repo.git_dir().to_path_buf();
         let chunk = oids
             .len()
-            .div_ceil(rayon::current_num_threads() * 4)
+            .div_ceil(rayon::current_num_threads() * 2)
             .max(16);
-        let chunks: Vec<Vec<Vec<u8>>> = oids
+        let chunks: Vec<Vec<Result<T>>> = oids
             .par_chunks(chunk)
-            .map(|oids| {
+            .enumerate()
+            .map(|(c, oids)| {
                 let mut repo = gix::open(&git_dir)
                     .with_context(|| format!("cannot open {}", git_dir.display()))?;
                 repo.object_cache_size_if_unset(4 * 1024 * 1024);
-                oids.iter()
-                    .map(|&oid| {
-                        let mut blob = repo
+                Ok(oids
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &oid)| {
+                        let blob = repo
                             .find_blob(oid)
                             .with_context(|| format!("cannot read git object {oid}"))?;
-                        Ok(blob.take_data())
+                        Ok(f(c * chunk + i, &blob.data))
                     })
-                    .collect::<Result<Vec<_>>>()
+                    .collect::<Vec<_>>())
             })
             .collect::<Result<_>>()?;
         Ok(chunks.into_iter().flatten().collect())

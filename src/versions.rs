@@ -329,21 +329,39 @@ fn read_inputs(
         .collect();
     todo.sort();
     todo.dedup();
-    let mut oids: Vec<ObjectId> = todo.iter().map(|k| k.0).collect();
-    oids.dedup();
-    let blobs: HashMap<ObjectId, Vec<u8>> = oids.iter().copied().zip(git.blobs(&oids)?).collect();
-    let fresh: Vec<((ObjectId, String, u64), Arc<PlanFile>)> = todo
-        .into_par_iter()
-        .filter_map(|key| {
-            let bytes = blobs.get(&key.0)?;
-            let config = configs.get(&key.2)?;
-            let stem = load::stem_of(Path::new(&key.1));
-            let mut plan = load::parse_bytes(key.1.clone(), stem, bytes, config, Detail::Full);
-            plan.key = hash_of(&key);
-            Some((key, Arc::new(plan)))
-        })
-        .collect();
-    parsed.extend(fresh);
+    let oids: Vec<ObjectId> = todo.iter().map(|k| k.0).collect();
+    let fresh = git.map_blobs(&oids, |i, bytes| {
+        let key = todo.get(i)?;
+        let config = configs.get(&key.2)?;
+        let stem = load::stem_of(Path::new(&key.1));
+        let mut plan = load::parse_bytes(key.1.clone(), stem, bytes, config, Detail::Full);
+        plan.key = hash_of(key);
+        Some((key.clone(), Arc::new(plan)))
+    })?;
+    // A tag with a plan file that cannot be read is skipped, as when its
+    // tree cannot be read.
+    let mut unreadable: HashMap<ObjectId, String> = HashMap::new();
+    for (key, result) in todo.iter().zip(fresh) {
+        match result {
+            Ok(Some((key, plan))) => {
+                parsed.insert(key, plan);
+            }
+            Ok(None) => {}
+            Err(e) => {
+                unreadable.insert(key.0, format!("{e:#}"));
+            }
+        }
+    }
+    inputs.retain(|i| {
+        let (Some(tag), Some(e)) = (
+            &i.version.tag,
+            i.files.iter().find_map(|(_, o)| unreadable.get(o)),
+        ) else {
+            return true;
+        };
+        progress.note(&format!("tag {tag} skipped: {e}"));
+        false
+    });
     Ok((inputs, parsed))
 }
 
@@ -424,38 +442,53 @@ fn compile_themes(
 /// Every distinct plan page rendered once (with markers), in parallel;
 /// each version's pages are listed with their keys in `Built::pages`.
 fn render_plan_pages(built: &mut [Built], renderers: &Renderers) -> Result<Rendered> {
+    // Each version's pages with their keys and plan indexes, in parallel.
+    let keyed: Vec<Vec<(String, u64, usize)>> = built
+        .par_iter()
+        .map(|b| {
+            let index: HashMap<*const PlanFile, usize> = b
+                .plans
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (Arc::as_ptr(p), i))
+                .collect();
+            Renderer::pages_to_render(&b.plans, &b.diags)
+                .into_iter()
+                .filter_map(|(p, d)| {
+                    let history = b
+                        .input
+                        .histories
+                        .as_ref()
+                        .map(|h| h.get(&p.plan.file).map_or(&[][..], Vec::as_slice));
+                    // `p.key` covers the plan's blob, path and book.toml.
+                    let key = hash_of(&(
+                        p.key,
+                        b.input.theme_key,
+                        d.iter()
+                            .map(|x| (x.rule, x.line, x.column, &x.message, x.severity))
+                            .collect::<Vec<_>>(),
+                        history,
+                    ));
+                    let pi = *index.get(&std::ptr::from_ref(p))?;
+                    Some((Renderer::plan_path(&p.plan), key, pi))
+                })
+                .collect()
+        })
+        .collect();
     let mut jobs: BTreeMap<u64, (usize, usize)> = BTreeMap::new();
-    for (vi, b) in built.iter_mut().enumerate() {
-        let todo = Renderer::pages_to_render(&b.plans, &b.diags);
-        let index: HashMap<*const PlanFile, usize> = b
-            .plans
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (Arc::as_ptr(p), i))
-            .collect();
-        let mut pages = Vec::new();
-        for (p, d) in todo {
-            let history = b
-                .input
-                .histories
-                .as_ref()
-                .map(|h| h.get(&p.plan.file).map_or(&[][..], Vec::as_slice));
-            // `p.key` covers the plan's blob, path and book.toml.
-            let key = hash_of(&(
-                p.key,
-                b.input.theme_key,
-                d.iter()
-                    .map(|x| (x.rule, x.line, x.column, &x.message, x.severity))
-                    .collect::<Vec<_>>(),
-                history,
-            ));
-            if let Some(&pi) = index.get(&std::ptr::from_ref(p)) {
-                jobs.entry(key).or_insert((vi, pi));
-            }
-            pages.push((Renderer::plan_path(&p.plan), key));
+    for (vi, (b, pages)) in built.iter_mut().zip(keyed).enumerate() {
+        for (_, key, pi) in &pages {
+            jobs.entry(*key).or_insert((vi, *pi));
         }
-        b.pages = pages;
+        b.pages = pages
+            .into_iter()
+            .map(|(path, key, _)| (path, key))
+            .collect();
     }
+    let by_plan: Vec<BTreeMap<&str, Vec<&Diagnostic>>> = built
+        .iter()
+        .map(|b| crate::lint::by_plan(&b.diags))
+        .collect();
     // A page that fails to render (an old theme's template that no longer
     // fits) drops its version below, not the build.
     jobs.into_par_iter()
@@ -463,14 +496,17 @@ fn render_plan_pages(built: &mut [Built], renderers: &Renderers) -> Result<Rende
             let b = built.get(vi).context("version index")?;
             let p = b.plans.get(pi).context("plan index")?;
             let r = renderer_for(renderers, b)?;
-            let d: Vec<&Diagnostic> = b.diags.iter().filter(|d| d.plan == p.plan.id).collect();
+            let d = by_plan
+                .get(vi)
+                .and_then(|m| m.get(p.plan.id.as_str()))
+                .map_or(&[][..], Vec::as_slice);
             let history = b
                 .input
                 .histories
                 .as_ref()
                 .map(|h| h.get(&p.plan.file).map_or(&[][..], Vec::as_slice));
             let page = r
-                .plan_page(&p.plan, &d, history)
+                .plan_page(&p.plan, d, history)
                 .and_then(|page| Ok(String::from_utf8(page)?))
                 .map_err(|e| format!("{e:#}"));
             Ok((key, page))
@@ -722,10 +758,13 @@ fn latest_input(git: &Git, repo: Repo, parsed: &mut Parsed) -> Result<Input> {
     let config_key = hash_of(&config_text);
     let theme = Theme::load(&repo.root, &repo.config.site.theme)
         .with_context(|| format!("cannot read themes/{}", repo.config.site.theme))?;
+    let oids: Vec<ObjectId> = repo
+        .plans
+        .par_iter()
+        .map(|p| blob_id(&std::fs::read(repo.root.join(&p.plan.file)).unwrap_or_default()))
+        .collect::<Result<_>>()?;
     let mut files = Vec::new();
-    for p in repo.plans {
-        let bytes = std::fs::read(repo.root.join(&p.plan.file)).unwrap_or_default();
-        let oid = blob_id(&bytes)?;
+    for (p, oid) in repo.plans.into_iter().zip(oids) {
         let file = p.plan.file.clone();
         let key = (oid, file.clone(), config_key);
         let mut p = p;
