@@ -481,6 +481,32 @@ fn tags_without_content_are_skipped() {
     assert!(out.join("v/v1/index.html").is_file());
 }
 
+/// A tag whose plan file is missing from the object database (a damaged or
+/// partial clone) is skipped with a note; the other versions are built.
+#[test]
+fn a_tag_with_an_unreadable_plan_file_is_skipped() {
+    let repo = history_repo();
+    let dir = repo.path();
+    let blob = git(dir, "2027-02-13", &["rev-parse", "v1:content/alpha.md"]);
+    let blob = blob.trim();
+    let (head, tail) = blob.split_at(2);
+    std::fs::remove_file(dir.join(".git/objects").join(head).join(tail)).unwrap();
+    let (_tmp, out, r) = build_versions(&repo);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("tag v1 skipped: cannot read git object"),
+        "{}",
+        r.stderr
+    );
+    assert!(!out.join("v/v1").exists());
+    assert!(out.join("v/v2/plans/alpha/index.html").is_file());
+    let links = texts(
+        &page(&out, "v/v2/plans/alpha/index.html"),
+        ".version-switcher a",
+    );
+    assert!(!links.iter().any(|l| l.contains("v1")), "{links:?}");
+}
+
 /// The latest version of a versioned build is the plain build plus the
 /// version bar: the shared files made from cached pieces are the same bytes.
 #[test]
