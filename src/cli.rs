@@ -79,14 +79,22 @@ pub enum Command {
     },
     /// Lint, then write the site to the output directory
     Build {
-        /// Output directory (default: [site] output)
-        #[arg(long, value_name = "DIR")]
+        #[arg(
+            long,
+            value_name = "DIR",
+            help = "Output directory (default: [site] output)"
+        )]
         out: Option<PathBuf>,
-        /// Public URL prefix for absolute links (default: [site] base_url)
-        #[arg(long, value_name = "URL")]
+        #[arg(
+            long,
+            value_name = "URL",
+            help = "Public URL prefix for absolute links (default: [site] base_url)"
+        )]
         base_url: Option<String>,
-        /// Also build every git tag matching [versions] tags under /v/TAG/
-        #[arg(long)]
+        #[arg(
+            long,
+            help = "Also build every git tag matching [versions] tags under /v/TAG/"
+        )]
         versions: bool,
     },
     /// Build, serve on 127.0.0.1:3000, rebuild on change, reload open pages
@@ -97,8 +105,11 @@ pub enum Command {
         /// Address to listen on; anything but loopback is reachable by others
         #[arg(long, default_value = "127.0.0.1")]
         bind: String,
-        /// Public URL prefix for absolute links (default: [site] base_url)
-        #[arg(long, value_name = "URL")]
+        #[arg(
+            long,
+            value_name = "URL",
+            help = "Public URL prefix for absolute links (default: [site] base_url)"
+        )]
         base_url: Option<String>,
         /// Poll the file system instead of using native file events
         #[arg(long)]

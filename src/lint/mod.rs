@@ -3,7 +3,7 @@
 //! dropped plans).
 //!
 //! Each rule is a function named after its id (`met::met005`) in the module
-//! of its family; [`CHECKS`] lists them all. PLN001 is produced while parsing
+//! of its family; `CHECKS` lists them all. PLN001 is produced while parsing
 //! ([`crate::frontmatter`]) and PLN002 needs the whole repository, so both
 //! are handled here rather than per plan.
 

@@ -489,7 +489,7 @@ impl Renderer {
 /// one pass over the plans: a few hundred at a time are parsed and checked
 /// in parallel, their pages rendered and written, their `plans.json`
 /// entries and calendar events appended in file order, and then each is
-/// cut down to what the shared pages read ([`slim`]). Memory stays flat
+/// cut down to what the shared pages read (`slim`). Memory stays flat
 /// however many plans there are.
 ///
 /// Pages are rendered with each plan's own findings; PLN002 (a shared id)
