@@ -238,7 +238,9 @@ pub fn build(
     opts: &BuildOptions,
     quiet: bool,
 ) -> Result<Report> {
-    let progress = Progress::new(quiet, tags.len() * 2 + 1);
+    // Steps: reading each tag, rendering the plan pages, writing each
+    // version (the latest and every tag).
+    let progress = Progress::new(quiet, tags.len() * 2 + 2);
     let timer = crate::timing::Timer::start();
     let mut opts = opts.clone();
     opts.versioned = true;
