@@ -518,7 +518,6 @@ impl Git {
     }
 }
 
-/// The share of lines two texts have in common (multiset), 0..=1.
 /// Compares names as people read version numbers: runs of digits by their
 /// value (`v9` < `v10`), everything else byte by byte.
 fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
@@ -553,6 +552,7 @@ fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     }
 }
 
+/// The share of lines two texts have in common (multiset), 0..=1.
 fn similarity(a: &[u8], b: &[u8]) -> f64 {
     let mut counts: HashMap<&[u8], i64> = HashMap::new();
     let (mut na, mut nb) = (0usize, 0usize);

@@ -140,6 +140,16 @@ struct Input {
     histories: Option<Histories>,
 }
 
+impl Input {
+    /// The commits that changed `file` (empty when none did), or `None`
+    /// outside git: what a plan page shows as `section.history`.
+    fn history(&self, file: &str) -> Option<&[crate::git::HistoryEntry]> {
+        self.histories
+            .as_ref()
+            .map(|h| h.get(file).map_or(&[][..], Vec::as_slice))
+    }
+}
+
 /// A version after parsing and lint.
 struct Built {
     input: Input,
@@ -391,13 +401,8 @@ fn lint_versions(
                 // Per-plan findings depend on the plan and the config, which
                 // the plan's key covers; PLN002 and severities run per version.
                 crate::lint::lint_all_with(&plans, &input.config, |p| {
-                    let hit = checked.lock().ok().and_then(|c| c.get(&p.key).cloned());
-                    hit.unwrap_or_else(|| {
-                        let f = crate::lint::check_plan(&p.plan, &p.findings, &input.config, today);
-                        if let Ok(mut c) = checked.lock() {
-                            c.insert(p.key, f.clone());
-                        }
-                        f
+                    crate::site::cached(&checked, p.key, || {
+                        crate::lint::check_plan(&p.plan, &p.findings, &input.config, today)
                     })
                 })
             };
@@ -457,11 +462,7 @@ fn render_plan_pages(built: &mut [Built], renderers: &Renderers) -> Result<Rende
             Renderer::pages_to_render(&b.plans, &b.diags)
                 .into_iter()
                 .filter_map(|(p, d)| {
-                    let history = b
-                        .input
-                        .histories
-                        .as_ref()
-                        .map(|h| h.get(&p.plan.file).map_or(&[][..], Vec::as_slice));
+                    let history = b.input.history(&p.plan.file);
                     // `p.key` covers the plan's blob, path and book.toml.
                     let key = hash_of(&(
                         p.key,
@@ -502,11 +503,7 @@ fn render_plan_pages(built: &mut [Built], renderers: &Renderers) -> Result<Rende
                 .get(vi)
                 .and_then(|m| m.get(p.plan.id.as_str()))
                 .map_or(&[][..], Vec::as_slice);
-            let history = b
-                .input
-                .histories
-                .as_ref()
-                .map(|h| h.get(&p.plan.file).map_or(&[][..], Vec::as_slice));
+            let history = b.input.history(&p.plan.file);
             let page = r
                 .plan_page(&p.plan, d, history)
                 .and_then(|page| Ok(String::from_utf8(page)?))

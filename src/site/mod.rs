@@ -75,7 +75,7 @@ impl Fragments {
 
 /// The value under `key` in a map shared between threads, made (outside the
 /// lock) and kept if missing.
-fn cached<K: Eq + std::hash::Hash, V: Clone>(
+pub(crate) fn cached<K: Eq + std::hash::Hash, V: Clone>(
     map: &std::sync::Mutex<std::collections::HashMap<K, V>>,
     key: K,
     make: impl FnOnce() -> V,

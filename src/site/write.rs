@@ -51,14 +51,21 @@ impl Staging {
         })
     }
 
-    /// Writes one file (`rel` is `/`-separated); may be called from
-    /// several threads.
-    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+    /// Where `rel` (`/`-separated) goes in the temporary directory, with its
+    /// parent directory created.
+    fn path_for(&self, rel: &str) -> Result<PathBuf> {
         let path = self.tmp.join(rel);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create {}", dir.display()))?;
         }
+        Ok(path)
+    }
+
+    /// Writes one file (`rel` is `/`-separated); may be called from
+    /// several threads.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let path = self.path_for(rel)?;
         std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))
     }
 
@@ -66,11 +73,7 @@ impl Staging {
     /// allows, without joining them in memory first.
     pub fn write_pieces(&self, rel: &str, pieces: &[&[u8]]) -> Result<()> {
         use std::io::{IoSlice, Write as _};
-        let path = self.tmp.join(rel);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create {}", dir.display()))?;
-        }
+        let path = self.path_for(rel)?;
         let mut file = std::fs::File::create(&path)
             .with_context(|| format!("cannot write {}", path.display()))?;
         let mut slices: Vec<IoSlice<'_>> = pieces.iter().map(|p| IoSlice::new(p)).collect();
@@ -91,11 +94,7 @@ impl Staging {
     /// `/`-separated): a hard link, or a copy where the file system has no
     /// hard links. For pages that are byte-identical in several versions.
     pub fn link(&self, from: &str, rel: &str) -> Result<()> {
-        let (from, path) = (self.tmp.join(from), self.tmp.join(rel));
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create {}", dir.display()))?;
-        }
+        let (from, path) = (self.tmp.join(from), self.path_for(rel)?);
         if std::fs::hard_link(&from, &path).is_err() {
             std::fs::copy(&from, &path)
                 .with_context(|| format!("cannot write {}", path.display()))?;
@@ -105,11 +104,7 @@ impl Staging {
 
     /// Creates one file (`rel` is `/`-separated) to be written in pieces.
     pub fn create(&self, rel: &str) -> Result<std::io::BufWriter<std::fs::File>> {
-        let path = self.tmp.join(rel);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create {}", dir.display()))?;
-        }
+        let path = self.path_for(rel)?;
         let file = std::fs::File::create(&path)
             .with_context(|| format!("cannot write {}", path.display()))?;
         Ok(std::io::BufWriter::with_capacity(1 << 16, file))
