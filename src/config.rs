@@ -53,7 +53,15 @@ pub struct LintConfig {
     pub first_milestone_months: u32,
     pub max_milestone_cost_days: f64,
     pub kickoff_within_days: u32,
+    /// MIL013: the plan's horizon in calendar months.
+    pub plan_months: u32,
+    /// ICE003: the most confidence a team has when the workshop ends.
+    pub workshop_confidence: f64,
+    /// PLN004: values that are placeholders, compared ignoring case.
+    pub placeholder_words: Vec<String>,
     pub vanity_metric_patterns: Vec<String>,
+    /// MET005: a vanity match inside one of these is not a finding.
+    pub vanity_metric_exceptions: Vec<String>,
     pub output_only_patterns: Vec<String>,
     /// Per-rule level overrides from `[lint.rules]`.
     pub rules: BTreeMap<String, Level>,
@@ -92,6 +100,10 @@ pub const DEFAULT_VANITY: &[&str] = &[
     "ダウンロード数",
 ];
 
+pub const DEFAULT_PLACEHOLDER_WORDS: &[&str] = &["TODO", "TBD", "FIXME", "xxx", "未定", "要確認"];
+
+pub const DEFAULT_VANITY_EXCEPTIONS: &[&str] = &["再訪問"];
+
 pub const DEFAULT_OUTPUT_ONLY: &[&str] = &[
     "モデルを作る",
     "モデル構築",
@@ -129,7 +141,11 @@ struct RawLint {
     first_milestone_months: Option<u32>,
     max_milestone_cost_days: Option<f64>,
     kickoff_within_days: Option<u32>,
+    plan_months: Option<u32>,
+    workshop_confidence: Option<f64>,
+    placeholder_words: Option<Vec<String>>,
     vanity_metric_patterns: Option<Vec<String>>,
+    vanity_metric_exceptions: Option<Vec<String>>,
     output_only_patterns: Option<Vec<String>>,
     rules: Option<BTreeMap<String, Level>>,
     confidence_caps: Option<BTreeMap<String, f64>>,
@@ -191,9 +207,17 @@ impl Config {
                 first_milestone_months: l.first_milestone_months.unwrap_or(3),
                 max_milestone_cost_days: l.max_milestone_cost_days.unwrap_or(20.0),
                 kickoff_within_days: l.kickoff_within_days.unwrap_or(14),
+                plan_months: l.plan_months.unwrap_or(3),
+                workshop_confidence: l.workshop_confidence.unwrap_or(1.0),
+                placeholder_words: l
+                    .placeholder_words
+                    .unwrap_or_else(|| owned(DEFAULT_PLACEHOLDER_WORDS)),
                 vanity_metric_patterns: l
                     .vanity_metric_patterns
                     .unwrap_or_else(|| owned(DEFAULT_VANITY)),
+                vanity_metric_exceptions: l
+                    .vanity_metric_exceptions
+                    .unwrap_or_else(|| owned(DEFAULT_VANITY_EXCEPTIONS)),
                 output_only_patterns: l
                     .output_only_patterns
                     .unwrap_or_else(|| owned(DEFAULT_OUTPUT_ONLY)),
@@ -212,7 +236,7 @@ impl Config {
                     .map(|s| format!(" (did you mean `{s}`?)"))
                     .unwrap_or_default();
                 return Err(ConfigError(format!(
-                    "{name}: [lint.rules] names unknown rule `{id}`{hint}; rule ids are listed by `planbook lint --help` and in the docs"
+                    "{name}: [lint.rules] names unknown rule `{id}`{hint}; rule ids are listed in docs/rules.md"
                 )));
             }
         }
@@ -239,6 +263,11 @@ impl Config {
         {
             return Err(ConfigError(format!(
                 "{name}: [lint] max_milestone_cost_days must be a non-negative number"
+            )));
+        }
+        if !self.lint.workshop_confidence.is_finite() || self.lint.workshop_confidence <= 0.0 {
+            return Err(ConfigError(format!(
+                "{name}: [lint] workshop_confidence must be a positive number"
             )));
         }
         for (what, v) in [
@@ -303,6 +332,30 @@ mod tests {
         assert_eq!(c.lint.confidence_caps["estimates"], 2.0);
         assert_eq!(c.lint.confidence_caps["custom"], 4.0);
         assert_eq!(c.lint.confidence_caps["opinions"], 0.1);
+    }
+
+    #[test]
+    fn lint_v2_keys_have_defaults_and_can_be_set() {
+        let c = Config::default();
+        assert_eq!(c.lint.plan_months, 3);
+        assert_eq!(c.lint.workshop_confidence, 1.0);
+        assert_eq!(c.lint.placeholder_words.len(), 6);
+        assert_eq!(c.lint.vanity_metric_exceptions, ["再訪問"]);
+        let c = Config::parse(
+            "[lint]\nplan_months = 2\nworkshop_confidence = 2.5\nplaceholder_words = [\"TBC\"]\nvanity_metric_exceptions = []\n",
+            "book.toml",
+        )
+        .unwrap();
+        assert_eq!(c.lint.plan_months, 2);
+        assert_eq!(c.lint.workshop_confidence, 2.5);
+        assert_eq!(c.lint.placeholder_words, ["TBC"]);
+        assert!(c.lint.vanity_metric_exceptions.is_empty());
+        let e = Config::parse("[lint]\nplan_month = 2\n", "book.toml").unwrap_err();
+        assert!(
+            e.0.contains("plan_month") && e.0.contains("plan_months"),
+            "{e}"
+        );
+        assert!(Config::parse("[lint]\nworkshop_confidence = 0\n", "book.toml").is_err());
     }
 
     #[test]

@@ -142,6 +142,16 @@ pub enum Change {
         date: Option<NaiveDate>,
         value: Option<f64>,
     },
+    /// A question of the ledger got an answer, or a different verdict.
+    QuestionAnswered {
+        milestone: String,
+        /// 1-based index of the question in its milestone.
+        index: usize,
+        question: String,
+        /// supported, refuted, inconclusive, or answered (no verdict).
+        verdict: &'static str,
+        finding: Option<String>,
+    },
 }
 
 /// A plan with its findings, as the diff sees it.
@@ -313,6 +323,7 @@ pub fn plan_changes(old: &Plan, new: &Plan) -> Vec<Change> {
     }
     milestone_changes(old.milestones(), new.milestones(), &mut out);
     update_changes(old, new, &mut out);
+    question_changes(old, new, &mut out);
     let seen: BTreeSet<(Option<NaiveDate>, Option<u64>)> = old
         .measurements()
         .iter()
@@ -457,6 +468,35 @@ fn task_changes(milestone: &str, old: &[Task], new: &[Task], out: &mut Vec<Chang
                 task,
             });
         }
+    }
+}
+
+/// Questions are matched by milestone id and their id (or text); one whose
+/// ledger state is new or changed has been answered.
+fn question_changes(old: &Plan, new: &Plan, out: &mut Vec<Change>) {
+    use crate::ledger::{self, State};
+    let key = |e: &ledger::Entry<'_>| {
+        let q = e.question.id.text().unwrap_or(e.question.ask_text());
+        (
+            e.milestone.id_text().unwrap_or("").to_string(),
+            q.to_string(),
+        )
+    };
+    let before: BTreeMap<_, State> = ledger::plan(old)
+        .iter()
+        .map(|e| (key(e), e.state))
+        .collect();
+    for e in ledger::plan(new) {
+        if !e.is_answered() || before.get(&key(&e)) == Some(&e.state) {
+            continue;
+        }
+        out.push(Change::QuestionAnswered {
+            milestone: e.milestone.id_text().unwrap_or("").to_string(),
+            index: e.index,
+            question: e.question.ask_text().to_string(),
+            verdict: e.state.as_str(),
+            finding: e.finding.map(str::to_string),
+        });
     }
 }
 
@@ -650,6 +690,29 @@ impl Change {
                         "new update for {milestone} ({d})"
                     ),
                 }
+            }
+            Change::QuestionAnswered {
+                milestone,
+                index,
+                question,
+                verdict,
+                finding,
+            } => {
+                let v = match *verdict {
+                    "supported" => lang.pick("支持された", "supported"),
+                    "refuted" => lang.pick("反証された", "refuted"),
+                    "inconclusive" => lang.pick("結論が出なかった", "inconclusive"),
+                    _ => lang.pick("回答済み", "answered"),
+                };
+                let finding = finding
+                    .as_deref()
+                    .map(|f| tr!(lang, "（{f}）", " ({f})"))
+                    .unwrap_or_default();
+                tr!(
+                    lang,
+                    "{milestone} の問い {index}「{question}」: {v}{finding}",
+                    "{milestone} question {index} \"{question}\": {v}{finding}"
+                )
             }
             Change::MeasurementAdded { date: d, value } => {
                 let (d, value) = (date(*d), number(*value));

@@ -67,7 +67,16 @@ pub const MILESTONE_KEYS: &[&str] = &[
 pub const DATA_KEYS: &[&str] = &["items", "amount"];
 pub const TASK_KEYS: &[&str] = &["role", "owner", "do", "done_when", "due", "status"];
 pub const MEASUREMENT_KEYS: &[&str] = &["date", "value"];
-pub const UPDATE_KEYS: &[&str] = &["date", "milestone", "answered", "story", "business_model"];
+pub const QUESTION_KEYS: &[&str] = &["id", "ask"];
+pub const UPDATE_KEYS: &[&str] = &[
+    "date",
+    "milestone",
+    "answered",
+    "answers",
+    "story",
+    "business_model",
+];
+pub const ANSWER_KEYS: &[&str] = &["question", "verdict", "finding", "data"];
 pub const MEETINGS_KEYS: &[&str] = &["kickoff", "progress", "executive"];
 pub const KICKOFF_KEYS: &[&str] = &["date", "title"];
 pub const PROGRESS_KEYS: &[&str] = &["every", "weekday", "time"];
@@ -227,6 +236,13 @@ pub fn parse_plan(
         return (plan, r.out);
     };
     r.plan(&root, &mut plan, stem);
+    r.out.extend(crate::lint::placeholder::pln004(
+        &root,
+        split.body,
+        split.body_line,
+        &config.lint.placeholder_words,
+        lang,
+    ));
     if keep_content {
         plan.frontmatter = Some(root);
     }
@@ -692,7 +708,9 @@ impl Reader<'_> {
             title: self.field(&o, "title", Self::text),
             due: self.field(&o, "due", Self::date),
             target: self.field(&o, "target", Self::number),
-            questions: self.field(&o, "questions", Self::texts),
+            questions: self.field(&o, "questions", |r, n, p, path| {
+                r.list(n, p, path, Self::question)
+            }),
             data: self.field(&o, "data", |r, n, p, path| {
                 let o = r.obj(n, p, path, DATA_KEYS)?;
                 Some(Data {
@@ -733,6 +751,52 @@ impl Reader<'_> {
         Some(t)
     }
 
+    /// A question: a string, or a mapping `{id, ask}`.
+    fn question(&mut self, node: &Node, path: &KeyPath<'_>) -> Option<Question> {
+        if node.is_null() {
+            return None;
+        }
+        if let Value::Scalar { .. } = node.value {
+            let ask = self.text(node, node.pos, path)?;
+            return Some(Question {
+                pos: node.pos,
+                id: Field::Missing,
+                ask: Field::Ok(At {
+                    value: ask,
+                    pos: node.pos,
+                }),
+            });
+        }
+        let o = self.obj(node, node.pos, path, QUESTION_KEYS)?;
+        let q = Question {
+            pos: node.pos,
+            id: self.field(&o, "id", Self::id),
+            ask: self.field(&o, "ask", Self::text),
+        };
+        self.required(&q.ask, &o, "ask");
+        Some(q)
+    }
+
+    /// An entry of an update's `answers`.
+    fn answer(&mut self, node: &Node, path: &KeyPath<'_>) -> Option<Answer> {
+        let o = self.obj(node, node.pos, path, ANSWER_KEYS)?;
+        Some(Answer {
+            pos: node.pos,
+            question: self.field(&o, "question", |r, n, p, path| match &n.value {
+                Value::Scalar { text, plain: true } if text.trim().parse::<usize>().is_ok() => {
+                    text.trim().parse().ok().map(QuestionRef::Index)
+                }
+                _ => r.text(n, p, path).map(QuestionRef::Id),
+            }),
+            verdict: self.field(&o, "verdict", |r, n, p, path| {
+                r.one_of(n, p, path, Verdict::ALL, Verdict::parse)
+            }),
+            finding: self.field(&o, "finding", Self::text),
+            finding_key: o.get("finding").map(|e| e.key_pos),
+            data: self.field(&o, "data", Self::text),
+        })
+    }
+
     fn measurement(&mut self, node: &Node, path: &KeyPath<'_>) -> Option<Measurement> {
         let o = self.obj(node, node.pos, path, MEASUREMENT_KEYS)?;
         Some(Measurement {
@@ -749,6 +813,9 @@ impl Reader<'_> {
             date: self.field(&o, "date", Self::date),
             milestone: self.field(&o, "milestone", Self::text),
             answered: self.field(&o, "answered", Self::text),
+            answers: self.field(&o, "answers", |r, n, p, path| {
+                r.list(n, p, path, Self::answer)
+            }),
             story: self.field(&o, "story", Self::text),
             business_model: self.field(&o, "business_model", Self::text),
         })

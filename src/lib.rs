@@ -17,6 +17,7 @@ pub mod diff;
 pub mod frontmatter;
 pub mod git;
 pub mod i18n;
+pub mod ledger;
 pub mod lint;
 pub mod load;
 pub mod model;

@@ -45,6 +45,12 @@ impl<T> Field<T> {
     pub fn is_missing(&self) -> bool {
         matches!(self, Field::Missing)
     }
+
+    /// Where a finding about this field's absence or emptiness points: at
+    /// the value when one is written (`""`, `[]`), else at `parent`.
+    pub fn pos_or(&self, parent: Pos) -> Pos {
+        self.get().map_or(parent, |a| a.pos)
+    }
 }
 
 impl<T: Copy> Field<T> {
@@ -104,6 +110,10 @@ string_enum!(
 string_enum!(
     /// Which way the metric should move.
     Direction { Increase = "increase", Decrease = "decrease" }
+);
+string_enum!(
+    /// `verdict` of an answer in the question ledger.
+    Verdict { Supported = "supported", Refuted = "refuted", Inconclusive = "inconclusive" }
 );
 string_enum!(
     /// `meetings.progress.every`.
@@ -236,7 +246,7 @@ pub struct Milestone {
     pub title: Field<String>,
     pub due: Field<NaiveDate>,
     pub target: Field<f64>,
-    pub questions: Field<Vec<At<String>>>,
+    pub questions: Field<Vec<Question>>,
     pub data: Field<Data>,
     pub cost_days: Field<f64>,
     pub review: Field<NaiveDate>,
@@ -258,6 +268,68 @@ impl Milestone {
     pub fn id_text(&self) -> Option<&str> {
         self.id.text()
     }
+
+    /// The questions that parsed (empty if the key is missing or invalid).
+    pub fn questions(&self) -> &[Question] {
+        self.questions.value().map_or(&[], Vec::as_slice)
+    }
+
+    /// The 1-based index of the question `r` names, if it names one.
+    pub fn question_index(&self, r: &QuestionRef) -> Option<usize> {
+        let qs = self.questions();
+        match r {
+            QuestionRef::Index(n) => (*n >= 1 && *n <= qs.len()).then_some(*n),
+            QuestionRef::Id(id) => qs
+                .iter()
+                .position(|q| q.id.text() == Some(id.trim()))
+                .map(|i| i + 1),
+        }
+    }
+}
+
+/// A question a milestone answers with data: a string, or `{id, ask}`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Question {
+    /// Position of the list item.
+    pub pos: Pos,
+    pub id: Field<String>,
+    pub ask: Field<String>,
+}
+
+impl Question {
+    /// The question's text ("" when it has none).
+    pub fn ask_text(&self) -> &str {
+        self.ask.value().map_or("", |s| s.trim())
+    }
+}
+
+/// How an answer names its question: a 1-based index or a question id.
+#[derive(Debug, Clone, PartialEq)]
+pub enum QuestionRef {
+    Index(usize),
+    Id(String),
+}
+
+impl std::fmt::Display for QuestionRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            QuestionRef::Index(n) => write!(f, "{n}"),
+            QuestionRef::Id(id) => f.write_str(id),
+        }
+    }
+}
+
+/// One entry of an update's `answers`: the question ledger.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Answer {
+    /// Position of the list item.
+    pub pos: Pos,
+    pub question: Field<QuestionRef>,
+    pub verdict: Field<Verdict>,
+    pub finding: Field<String>,
+    /// Where the `finding` key stands, when it is written.
+    pub finding_key: Option<Pos>,
+    pub data: Field<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -296,8 +368,16 @@ pub struct Update {
     pub date: Field<NaiveDate>,
     pub milestone: Field<String>,
     pub answered: Field<String>,
+    pub answers: Field<Vec<Answer>>,
     pub story: Field<String>,
     pub business_model: Field<String>,
+}
+
+impl Update {
+    /// The answers that parsed (empty if the key is missing or invalid).
+    pub fn answers(&self) -> &[Answer] {
+        self.answers.value().map_or(&[], Vec::as_slice)
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -7,7 +7,7 @@
 
 use serde_json::{Value, json};
 
-use crate::model::{Direction, Every, MilestoneStatus, PlanStatus, TaskStatus, Weekday};
+use crate::model::{Direction, Every, MilestoneStatus, PlanStatus, TaskStatus, Verdict, Weekday};
 
 const DATE_PATTERN: &str = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
 const ID_PATTERN: &str = "^[a-z0-9-]+$";
@@ -52,13 +52,39 @@ pub fn schema() -> Value {
         &["role", "do"],
         "A task of one role / 担当ごとのタスク",
     );
+    let question = json!({
+        "description": "A question: its text, or {id, ask} so that answers can name it by id / 問い",
+        "oneOf": [
+            { "type": "string" },
+            object(json!({
+                "id": { "type": "string", "pattern": ID_PATTERN, "description": "Unique in the plan / 計画内で一意" },
+                "ask": text("The question / 問い"),
+            }), &["ask"], "A question with an id"),
+        ],
+    });
+    let answer = object(
+        json!({
+            "question": {
+                "oneOf": [
+                    { "type": "integer", "minimum": 1 },
+                    { "type": "string", "pattern": ID_PATTERN },
+                ],
+                "description": "1-based index into the milestone's questions, or a question id / 問いの番号か id",
+            },
+            "verdict": one_of(Verdict::ALL, "What the data said of the question / 判定"),
+            "finding": text("What the data showed / わかったこと"),
+            "data": text("What was actually collected / 集めたデータ"),
+        }),
+        &["question", "finding"],
+        "An answer to one question (the question ledger) / 問いへの答え",
+    );
     let milestone = object(
         json!({
             "id": { "type": "string", "pattern": ID_PATTERN, "description": "Unique in the plan" },
             "title": text("What the milestone achieves (an outcome, not an output) / マイルストーン"),
             "due": date("Due date / 期限"),
             "target": number("Metric value this milestone must reach / 目標値"),
-            "questions": { "type": "array", "items": { "type": "string" }, "description": "Questions from the story answered with data / データで答える問い" },
+            "questions": { "type": "array", "items": question, "description": "Questions from the story answered with data / データで答える問い" },
             "data": object(json!({
                 "items": { "type": "array", "items": { "type": "string" }, "description": "Data items / データ項目" },
                 "amount": { "type": ["string", "number"], "description": "Amount of data / データ量" },
@@ -77,7 +103,7 @@ pub fn schema() -> Value {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://planbook.invalid/plan.schema.json",
         "title": "planbook plan frontmatter",
-        "description": "An ML Enablement Workshop action plan (SPEC §3). `planbook lint` checks the workshop rules.",
+        "description": "An ML Enablement Workshop action plan (docs/format.md). `planbook lint` checks the workshop rules.",
         "type": "object",
         "additionalProperties": false,
         "required": ["title", "start", "team"],
@@ -118,6 +144,7 @@ pub fn schema() -> Value {
                 "date": date("Date of the update"),
                 "milestone": text("The milestone id"),
                 "answered": text("The answer the data gave"),
+                "answers": { "type": "array", "items": answer, "description": "One entry per question answered / 問いごとの答え" },
                 "story": text("What changed in the story (markdown)"),
                 "business_model": text("What changed in the business model (markdown)"),
             }), &["date", "milestone"], "What a milestone taught the team") },
@@ -190,6 +217,14 @@ mod tests {
             (&ms["properties"]["tasks"]["items"], TASK_KEYS),
             (&p["measurements"]["items"], MEASUREMENT_KEYS),
             (&p["updates"]["items"], UPDATE_KEYS),
+            (
+                &p["updates"]["items"]["properties"]["answers"]["items"],
+                ANSWER_KEYS,
+            ),
+            (
+                &ms["properties"]["questions"]["items"]["oneOf"][1],
+                QUESTION_KEYS,
+            ),
             (&p["meetings"], MEETINGS_KEYS),
             (&p["meetings"]["properties"]["kickoff"], KICKOFF_KEYS),
             (&p["meetings"]["properties"]["progress"], PROGRESS_KEYS),

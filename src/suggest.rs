@@ -1,17 +1,30 @@
 //! "Did you mean" hints for misspelt keys, enum values and rule ids.
 
-/// The closest candidate to `word`, if one is close enough to be a likely typo.
+/// The closest candidate to `word`, if one is close enough to be a likely
+/// typo: within a small edit distance, counting a swap of two neighbouring
+/// letters as one edit (`deu` → `due`), or else similar by Jaro–Winkler
+/// (longer words with several slips).
 pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
     let lower = word.to_lowercase();
-    candidates
-        .into_iter()
-        .map(|c| (strsim::jaro_winkler(&lower, &c.to_lowercase()), c))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
+    // Up to one edit per three characters, at least one, at most two.
+    let max_edits = (lower.chars().count() / 3).clamp(1, 2);
+    let mut by_edits: Option<(usize, &'a str)> = None;
+    let mut by_similarity: Option<(f64, &'a str)> = None;
+    for c in candidates {
+        let cl = c.to_lowercase();
+        let edits = strsim::osa_distance(&lower, &cl);
+        if edits <= max_edits && by_edits.is_none_or(|(best, _)| edits < best) {
+            by_edits = Some((edits, c));
+        }
+        let score = strsim::jaro_winkler(&lower, &cl);
+        if score > 0.8 && by_similarity.is_none_or(|(best, _)| score > best) {
+            by_similarity = Some((score, c));
+        }
+    }
+    by_edits.map(|(_, c)| c).or(by_similarity.map(|(_, c)| c))
 }
 
 #[cfg(test)]
@@ -26,5 +39,13 @@ mod tests {
         );
         assert_eq!(did_you_mean("Title", ["title", "team"]), Some("title"));
         assert_eq!(did_you_mean("zzz", ["metric", "milestones"]), None);
+    }
+
+    #[test]
+    fn transposed_letters_count_as_one_edit() {
+        let task = crate::frontmatter::TASK_KEYS.iter().copied();
+        assert_eq!(did_you_mean("deu", task), Some("due"));
+        assert_eq!(did_you_mean("stauts", ["status", "start"]), Some("status"));
+        assert_eq!(did_you_mean("ab", ["due"]), None);
     }
 }

@@ -93,3 +93,26 @@ pub fn ice002(cx: &mut Cx<'_>, plan: &Plan) {
         );
     }
 }
+
+/// ICE003: confidence above `workshop_confidence` is earned: the plan has
+/// at least one finished milestone.
+pub fn ice003(cx: &mut Cx<'_>, plan: &Plan) {
+    let lang = cx.lang;
+    let Some(conf) = plan.ice.value().and_then(|i| i.confidence.get()) else {
+        return;
+    };
+    let limit = cx.config.lint.workshop_confidence;
+    if conf.value <= limit || plan.milestones().iter().any(|m| m.status().is_finished()) {
+        return;
+    }
+    let (c, l) = (num(conf.value), num(limit));
+    cx.report(
+        ICE003,
+        conf.pos,
+        tr!(
+            lang,
+            "confidence {c} はワークショップ終了時の {l} を超えていますが、終わったマイルストーンがまだありません。確信度はマイルストーンの検証結果で上げてください",
+            "confidence {c} is above the {l} a team has when the workshop ends, but no milestone is finished yet: raise confidence with the evidence of a finished milestone"
+        ),
+    );
+}

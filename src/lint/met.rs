@@ -25,23 +25,29 @@ pub fn met001(cx: &mut Cx<'_>, plan: &Plan) {
             return;
         }
     };
-    let missing: Vec<&str> = [
+    let missing: Vec<(&str, Pos)> = [
         (
             "name",
             m.value.name.text().is_none() && !matches!(m.value.name, Field::Invalid),
+            m.value.name.pos_or(m.pos),
         ),
-        ("unit", m.value.unit.is_missing()),
-        ("direction", m.value.direction.is_missing()),
-        ("baseline", m.value.baseline.is_missing()),
+        ("unit", m.value.unit.is_missing(), m.pos),
+        ("direction", m.value.direction.is_missing(), m.pos),
+        ("baseline", m.value.baseline.is_missing(), m.pos),
     ]
     .into_iter()
-    .filter_map(|(k, missing)| missing.then_some(k))
+    .filter_map(|(k, missing, pos)| missing.then_some((k, pos)))
     .collect();
-    if !missing.is_empty() {
-        let keys = missing.join(", ");
+    // An empty name is pointed at; missing keys at `metric`.
+    if let Some(&(_, pos)) = missing.first() {
+        let keys = missing
+            .iter()
+            .map(|(k, _)| *k)
+            .collect::<Vec<_>>()
+            .join(", ");
         cx.report(
             MET001,
-            m.pos,
+            pos,
             tr!(
                 lang,
                 "metric に {keys} がありません。指標の名前・単位・方向 (increase/decrease)・現在値 (baseline) を書いてください",
@@ -75,10 +81,11 @@ fn check_correlation(
         None => return,
         Some(Err(pos)) => pos,
         Some(Ok(c)) => {
-            if pick(&c.value).text().is_some() || matches!(pick(&c.value), Field::Invalid) {
+            let field = pick(&c.value);
+            if field.text().is_some() || matches!(field, Field::Invalid) {
                 return;
             }
-            c.pos
+            field.pos_or(c.pos)
         }
     };
     cx.report(
@@ -135,8 +142,12 @@ pub fn met004(cx: &mut Cx<'_>, plan: &Plan) {
 pub fn met005(cx: &mut Cx<'_>, plan: &Plan) {
     let Some(m) = plan.metric.value() else { return };
     let Some(name) = m.name.get() else { return };
-    let Some(pattern) = super::first_match(&name.value, &cx.config.lint.vanity_metric_patterns)
-    else {
+    let lint = &cx.config.lint;
+    let Some(pattern) = super::first_match_except(
+        &name.value,
+        &lint.vanity_metric_patterns,
+        &lint.vanity_metric_exceptions,
+    ) else {
         return;
     };
     let lang = cx.lang;

@@ -135,17 +135,36 @@ pub fn mil003(cx: &mut Cx<'_>, plan: &Plan) {
     }
 }
 
-/// MIL004: every milestone lists at least one question it answers with data.
+/// MIL004: every milestone lists at least one question it answers with
+/// data; question ids are unique within the plan (a repeat is reported at
+/// the later question's id).
 pub fn mil004(cx: &mut Cx<'_>, plan: &Plan) {
     let lang = cx.lang;
+    let mut seen = BTreeSet::new();
     for (i, m) in plan.milestones().iter().enumerate() {
+        let id = name(m, i);
+        for q in m.questions() {
+            if let Some(qid) = q.id.get()
+                && !seen.insert(qid.value.as_str())
+            {
+                let v = &qid.value;
+                cx.report(
+                    MIL004,
+                    qid.pos,
+                    tr!(
+                        lang,
+                        "問いの id `{v}` が計画の中で重複しています。答え (answers) がどの問いを指すか分かるよう、一意な id にしてください",
+                        "question id `{v}` is used twice in the plan: give each question its own id so that answers can name it"
+                    ),
+                );
+            }
+        }
         let pos = match &m.questions {
             Field::Invalid => continue,
-            Field::Ok(q) if q.value.iter().any(|s| !s.value.trim().is_empty()) => continue,
+            Field::Ok(q) if q.value.iter().any(|q| !q.ask_text().is_empty()) => continue,
             Field::Ok(q) => q.pos,
             Field::Missing => m.pos,
         };
-        let id = name(m, i);
         cx.report(
             MIL004,
             pos,
@@ -174,11 +193,12 @@ pub fn mil005(cx: &mut Cx<'_>, plan: &Plan) {
                 };
                 let amount_ok =
                     d.value.amount.text().is_some() || matches!(d.value.amount, Field::Invalid);
+                let items_at = d.value.items.pos_or(d.pos);
                 match (items_ok, amount_ok) {
                     (true, true) => continue,
-                    (false, true) => (d.pos, "data.items"),
-                    (true, false) => (d.pos, "data.amount"),
-                    (false, false) => (d.pos, "data.items, data.amount"),
+                    (false, true) => (items_at, "data.items"),
+                    (true, false) => (d.value.amount.pos_or(d.pos), "data.amount"),
+                    (false, false) => (items_at, "data.items, data.amount"),
                 }
             }
         };
@@ -421,5 +441,147 @@ pub fn mil012(cx: &mut Cx<'_>, plan: &Plan) {
             }
             _ => {}
         }
+    }
+}
+
+/// MIL013: the last milestone is due within `plan_months` calendar months
+/// of `start` (the workshop's 1–3 month plan).
+pub fn mil013(cx: &mut Cx<'_>, plan: &Plan) {
+    let Some(start) = plan.start.copied() else {
+        return;
+    };
+    let Some((i, m, due)) = plan
+        .milestones()
+        .iter()
+        .enumerate()
+        .filter_map(|(i, m)| m.due.get().map(|d| (i, m, d)))
+        .next_back()
+    else {
+        return;
+    };
+    let n = cx.config.lint.plan_months;
+    let Some(limit) = start.checked_add_months(Months::new(n)) else {
+        return;
+    };
+    if due.value > limit {
+        let lang = cx.lang;
+        let (d, id) = (due.value, name(m, i));
+        cx.report(
+            MIL013,
+            due.pos,
+            tr!(
+                lang,
+                "最後のマイルストーン {id} の期限 {d} は start から {n} か月（{limit}）を過ぎています。ワークショップの計画は 1〜3 か月です。{limit} までに終わる計画にし、その先は次の計画にしてください",
+                "the last milestone {id} is due {d}, more than {n} months after start ({limit}): a workshop plan covers 1–3 months; end this plan by {limit} and make the rest the next plan"
+            ),
+        );
+    }
+}
+
+/// MIL014: every finished milestone's `actual` strictly improves on the
+/// previous finished milestone's `actual` (on the baseline for the first).
+pub fn mil014(cx: &mut Cx<'_>, plan: &Plan) {
+    let lang = cx.lang;
+    let Some(dir) = direction(plan) else { return };
+    let mut prev: Option<(f64, Option<Name<'_>>)> = plan
+        .metric
+        .value()
+        .and_then(|m| m.baseline.copied())
+        .map(|b| (b, None));
+    for (i, m) in plan.milestones().iter().enumerate() {
+        if !m.status().is_finished() {
+            continue;
+        }
+        let Some(actual) = m.actual.get() else {
+            continue;
+        };
+        if let Some((p, prev_ms)) = &prev
+            && dir.gain(*p, actual.value) <= 0.0
+        {
+            let (id, a) = (name(m, i), num(actual.value));
+            let what = match prev_ms {
+                None => tr!(lang, "baseline ({})", "the baseline ({})", num(*p)),
+                Some(pm) => tr!(
+                    lang,
+                    "前に終わったマイルストーン {pm} の実績 ({})",
+                    "the actual of {pm}, the previous finished milestone ({})",
+                    num(*p)
+                ),
+            };
+            cx.report(
+                MIL014,
+                actual.pos,
+                tr!(
+                    lang,
+                    "マイルストーン {id} の実績 {a} は {what} から改善していません。どのマイルストーンも計測した KPI を動かす必要があります。何が効かなかったかを update に記録し、次のマイルストーンを見直してください",
+                    "milestone {id} measured {a}, no better than {what}: every milestone must move the measured KPI; record in its update what did not work and rethink the next milestone"
+                ),
+            );
+        }
+        prev = Some((actual.value, Some(name(m, i))));
+    }
+}
+
+/// MIL015: every question of a finished milestone is answered with data:
+/// an `answers` entry names it, or it is the milestone's only question and
+/// an update has `answered` (see [`crate::ledger`]).
+pub fn mil015(cx: &mut Cx<'_>, plan: &Plan) {
+    let lang = cx.lang;
+    for (i, m) in plan.milestones().iter().enumerate() {
+        if !m.status().is_finished() {
+            continue;
+        }
+        for e in crate::ledger::milestone(plan, m) {
+            if e.is_answered() {
+                continue;
+            }
+            let (id, n, ask) = (name(m, i), e.index, e.question.ask_text());
+            cx.report(
+                MIL015,
+                e.question.pos,
+                tr!(
+                    lang,
+                    "マイルストーン {id} は終わりましたが、問い {n}「{ask}」にデータで答えていません。update の answers に question: {n}（または問いの id）・verdict・finding を書いてください",
+                    "milestone {id} is finished but its question {n} (\"{ask}\") is not answered with data: add an entry to its update's answers with question: {n} (or the question's id), a verdict and the finding"
+                ),
+            );
+        }
+    }
+}
+
+/// MIL016: after each finished milestone the story and the business model
+/// are both updated: its updates together have a non-empty `story` and a
+/// non-empty `business_model`. At the milestone's `status`.
+pub fn mil016(cx: &mut Cx<'_>, plan: &Plan) {
+    let lang = cx.lang;
+    let written = |f: &Field<String>| f.text().is_some() || matches!(f, Field::Invalid);
+    for (i, m) in plan.milestones().iter().enumerate() {
+        if !m.status().is_finished() {
+            continue;
+        }
+        let Some(status) = m.status.get() else {
+            continue;
+        };
+        let (mut story, mut model) = (false, false);
+        for u in crate::ledger::updates_for(plan, m) {
+            story |= written(&u.story);
+            model |= written(&u.business_model);
+        }
+        let missing = match (story, model) {
+            (true, true) => continue,
+            (false, true) => "story",
+            (true, false) => "business_model",
+            (false, false) => "story, business_model",
+        };
+        let id = name(m, i);
+        cx.report(
+            MIL016,
+            status.pos,
+            tr!(
+                lang,
+                "マイルストーン {id} の後に {missing} が更新されていません。マイルストーンを終えるたびに、ストーリーとビジネスモデルの両方で何が変わったか（変わらなかったか）を update に書いてください",
+                "milestone {id} is finished but its updates do not change {missing}: after each milestone, write in an update what changed (or did not) in both the story and the business model"
+            ),
+        );
     }
 }

@@ -23,6 +23,7 @@ mod kpi;
 mod met;
 mod mil;
 mod mtg;
+pub mod placeholder;
 mod pln;
 pub mod rules;
 mod tsk;
@@ -81,6 +82,13 @@ const CHECKS: &[Check] = &[
     upd::upd001,
     kpi::kpi001,
     kpi::kpi002,
+    mil::mil013,
+    mil::mil014,
+    mil::mil015,
+    mil::mil016,
+    upd::upd002,
+    ice::ice003,
+    mtg::mtg004,
 ];
 
 /// Runs every rule over one plan. `parse_findings` are the PLN001 findings
@@ -250,29 +258,62 @@ pub fn matches_pattern(text: &str, pattern: &str) -> bool {
 
 /// [`matches_pattern`] on an already lowercased text.
 fn matches_lowered(hay: &str, pattern: &str) -> bool {
-    // Patterns are usually lowercase already: no allocation then.
-    let needle: std::borrow::Cow<'_, str> = if pattern.chars().any(char::is_uppercase) {
+    matches_lowered_except(hay, pattern, &[])
+}
+
+/// Lowercases `pattern` only when it has uppercase letters.
+fn lowered(pattern: &str) -> std::borrow::Cow<'_, str> {
+    if pattern.chars().any(char::is_uppercase) {
         pattern.to_lowercase().into()
     } else {
         pattern.into()
-    };
+    }
+}
+
+/// [`matches_lowered`], ignoring a match that overlaps one of the byte
+/// ranges in `exceptions` (where an exception occurs): "訪問数" in
+/// "再訪問数" shares "訪問" with the exception "再訪問".
+fn matches_lowered_except(hay: &str, pattern: &str, exceptions: &[(usize, usize)]) -> bool {
+    let needle = lowered(pattern);
     if needle.is_empty() {
         return false;
     }
     hay.match_indices(needle.as_ref()).any(|(i, m)| {
+        let end = i + m.len();
         let before = hay.get(..i).and_then(|s| s.chars().next_back());
-        let after = hay.get(i + m.len()..).and_then(|s| s.chars().next());
+        let after = hay.get(end..).and_then(|s| s.chars().next());
         let touches = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
-        !touches(before) && !touches(after)
+        let excepted = exceptions.iter().any(|&(s, e)| s < end && i < e);
+        !touches(before) && !touches(after) && !excepted
     })
 }
 
 /// The first pattern of `patterns` that matches `text`.
 pub fn first_match<'p>(text: &str, patterns: &'p [String]) -> Option<&'p str> {
+    first_match_except(text, patterns, &[])
+}
+
+/// [`first_match`], ignoring matches that overlap an occurrence of one of
+/// `exceptions` (MET005's `vanity_metric_exceptions`), case-insensitively.
+pub fn first_match_except<'p>(
+    text: &str,
+    patterns: &'p [String],
+    exceptions: &[String],
+) -> Option<&'p str> {
     let hay = text.to_lowercase();
+    let spans: Vec<(usize, usize)> = exceptions
+        .iter()
+        .map(|e| lowered(e))
+        .filter(|e| !e.is_empty())
+        .flat_map(|e| {
+            hay.match_indices(e.as_ref())
+                .map(|(i, m)| (i, i + m.len()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
     patterns
         .iter()
-        .find(|p| matches_lowered(&hay, p))
+        .find(|p| matches_lowered_except(&hay, p, &spans))
         .map(String::as_str)
 }
 
@@ -322,6 +363,29 @@ mod tests {
         assert!(!matches_pattern("rebuild a model", "build a model"));
         // A later occurrence counts even if the first one is touched.
         assert!(matches_pattern("upv pv", "pv"));
+    }
+
+    #[test]
+    fn exceptions_hide_only_the_matches_inside_them() {
+        let vanity = vec!["訪問数".to_string(), "pv".to_string()];
+        let except = vec!["再訪問".to_string()];
+        assert_eq!(first_match_except("再訪問数", &vanity, &except), None);
+        assert_eq!(first_match_except("週の再訪問数", &vanity, &except), None);
+        assert_eq!(
+            first_match_except("訪問数と再訪問数", &vanity, &except),
+            Some("訪問数")
+        );
+        assert_eq!(first_match_except("再訪問数", &vanity, &[]), Some("訪問数"));
+        assert_eq!(
+            first_match_except("Repeat PV", &vanity, &["REPEAT PV".to_string()]),
+            None
+        );
+        assert_eq!(first_match_except("PV数", &vanity, &except), Some("pv"));
+        // Next to the exception but not overlapping it: still a match.
+        assert_eq!(
+            first_match_except("再訪問の訪問数", &vanity, &except),
+            Some("訪問数")
+        );
     }
 
     #[test]

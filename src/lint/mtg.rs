@@ -4,7 +4,7 @@ use chrono::Duration;
 
 use super::Cx;
 use super::rules::*;
-use crate::model::{Field, Meetings, Plan};
+use crate::model::{Every, Field, Meetings, Plan};
 use crate::tr;
 use crate::yaml::Pos;
 
@@ -75,19 +75,24 @@ pub fn mtg002(cx: &mut Cx<'_>, plan: &Plan) {
         Field::Invalid => return,
         Field::Missing => ("meetings.executive".to_string(), pos),
         Field::Ok(e) => {
+            let (audience, dates) = (&e.value.audience, &e.value.dates);
             let mut missing = Vec::new();
-            if e.value.audience.text().is_none() && !matches!(e.value.audience, Field::Invalid) {
-                missing.push("audience");
+            if audience.text().is_none() && !matches!(audience, Field::Invalid) {
+                missing.push(("audience", audience.pos_or(e.pos)));
             }
-            if matches!(&e.value.dates, Field::Missing)
-                || e.value.dates.value().is_some_and(|d| d.is_empty())
-            {
-                missing.push("dates");
+            if matches!(dates, Field::Missing) || dates.value().is_some_and(|d| d.is_empty()) {
+                missing.push(("dates", dates.pos_or(e.pos)));
             }
-            if missing.is_empty() {
+            // An empty value is pointed at; missing keys at `executive`.
+            let Some(&(_, pos)) = missing.first() else {
                 return;
-            }
-            (format!("meetings.executive.{}", missing.join(", ")), e.pos)
+            };
+            let keys = missing
+                .iter()
+                .map(|(k, _)| *k)
+                .collect::<Vec<_>>()
+                .join(", ");
+            (format!("meetings.executive.{keys}"), pos)
         }
     };
     cx.report(
@@ -132,6 +137,47 @@ pub fn mtg003(cx: &mut Cx<'_>, plan: &Plan) {
             lang,
             "マイルストーン内の進捗確認の頻度が決まっていません（{missing} がありません）。every (week / two-weeks / month) と weekday を書いてください",
             "the progress check cadence is not set ({missing} missing): give every (week / two-weeks / month) and weekday"
+        ),
+    );
+}
+
+/// MTG004: the progress check is weekly with a time slot (毎週 x 曜日
+/// 00:00-00:00): at `every` when it is not `week`; at `progress` when
+/// `time` is missing, at `time` when it is empty. Without a valid `every`
+/// only MTG003 / PLN001 report.
+pub fn mtg004(cx: &mut Cx<'_>, plan: &Plan) {
+    let lang = cx.lang;
+    let Some(p) = plan.meetings.value().and_then(|m| m.progress.get()) else {
+        return;
+    };
+    let Some(every) = p.value.every.get() else {
+        return;
+    };
+    if every.value != Every::Week {
+        let e = every.value.as_str();
+        cx.report(
+            MTG004,
+            every.pos,
+            tr!(
+                lang,
+                "進捗確認が `{e}` ごとです。ワークショップではマイルストーン内の進捗確認を毎週行います。`every: week` にしてください",
+                "the progress check is every `{e}`: the workshop checks progress within a milestone every week; use `every: week`"
+            ),
+        );
+    }
+    let pos = match &p.value.time {
+        Field::Invalid => return,
+        Field::Missing => p.pos,
+        Field::Ok(t) if t.value.trim().is_empty() => t.pos,
+        Field::Ok(_) => return,
+    };
+    cx.report(
+        MTG004,
+        pos,
+        tr!(
+            lang,
+            "進捗確認の時間枠 (meetings.progress.time) がありません。「10:00-10:30」のように毎週の時間を決めてください",
+            "the progress check has no time slot (meetings.progress.time): fix the weekly slot, e.g. \"10:00-10:30\""
         ),
     );
 }

@@ -53,21 +53,19 @@ pub fn pln003(cx: &mut Cx<'_>, plan: &Plan) {
     let Some(team) = plan.team.get() else { return };
     let lang = cx.lang;
     for (role, name) in &cx.config.roles {
-        let named = team
-            .value
-            .members
-            .get(role)
-            .is_some_and(|p| !p.value.trim().is_empty());
-        if !named {
-            cx.report(
-                PLN003,
-                team.pos,
-                tr!(
-                    lang,
-                    "team に役割 `{role}`（{name}）の担当者がいません。`{role}: 氏名` を追加してください",
-                    "team has no person for the role `{role}` ({name}): add `{role}: <name>`"
-                ),
-            );
+        let member = team.value.members.get(role);
+        if member.is_some_and(|p| !p.value.trim().is_empty()) {
+            continue;
         }
+        // An empty name is pointed at; a missing role at `team`.
+        cx.report(
+            PLN003,
+            member.map_or(team.pos, |p| p.pos),
+            tr!(
+                lang,
+                "team に役割 `{role}`（{name}）の担当者がいません。`{role}: 氏名` を追加してください",
+                "team has no person for the role `{role}` ({name}): add `{role}: <name>`"
+            ),
+        );
     }
 }

@@ -1,4 +1,4 @@
-//! The rule catalogue (SPEC §4): every rule id with its default severity and
+//! The rule catalogue (docs/rules.md): every rule id with its default severity and
 //! its description in both languages. The checks live in the family modules
 //! (`pln.rs`, `met.rs`, …), one function per rule named after its id.
 
@@ -70,7 +70,7 @@ rules! {
     MIL001: Error, "マイルストーンが 1 つ以上ある", "The plan has at least one milestone";
     MIL002: Error, "最初のマイルストーンが start から first_milestone_months か月以内に期限を迎える", "The first milestone is due within first_milestone_months calendar months of start";
     MIL003: Error, "各マイルストーンの target が baseline と前のマイルストーンより指標の方向に改善している", "Every milestone has a target that strictly improves on the baseline and the previous milestone";
-    MIL004: Error, "各マイルストーンがデータで答える問いを 1 つ以上持つ", "Every milestone lists at least one question it answers with data";
+    MIL004: Error, "各マイルストーンがデータで答える問いを 1 つ以上持ち、問いの id が計画内で一意である", "Every milestone lists at least one question it answers with data; question ids are unique within the plan";
     MIL005: Error, "各マイルストーンが証明に使うデータの項目と量を合意している", "Every milestone states the data agreed as proof: items and amount";
     MIL006: Warning, "各マイルストーンの cost_days が max_milestone_cost_days 以下である", "Every milestone has cost_days, at most max_milestone_cost_days";
     MIL007: Warning, "マイルストーン名が成果物（「モデルを作る」など）ではなく成果を表している", "The milestone title names an outcome, not an output such as \"build a model\"";
@@ -92,6 +92,14 @@ rules! {
     UPD001: Error, "各 update が既存のマイルストーンを指し、日付があり、ストーリーかビジネスモデルを更新している", "Every update names an existing milestone, has a date, and changes the story or the business model";
     KPI001: Error, "計測値の日付が start 以降かつ昇順で、値が数値である", "Measurements have dates on or after start, in increasing order, with numeric values";
     KPI002: Warning, "最新の計測値が計画の軌道から計画上の伸びの 20% を超えて遅れていない", "The latest measurement is not behind the planned trajectory by more than 20% of the planned gain";
+    PLN004: Error, "テンプレートのプレースホルダー（「（完了状態）」や TODO など）が残っていない", "No placeholder is left from a template (such as \"(done-state)\" or TODO), in the frontmatter or the body";
+    MIL013: Warning, "計画がワークショップの期間に収まる: 最後のマイルストーンが start から plan_months か月以内", "The plan fits the workshop's horizon: the last milestone is due within plan_months calendar months of start";
+    MIL014: Warning, "終わった各マイルストーンが KPI を実際に動かした: actual が前の actual（最初は baseline）より改善している", "Every finished milestone moved the KPI: its actual improves on the previous finished milestone's actual (the baseline for the first)";
+    MIL015: Warning, "終わったマイルストーンの問いにすべてデータで答えている（問いの台帳）", "Every question of a finished milestone is answered with data (the question ledger)";
+    MIL016: Warning, "終わった各マイルストーンの後にストーリーとビジネスモデルの両方を更新している", "After each finished milestone both the story and the business model are updated";
+    UPD002: Error, "answers の各項目がそのマイルストーンの問いを指し、わかったこと (finding) を書いている", "Every answers entry names a question of its update's milestone and states its finding";
+    ICE003: Warning, "workshop_confidence を超える confidence は、終わったマイルストーンの証拠で得たものである", "Confidence above workshop_confidence is earned: it needs at least one finished milestone";
+    MTG004: Warning, "進捗確認が毎週、時間枠つきで設定されている（毎週 x 曜日 00:00-00:00）", "The progress check is weekly with a time slot (every: week and a time)";
 }
 
 /// Looks a rule up by id.
@@ -104,11 +112,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn catalogue_has_33_unique_rules() {
-        assert_eq!(RULES.len(), 33);
+    fn catalogue_has_41_unique_rules() {
+        assert_eq!(RULES.len(), 41);
         let mut ids: Vec<_> = RULES.iter().map(|r| r.id).collect();
         ids.sort_unstable();
         ids.dedup();
-        assert_eq!(ids.len(), 33);
+        assert_eq!(ids.len(), 41);
     }
 }

@@ -1,7 +1,7 @@
 //! UPD: the changelog of what each milestone taught the team.
 
 use super::Cx;
-use super::rules::UPD001;
+use super::rules::{UPD001, UPD002};
 use crate::model::{Field, Plan};
 use crate::tr;
 
@@ -72,6 +72,67 @@ pub fn upd001(cx: &mut Cx<'_>, plan: &Plan) {
                     "update #{n} changes neither the story nor the business model: after each milestone, write what changed in story or business_model"
                 ),
             );
+        }
+    }
+}
+
+/// UPD002: every `answers` entry names a question of its update's milestone
+/// and states its `finding`. Updates whose milestone does not exist are
+/// UPD001's.
+pub fn upd002(cx: &mut Cx<'_>, plan: &Plan) {
+    let lang = cx.lang;
+    for (i, u) in plan.updates().iter().enumerate() {
+        let Some(mid) = u.milestone.text() else {
+            continue;
+        };
+        let Some(m) = plan.milestones().iter().find(|m| m.id_text() == Some(mid)) else {
+            continue;
+        };
+        let n = i + 1;
+        for a in u.answers() {
+            match &a.question {
+                Field::Invalid => {}
+                Field::Missing => cx.report(
+                    UPD002,
+                    a.pos,
+                    tr!(
+                        lang,
+                        "update #{n} の answers の項目にどの問いへの答えか (question) がありません。問いの番号（1 から）か id を書いてください",
+                        "an answers entry of update #{n} does not name its question: give the question's number (from 1) or its id"
+                    ),
+                ),
+                Field::Ok(q) if m.question_index(&q.value).is_none() => {
+                    let (r, count) = (&q.value, m.questions().len());
+                    let ids = m
+                        .questions()
+                        .iter()
+                        .filter_map(|q| q.id.text())
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let ids = if ids.is_empty() { "-".to_string() } else { ids };
+                    cx.report(
+                        UPD002,
+                        q.pos,
+                        tr!(
+                            lang,
+                            "update #{n} の question `{r}` はマイルストーン {mid} の問いではありません（問いは 1〜{count}、id: {ids}）",
+                            "update #{n} answers question `{r}`, which is not a question of milestone {mid} (questions 1–{count}, ids: {ids})"
+                        ),
+                    );
+                }
+                Field::Ok(_) => {}
+            }
+            if a.finding.text().is_none() && !matches!(a.finding, Field::Invalid) {
+                cx.report(
+                    UPD002,
+                    a.finding_key.unwrap_or(a.pos),
+                    tr!(
+                        lang,
+                        "update #{n} の答えに finding がありません。データが何を示したかを書いてください（反証された・はっきりしなかったことも学びです）",
+                        "an answer of update #{n} has no finding: state what the data showed (a refuted or inconclusive answer is learning too)"
+                    ),
+                );
+            }
         }
     }
 }

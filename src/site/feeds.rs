@@ -121,6 +121,23 @@ pub fn atom(updates: &[UpdateEntry<'_>], config: &Config, base_url: &str, lang: 
                     crate::site::chart::esc(a)
                 ));
             }
+            let answers = crate::ledger::answers(u.plan, u.update);
+            if !answers.is_empty() {
+                html.push_str("<ul>");
+                for a in &answers {
+                    let verdict = label(lang, &format!("q_{}", a.state().as_str()));
+                    html.push_str(&format!(
+                        "<li><strong>{}</strong> {}",
+                        crate::site::chart::esc(&verdict),
+                        crate::site::chart::esc(&a.ask())
+                    ));
+                    if let Some(f) = a.answer.finding.text() {
+                        html.push_str(&format!(": {}", crate::site::chart::esc(f)));
+                    }
+                    html.push_str("</li>");
+                }
+                html.push_str("</ul>");
+            }
             if let Some(s) = u.update.story.text() {
                 html.push_str(&format!(
                     "<h3>{}</h3>{}",

@@ -652,9 +652,10 @@ fn in_order<T: Sync, R: Send>(
 /// id, file, title, use case, status, start, the metric's name, unit and
 /// direction, ICE factors, measurements, updates, and each milestone's id,
 /// title, dates, target, actual and status (cards, changelog, feed, lint
-/// page). `plans.json` entries and calendar events are written before. What
-/// goes: those entries, the body, team, meetings, `lint.allow`, and each milestone's
-/// tasks, questions and data. `write_site` relies on this; a test compares
+/// page), with each milestone's questions (the changelog names the question
+/// each answer is about). `plans.json` entries and calendar events are
+/// written before. What goes: those entries, the body, team, meetings,
+/// `lint.allow`, and each milestone's tasks and data. `write_site` relies on this; a test compares
 /// its shared files with those of the in-memory build of `serve`.
 fn slim(plan: &mut Plan) {
     plan.json = None;
@@ -666,7 +667,6 @@ fn slim(plan: &mut Plan) {
     if let crate::model::Field::Ok(ms) = &mut plan.milestones {
         for m in &mut ms.value {
             m.tasks = crate::model::Field::Missing;
-            m.questions = crate::model::Field::Missing;
             m.data = crate::model::Field::Missing;
         }
     }
@@ -849,7 +849,7 @@ fn plan_page(plan: &Plan, diags: &[&Diagnostic], config: &Config, today: NaiveDa
                 "actual": m.actual.copied().map(fmt),
                 "status": m.status().as_str(),
                 "status_label": label(lang, &format!("ms_status_{}", m.status().as_str())),
-                "questions": m.questions.value().map(|q| q.iter().map(|a| a.value.clone()).collect::<Vec<_>>()).unwrap_or_default(),
+                "questions": m.questions().iter().map(|q| json!({"id": q.id.text(), "ask": q.ask_text()})).collect::<Vec<_>>(),
                 "data_items": m.data.value().and_then(|d| d.items.value()).map(|i| i.iter().map(|a| a.value.clone()).collect::<Vec<_>>()).unwrap_or_default(),
                 "data_amount": m.data.value().and_then(|d| d.amount.text()),
                 "cost_days": m.cost_days.copied().map(num),
@@ -885,6 +885,7 @@ fn plan_page(plan: &Plan, diags: &[&Diagnostic], config: &Config, today: NaiveDa
                 "milestone": u.milestone.text(),
                 "milestone_title": ms.and_then(|m| m.title.text()),
                 "answered": u.answered.text(),
+                "answers": answers_view(plan, u, lang),
                 "story": md(u.story.text(), &format!("u{i}-s-")),
                 "business_model": md(u.business_model.text(), &format!("u{i}-b-")),
             })
@@ -994,6 +995,24 @@ fn put(object: &mut Value, key: &str, value: Value) {
     }
 }
 
+/// An update's `answers` for templates: each question with its verdict.
+fn answers_view(plan: &Plan, u: &crate::model::Update, lang: Lang) -> Value {
+    crate::ledger::answers(plan, u)
+        .iter()
+        .map(|a| {
+            let state = a.state().as_str();
+            json!({
+                "index": a.index,
+                "question": a.ask(),
+                "verdict": state,
+                "verdict_label": label(lang, &format!("q_{state}")),
+                "finding": a.answer.finding.text(),
+                "data": a.answer.data.text(),
+            })
+        })
+        .collect()
+}
+
 fn update_view(u: &feeds::UpdateEntry<'_>, config: &Config, root: &str) -> Value {
     let lang = config.lang();
     let md = |s: Option<&str>, p: &str| {
@@ -1009,6 +1028,7 @@ fn update_view(u: &feeds::UpdateEntry<'_>, config: &Config, root: &str) -> Value
         "milestone": u.update.milestone.text(),
         "milestone_title": u.milestone_title,
         "answered": u.update.answered.text(),
+        "answers": answers_view(u.plan, u.update, lang),
         "story": md(u.update.story.text(), &format!("{prefix}s-")),
         "business_model": md(u.update.business_model.text(), &format!("{prefix}b-")),
     })

@@ -26,16 +26,16 @@ fn change_repo() -> Repo {
     git(dir, "2027-02-01", &["commit", "-q", "-m", "base"]);
     git(dir, "2027-02-02", &["checkout", "-q", "-b", "change"]);
     let changed = alpha()
-        .replace("    due: 2027-03-31\n    target: 3.0", "    due: 2027-04-10\n    target: 3.2")
-        .replace("review: 2027-04-02", "review: 2027-04-12")
+        .replace("    due: 2027-02-28\n    target: 3.0", "    due: 2027-03-01\n    target: 3.2")
+        .replace("review: 2027-03-02", "review: 2027-03-03")
         .replace(
-            "        done_when: 500 人の同意が記録されている\n        due: 2027-03-01",
-            "        done_when: 500 人の同意が記録されている\n        due: 2027-03-01\n        status: done",
+            "        done_when: 500 人の同意が記録されている\n        due: 2027-02-20",
+            "        done_when: 500 人の同意が記録されている\n        due: 2027-02-20\n        status: done",
         )
         .replace("    target: 2.5\n", "")
         .replace(
             "meetings:\n",
-            "  - date: 2027-02-10\n    milestone: m1\n    answered: 上位 10 件でも登録率は上がる\nmeetings:\n",
+            "  - date: 2027-02-10\n    milestone: m1\n    answered: 上位 10 件でも登録率は上がる\n    answers:\n      - question: 1\n        verdict: refuted\n        finding: 新規顧客には効かない\n    story: 新規顧客は別\nmeetings:\n",
         );
     repo.file("content/alpha.md", &changed);
     git(dir, "2027-02-02", &["commit", "-q", "-am", "change"]);
@@ -43,11 +43,12 @@ fn change_repo() -> Repo {
 }
 
 const CHANGES: &[&str] = &[
-    "m2 moved from 2027-03-31 to 2027-04-10",
+    "m2 moved from 2027-02-28 to 2027-03-01",
     "m2 target 3 → 3.2",
     "task done in m2 (pm): 対象顧客を選ぶ",
     "new update for m1 (2027-02-10): 上位 10 件でも登録率は上がる",
     "m1 target 2.5 → —",
+    "m1 question 1 \"推薦枠を置くだけでお気に入り登録は増えるか\": refuted (新規顧客には効かない)",
 ];
 
 #[test]
@@ -90,17 +91,26 @@ fn diff_names_every_change_in_each_format() {
         "target_changed",
         "task_done",
         "update_added",
+        "question_answered",
     ] {
         assert!(kinds.contains(&k), "{k} not in {kinds:?}");
     }
+    let answered = &changed[0]["changes"][kinds
+        .iter()
+        .position(|k| *k == "question_answered")
+        .unwrap()];
+    assert_eq!(answered["milestone"], "m1");
+    assert_eq!(answered["index"], 1);
+    assert_eq!(answered["verdict"], "refuted");
+    assert_eq!(answered["finding"], "新規顧客には効かない");
     let redated = &changed[0]["changes"][kinds
         .iter()
         .position(|k| *k == "milestone_redated")
         .unwrap()];
     assert_eq!(redated["milestone"], "m2");
-    assert_eq!(redated["from"], "2027-03-31");
-    assert_eq!(redated["to"], "2027-04-10");
-    assert_eq!(redated["text"], "m2 moved from 2027-03-31 to 2027-04-10");
+    assert_eq!(redated["from"], "2027-02-28");
+    assert_eq!(redated["to"], "2027-03-01");
+    assert_eq!(redated["text"], "m2 moved from 2027-02-28 to 2027-03-01");
     let introduced = v["findings"]["introduced"].as_array().unwrap();
     assert!(
         introduced

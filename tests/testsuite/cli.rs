@@ -23,22 +23,25 @@ fn demo_content_reports_only_the_deliberate_findings() {
     rules.sort_unstable();
     assert_eq!(
         rules,
-        ["KPI002", "MET005", "MIL006", "MIL007", "MIL011", "TSK004"]
+        [
+            "KPI002", "MET005", "MIL006", "MIL007", "MIL011", "MIL013", "MIL015", "MIL016",
+            "MTG004", "MTG004", "TSK004"
+        ]
     );
     assert_eq!(v["summary"]["plans"], 3);
-    assert_eq!(v["summary"]["warnings"], 5);
+    assert_eq!(v["summary"]["warnings"], 10);
     assert_eq!(v["summary"]["infos"], 1);
 }
+
+/// English, with the first milestone due within one month of start.
+const LATE_M1: &str = "[site]\nlanguage = \"en\"\n[lint]\nfirst_milestone_months = 1\n";
 
 #[test]
 fn json_output_has_the_spec_shape() {
     let repo = Repo::new();
-    repo.file(
-        "content/a.md",
-        &base_plan()
-            .replace("due: 2027-01-31", "due: 2027-03-05")
-            .replace("review: 2027-02-03", "review: 2027-03-08"),
-    );
+    // A one-month limit makes m1 (due 2027-01-31) late: MIL002 alone.
+    repo.file("book.toml", LATE_M1);
+    repo.file("content/a.md", &base_plan());
     let (code, v) = repo.lint_json();
     assert_eq!(code, 1);
     let d = &diagnostics(&v)[0];
@@ -59,20 +62,19 @@ fn json_output_has_the_spec_shape() {
 #[test]
 fn human_output_looks_like_rustc() {
     let repo = Repo::new();
-    let text = base_plan()
-        .replace("due: 2027-01-31", "due: 2027-03-05")
-        .replace("review: 2027-02-03", "review: 2027-03-08");
+    let text = base_plan();
+    repo.file("book.toml", LATE_M1);
     repo.file("content/a.md", &text);
     let r = repo.run(&["lint"]);
     assert_eq!(r.code, 1);
-    let (line, col) = pos_of(&text, "", "2027-03-05");
+    let (line, col) = pos_of(&text, "", "2027-01-31");
     assert!(r.stdout.contains("error[MIL002]: "), "{}", r.stdout);
     assert!(
         r.stdout.contains(&format!("--> content/a.md:{line}:{col}")),
         "{}",
         r.stdout
     );
-    assert!(r.stdout.contains("    due: 2027-03-05"), "{}", r.stdout);
+    assert!(r.stdout.contains("    due: 2027-01-31"), "{}", r.stdout);
     assert!(r.stdout.contains("^^^^^^^^^^"), "{}", r.stdout);
     assert!(r.stdout.contains("1 error in 1 plan"), "{}", r.stdout);
     assert!(!r.stdout.contains('\u{1b}'), "no colour with --color never");
@@ -98,7 +100,7 @@ fn github_and_sarif_formats() {
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["version"], "2.1.0");
     let run = &v["runs"][0];
-    assert_eq!(run["tool"]["driver"]["rules"].as_array().unwrap().len(), 33);
+    assert_eq!(run["tool"]["driver"]["rules"].as_array().unwrap().len(), 41);
     let res = &run["results"][0];
     assert_eq!(res["ruleId"], "MIL006");
     assert_eq!(res["level"], "warning");
@@ -202,6 +204,29 @@ fn init_writes_a_repo_that_lints_clean_and_new_adds_plans() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let text = std::fs::read_to_string(dir.path().join("content/second-plan.md")).unwrap();
     assert!(text.contains(&format!("start: {TODAY}")), "{text}");
+    // The draft lists every placeholder left to fill in, as warnings, and
+    // nothing else.
+    let (code, v) = dir.lint_json();
+    let d = diagnostics(&v);
+    assert_eq!(code, 0);
+    assert!(
+        d.iter().all(|d| d["rule"] == "PLN004"
+            && d["severity"] == "warning"
+            && d["file"] == "content/second-plan.md"),
+        "{d:?}"
+    );
+    let placeholders = text
+        .lines()
+        .filter(|l| l.contains('（') || l.contains("\"("))
+        .count();
+    assert_eq!(d.len(), placeholders, "{d:?}");
+    assert!(d.len() >= 20, "{}", d.len());
+    // Filled in, the draft lints clean.
+    let filled = text
+        .replace("（", "")
+        .replace("）", "")
+        .replace("status: draft", "status: active");
+    std::fs::write(dir.path().join("content/second-plan.md"), &filled).unwrap();
     let (code, v) = dir.lint_json();
     assert_eq!(diagnostics(&v), Vec::<serde_json::Value>::new());
     assert_eq!(code, 0);

@@ -59,11 +59,11 @@ pub fn history_repo() -> Repo {
     git(dir, "2027-01-05", &["tag", "v1"]);
 
     let v2 = alpha()
-        .replace("    due: 2027-03-31\n    target: 3.0", "    due: 2027-04-10\n    target: 3.2")
-        .replace("review: 2027-04-02", "review: 2027-04-12")
+        .replace("    due: 2027-02-28\n    target: 3.0", "    due: 2027-03-01\n    target: 3.2")
+        .replace("review: 2027-03-02", "review: 2027-03-03")
         .replace(
-            "        done_when: 500 人の同意が記録されている\n        due: 2027-03-01",
-            "        done_when: 500 人の同意が記録されている\n        due: 2027-03-01\n        status: done",
+            "        done_when: 500 人の同意が記録されている\n        due: 2027-02-20",
+            "        done_when: 500 人の同意が記録されている\n        due: 2027-02-20\n        status: done",
         );
     assert_ne!(v2, alpha());
     repo.file("content/alpha.md", &v2);
@@ -135,10 +135,10 @@ fn each_tag_is_built_from_its_own_content() {
     assert!(r.stderr.contains("3 tagged version"), "{}", r.stderr);
 
     let v1 = m2_row(&out, "v/v1/plans/alpha/index.html");
-    assert!(v1.contains("Mar 31, 2027") && v1.contains('3'), "{v1}");
+    assert!(v1.contains("Feb 28, 2027") && v1.contains('3'), "{v1}");
     assert!(!v1.contains("3.2"), "{v1}");
     let v2 = m2_row(&out, "v/v2/plans/alpha/index.html");
-    assert!(v2.contains("Apr 10, 2027") && v2.contains("3.2"), "{v2}");
+    assert!(v2.contains("Mar 1, 2027") && v2.contains("3.2"), "{v2}");
     let latest = m2_row(&out, "plans/alpha/index.html");
     assert!(latest.contains("3.2"), "{latest}");
 
@@ -308,7 +308,7 @@ fn what_changed_names_each_change() {
     let v2 = texts(&page(&out, "v/v2/changes/index.html"), "main").join("\n");
     for needle in [
         "Changes since v1",
-        "m2 moved from 2027-03-31 to 2027-04-10",
+        "m2 moved from 2027-02-28 to 2027-03-01",
         "m2 target 3 → 3.2",
         "task done in m2 (pm): 対象顧客を選ぶ",
     ] {
@@ -620,8 +620,8 @@ fn a_root_below_the_work_tree_and_tags_with_slashes() {
     repo.file(
         "plans/content/alpha.md",
         &alpha().replace(
-            "    due: 2027-03-31\n    target: 3.0",
-            "    due: 2027-03-31\n    target: 3.3",
+            "    due: 2027-02-28\n    target: 3.0",
+            "    due: 2027-02-28\n    target: 3.3",
         ),
     );
     commit(top, "2027-01-20", "Raise m2's target");

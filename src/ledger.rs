@@ -1,0 +1,186 @@
+//! The question ledger: every question of every milestone and what the data
+//! answered (docs/format.md, "The question ledger"). A plan-level
+//! computation on the model, read by MIL015, the plan page, `plans.json`
+//! and the reports.
+
+use chrono::NaiveDate;
+
+use crate::model::{Answer, Milestone, Plan, Question, Update, Verdict};
+
+/// Where a question stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum State {
+    /// Not answered yet.
+    Open,
+    Supported,
+    Refuted,
+    Inconclusive,
+    /// Answered without a verdict: by `answered` alone, or an entry of
+    /// `answers` with no `verdict`.
+    Answered,
+}
+
+impl State {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Open => "open",
+            State::Supported => "supported",
+            State::Refuted => "refuted",
+            State::Inconclusive => "inconclusive",
+            State::Answered => "answered",
+        }
+    }
+
+    fn of(verdict: Option<Verdict>) -> State {
+        match verdict {
+            Some(Verdict::Supported) => State::Supported,
+            Some(Verdict::Refuted) => State::Refuted,
+            Some(Verdict::Inconclusive) => State::Inconclusive,
+            None => State::Answered,
+        }
+    }
+}
+
+/// One question and its answer, if any.
+#[derive(Debug, Clone)]
+pub struct Entry<'p> {
+    pub milestone: &'p Milestone,
+    /// 1-based index of the question in its milestone.
+    pub index: usize,
+    pub question: &'p Question,
+    pub state: State,
+    /// What the data showed (`finding`, or `answered` for a lone question).
+    pub finding: Option<&'p str>,
+    /// What was actually collected (`data` of the answer).
+    pub data: Option<&'p str>,
+    /// The date of the update that answered it.
+    pub date: Option<NaiveDate>,
+}
+
+impl Entry<'_> {
+    pub fn is_answered(&self) -> bool {
+        self.state != State::Open
+    }
+}
+
+/// The updates written for milestone `m` (none when it has no id).
+pub fn updates_for<'p>(plan: &'p Plan, m: &Milestone) -> impl Iterator<Item = &'p Update> {
+    let id = m.id_text();
+    plan.updates()
+        .iter()
+        .filter(move |u| id.is_some() && u.milestone.text() == id)
+}
+
+/// The ledger entries of one milestone, in question order. When several
+/// updates answer a question, the latest (by date, then file order) counts.
+pub fn milestone<'p>(plan: &'p Plan, m: &'p Milestone) -> Vec<Entry<'p>> {
+    let questions = m.questions();
+    let mut entries: Vec<Entry<'p>> = questions
+        .iter()
+        .enumerate()
+        .map(|(i, question)| Entry {
+            milestone: m,
+            index: i + 1,
+            question,
+            state: State::Open,
+            finding: None,
+            data: None,
+            date: None,
+        })
+        .collect();
+    let newer = |e: &Entry<'_>, date: Option<NaiveDate>| !e.is_answered() || date >= e.date;
+    for u in updates_for(plan, m) {
+        let date = u.date.copied();
+        if questions.len() == 1
+            && let Some(text) = u.answered.text()
+            && let Some(e) = entries.first_mut()
+            && newer(e, date)
+            && matches!(e.state, State::Open | State::Answered)
+        {
+            e.state = State::Answered;
+            e.finding = Some(text);
+            e.date = date;
+        }
+        for a in u.answers() {
+            let Some(i) = a.question.value().and_then(|r| m.question_index(r)) else {
+                continue;
+            };
+            let Some(e) = entries.get_mut(i - 1) else {
+                continue;
+            };
+            if newer(e, date) {
+                apply(e, a, date);
+            }
+        }
+    }
+    entries
+}
+
+fn apply<'p>(e: &mut Entry<'p>, a: &'p Answer, date: Option<NaiveDate>) {
+    e.state = State::of(a.verdict.copied());
+    e.finding = a.finding.text();
+    e.data = a.data.text();
+    e.date = date;
+}
+
+/// The whole plan's ledger, milestone by milestone.
+pub fn plan(plan: &Plan) -> Vec<Entry<'_>> {
+    plan.milestones()
+        .iter()
+        .flat_map(|m| milestone(plan, m))
+        .collect()
+}
+
+/// (answered, total) over the plan's questions.
+pub fn counts(plan: &Plan) -> (usize, usize) {
+    let entries = self::plan(plan);
+    let answered = entries.iter().filter(|e| e.is_answered()).count();
+    (answered, entries.len())
+}
+
+/// An entry of an update's `answers` with the question it names.
+#[derive(Debug, Clone, Copy)]
+pub struct Resolved<'p> {
+    pub answer: &'p Answer,
+    /// 1-based index of the question, when the entry names one.
+    pub index: Option<usize>,
+    pub question: Option<&'p Question>,
+}
+
+impl Resolved<'_> {
+    pub fn state(&self) -> State {
+        State::of(self.answer.verdict.copied())
+    }
+
+    /// The question's text, or how the entry names it when it names none.
+    pub fn ask(&self) -> String {
+        match (self.question, self.answer.question.value()) {
+            (Some(q), _) => q.ask_text().to_string(),
+            (None, Some(r)) => r.to_string(),
+            (None, None) => String::new(),
+        }
+    }
+}
+
+/// The `answers` of update `u`, each with the question it names in `u`'s
+/// milestone.
+pub fn answers<'p>(plan: &'p Plan, u: &'p Update) -> Vec<Resolved<'p>> {
+    let m = u
+        .milestone
+        .text()
+        .and_then(|id| plan.milestones().iter().find(|m| m.id_text() == Some(id)));
+    u.answers()
+        .iter()
+        .map(|answer| {
+            let index = m
+                .zip(answer.question.value())
+                .and_then(|(m, r)| m.question_index(r));
+            let question = m.zip(index).and_then(|(m, i)| m.questions().get(i - 1));
+            Resolved {
+                answer,
+                index,
+                question,
+            }
+        })
+        .collect()
+}
