@@ -40,6 +40,7 @@ pub fn plan(i: usize) -> String {
     let base = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap_or_default();
     let start = date(base, rng.range(0, 30));
     let n_ms = rng.range(2, 5);
+    let finished = i.is_multiple_of(2);
     let baseline = rng.range(10, 50) as f64 / 10.0;
     let mut s = String::with_capacity(8192);
     let t = |j: &'static str, e: &'static str| if ja { j } else { e };
@@ -91,23 +92,35 @@ pub fn plan(i: usize) -> String {
     let mut targets = Vec::new();
     for m in 1..=n_ms {
         let prev_due = due;
-        due = date(due, rng.range(20, 40));
+        // Up to five milestones within the workshop's three months (MIL013).
+        due = date(due, rng.range(12, 17));
         target += rng.range(1, 10) as f64 / 10.0;
         let target = (target * 10.0).round() / 10.0;
         targets.push((due, target));
         let _ = write!(
             s,
-            "  - id: m{m}\n    title: \"{} {m}\"\n    due: {due}\n    target: {target}\n    questions:\n      - {}\n    data:\n      items: [{}]\n      amount: {}\n    cost_days: {}\n    review: {}\n    tasks:\n",
+            "  - id: m{m}\n    title: \"{} {m}\"\n    due: {due}\n    target: {target}\n    questions:\n      - {}\n      - id: q{m}-segment\n        ask: {}\n    data:\n      items: [{}]\n      amount: {}\n    cost_days: {}\n    review: {}\n",
             t("推薦を改善する", "Improve outreach"),
             t(
                 "推薦枠で登録は増えるか",
                 "Does outreach reduce cancellations?"
             ),
+            t("どの顧客層に効くか", "Which segment does it help most?"),
             t("表示ログ, 登録ログ", "call log, cancellations"),
             t("2 週間", "two weeks"),
             rng.range(3, 20),
             date(due, 3)
         );
+        // Every other plan has finished its first milestone (the question
+        // ledger and the update follow below).
+        if m == 1 && finished {
+            let _ = write!(
+                s,
+                "    status: done\n    done_on: {due}\n    actual: {:.1}\n",
+                target + 0.1
+            );
+        }
+        s.push_str("    tasks:\n");
         let n_tasks = rng.range(3, 12) as usize;
         for k in 0..n_tasks {
             let role = roles.get(k % 3).copied().unwrap_or("pm");
@@ -133,9 +146,29 @@ pub fn plan(i: usize) -> String {
         let v = baseline + (first_target - baseline) * frac;
         let _ = writeln!(s, "  - {{ date: {d}, value: {:.2} }}", v);
     }
+    if finished {
+        let _ = write!(
+            s,
+            "updates:\n  - date: {}\n    milestone: m1\n    answers:\n      - question: 1\n        verdict: supported\n        finding: {}\n        data: {}\n      - question: q1-segment\n        verdict: inconclusive\n        finding: {}\n    story: {}\n    business_model: {}\n",
+            date(first_due, 3),
+            t(
+                "登録率が目標を超えた",
+                "Cancellations fell below the target"
+            ),
+            t("2 週間・1 万表示", "two weeks of calls"),
+            t("層ごとの差は誤差の範囲", "Segments differ within the noise"),
+            t(
+                "顧客は目に入った商品を登録する",
+                "Subscribers stay when helped early"
+            ),
+            t("変更なし", "No change"),
+        );
+    } else {
+        s.push_str("updates: []\n");
+    }
     let _ = write!(
         s,
-        "updates: []\nmeetings:\n  kickoff:\n    date: {}\n  progress:\n    every: week\n    weekday: tue\n  executive:\n    audience: CTO\n    dates: [{}]\n---\n",
+        "meetings:\n  kickoff:\n    date: {}\n  progress:\n    every: week\n    weekday: tue\n    time: \"10:00-10:30\"\n  executive:\n    audience: CTO\n    dates: [{}]\n---\n",
         date(start, 2),
         date(first_due, 7)
     );

@@ -7,6 +7,7 @@ mod cli;
 mod corpus;
 mod hostile;
 mod rules;
+mod rules_v2;
 mod serve;
 mod site;
 mod support;

@@ -296,7 +296,7 @@ const ICE003_EDITS: &[(&str, &str)] = &[
     ("review: 2027-02-03", "review: 2027-02-17"),
 ];
 
-fn apply(edits: &[(&str, &str)]) -> String {
+pub fn apply(edits: &[(&str, &str)]) -> String {
     let mut text = base_plan();
     for (from, to) in edits {
         assert!(

@@ -571,3 +571,74 @@ fn the_streamed_build_matches_rendering_from_whole_plans() {
     assert_build_matches_whole_plans(&corpus, crate::corpus::CORPUS_TODAY);
     assert!(page(&corpus).contains("PLN002"));
 }
+
+/// The question ledger on the plan page, the changelog, the feed and
+/// `plans.json`: each answer with its question and verdict.
+#[test]
+fn answers_show_their_question_and_verdict_everywhere() {
+    let (_tmp, out) = build_demo(&[]);
+    let plan = page(&out, "plans/favorites-reco/index.html");
+    let answers = |doc: &Html, verdict: &str| {
+        texts(
+            doc,
+            &format!("section.changelog li.answer[data-verdict={verdict}]"),
+        )
+    };
+    let supported = answers(&plan, "supported");
+    assert_eq!(supported.len(), 1, "{supported:?}");
+    assert!(
+        supported[0].contains("支持された")
+            && supported[0].contains("Q1 推薦枠を置くだけでお気に入り登録は増えるか")
+            && supported[0].contains("2.0% から 2.7%")
+            && supported[0].contains("2 週間・1.2 万表示"),
+        "{supported:?}"
+    );
+    let refuted = answers(&plan, "refuted");
+    assert!(
+        refuted.len() == 1
+            && refuted[0].contains("反証された")
+            && refuted[0].contains("Q2 売上 Top10 の推薦で新規顧客の登録率も上がるか"),
+        "{refuted:?}"
+    );
+    // The milestone's questions list shows the text, not the mapping.
+    let questions = texts(&plan, ".ms-detail li").join("\n");
+    assert!(
+        questions.contains("売上 Top10 の推薦で新規顧客の登録率も上がるか")
+            && !questions.contains("top10-new"),
+        "{questions}"
+    );
+
+    let changelog = page(&out, "changelog/index.html");
+    let refuted = texts(&changelog, "article.update li.answer[data-verdict=refuted]");
+    assert_eq!(
+        refuted.len(),
+        2,
+        "favorites-reco and top-page-pv: {refuted:?}"
+    );
+
+    let xml = std::fs::read(out.join("changelog.xml")).unwrap();
+    let feed = atom_syndication::Feed::read_from(&xml[..]).unwrap();
+    let entry = feed
+        .entries()
+        .iter()
+        .find(|e| e.id().contains("favorites-reco"))
+        .unwrap();
+    let html = entry.content().unwrap().value().unwrap();
+    assert!(
+        html.contains("<strong>反証された</strong> 売上 Top10 の推薦で新規顧客の登録率も上がるか: 新規顧客の登録率は 2.0% のまま"),
+        "{html}"
+    );
+
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("plans.json")).unwrap()).unwrap();
+    let p = json["plans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "favorites-reco")
+        .unwrap();
+    assert_eq!(p["milestones"][0]["questions"][1]["id"], "top10-new");
+    assert_eq!(p["updates"][0]["answers"][0]["question"], 1);
+    assert_eq!(p["updates"][0]["answers"][1]["question"], "top10-new");
+    assert_eq!(p["updates"][0]["answers"][1]["verdict"], "refuted");
+}
