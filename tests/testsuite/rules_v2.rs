@@ -443,6 +443,20 @@ fn mil016_needs_both_story_and_business_model_across_updates() {
 
 // ---- ICE003 ----
 
+/// Confidence 2 on market data (under its cap) with m1 not finished yet.
+fn unearned_confidence() -> String {
+    apply(&[
+        ("confidence: 1.0", "confidence: 2.0"),
+        ("evidence: estimates", "evidence: market_data"),
+        (
+            "    status: done\n    done_on: 2027-01-28\n    actual: 2.7\n",
+            "    status: in_progress\n",
+        ),
+        ("due: 2027-01-31", "due: 2027-02-16"),
+        ("review: 2027-02-03", "review: 2027-02-17"),
+    ])
+}
+
 #[test]
 fn ice003_follows_workshop_confidence() {
     let earned = apply(&[
@@ -450,13 +464,7 @@ fn ice003_follows_workshop_confidence() {
         ("evidence: estimates", "evidence: market_data"),
     ]);
     assert_eq!(lint(&earned, ""), Vec::<Value>::new());
-    let unearned = earned.replace(
-        "    status: done\n    done_on: 2027-01-28\n    actual: 2.7\n",
-        "    status: in_progress\n",
-    );
-    let unearned = unearned
-        .replace("due: 2027-01-31", "due: 2027-02-16")
-        .replace("review: 2027-02-03", "review: 2027-02-17");
+    let unearned = unearned_confidence();
     let d = lint(&unearned, "");
     assert_eq!(
         at(&d),
@@ -540,6 +548,7 @@ fn every_new_rule_can_be_overridden_allowed_and_softened_in_drafts() {
             ),
         ),
         ("MTG004", apply(&[("every: week", "every: two-weeks")])),
+        ("ICE003", unearned_confidence()),
     ];
     for (rule, text) in cases {
         let only = |d: &[Value]| d.len() == 1 && d[0]["rule"] == *rule;
@@ -572,7 +581,6 @@ fn every_new_rule_can_be_overridden_allowed_and_softened_in_drafts() {
             "{rule}: {d:?} (default {default})"
         );
     }
-    // ICE003 is a warning everywhere; its own file-level test is above.
 }
 
 // ---- precision: empty values, did you mean ----
