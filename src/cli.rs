@@ -1,4 +1,4 @@
-//! The command line (SPEC §5): argument parsing and the commands' glue.
+//! The command line (docs/format.md, "Commands"): argument parsing and the commands' glue.
 //! Exit codes: 0 ok, 1 lint errors (or warnings with --deny-warnings),
 //! 2 usage, config or I/O errors.
 

@@ -1,4 +1,4 @@
-//! `book.toml`: site and lint configuration (SPEC §2).
+//! `book.toml`: site and lint configuration (docs/format.md).
 //!
 //! Every key is optional; unknown keys are an error that names the key and
 //! the file. Config errors are not lint findings: they stop the command with

@@ -1,6 +1,6 @@
 //! From a plan file's text to a [`Plan`]: split the frontmatter, parse it into
 //! a positioned YAML tree, and validate the tree against the plan schema
-//! (SPEC §3). Every schema problem is a PLN001 finding; validation goes on
+//! (docs/format.md). Every schema problem is a PLN001 finding; validation goes on
 //! past it so that one bad key never hides the others.
 
 use std::collections::BTreeMap;

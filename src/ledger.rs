@@ -184,3 +184,110 @@ pub fn answers<'p>(plan: &'p Plan, u: &'p Update) -> Vec<Resolved<'p>> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    /// A plan with one milestone of two questions (the second with an id)
+    /// and the given updates.
+    fn plan(updates: &str) -> Plan {
+        let text = format!(
+            "---\ntitle: t\nstart: 2027-01-01\nteam: {{pm: a, dev: b, ds: c}}\nmilestones:\n  - id: m1\n    title: x\n    due: 2027-02-01\n    questions:\n      - first\n      - id: two\n        ask: second\nupdates:\n{updates}---\n"
+        );
+        let (plan, findings) =
+            crate::frontmatter::parse_plan(&text, "a.md", "a", &Config::default(), false);
+        assert_eq!(findings, vec![], "{text}");
+        plan
+    }
+
+    fn states(p: &Plan) -> Vec<(&'static str, Option<&str>)> {
+        super::plan(p)
+            .iter()
+            .map(|e| (e.state.as_str(), e.finding))
+            .collect()
+    }
+
+    #[test]
+    fn the_latest_answer_wins_whatever_the_file_order() {
+        let later_first = plan(
+            "  - date: 2027-02-10\n    milestone: m1\n    answers:\n      - {question: two, verdict: refuted, finding: later}\n  - date: 2027-02-03\n    milestone: m1\n    answers:\n      - {question: 2, verdict: supported, finding: earlier}\n",
+        );
+        assert_eq!(
+            states(&later_first),
+            [("open", None), ("refuted", Some("later"))]
+        );
+        let earlier_first = plan(
+            "  - date: 2027-02-03\n    milestone: m1\n    answers:\n      - {question: 2, verdict: supported, finding: earlier}\n  - date: 2027-02-10\n    milestone: m1\n    answers:\n      - {question: two, verdict: inconclusive, finding: later}\n",
+        );
+        assert_eq!(
+            states(&earlier_first),
+            [("open", None), ("inconclusive", Some("later"))]
+        );
+        // Same date: the later entry in the file wins.
+        let same_day = plan(
+            "  - date: 2027-02-03\n    milestone: m1\n    answers:\n      - {question: 1, verdict: supported, finding: a}\n      - {question: 1, finding: b}\n",
+        );
+        assert_eq!(states(&same_day), [("answered", Some("b")), ("open", None)]);
+        assert_eq!(counts(&same_day), (1, 2));
+    }
+
+    #[test]
+    fn answered_alone_counts_only_for_a_lone_question_and_never_beats_a_verdict() {
+        let two = plan("  - date: 2027-02-03\n    milestone: m1\n    answered: yes\n");
+        assert_eq!(states(&two), [("open", None), ("open", None)]);
+        let lone = |updates: &str| {
+            let mut p = plan(updates);
+            if let crate::model::Field::Ok(ms) = &mut p.milestones
+                && let Some(m) = ms.value.first_mut()
+                && let crate::model::Field::Ok(q) = &mut m.questions
+            {
+                q.value.truncate(1);
+            }
+            p
+        };
+        let p = lone("  - date: 2027-02-03\n    milestone: m1\n    answered: yes\n");
+        assert_eq!(states(&p), [("answered", Some("yes"))]);
+        // A verdict stays, even when a later update has `answered` alone.
+        let p = lone(
+            "  - date: 2027-02-03\n    milestone: m1\n    answers:\n      - {question: 1, verdict: refuted, finding: no}\n  - date: 2027-02-10\n    milestone: m1\n    answered: yes\n",
+        );
+        assert_eq!(states(&p), [("refuted", Some("no"))]);
+        // Another milestone's update answers nothing here.
+        let p = lone("  - date: 2027-02-03\n    milestone: m2\n    answered: yes\n");
+        assert_eq!(states(&p), [("open", None)]);
+    }
+
+    #[test]
+    fn resolved_answers_name_their_question() {
+        let p = plan(
+            "  - date: 2027-02-03\n    milestone: m1\n    answers:\n      - {question: two, verdict: supported, finding: f}\n      - {question: 9, finding: g}\n",
+        );
+        let u = p.updates().first().unwrap();
+        let r = answers(&p, u);
+        assert_eq!(r.len(), 2);
+        assert_eq!(
+            (r[0].index, r[0].ask(), r[0].state()),
+            (Some(2), "second".to_string(), State::Supported)
+        );
+        assert_eq!(
+            (r[1].index, r[1].ask(), r[1].state()),
+            (None, "9".to_string(), State::Answered)
+        );
+        let names: Vec<&str> = [
+            State::Open,
+            State::Supported,
+            State::Refuted,
+            State::Inconclusive,
+            State::Answered,
+        ]
+        .iter()
+        .map(|s| s.as_str())
+        .collect();
+        assert_eq!(
+            names,
+            ["open", "supported", "refuted", "inconclusive", "answered"]
+        );
+    }
+}

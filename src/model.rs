@@ -1,4 +1,4 @@
-//! The plan model (SPEC §3): what a plan file says, with the source position
+//! The plan model (docs/format.md, "The plan file"): what a plan file says, with the source position
 //! of every value so that lint rules can point at it.
 //!
 //! Every field is a [`Field`]: missing, present but invalid (already reported

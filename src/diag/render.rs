@@ -122,7 +122,7 @@ pub fn summary_line(s: &Summary, lang: Lang) -> String {
     }
 }
 
-/// The JSON document of SPEC §5.
+/// The JSON document of docs/format.md, "JSON outputs".
 pub fn json(diags: &[Diagnostic], summary: &Summary) -> String {
     let doc = json!({
         "version": 1,

@@ -250,7 +250,7 @@ fn resolve<'c>(plan: &'c Checked, config: &'c Config) -> impl Iterator<Item = Di
 }
 
 /// True if `pattern` occurs in `text`, case-insensitively, at a place where
-/// no ASCII letter or digit touches it on either side (SPEC §4: "pv" matches
+/// no ASCII letter or digit touches it on either side (docs/rules.md, MET005: "pv" matches
 /// "PV数" and "pv per user", not "upvote").
 pub fn matches_pattern(text: &str, pattern: &str) -> bool {
     matches_lowered(&text.to_lowercase(), pattern)

@@ -1,4 +1,4 @@
-//! The site (SPEC §6): view models from the loaded plans, pages rendered
+//! The site (docs/format.md, "The site"): view models from the loaded plans, pages rendered
 //! with tera from the theme, feeds, and an atomic write of the output.
 //!
 //! Templates see view models only (JSON values made here), never the model
@@ -382,7 +382,7 @@ impl Renderer {
         Ok(files)
     }
 
-    /// Writes `plans.json` (SPEC §6) to `w`.
+    /// Writes `plans.json` (docs/format.md) to `w`.
     pub fn write_plans_json<P: AsRef<PlanFile> + Sync>(
         &self,
         repo_plans: &[P],

@@ -1,5 +1,5 @@
 //! A corpus of broken and hostile repositories. For each: `lint` and
-//! `build` never panic, exit with a code SPEC §5 allows for the case, name
+//! `build` never panic, exit with a code docs/format.md allows for the case, name
 //! the offending file, and finish in bounded time and memory (the process
 //! runs under a 1 GB address-space limit and must finish within 20 s).
 

@@ -1,4 +1,4 @@
-//! Every rule of SPEC §4: a plan that triggers it (at the asserted line and
+//! Every rule of docs/rules.md: a plan that triggers it (at the asserted line and
 //! column) and plans that do not.
 
 use crate::support::*;

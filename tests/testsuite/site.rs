@@ -1,4 +1,4 @@
-//! `planbook build`: every path and hook of SPEC §6, checked by parsing the
+//! `planbook build`: every path and hook of docs/format.md, checked by parsing the
 //! output (HTML, Atom, JSON, iCalendar), links, determinism and escaping.
 
 use std::collections::BTreeMap;
