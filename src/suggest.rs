@@ -42,6 +42,25 @@ mod tests {
     }
 
     #[test]
+    fn fewer_edits_win_then_the_first_candidate() {
+        assert_eq!(did_you_mean("tiles", ["tilse", "tiles"]), Some("tiles"));
+        assert_eq!(did_you_mean("tile", ["title", "tiles"]), Some("title"));
+        // Two edits are close enough only from six letters on.
+        assert_eq!(did_you_mean("abc", ["cba"]), None);
+        assert_eq!(did_you_mean("abcde", ["ebcda"]), None);
+        assert_eq!(did_you_mean("amounttt", ["amount"]), Some("amount"));
+    }
+
+    #[test]
+    fn beyond_two_edits_the_most_similar_word_wins() {
+        let (near, nearer) = ("abcdexyzwv", "abcdefgxyz");
+        assert!(strsim::osa_distance("abcdefghij", nearer) > 2);
+        assert_eq!(did_you_mean("abcdefghij", [near, nearer]), Some(nearer));
+        assert_eq!(did_you_mean("abcdefghij", [nearer, near]), Some(nearer));
+        assert_eq!(did_you_mean("abcdefghij", ["qrstuvwxyz"]), None);
+    }
+
+    #[test]
     fn transposed_letters_count_as_one_edit() {
         let task = crate::frontmatter::TASK_KEYS.iter().copied();
         assert_eq!(did_you_mean("deu", task), Some("due"));

@@ -253,12 +253,7 @@ fn resolve<'c>(plan: &'c Checked, config: &'c Config) -> impl Iterator<Item = Di
 /// no ASCII letter or digit touches it on either side (docs/rules.md, MET005: "pv" matches
 /// "PV数" and "pv per user", not "upvote").
 pub fn matches_pattern(text: &str, pattern: &str) -> bool {
-    matches_lowered(&text.to_lowercase(), pattern)
-}
-
-/// [`matches_pattern`] on an already lowercased text.
-fn matches_lowered(hay: &str, pattern: &str) -> bool {
-    matches_lowered_except(hay, pattern, &[])
+    matches_lowered_except(&text.to_lowercase(), pattern, &[])
 }
 
 /// Lowercases `pattern` only when it has uppercase letters.
@@ -270,7 +265,8 @@ fn lowered(pattern: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// [`matches_lowered`], ignoring a match that overlaps one of the byte
+/// [`matches_pattern`] on an already lowercased text, ignoring a match
+/// that overlaps one of the byte
 /// ranges in `exceptions` (where an exception occurs): "訪問数" in
 /// "再訪問数" shares "訪問" with the exception "再訪問".
 fn matches_lowered_except(hay: &str, pattern: &str, exceptions: &[(usize, usize)]) -> bool {
@@ -381,11 +377,20 @@ mod tests {
             None
         );
         assert_eq!(first_match_except("PV数", &vanity, &except), Some("pv"));
-        // Next to the exception but not overlapping it: still a match.
-        assert_eq!(
-            first_match_except("再訪問の訪問数", &vanity, &except),
-            Some("訪問数")
-        );
+        // Next to the exception but not overlapping it: still a match, on
+        // either side and touching it.
+        for text in [
+            "再訪問の訪問数",
+            "再訪問訪問数",
+            "訪問数再訪問",
+            "週の訪問数と再訪問",
+        ] {
+            assert_eq!(
+                first_match_except(text, &vanity, &except),
+                Some("訪問数"),
+                "{text}"
+            );
+        }
     }
 
     #[test]

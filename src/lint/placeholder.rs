@@ -5,6 +5,8 @@
 //! (like PLN001, in [`crate::frontmatter::parse_plan`]). It imports only
 //! leaf modules, so the parser can call it without a cycle.
 
+use std::fmt::Write as _;
+
 use super::rules::PLN004;
 use crate::diag::Finding;
 use crate::i18n::Lang;
@@ -31,11 +33,22 @@ fn is_bracketed(t: &str) -> bool {
     inner.is_some_and(|s| !s.contains(['）', ')']))
 }
 
+/// Equal ignoring case, without allocating (every string of every plan
+/// is compared with every word).
 fn eq_ignore_case(a: &str, b: &str) -> bool {
+    if b.is_empty() {
+        return false;
+    }
     if a.is_ascii() && b.is_ascii() {
         return a.eq_ignore_ascii_case(b);
     }
-    !b.is_empty() && a.to_lowercase() == b.to_lowercase()
+    // Lowercasing changes a character's length by a factor of 3 at most.
+    if a.len() > 3 * b.len() || b.len() > 3 * a.len() {
+        return false;
+    }
+    a.chars()
+        .flat_map(char::to_lowercase)
+        .eq(b.chars().flat_map(char::to_lowercase))
 }
 
 /// PLN004 over a parsed frontmatter tree and the body that follows it
@@ -94,7 +107,7 @@ fn walk(node: &Node, path: &mut String, words: &[String], lang: Lang, out: &mut 
         Value::Seq(items) => {
             let len = path.len();
             for (i, item) in items.iter().enumerate() {
-                path.push_str(&format!("[{i}]"));
+                let _ = write!(path, "[{i}]");
                 walk(item, path, words, lang, out);
                 path.truncate(len);
             }
@@ -123,7 +136,8 @@ mod tests {
 
     #[test]
     fn brackets_and_words_are_placeholders() {
-        let w = words();
+        let mut w = words();
+        w.push("ＴＢＤ".into());
         for p in [
             "（完了状態）",
             " (done-state) ",
@@ -144,9 +158,23 @@ mod tests {
             "TODO: 決める",
             "",
             "2.5",
+            "未定義",
+            "TODOS",
         ] {
             assert!(!is_placeholder(p, &w), "{p}");
         }
+    }
+
+    #[test]
+    fn words_compare_ignoring_unicode_case() {
+        let w = vec!["\u{212A}".to_string(), "ÄÖ".to_string(), String::new()];
+        // The Kelvin sign lowercases to an ASCII k.
+        assert!(is_placeholder("k", &w));
+        assert!(is_placeholder("äö", &w));
+        assert!(!is_placeholder("äöx", &w));
+        // An empty word matches nothing, not even an empty value.
+        assert!(!is_placeholder("", &w));
+        assert!(!is_placeholder("  ", &w));
     }
 
     #[test]

@@ -369,6 +369,18 @@ fn a_bad_verdict_is_pln001_and_the_question_still_counts() {
 }
 
 #[test]
+fn blank_questions_are_no_questions() {
+    let text = apply(&[(
+        "    questions:\n      - 好みに合わせると登録率は上がるか\n",
+        "    questions: [\"\", \" \"]\n",
+    )]);
+    assert_eq!(
+        at(&lint(&text, "")),
+        [rule_at("MIL004", &text, "questions: ", "[")]
+    );
+}
+
+#[test]
 fn question_mappings_need_an_ask_and_unique_ids() {
     let text = apply(&[
         (
