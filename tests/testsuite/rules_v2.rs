@@ -329,7 +329,10 @@ fn upd002_names_real_questions_only() {
         );
         let m = message(&d, "UPD002");
         assert!(
-            m.contains(&format!("`{q}`")) && m.contains("1–2") && m.contains("new-customers"),
+            m.contains(&format!("`{q}`"))
+                && m.contains("update #1 ")
+                && m.contains("1–2")
+                && m.contains("new-customers"),
             "{m}"
         );
     }
