@@ -53,10 +53,18 @@ mod tests {
 
     #[test]
     fn beyond_two_edits_the_most_similar_word_wins() {
-        let (near, nearer) = ("abcdexyzwv", "abcdefgxyz");
-        assert!(strsim::osa_distance("abcdefghij", nearer) > 2);
+        let (near, nearer) = ("abcdefxyzw", "abcdefgxyz");
+        for c in [near, nearer] {
+            assert!(strsim::osa_distance("abcdefghij", c) > 2);
+            assert!(strsim::jaro_winkler("abcdefghij", c) > 0.8);
+        }
         assert_eq!(did_you_mean("abcdefghij", [near, nearer]), Some(nearer));
         assert_eq!(did_you_mean("abcdefghij", [nearer, near]), Some(nearer));
+        // Equally similar: the first.
+        assert_eq!(
+            did_you_mean("abcdefghij", ["abcdefgzyx", nearer]),
+            Some("abcdefgzyx")
+        );
         assert_eq!(did_you_mean("abcdefghij", ["qrstuvwxyz"]), None);
     }
 

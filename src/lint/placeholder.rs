@@ -168,8 +168,12 @@ mod tests {
     #[test]
     fn words_compare_ignoring_unicode_case() {
         let w = vec!["\u{212A}".to_string(), "ÄÖ".to_string(), String::new()];
-        // The Kelvin sign lowercases to an ASCII k.
+        // The Kelvin sign lowercases to an ASCII k: a third of its bytes.
         assert!(is_placeholder("k", &w));
+        let kelvins = "\u{212A}\u{212A}\u{212A}";
+        assert!(is_placeholder(kelvins, &["kkk".to_string()]));
+        assert!(is_placeholder("kkk", &[kelvins.to_string()]));
+        assert!(is_placeholder("\u{212A}", &["k".to_string()]));
         assert!(is_placeholder("äö", &w));
         assert!(!is_placeholder("äöx", &w));
         // An empty word matches nothing, not even an empty value.
