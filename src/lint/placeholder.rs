@@ -17,8 +17,54 @@ use crate::yaml::{Node, Pos, Value};
 /// of brackets (`（…）` or `(…)`, no closing bracket in between), or one
 /// of `words` ignoring case (docs/rules.md, PLN004).
 pub fn is_placeholder(text: &str, words: &[String]) -> bool {
-    let t = text.trim();
-    is_bracketed(t) || words.iter().any(|w| eq_ignore_case(t, w.trim()))
+    Words::new(words).matches(text)
+}
+
+/// `[lint] placeholder_words`, lowercased once: every string of every plan
+/// is compared with every word.
+struct Words {
+    lowered: Vec<String>,
+    /// No value longer than this (in bytes) can equal a word ignoring case:
+    /// lowercasing shrinks a character to a third of its bytes at most.
+    max_len: usize,
+}
+
+impl Words {
+    fn new(words: &[String]) -> Words {
+        let lowered: Vec<String> = words
+            .iter()
+            .map(|w| w.trim().to_lowercase())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let max_len = lowered.iter().map(String::len).max().unwrap_or(0) * 3;
+        Words { lowered, max_len }
+    }
+
+    /// [`is_placeholder`].
+    fn matches(&self, text: &str) -> bool {
+        let t = text.trim();
+        is_bracketed(t) || self.is_word(t)
+    }
+
+    fn is_word(&self, t: &str) -> bool {
+        if t.is_empty() || t.len() > self.max_len {
+            return false;
+        }
+        if t.is_ascii() {
+            // An ASCII text lowercases to ASCII: only ASCII words can match.
+            return self.lowered.iter().any(|w| w.eq_ignore_ascii_case(t));
+        }
+        // Most values start differently from every word: compare first
+        // characters before lowercasing the whole text.
+        let Some(first) = t.chars().next().and_then(|c| c.to_lowercase().next()) else {
+            return false;
+        };
+        if !self.lowered.iter().any(|w| w.starts_with(first)) {
+            return false;
+        }
+        let lower = t.to_lowercase();
+        self.lowered.contains(&lower)
+    }
 }
 
 /// `（…）` or `(…)` with no closing bracket inside.
@@ -33,24 +79,6 @@ fn is_bracketed(t: &str) -> bool {
     inner.is_some_and(|s| !s.contains(['）', ')']))
 }
 
-/// Equal ignoring case, without allocating (every string of every plan
-/// is compared with every word).
-fn eq_ignore_case(a: &str, b: &str) -> bool {
-    if b.is_empty() {
-        return false;
-    }
-    if a.is_ascii() && b.is_ascii() {
-        return a.eq_ignore_ascii_case(b);
-    }
-    // Lowercasing changes a character's length by a factor of 3 at most.
-    if a.len() > 3 * b.len() || b.len() > 3 * a.len() {
-        return false;
-    }
-    a.chars()
-        .flat_map(char::to_lowercase)
-        .eq(b.chars().flat_map(char::to_lowercase))
-}
-
 /// PLN004 over a parsed frontmatter tree and the body that follows it
 /// (which starts on file line `body_line`). One finding per placeholder
 /// value, at the value; one per body line whose trimmed text is a bracket
@@ -63,11 +91,15 @@ pub fn pln004(
     lang: Lang,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
-    let mut path = String::new();
-    walk(root, &mut path, words, lang, &mut out);
+    walk(root, &mut Vec::new(), &Words::new(words), lang, &mut out);
     for (i, line) in body.split('\n').enumerate() {
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        let text = line.trim();
+        // Only a line whose first non-space character opens a bracket can
+        // be a placeholder: look no further into the others.
+        let start = line.trim_start();
+        if !start.starts_with(['（', '(']) {
+            continue;
+        }
+        let text = start.trim_end();
         if !is_bracketed(text) {
             continue;
         }
@@ -85,15 +117,45 @@ pub fn pln004(
     out
 }
 
-/// Visits every scalar of the tree; `path` is the key path so far
-/// (`milestones[0].tasks[1].done_when`), for messages.
-fn walk(node: &Node, path: &mut String, words: &[String], lang: Lang, out: &mut Vec<Finding>) {
+/// A step of the key path to a value, formatted only for a finding.
+enum Step<'n> {
+    Key(&'n str),
+    Index(usize),
+}
+
+/// `milestones[0].tasks[1].done_when`.
+fn path_text(path: &[Step<'_>]) -> String {
+    let mut s = String::new();
+    for step in path {
+        match step {
+            Step::Key(k) => {
+                if !s.is_empty() {
+                    s.push('.');
+                }
+                s.push_str(k);
+            }
+            Step::Index(i) => {
+                let _ = write!(s, "[{i}]");
+            }
+        }
+    }
+    s
+}
+
+/// Visits every scalar of the tree; `path` is the key path so far.
+fn walk<'n>(
+    node: &'n Node,
+    path: &mut Vec<Step<'n>>,
+    words: &Words,
+    lang: Lang,
+    out: &mut Vec<Finding>,
+) {
     match &node.value {
         Value::Scalar { text, .. } => {
-            if node.is_null() || !is_placeholder(text, words) {
+            if node.is_null() || !words.matches(text) {
                 return;
             }
-            let text = text.trim();
+            let (path, text) = (path_text(path), text.trim());
             out.push(Finding::new(
                 PLN004,
                 node.pos,
@@ -105,22 +167,17 @@ fn walk(node: &Node, path: &mut String, words: &[String], lang: Lang, out: &mut 
             ));
         }
         Value::Seq(items) => {
-            let len = path.len();
             for (i, item) in items.iter().enumerate() {
-                let _ = write!(path, "[{i}]");
+                path.push(Step::Index(i));
                 walk(item, path, words, lang, out);
-                path.truncate(len);
+                path.pop();
             }
         }
         Value::Map(entries) => {
-            let len = path.len();
             for e in entries {
-                if !path.is_empty() {
-                    path.push('.');
-                }
-                path.push_str(&e.key);
+                path.push(Step::Key(&e.key));
                 walk(&e.value, path, words, lang, out);
-                path.truncate(len);
+                path.pop();
             }
         }
     }
