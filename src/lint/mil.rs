@@ -6,12 +6,13 @@ use chrono::Months;
 
 use super::rules::*;
 use super::{Cx, num};
-use crate::model::{Direction, Field, Milestone, Plan};
+use crate::model::{At, Direction, Field, Milestone, Plan};
 use crate::tr;
 use crate::yaml::Pos;
 
 /// A milestone's name in messages: its id, or its position in the list.
 /// Formatted only when a finding is reported.
+#[derive(Clone, Copy)]
 pub(super) struct Name<'a>(pub &'a Milestone, pub usize);
 
 impl std::fmt::Display for Name<'_> {
@@ -29,6 +30,48 @@ fn name(m: &Milestone, index: usize) -> Name<'_> {
 
 fn direction(plan: &Plan) -> Option<Direction> {
     plan.metric.value()?.direction.copied()
+}
+
+/// A milestone value that does not improve on the one before it.
+struct Stall<'p> {
+    name: Name<'p>,
+    at: &'p At<f64>,
+    /// The value before: the baseline, or `prev_name`'s value.
+    prev: f64,
+    prev_name: Option<Name<'p>>,
+}
+
+/// Walks `(index, milestone, value)` in order and returns the values that
+/// do not strictly improve, in the metric's direction, on the value before
+/// them — the baseline for the first (MIL003 on targets, MIL014 on the
+/// actuals of finished milestones). Nothing without a direction.
+fn stalls<'p>(
+    plan: &'p Plan,
+    steps: impl Iterator<Item = (usize, &'p Milestone, &'p At<f64>)>,
+) -> Vec<Stall<'p>> {
+    let Some(dir) = direction(plan) else {
+        return Vec::new();
+    };
+    let mut prev: Option<(f64, Option<Name<'p>>)> = plan
+        .metric
+        .value()
+        .and_then(|m| m.baseline.copied())
+        .map(|b| (b, None));
+    let mut out = Vec::new();
+    for (i, m, at) in steps {
+        if let Some((p, prev_name)) = prev
+            && dir.gain(p, at.value) <= 0.0
+        {
+            out.push(Stall {
+                name: name(m, i),
+                at,
+                prev: p,
+                prev_name,
+            });
+        }
+        prev = Some((at.value, Some(name(m, i))));
+    }
+    out
 }
 
 /// MIL001: the plan has at least one milestone.
@@ -80,58 +123,57 @@ pub fn mil002(cx: &mut Cx<'_>, plan: &Plan) {
 /// baseline and on the previous milestone, in the metric's direction.
 pub fn mil003(cx: &mut Cx<'_>, plan: &Plan) {
     let lang = cx.lang;
-    let dir = direction(plan);
-    // The value to improve on: the baseline, then each previous target.
-    let mut prev: Option<(f64, Option<Name<'_>>)> = plan
-        .metric
-        .value()
-        .and_then(|m| m.baseline.copied())
-        .map(|b| (b, None));
     for (i, m) in plan.milestones().iter().enumerate() {
-        let id = name(m, i);
-        let target = match &m.target {
-            Field::Invalid => continue,
-            Field::Missing => {
-                cx.report(
-                    MIL003,
-                    m.pos,
-                    tr!(
-                        lang,
-                        "マイルストーン {id} に target（達成すべき指標の値）がありません。どのマイルストーンでも指標が改善するよう目標値を書いてください",
-                        "milestone {id} has no target: give the metric value it must reach, so that every milestone moves the metric"
-                    ),
-                );
-                continue;
-            }
-            Field::Ok(t) => t,
-        };
-        if let (Some(dir), Some((p, prev_ms))) = (dir, &prev)
-            && dir.gain(*p, target.value) <= 0.0
-        {
-            let what = match prev_ms {
-                None => tr!(lang, "baseline ({})", "the baseline ({})", num(*p)),
-                Some(pm) => tr!(
-                    lang,
-                    "前のマイルストーン {pm} の target ({})",
-                    "milestone {pm}'s target ({})",
-                    num(*p)
-                ),
-            };
-            let (t, verb_ja, verb_en) = match dir {
-                Direction::Increase => (num(target.value), "上回る", "above"),
-                Direction::Decrease => (num(target.value), "下回る", "below"),
-            };
+        if m.target.is_missing() {
+            let id = name(m, i);
             cx.report(
-                    MIL003,
-                    target.pos,
-                    tr!(
-                        lang,
-                        "マイルストーン {id} の target {t} は {what} を{verb_ja}値になっていません。単体で指標を改善しないマイルストーン（「モデルを作る」など）は避け、どのマイルストーンでも KPI が良くなる目標にしてください",
-                        "milestone {id}'s target {t} is not {verb_en} {what}: every milestone must move the KPI by itself (avoid steps like \"build a model\" that improve nothing on their own)"
-                    ),
-                );
+                MIL003,
+                m.pos,
+                tr!(
+                    lang,
+                    "マイルストーン {id} に target（達成すべき指標の値）がありません。どのマイルストーンでも指標が改善するよう目標値を書いてください",
+                    "milestone {id} has no target: give the metric value it must reach, so that every milestone moves the metric"
+                ),
+            );
         }
-        prev = Some((target.value, Some(name(m, i))));
+    }
+    let targets = plan
+        .milestones()
+        .iter()
+        .enumerate()
+        .filter_map(|(i, m)| m.target.get().map(|t| (i, m, t)));
+    let up = direction(plan) == Some(Direction::Increase);
+    for Stall {
+        name: id,
+        at,
+        prev,
+        prev_name,
+    } in stalls(plan, targets)
+    {
+        let what = match prev_name {
+            None => tr!(lang, "baseline ({})", "the baseline ({})", num(prev)),
+            Some(pm) => tr!(
+                lang,
+                "前のマイルストーン {pm} の target ({})",
+                "milestone {pm}'s target ({})",
+                num(prev)
+            ),
+        };
+        let t = num(at.value);
+        let (verb_ja, verb_en) = if up {
+            ("上回る", "above")
+        } else {
+            ("下回る", "below")
+        };
+        cx.report(
+            MIL003,
+            at.pos,
+            tr!(
+                lang,
+                "マイルストーン {id} の target {t} は {what} を{verb_ja}値になっていません。単体で指標を改善しないマイルストーン（「モデルを作る」など）は避け、どのマイルストーンでも KPI が良くなる目標にしてください",
+                "milestone {id}'s target {t} is not {verb_en} {what}: every milestone must move the KPI by itself (avoid steps like \"build a model\" that improve nothing on their own)"
+            ),
+        );
     }
 }
 
@@ -482,43 +524,38 @@ pub fn mil013(cx: &mut Cx<'_>, plan: &Plan) {
 /// previous finished milestone's `actual` (on the baseline for the first).
 pub fn mil014(cx: &mut Cx<'_>, plan: &Plan) {
     let lang = cx.lang;
-    let Some(dir) = direction(plan) else { return };
-    let mut prev: Option<(f64, Option<Name<'_>>)> = plan
-        .metric
-        .value()
-        .and_then(|m| m.baseline.copied())
-        .map(|b| (b, None));
-    for (i, m) in plan.milestones().iter().enumerate() {
-        if !m.status().is_finished() {
-            continue;
-        }
-        let Some(actual) = m.actual.get() else {
-            continue;
+    let actuals = plan
+        .milestones()
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.status().is_finished())
+        .filter_map(|(i, m)| m.actual.get().map(|a| (i, m, a)));
+    for Stall {
+        name: id,
+        at,
+        prev,
+        prev_name,
+    } in stalls(plan, actuals)
+    {
+        let a = num(at.value);
+        let what = match prev_name {
+            None => tr!(lang, "baseline ({})", "the baseline ({})", num(prev)),
+            Some(pm) => tr!(
+                lang,
+                "前に終わったマイルストーン {pm} の実績 ({})",
+                "the actual of {pm}, the previous finished milestone ({})",
+                num(prev)
+            ),
         };
-        if let Some((p, prev_ms)) = &prev
-            && dir.gain(*p, actual.value) <= 0.0
-        {
-            let (id, a) = (name(m, i), num(actual.value));
-            let what = match prev_ms {
-                None => tr!(lang, "baseline ({})", "the baseline ({})", num(*p)),
-                Some(pm) => tr!(
-                    lang,
-                    "前に終わったマイルストーン {pm} の実績 ({})",
-                    "the actual of {pm}, the previous finished milestone ({})",
-                    num(*p)
-                ),
-            };
-            cx.report(
-                MIL014,
-                actual.pos,
-                tr!(
-                    lang,
-                    "マイルストーン {id} の実績 {a} は {what} から改善していません。どのマイルストーンも計測した KPI を動かす必要があります。何が効かなかったかを update に記録し、次のマイルストーンを見直してください",
-                    "milestone {id} measured {a}, no better than {what}: every milestone must move the measured KPI; record in its update what did not work and rethink the next milestone"
-                ),
-            );
-        }
-        prev = Some((actual.value, Some(name(m, i))));
+        cx.report(
+            MIL014,
+            at.pos,
+            tr!(
+                lang,
+                "マイルストーン {id} の実績 {a} は {what} から改善していません。どのマイルストーンも計測した KPI を動かす必要があります。何が効かなかったかを update に記録し、次のマイルストーンを見直してください",
+                "milestone {id} measured {a}, no better than {what}: every milestone must move the measured KPI; record in its update what did not work and rethink the next milestone"
+            ),
+        );
     }
 }
 

@@ -285,7 +285,7 @@ const MIL014_EDITS: &[(&str, &str)] = &[
 
 /// Confidence 2 backed by market data (under its cap, ICE002) while no
 /// milestone is finished yet.
-const ICE003_EDITS: &[(&str, &str)] = &[
+pub const ICE003_EDITS: &[(&str, &str)] = &[
     ("confidence: 1.0", "confidence: 2.0"),
     ("evidence: estimates", "evidence: market_data"),
     (

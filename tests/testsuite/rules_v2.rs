@@ -460,16 +460,7 @@ fn mil016_needs_both_story_and_business_model_across_updates() {
 
 /// Confidence 2 on market data (under its cap) with m1 not finished yet.
 fn unearned_confidence() -> String {
-    apply(&[
-        ("confidence: 1.0", "confidence: 2.0"),
-        ("evidence: estimates", "evidence: market_data"),
-        (
-            "    status: done\n    done_on: 2027-01-28\n    actual: 2.7\n",
-            "    status: in_progress\n",
-        ),
-        ("due: 2027-01-31", "due: 2027-02-16"),
-        ("review: 2027-02-03", "review: 2027-02-17"),
-    ])
+    apply(crate::rules::ICE003_EDITS)
 }
 
 #[test]
