@@ -774,7 +774,20 @@ fn messages_carry_the_numbers_they_are_about() {
         (
             "MIL003",
             &[("target: 3.0", "target: 2.45")],
-            &["m2", "2.45", "m1", "2.5"],
+            &["m2", "2.45", "not above", "m1", "2.5"],
+        ),
+        (
+            "MIL003",
+            &[
+                ("direction: increase", "direction: decrease"),
+                ("baseline: 2.0", "baseline: 10.0"),
+                ("target: 2.5", "target: 9.0"),
+                ("actual: 2.7", "actual: 8.8"),
+                ("target: 3.0", "target: 9.5"),
+                ("value: 2.1 }", "value: 9.9 }"),
+                ("value: 2.4 }", "value: 9.45 }"),
+            ],
+            &["m2", "9.5", "not below", "m1", "9"],
         ),
         (
             "MIL006",
