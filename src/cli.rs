@@ -254,10 +254,10 @@ fn diff_cmd(
             (format!("merge-base with {name}"), mb)
         }
     };
-    let (old_plans, old_diags) = crate::versions::plans_at(&git, base_commit, &base_name, today)?;
+    let (old_plans, old_diags) = crate::revision::plans_at(&git, base_commit, &base_name, today)?;
     let (new_plans, new_diags, head_rev, lang) = match (head, head_commit) {
         (Some(rev), Some(commit)) => {
-            let (p, d) = crate::versions::plans_at(&git, commit, rev, today)?;
+            let (p, d) = crate::revision::plans_at(&git, commit, rev, today)?;
             let lang = crate::config::Config::load(&cli.root)
                 .map(|c| c.lang())
                 .unwrap_or_default();
@@ -379,7 +379,7 @@ fn print_human(
     diags: &[Diagnostic],
     summary: &Summary,
 ) -> Result<()> {
-    let sources = load::read_sources(&repo.root, diags);
+    let sources = render::read_sources(&repo.root, diags);
     let shown: Vec<Diagnostic> = diags
         .iter()
         .filter(|d| !quiet || d.severity != Severity::Info)
@@ -387,18 +387,6 @@ fn print_human(
         .collect();
     render::human(w, &shown, &sources, summary, repo.config.lang())?;
     Ok(())
-}
-
-/// Diagnostics as plain text (no colour) with a summary line, for the
-/// terminal and the error overlay of `serve`.
-pub fn human_text(root: &Path, diags: &[Diagnostic], lang: crate::i18n::Lang) -> String {
-    use codespan_reporting::term::termcolor::NoColor;
-    let sources = load::read_sources(root, diags);
-    let plans: std::collections::BTreeSet<&str> = diags.iter().map(|d| d.plan.as_str()).collect();
-    let summary = Summary::new(plans.len(), diags);
-    let mut w = NoColor::new(Vec::new());
-    let _ = render::human(&mut w, diags, &sources, &summary, lang);
-    String::from_utf8_lossy(&w.into_inner()).into_owned()
 }
 
 /// `SOURCE_DATE_EPOCH` (seconds since 1970, UTC) as a date, if set and valid.
@@ -474,7 +462,7 @@ fn build_cmd(
         .map(|p| load::rel_name(&repo.root, p))
         .collect();
     let (histories, note) =
-        crate::versions::working_tree_histories(&repo.root, &repo.config, &files);
+        crate::revision::working_tree_histories(&repo.root, &repo.config, &files);
     if let Some(note) = note {
         eprintln!("note: {note}");
     }

@@ -11,9 +11,9 @@ use serde::Serialize;
 
 use crate::diag::{Diagnostic, Severity};
 use crate::i18n::Lang;
-use crate::lint::num;
 use crate::load::PlanFile;
 use crate::model::{Milestone, Plan, Task, TaskStatus};
+use crate::num::fmt as num;
 use crate::tr;
 
 /// Everything that differs between an old and a new set of plans.

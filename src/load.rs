@@ -363,7 +363,7 @@ pub fn parse_bytes(
         frontmatter::parse_plan(text, &file, &stem, config, detail == Detail::Full);
     if detail == Detail::Full {
         // Keep the plans.json entry, not the tree it is made from.
-        plan.json = Some(crate::site::feeds::plan_json(&plan).into());
+        plan.json = Some(crate::plans_json::plan_json(&plan).into());
         plan.frontmatter = None;
     }
     PlanFile {
@@ -371,26 +371,4 @@ pub fn parse_bytes(
         findings,
         key: 0,
     }
-}
-
-/// The sources of the files that have diagnostics, for source snippets.
-pub fn read_sources(
-    root: &Path,
-    diags: &[crate::diag::Diagnostic],
-) -> std::collections::BTreeMap<String, String> {
-    let files: std::collections::BTreeSet<&str> = diags.iter().map(|d| d.file.as_str()).collect();
-    files
-        .into_iter()
-        .filter_map(|f| Some((f.to_string(), read_source(root, f)?)))
-        .collect()
-}
-
-/// The text of a plan file as diagnostics show it (BOM removed), read again
-/// from disk: sources are not kept in memory while linting.
-pub fn read_source(root: &Path, file: &str) -> Option<String> {
-    let text = std::fs::read_to_string(root.join(file)).ok()?;
-    Some(match text.strip_prefix('\u{feff}') {
-        Some(t) => t.to_string(),
-        None => text,
-    })
 }

@@ -157,7 +157,7 @@ pub struct Plan {
     /// The frontmatter tree as parsed; taken by the loader, which keeps
     /// only the plan's `plans.json` entry made from it ([`Plan::json`]).
     pub frontmatter: Option<Node>,
-    /// This plan's entry of `plans.json` (see `site::feeds::plan_json`),
+    /// This plan's entry of `plans.json` (see `plans_json::plan_json`),
     /// made while loading for a build: much smaller than the tree.
     pub json: Option<std::sync::Arc<str>>,
     pub title: Field<String>,

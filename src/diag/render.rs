@@ -12,6 +12,7 @@ use serde_json::json;
 use super::{Diagnostic, Severity, Summary};
 use crate::i18n::Lang;
 use crate::lint::rules::RULES;
+use std::path::Path;
 
 /// Byte offset of a 1-based (line, char column) in `source`.
 fn byte_offset(source: &str, line: usize, column: usize) -> Option<usize> {
@@ -47,6 +48,40 @@ fn token_len(source: &str, offset: usize) -> usize {
 
 /// Writes diagnostics like rustc: `error[MIL002]: …`, ` --> file:line:col`,
 /// the source line with a caret; then a summary line.
+/// The sources of the files that have diagnostics, for source snippets.
+pub fn read_sources(
+    root: &Path,
+    diags: &[Diagnostic],
+) -> std::collections::BTreeMap<String, String> {
+    let files: std::collections::BTreeSet<&str> = diags.iter().map(|d| d.file.as_str()).collect();
+    files
+        .into_iter()
+        .filter_map(|f| Some((f.to_string(), read_source(root, f)?)))
+        .collect()
+}
+
+/// The text of a plan file as diagnostics show it (BOM removed), read again
+/// from disk: sources are not kept in memory while linting.
+pub fn read_source(root: &Path, file: &str) -> Option<String> {
+    let text = std::fs::read_to_string(root.join(file)).ok()?;
+    Some(match text.strip_prefix('\u{feff}') {
+        Some(t) => t.to_string(),
+        None => text,
+    })
+}
+
+/// Diagnostics as plain text (no colour) with a summary line, for the
+/// terminal and the error overlay of `serve`.
+pub fn human_text(root: &Path, diags: &[Diagnostic], lang: Lang) -> String {
+    use codespan_reporting::term::termcolor::NoColor;
+    let sources = read_sources(root, diags);
+    let plans: std::collections::BTreeSet<&str> = diags.iter().map(|d| d.plan.as_str()).collect();
+    let summary = Summary::new(plans.len(), diags);
+    let mut w = NoColor::new(Vec::new());
+    let _ = human(&mut w, diags, &sources, &summary, lang);
+    String::from_utf8_lossy(&w.into_inner()).into_owned()
+}
+
 pub fn human(
     w: &mut dyn WriteColor,
     diags: &[Diagnostic],

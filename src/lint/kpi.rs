@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use super::rules::*;
 use super::{Cx, metric_label, num};
 use crate::model::{Field, Plan};
+use crate::progress::planned_value;
 use crate::tr;
 
 /// KPI001: measurements have dates on or after `start`, in increasing order,
@@ -73,33 +74,6 @@ pub fn kpi001(cx: &mut Cx<'_>, plan: &Plan) {
     }
 }
 
-/// The planned value of the metric on `date`: straight lines from
-/// (start, baseline) through each milestone's (due, target), staying at the
-/// last target after the last due date. `None` without start or baseline.
-pub fn planned_value(plan: &Plan, date: NaiveDate) -> Option<f64> {
-    let start = plan.start.copied()?;
-    let baseline = plan.metric.value()?.baseline.copied()?;
-    let mut prev = (start, baseline);
-    if date <= start {
-        return Some(baseline);
-    }
-    for m in plan.milestones() {
-        let (Some(due), Some(target)) = (m.due.copied(), m.target.copied()) else {
-            continue;
-        };
-        if due <= prev.0 {
-            continue;
-        }
-        if date <= due {
-            let span = (due - prev.0).num_days() as f64;
-            let t = (date - prev.0).num_days() as f64 / span;
-            return Some(prev.1 + (target - prev.1) * t);
-        }
-        prev = (due, target);
-    }
-    Some(prev.1)
-}
-
 /// KPI002: the latest measurement is behind the planned trajectory by more
 /// than 20% of the planned gain so far.
 pub fn kpi002(cx: &mut Cx<'_>, plan: &Plan) {
@@ -138,52 +112,5 @@ pub fn kpi002(cx: &mut Cx<'_>, plan: &Plan) {
                 "{name} was {a}{unit} on {date}, behind the planned trajectory ({p}{unit}) by {pct}% of the planned gain: discuss why and adjust the next action or the plan"
             ),
         );
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::*;
-    use crate::yaml::Pos;
-
-    fn at<T>(value: T) -> Field<T> {
-        Field::Ok(At {
-            value,
-            pos: Pos::START,
-        })
-    }
-
-    fn d(s: &str) -> NaiveDate {
-        crate::frontmatter::parse_date(s).unwrap()
-    }
-
-    #[test]
-    fn trajectory_interpolates_and_holds_after_the_last_milestone() {
-        let plan = Plan {
-            start: at(d("2027-01-01")),
-            metric: at(Metric {
-                baseline: at(2.0),
-                ..Metric::default()
-            }),
-            milestones: at(vec![
-                Milestone {
-                    due: at(d("2027-01-11")),
-                    target: at(3.0),
-                    ..Milestone::default()
-                },
-                Milestone {
-                    due: at(d("2027-01-21")),
-                    target: at(5.0),
-                    ..Milestone::default()
-                },
-            ]),
-            ..Plan::default()
-        };
-        assert_eq!(planned_value(&plan, d("2026-12-01")), Some(2.0));
-        assert_eq!(planned_value(&plan, d("2027-01-06")), Some(2.5));
-        assert_eq!(planned_value(&plan, d("2027-01-11")), Some(3.0));
-        assert_eq!(planned_value(&plan, d("2027-01-16")), Some(4.0));
-        assert_eq!(planned_value(&plan, d("2027-06-01")), Some(5.0));
     }
 }

@@ -30,7 +30,6 @@ mod tsk;
 mod upd;
 
 pub use ice::DEFAULT_EVIDENCE;
-pub use kpi::planned_value;
 
 /// What every rule may look at besides the plan.
 pub struct Cx<'a> {
@@ -322,15 +321,7 @@ pub fn by_plan(diags: &[Diagnostic]) -> BTreeMap<&str, Vec<&Diagnostic>> {
     map
 }
 
-/// Formats a number the way plans write it: no trailing `.0`.
-pub fn num(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        let s = format!("{n:.4}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    }
-}
+use crate::num::fmt as num;
 
 /// "the metric" in messages: its name if it has one.
 pub(crate) fn metric_label(plan: &Plan, lang: Lang) -> String {
@@ -391,12 +382,5 @@ mod tests {
                 "{text}"
             );
         }
-    }
-
-    #[test]
-    fn numbers_print_like_plans() {
-        assert_eq!(num(2.0), "2");
-        assert_eq!(num(2.5), "2.5");
-        assert_eq!(num(0.1 + 0.2), "0.3");
     }
 }

@@ -59,7 +59,7 @@ fn publish(shared: &Shared, outcome: Result<Outcome>, root: &Path, lang: Lang, q
     let (lock, cvar) = &**shared;
     let overlay = match outcome {
         Ok(Outcome { site, diagnostics }) => {
-            let text = crate::cli::human_text(root, &diagnostics, lang);
+            let text = crate::diag::render::human_text(root, &diagnostics, lang);
             let failed = site.is_none();
             if !diagnostics.is_empty() && (!quiet || failed) {
                 eprint!("{text}");
@@ -86,7 +86,7 @@ fn publish(shared: &Shared, outcome: Result<Outcome>, root: &Path, lang: Lang, q
 fn overlay_html(text: &str) -> String {
     format!(
         r#"<div id="planbook-error" role="alert" style="position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;z-index:2147483647;background:#fff5f5;color:#7f1d1d;border-top:4px solid #b42318;padding:12px 16px;font:13px/1.5 ui-monospace,Menlo,Consolas,monospace;box-shadow:0 -4px 16px rgba(0,0,0,.2)"><strong>planbook: the last build failed; this page is from the last good build.</strong><pre style="white-space:pre-wrap;margin:8px 0 0">{}</pre></div>"#,
-        crate::site::chart::esc(text)
+        crate::html::esc(text)
     )
 }
 

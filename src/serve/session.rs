@@ -120,7 +120,7 @@ impl Session {
         let opts = Self::options(&config, today, base_url.as_deref());
         let renderer = Arc::new(Renderer::new(root, &config, &opts)?);
         let files: Vec<String> = paths.iter().map(|p| load::rel_name(root, p)).collect();
-        let (histories, _) = crate::versions::working_tree_histories(root, &config, &files);
+        let (histories, _) = crate::revision::working_tree_histories(root, &config, &files);
         Ok(Session {
             root: root.to_path_buf(),
             today,

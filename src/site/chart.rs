@@ -6,26 +6,12 @@ use std::fmt::Write as _;
 
 use chrono::{Datelike, Duration, NaiveDate};
 
+use crate::html::esc;
 use crate::i18n::Lang;
-use crate::lint::{num, planned_value};
 use crate::model::{MilestoneStatus, Plan, TaskStatus};
+use crate::num::fmt as num;
+use crate::progress::planned_value;
 use crate::site::labels::{label, long_date, month};
-
-/// Escapes text for SVG/HTML content and attributes.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// Linear map from dates to x pixels.
 struct XScale {

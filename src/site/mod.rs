@@ -18,9 +18,9 @@ use crate::config::Config;
 use crate::diag::{Diagnostic, Severity};
 use crate::git::HistoryEntry;
 use crate::i18n::Lang;
-use crate::lint::num;
 use crate::load::{PlanFile, Repo};
 use crate::model::{Plan, is_valid_id};
+use crate::num::fmt as num;
 
 pub mod chart;
 pub mod feeds;
@@ -389,7 +389,7 @@ impl Renderer {
         w: &mut dyn std::io::Write,
     ) -> std::io::Result<()> {
         let plans = publishable(repo_plans);
-        feeds::write_plans_json(w, plans.iter().map(|p| self.json_fragment(p)))
+        crate::plans_json::write_plans_json(w, plans.iter().map(|p| self.json_fragment(p)))
     }
 
     /// Writes `calendar.ics` to `w`, making the events of a few hundred
@@ -419,7 +419,7 @@ impl Renderer {
     fn json_fragment(&self, p: &PlanFile) -> std::sync::Arc<str> {
         match &p.plan.json {
             Some(json) => json.clone(),
-            None => feeds::plan_json(&p.plan).into(),
+            None => crate::plans_json::plan_json(&p.plan).into(),
         }
     }
 
@@ -512,7 +512,7 @@ pub fn write_site(
         let page = r.plan_page(&f.plan, d, history)?;
         staging.write(&Renderer::plan_path(&f.plan), &page)
     };
-    let mut json = feeds::PlansJson::new(staging.create("plans.json")?);
+    let mut json = crate::plans_json::PlansJson::new(staging.create("plans.json")?);
     let mut cal = staging.create("calendar.ics")?;
     cal.write_all(feeds::calendar_head(config).as_bytes())?;
     let mut plans: Vec<PlanFile> = Vec::with_capacity(repo.paths.len());
@@ -729,22 +729,7 @@ fn lint_status(diags: &[&Diagnostic]) -> Value {
     })
 }
 
-/// Where the plan stands: the latest measurement and the next milestone
-/// that is not finished.
-pub struct Progress<'a> {
-    pub latest: Option<(NaiveDate, f64)>,
-    pub next: Option<&'a crate::model::Milestone>,
-}
-
-pub fn progress(plan: &Plan) -> Progress<'_> {
-    let latest = plan
-        .measurements()
-        .iter()
-        .filter_map(|m| Some((m.date.copied()?, m.value.copied()?)))
-        .max_by_key(|(d, _)| *d);
-    let next = plan.milestones().iter().find(|m| !m.status().is_finished());
-    Progress { latest, next }
-}
+use crate::progress::progress;
 
 fn unit(plan: &Plan) -> String {
     plan.metric

@@ -1,0 +1,98 @@
+//! Plan-level computations on the model that lint rules, pages, feeds and
+//! reports share: where the metric should be on a date (the planned
+//! trajectory), the latest measurement and the next milestone.
+
+use chrono::NaiveDate;
+
+use crate::model::{Milestone, Plan};
+
+/// The planned value of the metric on `date`: straight lines from
+/// (start, baseline) through each milestone's (due, target), staying at the
+/// last target after the last due date. `None` without start or baseline.
+pub fn planned_value(plan: &Plan, date: NaiveDate) -> Option<f64> {
+    let start = plan.start.copied()?;
+    let baseline = plan.metric.value()?.baseline.copied()?;
+    let mut prev = (start, baseline);
+    if date <= start {
+        return Some(baseline);
+    }
+    for m in plan.milestones() {
+        let (Some(due), Some(target)) = (m.due.copied(), m.target.copied()) else {
+            continue;
+        };
+        if due <= prev.0 {
+            continue;
+        }
+        if date <= due {
+            let span = (due - prev.0).num_days() as f64;
+            let t = (date - prev.0).num_days() as f64 / span;
+            return Some(prev.1 + (target - prev.1) * t);
+        }
+        prev = (due, target);
+    }
+    Some(prev.1)
+}
+
+/// Where the plan stands: the latest measurement and the next milestone
+/// that is not finished.
+pub struct Progress<'a> {
+    pub latest: Option<(NaiveDate, f64)>,
+    pub next: Option<&'a Milestone>,
+}
+
+pub fn progress(plan: &Plan) -> Progress<'_> {
+    let latest = plan
+        .measurements()
+        .iter()
+        .filter_map(|m| Some((m.date.copied()?, m.value.copied()?)))
+        .max_by_key(|(d, _)| *d);
+    let next = plan.milestones().iter().find(|m| !m.status().is_finished());
+    Progress { latest, next }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::*;
+    use crate::yaml::Pos;
+
+    fn at<T>(value: T) -> Field<T> {
+        Field::Ok(At {
+            value,
+            pos: Pos::START,
+        })
+    }
+
+    fn d(s: &str) -> NaiveDate {
+        crate::frontmatter::parse_date(s).unwrap()
+    }
+
+    #[test]
+    fn trajectory_interpolates_and_holds_after_the_last_milestone() {
+        let plan = Plan {
+            start: at(d("2027-01-01")),
+            metric: at(Metric {
+                baseline: at(2.0),
+                ..Metric::default()
+            }),
+            milestones: at(vec![
+                Milestone {
+                    due: at(d("2027-01-11")),
+                    target: at(3.0),
+                    ..Milestone::default()
+                },
+                Milestone {
+                    due: at(d("2027-01-21")),
+                    target: at(5.0),
+                    ..Milestone::default()
+                },
+            ]),
+            ..Plan::default()
+        };
+        assert_eq!(planned_value(&plan, d("2026-12-01")), Some(2.0));
+        assert_eq!(planned_value(&plan, d("2027-01-06")), Some(2.5));
+        assert_eq!(planned_value(&plan, d("2027-01-11")), Some(3.0));
+        assert_eq!(planned_value(&plan, d("2027-01-16")), Some(4.0));
+        assert_eq!(planned_value(&plan, d("2027-06-01")), Some(5.0));
+    }
+}
