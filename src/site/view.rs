@@ -1,0 +1,367 @@
+//! View models: the JSON values templates see (docs/theme.md). Made from
+//! the model here and nowhere else; templates never see model types.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde_json::{Value, json};
+
+use super::labels::{label, long_date};
+use super::{chart, feeds, markdown};
+use crate::config::Config;
+use crate::diag::{Diagnostic, Severity};
+use crate::git::HistoryEntry;
+use crate::i18n::Lang;
+use crate::model::Plan;
+use crate::num::fmt as num;
+use crate::progress::progress;
+
+/// Plan file → the commits that changed it, newest first.
+pub type Histories = BTreeMap<String, Vec<HistoryEntry>>;
+
+pub(super) fn history_view(history: &[HistoryEntry], lang: Lang) -> Value {
+    let entries: Vec<Value> = history
+        .iter()
+        .map(|h| {
+            json!({
+                "date": long_date(lang, h.date()),
+                "date_iso": h.date().to_string(),
+                "author": h.author,
+                "subject": h.subject,
+                "id": h.id,
+                "short_id": h.short_id,
+                "path": h.path,
+            })
+        })
+        .collect();
+    Value::Array(entries)
+}
+
+pub(super) fn summary_view(diags: &[Diagnostic], plans: usize) -> Value {
+    let s = crate::diag::Summary::new(plans, diags);
+    json!({ "plans": s.plans, "errors": s.errors, "warnings": s.warnings, "infos": s.infos })
+}
+
+pub(super) fn finding_view(d: &Diagnostic, lang: Lang) -> Value {
+    json!({
+        "rule": d.rule,
+        "severity": d.severity.as_str(),
+        "severity_label": label(lang, &format!("severity_{}", d.severity.as_str())),
+        "file": d.file,
+        "line": d.line,
+        "column": d.column,
+        "message": d.message,
+    })
+}
+
+/// A plan's error, warning and info counts.
+pub(super) fn severity_counts(diags: &[&Diagnostic]) -> [usize; 3] {
+    let count = |s: Severity| diags.iter().filter(|d| d.severity == s).count();
+    [
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info),
+    ]
+}
+
+fn lint_status(diags: &[&Diagnostic]) -> Value {
+    let [errors, warnings, infos] = severity_counts(diags);
+    json!({
+        "errors": errors,
+        "warnings": warnings,
+        "infos": infos,
+    })
+}
+
+fn unit(plan: &Plan) -> String {
+    plan.metric
+        .value()
+        .and_then(|m| m.unit.text())
+        .unwrap_or("")
+        .to_string()
+}
+
+pub(super) fn plan_card(plan: &Plan, diags: &[&Diagnostic], config: &Config, root: &str) -> Value {
+    let lang = config.lang();
+    let u = unit(plan);
+    let p = progress(plan);
+    json!({
+        "id": plan.id,
+        "href": format!("{root}plans/{}/index.html", plan.id),
+        "title": plan.title_text(),
+        "use_case": plan.use_case.text(),
+        "status": plan.status().as_str(),
+        "status_label": label(lang, &format!("plan_status_{}", plan.status().as_str())),
+        "metric": plan.metric.value().and_then(|m| m.name.text()),
+        "latest": p.latest.map(|(_, v)| format!("{}{u}", num(v))),
+        "latest_date": p.latest.map(|(d, _)| long_date(lang, d)),
+        "next_target": p.next.and_then(|m| m.target.copied()).map(|v| format!("{}{u}", num(v))),
+        "next_milestone": p.next.map(|m| json!({
+            "id": m.id_text(),
+            "title": m.title.text(),
+            "due": m.due.copied().map(|d| long_date(lang, d)),
+        })),
+        "ice_score": plan.ice_score().map(num),
+        "lint": lint_status(diags),
+    })
+}
+
+fn text_or_none(f: &crate::model::Field<String>) -> Option<String> {
+    f.text().map(str::to_string)
+}
+
+pub(super) fn plan_page(
+    plan: &Plan,
+    diags: &[&Diagnostic],
+    config: &Config,
+    today: NaiveDate,
+) -> Value {
+    let lang = config.lang();
+    let md = |s: Option<&str>, prefix: &str| {
+        s.map(|s| markdown::render(s, config.markdown.unsafe_html, 2, prefix))
+    };
+    let u = unit(plan);
+    let fmt = |v: f64| format!("{}{u}", num(v));
+    let date = |d: Option<NaiveDate>| d.map(|d| long_date(lang, d));
+    let metric = plan.metric.value();
+    let team: Vec<Value> = config
+        .roles
+        .iter()
+        .map(|(key, name)| {
+            json!({
+                "role": key,
+                "role_name": name,
+                "person": plan.team.value().and_then(|t| t.members.get(key)).map(|p| p.value.clone()),
+            })
+        })
+        .collect();
+    let rows: Vec<Value> = plan
+        .milestones()
+        .iter()
+        .map(|m| {
+            let cells: Vec<Value> = config
+                .roles
+                .keys()
+                .map(|role| {
+                    let default_owner = plan
+                        .team
+                        .value()
+                        .and_then(|t| t.members.get(role))
+                        .map(|p| p.value.as_str());
+                    let tasks: Vec<Value> = m
+                        .tasks()
+                        .iter()
+                        .filter(|t| t.role.text() == Some(role.as_str()))
+                        .map(|t| {
+                            let owner = t.owner.text().filter(|o| Some(*o) != default_owner);
+                            json!({
+                                "do": t.do_.text(),
+                                "done_when": t.done_when.text(),
+                                "due": date(t.due.copied()),
+                                "due_iso": t.due.copied().map(|d| d.to_string()),
+                                "status": t.status().as_str(),
+                                "status_label": label(lang, &format!("task_status_{}", t.status().as_str())),
+                                "owner": owner,
+                                "overdue": t.status() != crate::model::TaskStatus::Done && t.due.copied().is_some_and(|d| d < today),
+                            })
+                        })
+                        .collect();
+                    let mut cell = json!({ "role": role, "role_name": config.roles.get(role), "tasks": null });
+                    put(&mut cell, "tasks", Value::Array(tasks));
+                    cell
+                })
+                .collect();
+            let mut row = json!({
+                "id": m.id_text(),
+                "anchor": m.id_text().map(|id| format!("m-{id}")),
+                "title": m.title.text(),
+                "due": date(m.due.copied()),
+                "due_iso": m.due.copied().map(|d| d.to_string()),
+                "target": m.target.copied().map(fmt),
+                "actual": m.actual.copied().map(fmt),
+                "status": m.status().as_str(),
+                "status_label": label(lang, &format!("ms_status_{}", m.status().as_str())),
+                "questions": m.questions().iter().map(|q| json!({"id": q.id.text(), "ask": q.ask_text()})).collect::<Vec<_>>(),
+                "data_items": m.data.value().and_then(|d| d.items.value()).map(|i| i.iter().map(|a| a.value.clone()).collect::<Vec<_>>()).unwrap_or_default(),
+                "data_amount": m.data.value().and_then(|d| d.amount.text()),
+                "cost_days": m.cost_days.copied().map(num),
+                "review": date(m.review.copied()),
+                "done_on": date(m.done_on.copied()),
+                "cells": null,
+            });
+            put(&mut row, "cells", Value::Array(cells));
+            row
+        })
+        .collect();
+    let meetings = plan.meetings.value();
+    let kickoff = meetings.and_then(|m| m.kickoff.value());
+    let progress_m = meetings.and_then(|m| m.progress.value());
+    let exec = meetings.and_then(|m| m.executive.value());
+    let ice = plan.ice.value();
+    let evidence = ice
+        .and_then(|i| i.evidence.value().cloned())
+        .unwrap_or_else(|| crate::lint::DEFAULT_EVIDENCE.to_string());
+    let mut updates: Vec<&crate::model::Update> = plan.updates().iter().collect();
+    updates.sort_by_key(|u| std::cmp::Reverse(u.date.copied()));
+    let updates: Vec<Value> = updates
+        .iter()
+        .enumerate()
+        .map(|(i, u)| {
+            let ms = plan
+                .milestones()
+                .iter()
+                .find(|m| m.id_text().is_some() && m.id_text() == u.milestone.text());
+            json!({
+                "date": date(u.date.copied()),
+                "date_iso": u.date.copied().map(|d| d.to_string()),
+                "milestone": u.milestone.text(),
+                "milestone_title": ms.and_then(|m| m.title.text()),
+                "answered": u.answered.text(),
+                "answers": answers_view(plan, u, lang),
+                "story": md(u.story.text(), &format!("u{i}-s-")),
+                "business_model": md(u.business_model.text(), &format!("u{i}-b-")),
+            })
+        })
+        .collect();
+    let p = progress(plan);
+    let start = plan.start.copied();
+    let end = plan
+        .milestones()
+        .iter()
+        .filter_map(|m| m.due.copied())
+        .max();
+    // Big values go in after: `json!` deep-copies what it interpolates.
+    let mut view = json!({
+        "id": plan.id,
+        "file": plan.file,
+        "title": plan.title_text(),
+        "status": plan.status().as_str(),
+        "status_label": label(lang, &format!("plan_status_{}", plan.status().as_str())),
+        "use_case": plan.use_case.text(),
+        "start": date(start),
+        "end": date(end),
+        "team": null,
+        "metric": metric.map(|m| json!({
+            "name": m.name.text(),
+            "unit": m.unit.text(),
+            "direction": m.direction.copied().map(|d| d.as_str()),
+            "baseline": m.baseline.copied().map(fmt),
+            "correlations": m.correlations.value().map(|c| json!({
+                "customer_experience": text_or_none(&c.customer_experience),
+                "revenue": text_or_none(&c.revenue),
+                "model_accuracy": text_or_none(&c.model_accuracy),
+            })),
+        })),
+        "latest": p.latest.map(|(_, v)| fmt(v)),
+        "latest_date": p.latest.map(|(d, _)| long_date(lang, d)),
+        "next_target": p.next.and_then(|m| m.target.copied()).map(fmt),
+        "next_milestone": p.next.and_then(|m| m.title.text()),
+        "kpi_chart": null,
+        "kpi_rows": null,
+        "timeline": null,
+        "roles": config.roles.iter().map(|(k, v)| json!({"key": k, "name": v})).collect::<Vec<_>>(),
+        "milestones": null,
+        "meetings": {
+            "kickoff": kickoff.map(|k| json!({
+                "date": date(k.date.copied()),
+                "title": k.title.text(),
+            })),
+            "progress": progress_m.map(|p| json!({
+                "every": p.every.copied().map(|e| label(lang, &format!("every_{}", e.as_str()))),
+                "weekday": p.weekday.copied().map(|w| label(lang, &format!("weekday_{}", w.as_str()))),
+                "time": p.time.text(),
+            })),
+            "executive": exec.map(|e| json!({
+                "audience": e.audience.text(),
+                "dates": e.dates.value().map(|d| d.iter().map(|a| long_date(lang, a.value)).collect::<Vec<_>>()).unwrap_or_default(),
+            })),
+        },
+        "ice": ice.map(|i| json!({
+            "impact": i.impact.copied().map(num),
+            "confidence": i.confidence.copied().map(num),
+            "ease": i.ease.copied().map(num),
+            "evidence": label(lang, &format!("evidence_{evidence}")),
+            "score": plan.ice_score().map(num),
+        })),
+        "updates": null,
+        "findings": null,
+        "lint": lint_status(diags),
+        "body": null,
+    });
+    put(&mut view, "team", Value::Array(team));
+    put(
+        &mut view,
+        "kpi_chart",
+        chart::kpi_chart(plan, today, lang).into(),
+    );
+    put(
+        &mut view,
+        "kpi_rows",
+        serde_json::to_value(chart::kpi_rows(plan, lang)).unwrap_or_default(),
+    );
+    put(
+        &mut view,
+        "timeline",
+        chart::timeline(plan, &config.roles, today, lang).into(),
+    );
+    put(&mut view, "milestones", Value::Array(rows));
+    put(&mut view, "updates", Value::Array(updates));
+    put(
+        &mut view,
+        "findings",
+        diags.iter().map(|d| finding_view(d, lang)).collect(),
+    );
+    put(
+        &mut view,
+        "body",
+        markdown::render(&plan.body, config.markdown.unsafe_html, 1, "body-").into(),
+    );
+    view
+}
+
+/// Sets `key` of an object made with `json!` (where it stands as `null`,
+/// keeping its place) to `value`, moved rather than deep-copied.
+fn put(object: &mut Value, key: &str, value: Value) {
+    if let Some(map) = object.as_object_mut() {
+        map.insert(key.to_string(), value);
+    }
+}
+
+/// An update's `answers` for templates: each question with its verdict.
+fn answers_view(plan: &Plan, u: &crate::model::Update, lang: Lang) -> Value {
+    crate::ledger::answers(plan, u)
+        .iter()
+        .map(|a| {
+            let state = a.state().as_str();
+            json!({
+                "index": a.index,
+                "question": a.ask(),
+                "verdict": state,
+                "verdict_label": label(lang, &format!("q_{state}")),
+                "finding": a.answer.finding.text(),
+                "data": a.answer.data.text(),
+            })
+        })
+        .collect()
+}
+
+pub(super) fn update_view(u: &feeds::UpdateEntry<'_>, config: &Config, root: &str) -> Value {
+    let lang = config.lang();
+    let md = |s: Option<&str>, p: &str| {
+        s.map(|s| markdown::render(s, config.markdown.unsafe_html, 2, p))
+    };
+    let prefix = format!("{}-{}-", u.plan.id, u.index);
+    json!({
+        "plan_id": u.plan.id,
+        "plan_title": u.plan.title_text(),
+        "href": format!("{root}plans/{}/index.html", u.plan.id),
+        "date": u.date.map(|d| long_date(lang, d)),
+        "date_iso": u.date.map(|d| d.to_string()),
+        "milestone": u.update.milestone.text(),
+        "milestone_title": u.milestone_title,
+        "answered": u.update.answered.text(),
+        "answers": answers_view(u.plan, u.update, lang),
+        "story": md(u.update.story.text(), &format!("{prefix}s-")),
+        "business_model": md(u.update.business_model.text(), &format!("{prefix}b-")),
+    })
+}
