@@ -229,6 +229,18 @@ pub fn rel_name(root: &Path, path: &Path) -> String {
 
 /// Reads and parses one plan file; never fails.
 pub fn load_plan(root: &Path, path: &Path, config: &Config, detail: Detail) -> PlanFile {
+    load_plan_with(root, path, config, detail, |_| {})
+}
+
+/// [`load_plan`], showing the bytes read to `inspect` first (`serve`
+/// hashes them), so that a file is read once.
+pub fn load_plan_with(
+    root: &Path,
+    path: &Path,
+    config: &Config,
+    detail: Detail,
+    inspect: impl FnOnce(&[u8]),
+) -> PlanFile {
     let file = rel_name(root, path);
     let stem = stem_of(path);
     thread_local! {
@@ -246,7 +258,10 @@ pub fn load_plan(root: &Path, path: &Path, config: &Config, detail: Detail) -> P
             Err(_) => &mut own,
         };
         match read_file(path, buf) {
-            Ok(b) => parse_bytes(file, stem, b, config, detail),
+            Ok(b) => {
+                inspect(b);
+                parse_bytes(file, stem, b, config, detail)
+            }
             Err(e) => unreadable(file, stem, &e, config),
         }
     })

@@ -36,21 +36,11 @@ pub fn content_type(path: &str) -> &'static str {
     }
 }
 
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if b == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(b);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
+/// The path with `%XX` escapes decoded (a `%` not followed by two hex
+/// digits stays as it is, as browsers treat it); `None` when the bytes are
+/// not UTF-8.
+fn percent_decode(s: &str) -> Option<std::borrow::Cow<'_, str>> {
+    percent_encoding::percent_decode_str(s).decode_utf8().ok()
 }
 
 /// What a request path asks for.
@@ -151,11 +141,13 @@ pub fn handle(request: Request, shared: &Shared) {
         Resolved::File(key) => {
             let overlay = state.overlay.clone();
             let generation = state.generation;
-            let found = state.files.get(&key).map(|b| b.as_ref().clone());
+            // Only reference counts are taken under the lock; bytes are
+            // copied after it is released.
+            let found = state.files.get(&key).map(std::sync::Arc::clone);
             let shared = state.shared.clone();
             drop(state);
             let bytes = match found {
-                Some(b) => Ok(b),
+                Some(b) => Ok(b.as_ref().clone()),
                 None => {
                     // A shared page: rendered once per build, outside the lock.
                     match shared.as_deref().map(super::session::Shared::pages) {
@@ -250,6 +242,8 @@ mod tests {
             Resolved::File("static/style.css".into())
         );
         assert_eq!(resolve("/nope", site), Resolved::NotFound);
+        // A stray `%` is a character, not an escape.
+        assert_eq!(resolve("/%zz", site), Resolved::NotFound);
         for bad in [
             "/../Cargo.toml",
             "/%2e%2e/Cargo.toml",
@@ -257,7 +251,7 @@ mod tests {
             "/plans/..%2f..%2fCargo.toml",
             "/a%5c..%5cb",
             "/%00",
-            "/%zz",
+            "/%ff",
             "/C:/Windows",
         ] {
             assert_eq!(resolve(bad, site), Resolved::BadRequest, "{bad}");

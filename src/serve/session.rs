@@ -3,7 +3,7 @@
 //! re-renders its page plus the shared pages. A config or theme change
 //! reloads everything.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
@@ -93,12 +93,12 @@ fn hash_bytes(b: &[u8]) -> u64 {
     h.finish()
 }
 
+/// A plan and the hash of its bytes, from one read of the file (0 when it
+/// cannot be read: the plan then carries the PLN001 saying why).
 fn read_plan(root: &Path, path: &Path, config: &Config) -> (u64, Arc<PlanFile>) {
-    let hash = std::fs::read(path).map_or(0, |b| hash_bytes(&b));
-    (
-        hash,
-        Arc::new(load::load_plan(root, path, config, Detail::Full)),
-    )
+    let mut hash = 0;
+    let plan = load::load_plan_with(root, path, config, Detail::Full, |b| hash = hash_bytes(b));
+    (hash, Arc::new(plan))
 }
 
 impl Session {
@@ -166,15 +166,16 @@ impl Session {
         let current: Vec<PathBuf> =
             load::plan_paths(&self.content_dir).map_err(anyhow::Error::new)?;
         // Deleted (or renamed away) plans.
-        self.plans.retain(|p, _| current.contains(p));
-        for p in current {
-            let known = self.plans.contains_key(&p);
-            let touched = changed.contains(&p);
-            if !known || touched {
-                let (hash, plan) = read_plan(&self.root, &p, &self.config);
-                self.plans.insert(p, (hash, plan));
-            }
-        }
+        let live: HashSet<&PathBuf> = current.iter().collect();
+        self.plans.retain(|p, _| live.contains(p));
+        // New and changed plans, read in parallel.
+        let changed: HashSet<&PathBuf> = changed.iter().collect();
+        let fresh: Vec<(PathBuf, (u64, Arc<PlanFile>))> = current
+            .par_iter()
+            .filter(|p| !self.plans.contains_key(*p) || changed.contains(p))
+            .map(|p| (p.clone(), read_plan(&self.root, p, &self.config)))
+            .collect();
+        self.plans.extend(fresh);
         self.index_page = std::fs::read_to_string(self.content_dir.join("index.md")).ok();
         Ok(())
     }

@@ -211,6 +211,17 @@ pub fn label(lang: Lang, key: &str) -> String {
     )
 }
 
+/// The name of a kind of evidence: the label of a built-in kind, or a
+/// custom kind of `[lint.confidence_caps]` as written, `_` shown as spaces.
+pub fn evidence(lang: Lang, kind: &str) -> String {
+    let key = format!("evidence_{kind}");
+    if LABELS.iter().any(|(k, ..)| *k == key) {
+        label(lang, &key)
+    } else {
+        kind.replace('_', " ")
+    }
+}
+
 /// "Jan" … "Dec", as chrono's `%b` (without parsing a format string per
 /// date: pages format thousands of dates).
 fn month_abbr(d: chrono::NaiveDate) -> &'static str {
@@ -250,6 +261,17 @@ pub fn month(lang: Lang, d: chrono::NaiveDate) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn custom_evidence_kinds_show_as_written() {
+        use crate::i18n::Lang;
+        assert_eq!(super::evidence(Lang::Ja, "estimates"), "見積もり");
+        assert_eq!(super::evidence(Lang::En, "market_data"), "market data");
+        assert_eq!(
+            super::evidence(Lang::Ja, "customer_interviews"),
+            "customer interviews"
+        );
+    }
+
     use super::*;
 
     #[test]

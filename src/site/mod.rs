@@ -184,12 +184,15 @@ impl Renderer {
         ctx.insert_value("t", self.labels.clone());
         ctx.insert("root", root);
         ctx.insert("page_title", title);
-        let base = if self.opts.versioned {
-            MARK_BASE
+        // A canonical URL must be absolute: none under a relative base URL.
+        let canonical = if !feeds::is_absolute(&self.opts.base_url) {
+            String::new()
+        } else if self.opts.versioned {
+            format!("{MARK_BASE}{path}")
         } else {
-            &self.opts.base_url
+            format!("{}{path}", self.opts.base_url)
         };
-        ctx.insert("canonical", &format!("{base}{path}"));
+        ctx.insert("canonical", &canonical);
         ctx.insert(
             "version_nav",
             if self.opts.versioned { MARK_NAV } else { "" },

@@ -280,7 +280,7 @@ pub(super) fn plan_page(
             "impact": i.impact.copied().map(num),
             "confidence": i.confidence.copied().map(num),
             "ease": i.ease.copied().map(num),
-            "evidence": label(lang, &format!("evidence_{evidence}")),
+            "evidence": super::labels::evidence(lang, &evidence),
             "score": plan.ice_score().map(num),
         })),
         "updates": null,

@@ -77,14 +77,24 @@ pub(super) fn read_inputs(
 /// The working tree as the latest version; its plans go into the parse
 /// cache under the blob ids of their bytes so unchanged tags share them.
 pub(super) fn latest_input(git: &Git, repo: Repo, parsed: &mut Parsed) -> Result<Input> {
-    let config_text = std::fs::read(repo.root.join("book.toml")).unwrap_or_default();
+    let config_text = match std::fs::read(repo.root.join("book.toml")) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => return Err(e).context("cannot read book.toml"),
+    };
     let config_key = hash_of(&config_text);
     let theme = Theme::load(&repo.root, &repo.config.site.theme)
         .with_context(|| format!("cannot read themes/{}", repo.config.site.theme))?;
     let oids: Vec<ObjectId> = repo
         .plans
         .par_iter()
-        .map(|p| blob_id(&std::fs::read(repo.root.join(&p.plan.file)).unwrap_or_default()))
+        .map(|p| match std::fs::read(repo.root.join(&p.plan.file)) {
+            Ok(bytes) => blob_id(&bytes),
+            // Unreadable now (it was reported as PLN001 when loaded, or it
+            // went away since): the null id, which no blob has, so that it
+            // shares no cached work with any tag's file.
+            Err(_) => Ok(ObjectId::null(gix::hash::Kind::Sha1)),
+        })
         .collect::<Result<_>>()?;
     let mut files = Vec::new();
     for (p, oid) in repo.plans.into_iter().zip(oids) {

@@ -642,3 +642,40 @@ fn answers_show_their_question_and_verdict_everywhere() {
     assert_eq!(p["updates"][0]["answers"][1]["question"], "top10-new");
     assert_eq!(p["updates"][0]["answers"][1]["verdict"], "refuted");
 }
+
+/// A canonical link must be absolute: with the default base URL `/` pages
+/// have none; a custom kind of evidence shows as written, not as a label key.
+#[test]
+fn no_relative_canonical_links_and_custom_evidence_reads_as_written() {
+    let (_tmp, out) = build_demo(&[]);
+    for p in [
+        "index.html",
+        "plans/favorites-reco/index.html",
+        "changelog/index.html",
+    ] {
+        let doc = page(&out, p);
+        assert!(
+            doc.select(&sel("link[rel=canonical]")).next().is_none(),
+            "{p}"
+        );
+    }
+    let repo = Repo::new();
+    repo.file(
+        "book.toml",
+        &format!("{BOOK_TOML}[lint.confidence_caps]\ncustomer_interviews = 2.0\n"),
+    );
+    repo.file(
+        "content/base-plan.md",
+        &base_plan().replace("evidence: estimates", "evidence: customer_interviews"),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    let r = repo.run(&["build", "--out", site.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let doc = page(&site, "plans/base-plan/index.html");
+    let ice = texts(&doc, "section.ice").join(" ");
+    assert!(
+        ice.contains("customer interviews") && !ice.contains("evidence_"),
+        "{ice}"
+    );
+}
