@@ -227,3 +227,80 @@ fn polling_watcher_also_rebuilds() {
         .is_some()
     );
 }
+
+/// Under load every request gets a response: 16 live-reload long-polls and
+/// 8 page readers on loopback while a plan of a 200-plan repository is
+/// edited five times. Bounded: the readers stop after 5 s and a last edit
+/// releases the long-polls still waiting.
+#[test]
+fn every_request_under_load_gets_a_response() {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("repo");
+    crate::corpus::write(&root, 200).unwrap();
+    let repo_dir = root.clone();
+    let mut child = Command::new(bin())
+        .arg("--root")
+        .arg(&repo_dir)
+        .args(["--today", crate::corpus::CORPUS_TODAY, "serve", "--port", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start serve");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|s| s.split('/').next())
+        .unwrap()
+        .to_string();
+    let server = Server { child, addr };
+    let stop = Arc::new(AtomicBool::new(false));
+    let (answered, unanswered) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let mut threads = Vec::new();
+    for i in 0..24 {
+        let (addr, stop) = (server.addr.clone(), Arc::clone(&stop));
+        let (answered, unanswered) = (Arc::clone(&answered), Arc::clone(&unanswered));
+        threads.push(std::thread::spawn(move || {
+            let mut generation = 0u64;
+            while !stop.load(Ordering::Relaxed) {
+                let path = if i < 16 {
+                    format!("/__planbook/wait?gen={generation}")
+                } else {
+                    ["/", "/plans/plan-00001/", "/changelog/", "/lint/"][i % 4].to_string()
+                };
+                let text = raw(&addr, &path);
+                if text.starts_with("HTTP/1.") && text.contains("\r\n\r\n") {
+                    answered.fetch_add(1, Ordering::Relaxed);
+                    if text.ends_with("reload") {
+                        generation += 1;
+                    }
+                } else {
+                    unanswered.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        }));
+    }
+    let plan = root.join("content/team-000/plan-00003.md");
+    let edit = |n: usize| {
+        let text = std::fs::read_to_string(&plan).unwrap();
+        std::fs::write(&plan, text.replacen("title: \"", &format!("title: \"e{n} "), 1)).unwrap();
+    };
+    for n in 0..5 {
+        std::thread::sleep(Duration::from_millis(1000));
+        edit(n);
+    }
+    stop.store(true, Ordering::Relaxed);
+    std::thread::sleep(Duration::from_millis(300));
+    edit(5);
+    for t in threads {
+        t.join().unwrap();
+    }
+    let (ok, lost) = (answered.load(Ordering::Relaxed), unanswered.load(Ordering::Relaxed));
+    assert_eq!(lost, 0, "{lost} of {} requests got no response", ok + lost);
+    assert!(ok > 100, "only {ok} requests answered");
+}
