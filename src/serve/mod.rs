@@ -97,6 +97,9 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
         .canonicalize()
         .with_context(|| format!("cannot read {}", opts.root.display()))?;
     let mut session = Session::open(&root, opts.today, opts.base_url.clone())?;
+    for w in session.warnings() {
+        eprintln!("warning: {w}");
+    }
     let shared: Shared = Arc::new((Mutex::new(State::default()), Condvar::new()));
     let lang = session.lang();
     publish(&shared, session.build(), &root, lang, opts.quiet);

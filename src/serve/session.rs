@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Severity};
-use crate::load::{self, Detail, LoadError, PlanFile};
+use crate::load::{self, Detail, PlanFile};
 use crate::site::{BuildOptions, Files, Histories, Renderer};
 
 /// The result of one build.
@@ -85,6 +85,7 @@ pub struct Session {
     pages: HashMap<String, (u64, Arc<Vec<u8>>)>,
     /// The git history of each plan file, read once per session.
     histories: Option<Histories>,
+    warnings: Vec<String>,
 }
 
 fn hash_bytes(b: &[u8]) -> u64 {
@@ -104,35 +105,37 @@ fn read_plan(root: &Path, path: &Path, config: &Config) -> (u64, Arc<PlanFile>) 
 impl Session {
     /// Loads everything from scratch.
     pub fn open(root: &Path, today: NaiveDate, base_url: Option<String>) -> Result<Session> {
-        let config = Config::load(root).map_err(|e| anyhow::Error::new(LoadError::Config(e)))?;
-        let content_dir = root.join(&config.site.content);
-        if !content_dir.is_dir() {
-            return Err(anyhow::Error::new(LoadError::NoContent {
-                looked: content_dir,
-                has_config: root.join("book.toml").is_file(),
-            }));
-        }
-        let paths = load::plan_paths(&content_dir).map_err(anyhow::Error::new)?;
-        let plans = paths
+        // The same loader as `lint` and `build`: config, content directory,
+        // plan files and the warnings about skipped links.
+        let repo = load::open(root).map_err(anyhow::Error::new)?;
+        let plans = repo
+            .paths
             .par_iter()
-            .map(|p| (p.clone(), read_plan(root, p, &config)))
+            .map(|p| (p.clone(), read_plan(root, p, &repo.config)))
             .collect();
-        let opts = Self::options(&config, today, base_url.as_deref());
-        let renderer = Arc::new(Renderer::new(root, &config, &opts)?);
-        let files: Vec<String> = paths.iter().map(|p| load::rel_name(root, p)).collect();
-        let (histories, _) = crate::revision::working_tree_histories(root, &config, &files);
+        let opts = Self::options(&repo.config, today, base_url.as_deref());
+        let renderer = Arc::new(Renderer::new(root, &repo.config, &opts)?);
+        let files: Vec<String> = repo.paths.iter().map(|p| load::rel_name(root, p)).collect();
+        let (histories, _) = crate::revision::working_tree_histories(root, &repo.config, &files);
         Ok(Session {
             root: root.to_path_buf(),
             today,
             base_url,
-            index_page: std::fs::read_to_string(content_dir.join("index.md")).ok(),
-            config,
-            content_dir,
+            index_page: repo.index_page,
+            config: repo.config,
+            content_dir: repo.content_dir,
             plans,
             renderer,
             pages: HashMap::new(),
             histories,
+            warnings: repo.warnings,
         })
+    }
+
+    /// Entries of the content directory that were skipped when it was last
+    /// read in whole (links pointing outside it, loops), for the terminal.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     fn options(config: &Config, today: NaiveDate, base_url: Option<&str>) -> BuildOptions {

@@ -234,8 +234,8 @@ fn polling_watcher_also_rebuilds() {
 /// releases the long-polls still waiting.
 #[test]
 fn every_request_under_load_gets_a_response() {
-    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("repo");
     crate::corpus::write(&root, 200).unwrap();
@@ -243,7 +243,13 @@ fn every_request_under_load_gets_a_response() {
     let mut child = Command::new(bin())
         .arg("--root")
         .arg(&repo_dir)
-        .args(["--today", crate::corpus::CORPUS_TODAY, "serve", "--port", "0"])
+        .args([
+            "--today",
+            crate::corpus::CORPUS_TODAY,
+            "serve",
+            "--port",
+            "0",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -288,7 +294,11 @@ fn every_request_under_load_gets_a_response() {
     let plan = root.join("content/team-000/plan-00003.md");
     let edit = |n: usize| {
         let text = std::fs::read_to_string(&plan).unwrap();
-        std::fs::write(&plan, text.replacen("title: \"", &format!("title: \"e{n} "), 1)).unwrap();
+        std::fs::write(
+            &plan,
+            text.replacen("title: \"", &format!("title: \"e{n} "), 1),
+        )
+        .unwrap();
     };
     for n in 0..5 {
         std::thread::sleep(Duration::from_millis(1000));
@@ -300,7 +310,41 @@ fn every_request_under_load_gets_a_response() {
     for t in threads {
         t.join().unwrap();
     }
-    let (ok, lost) = (answered.load(Ordering::Relaxed), unanswered.load(Ordering::Relaxed));
+    let (ok, lost) = (
+        answered.load(Ordering::Relaxed),
+        unanswered.load(Ordering::Relaxed),
+    );
     assert_eq!(lost, 0, "{lost} of {} requests got no response", ok + lost);
     assert!(ok > 100, "only {ok} requests answered");
+}
+
+/// `serve` loads the repository like `lint` and `build` do, and says so
+/// when it skips a link that points outside the content directory.
+#[cfg(unix)]
+#[test]
+fn serve_warns_about_skipped_links_like_lint() {
+    let repo = Repo::new();
+    repo.file("content/base-plan.md", &base_plan());
+    repo.file("outside.md", &base_plan());
+    std::os::unix::fs::symlink(
+        repo.path().join("outside.md"),
+        repo.path().join("content/link.md"),
+    )
+    .unwrap();
+    let lint = repo.run(&["lint"]);
+    assert!(lint.stderr.contains("warning:"), "{}", lint.stderr);
+    let mut server = start(&repo, &[]);
+    let _ = server.child.kill();
+    let mut stderr = String::new();
+    server
+        .child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert!(
+        stderr.contains("warning:") && stderr.contains("link.md"),
+        "{stderr}"
+    );
 }
