@@ -34,6 +34,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "versions.html",
         include_str!("../../themes/default/templates/versions.html"),
     ),
+    (
+        "version_nav.html",
+        include_str!("../../themes/default/templates/version_nav.html"),
+    ),
 ];
 
 /// Embedded static files: (path under `static/`, bytes).

@@ -486,10 +486,18 @@ fn write_versions(built: &[Built], shared: &[crate::site::Files], env: &Env<'_>)
             set
         })
         .collect();
+    // The bar comes from the working tree's theme (`version_nav.html`), so
+    // that every version shows the same switcher.
+    let latest = built
+        .first()
+        .context("no version to write")
+        .and_then(|b| renderer_for(renderers, b))?;
     let nav = Nav {
         versions: &versions,
         exists: &exists,
         lang,
+        renderer: latest,
+        errors: std::sync::Mutex::new(Vec::new()),
     };
 
     // The per-plan calendar events, each made once.
@@ -548,6 +556,9 @@ fn write_versions(built: &[Built], shared: &[crate::site::Files], env: &Env<'_>)
     let base_html = esc(&opts.base_url);
     staging.write_pieces("versions/index.html", &fill(&page, &base_html, ""))?;
     staging.write("versions.json", versions_json(built).as_bytes())?;
+    if let Some(e) = nav.errors.lock().ok().and_then(|e| e.first().cloned()) {
+        anyhow::bail!("the version bar (version_nav.html) does not render: {e}");
+    }
     staging.commit()?;
     Ok(pages + counts.iter().sum::<usize>() + 2)
 }

@@ -9,6 +9,10 @@ pub(super) struct Nav<'a> {
     /// Output paths each version has.
     pub(super) exists: &'a [HashSet<String>],
     pub(super) lang: Lang,
+    /// Renders `version_nav.html` of the working tree's theme.
+    pub(super) renderer: &'a Renderer,
+    /// Errors rendering the bar (a theme's template that fails).
+    pub(super) errors: std::sync::Mutex<Vec<String>>,
 }
 
 impl Nav<'_> {
@@ -50,77 +54,74 @@ impl Nav<'_> {
         };
         let date = |v: &Version| v.date.map(|d| long_date(lang, d)).unwrap_or_default();
         let name = if run.start() == run.end() {
-            esc(&oldest.label(lang))
+            oldest.label(lang)
         } else {
-            let (from, to) = (esc(&oldest.label(lang)), esc(&newest.label(lang)));
+            let (from, to) = (oldest.label(lang), newest.label(lang));
             tr!(lang, "{from} 〜 {to}", "{from} – {to}")
         };
-        let mut s = String::from("<div class=\"version-bar\"><div class=\"wrap\">");
-        if newest.tag.is_some() {
-            let see = esc(&label(lang, "see_latest"));
-            let to_latest = href(0);
-            if run.start() == run.end() {
-                s.push_str(&tr!(
-                    lang,
-                    "<p class=\"version-banner\" role=\"note\">このページは <strong>{name}</strong>（{}）時点の版です。 <a href=\"{to_latest}\">{see}</a></p>",
-                    "<p class=\"version-banner\" role=\"note\">You are viewing <strong>{name}</strong> ({}). <a href=\"{to_latest}\">{see}</a></p>",
-                    date(oldest)
-                ));
+        let banner = newest.tag.is_some().then(|| {
+            let single = run.start() == run.end();
+            let dates = if single {
+                date(oldest)
             } else {
                 let (from, to) = (date(oldest), date(newest));
-                let dates = if from == to {
+                if from == to {
                     from
                 } else {
                     tr!(lang, "{from} 〜 {to}", "{from} – {to}")
-                };
-                s.push_str(&tr!(
-                    lang,
-                    "<p class=\"version-banner\" role=\"note\">このページは <strong>{name}</strong>（{dates}）の版の計画です。この間に変更はありません。 <a href=\"{to_latest}\">{see}</a></p>",
-                    "<p class=\"version-banner\" role=\"note\">You are viewing <strong>{name}</strong> ({dates}); this plan did not change between them. <a href=\"{to_latest}\">{see}</a></p>"
-                ));
-            }
-        }
-        s.push_str(&format!(
-            "<details class=\"version-switcher\"><summary>{}: <strong>{name}</strong></summary><ul>",
-            esc(&label(lang, "version")),
-        ));
+                }
+            };
+            json!({ "single": single, "dates": dates, "to_latest": href(0) })
+        });
+        let mut entries = Vec::new();
         for (w, version) in self.versions.iter().enumerate() {
             // The run is one entry, at its newest version's place.
             if run.contains(&w) && w != *run.start() {
                 continue;
             }
-            let (text, dates, aria) = if w == *run.start() {
+            let current = w == *run.start();
+            let (text, dates) = if current {
                 let dates = match (oldest.date, newest.date) {
                     (Some(a), Some(b)) if a != b => format!("{a} – {b}"),
                     (Some(a), _) => a.to_string(),
                     _ => String::new(),
                 };
-                (name.clone(), dates, " aria-current=\"page\"")
+                (name.clone(), dates)
             } else {
                 let dates = version.date.map(|d| d.to_string()).unwrap_or_default();
-                (esc(&version.label(lang)), dates, "")
-            };
-            let dates = if dates.is_empty() {
-                dates
-            } else {
-                format!(" <span class=\"version-date\">{dates}</span>")
+                (version.label(lang), dates)
             };
             // The run's entry links to where its file was written first.
-            let target = if w == *run.start() { *run.end() } else { w };
-            s.push_str(&format!(
-                "<li><a href=\"{}\"{aria}>{text}</a>{dates}</li>",
-                href(target)
-            ));
+            let target = if current { *run.end() } else { w };
+            entries.push(json!({
+                "text": text,
+                "dates": dates,
+                "href": href(target),
+                "current": current,
+            }));
         }
         // The version's own "what changed" page, relative to the page so
         // that it is right in each version of the run.
         let within = "../".repeat(page.matches('/').count());
-        s.push_str(&format!(
-            "</ul></details> <a class=\"version-changes\" href=\"{within}changes/index.html\">{}</a> <a class=\"version-all\" href=\"{up}versions/index.html\">{}</a></div></div>",
-            esc(&label(lang, "changes")),
-            esc(&label(lang, "all_versions"))
-        ));
-        s
+        let view = json!({
+            "name": name,
+            "banner": banner,
+            "entries": entries,
+            "changes_href": format!("{within}changes/index.html"),
+            "all_href": format!("{up}versions/index.html"),
+        });
+        match self
+            .renderer
+            .extra_page("version_nav.html", "", "", "", "nav", &view)
+        {
+            Ok(bytes) => String::from_utf8_lossy(&bytes).trim_end().to_string(),
+            Err(e) => {
+                if let Ok(mut errors) = self.errors.lock() {
+                    errors.push(format!("{e:#}"));
+                }
+                String::new()
+            }
+        }
     }
 }
 

@@ -642,3 +642,38 @@ fn a_root_below_the_work_tree_and_tags_with_slashes() {
     assert_eq!(diff.code, 0, "{}", diff.stderr);
     assert!(diff.stdout.contains("m2 target 3 → 3.3"), "{}", diff.stdout);
 }
+
+/// The version bar is the theme's `version_nav.html`: a repository can
+/// replace it, and every version's pages show the working tree's bar.
+#[test]
+fn the_version_bar_is_a_theme_template() {
+    let repo = history_repo();
+    repo.file(
+        "themes/default/templates/version_nav.html",
+        "<nav class=\"my-bar\">{{ nav.name }}{% for e in nav.entries %} <a href=\"{{ e.href }}\">{{ e.text }}</a>{% endfor %}</nav>\n",
+    );
+    let (_tmp, out, _) = build_versions(&repo);
+    for rel in [
+        "plans/alpha/index.html",
+        "v/v1/plans/alpha/index.html",
+        "v/v1/index.html",
+    ] {
+        let doc = page(&out, rel);
+        assert!(doc.select(&sel("nav.my-bar")).next().is_some(), "{rel}");
+        assert!(
+            doc.select(&sel("details.version-switcher"))
+                .next()
+                .is_none(),
+            "{rel}"
+        );
+    }
+    assert!(check_links(&out) > 10);
+    // A bar that does not render fails the build, naming the template.
+    repo.file(
+        "themes/default/templates/version_nav.html",
+        "{{ nav.no_such_key.deeper }}",
+    );
+    let r = repo.run(&["build", "--versions", "--out", out.to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("version_nav.html"), "{}", r.stderr);
+}
