@@ -45,11 +45,7 @@ impl Diff {
     pub fn human(&self, base: &Revision, head: &Revision, lang: Lang) -> String {
         let mut s = format!("{} → {}\n", base.label(), head.label());
         if self.is_empty() {
-            s.push_str(&tr!(
-                lang,
-                "計画に変更はありません。\n",
-                "No changes to the plans.\n"
-            ));
+            s.push_str(&no_changes(lang));
             return s;
         }
         for p in &self.added {
@@ -99,11 +95,7 @@ impl Diff {
             md(&head.label())
         ));
         if self.is_empty() {
-            s.push_str(&tr!(
-                lang,
-                "計画に変更はありません。\n",
-                "No changes to the plans.\n"
-            ));
+            s.push_str(&no_changes(lang));
             return s;
         }
         s.push_str(&format!("{}\n", self.summary(lang)));
@@ -220,4 +212,13 @@ fn md(s: &str) -> String {
 /// Text inside a code span: backticks and newlines cannot end it early.
 fn code(s: &str) -> String {
     s.replace(['`', '\n', '\r'], " ")
+}
+
+/// The line both text reports end with when nothing changed.
+fn no_changes(lang: Lang) -> String {
+    tr!(
+        lang,
+        "計画に変更はありません。\n",
+        "No changes to the plans.\n"
+    )
 }
