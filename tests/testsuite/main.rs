@@ -6,6 +6,7 @@ mod cli;
 #[path = "../../benches/corpus.rs"]
 mod corpus;
 mod hostile;
+mod layout;
 mod rules;
 mod rules_v2;
 mod serve;
