@@ -28,7 +28,7 @@ pub mod theme;
 mod view;
 pub mod write;
 
-pub use view::Histories;
+pub use view::{Finding, Histories};
 use view::{
     finding_view, history_view, plan_card, plan_page, severity_counts, summary_view, update_view,
 };

@@ -43,15 +43,44 @@ pub(super) fn summary_view(diags: &[Diagnostic], plans: usize) -> Value {
 }
 
 pub(super) fn finding_view(d: &Diagnostic, lang: Lang) -> Value {
-    json!({
-        "rule": d.rule,
-        "severity": d.severity.as_str(),
-        "severity_label": label(lang, &format!("severity_{}", d.severity.as_str())),
-        "file": d.file,
-        "line": d.line,
-        "column": d.column,
-        "message": d.message,
-    })
+    Finding {
+        rule: d.rule,
+        severity: d.severity,
+        plan: &d.plan,
+        file: &d.file,
+        line: d.line,
+        column: Some(d.column),
+        message: &d.message,
+    }
+    .view(lang)
+}
+
+/// A finding as every page shows it: the lint page, a plan's findings and
+/// the findings a version introduced or fixed. One view model for all.
+pub struct Finding<'a> {
+    pub rule: &'a str,
+    pub severity: Severity,
+    pub plan: &'a str,
+    pub file: &'a str,
+    pub line: usize,
+    /// Absent where findings are compared across versions (lines move).
+    pub column: Option<usize>,
+    pub message: &'a str,
+}
+
+impl Finding<'_> {
+    pub fn view(&self, lang: Lang) -> Value {
+        json!({
+            "rule": self.rule,
+            "severity": self.severity.as_str(),
+            "severity_label": label(lang, &format!("severity_{}", self.severity.as_str())),
+            "plan": self.plan,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
+        })
+    }
 }
 
 /// A plan's error, warning and info counts.

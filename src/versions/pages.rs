@@ -30,15 +30,16 @@ pub(super) fn changes_page(
         })
     };
     let finding = |f: &diff::FindingRef| {
-        json!({
-            "rule": f.rule,
-            "severity": f.severity.as_str(),
-            "severity_label": label(lang, &format!("severity_{}", f.severity.as_str())),
-            "plan": f.plan,
-            "file": f.file,
-            "line": f.line,
-            "message": f.message,
-        })
+        crate::site::Finding {
+            rule: f.rule,
+            severity: f.severity,
+            plan: &f.plan,
+            file: &f.file,
+            line: f.line,
+            column: None,
+            message: &f.message,
+        }
+        .view(lang)
     };
     let view = json!({
         "version": b.input.version.label(lang),
