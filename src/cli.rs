@@ -412,7 +412,7 @@ fn build_cmd(
         Some(o) => o.to_path_buf(),
         None => repo.root.join(&repo.config.site.output),
     };
-    crate::site::check_output_dir(&repo, &out)?;
+    crate::build::check_output_dir(&repo, &out)?;
     let opts = crate::site::BuildOptions {
         out: out.clone(),
         base_url: crate::site::normalize_base_url(base_url.unwrap_or(&repo.config.site.base_url)),
@@ -466,7 +466,7 @@ fn build_cmd(
     if let Some(note) = note {
         eprintln!("note: {note}");
     }
-    let (diags, written) = crate::site::write_site(&repo, histories.as_ref(), &opts)?;
+    let (diags, written) = crate::build::write_site(&repo, histories.as_ref(), &opts)?;
     if lint_errors(&mut err, &repo, &diags)? {
         return Ok(1);
     }

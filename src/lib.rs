@@ -10,6 +10,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
 )]
 
+pub mod build;
 pub mod cli;
 pub mod config;
 pub mod diag;

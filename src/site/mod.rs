@@ -7,17 +7,16 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use std::io::Write as _;
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Context as _, Result};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use crate::config::Config;
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::Diagnostic;
 use crate::git::HistoryEntry;
-use crate::load::{PlanFile, Repo};
+use crate::load::PlanFile;
 use crate::model::{Plan, is_valid_id};
 
 pub mod chart;
@@ -108,7 +107,7 @@ pub fn normalize_base_url(url: &str) -> String {
 
 /// The plans that get pages: valid, unique ids (a draft may have a bad or
 /// duplicate id and still build; its page is skipped).
-fn publishable<P: AsRef<PlanFile>>(plans: &[P]) -> Vec<&PlanFile> {
+pub(crate) fn publishable<P: AsRef<PlanFile>>(plans: &[P]) -> Vec<&PlanFile> {
     let mut seen = std::collections::BTreeSet::new();
     plans
         .iter()
@@ -119,7 +118,7 @@ fn publishable<P: AsRef<PlanFile>>(plans: &[P]) -> Vec<&PlanFile> {
 
 /// An id a page can be made for: valid and not reserved. Of the plans that
 /// share such an id, the first gets the page ([`publishable`]).
-fn can_have_page(id: &str) -> bool {
+pub(crate) fn can_have_page(id: &str) -> bool {
     is_valid_id(id) && !crate::frontmatter::is_reserved_name(id)
 }
 
@@ -423,7 +422,7 @@ impl Renderer {
     }
 
     /// A plan's entry of `plans.json`: made while loading, or now.
-    fn json_fragment(&self, p: &PlanFile) -> std::sync::Arc<str> {
+    pub(crate) fn json_fragment(&self, p: &PlanFile) -> std::sync::Arc<str> {
         match &p.plan.json {
             Some(json) => json.clone(),
             None => crate::plans_json::plan_json(&p.plan).into(),
@@ -491,281 +490,3 @@ impl Renderer {
     }
 }
 
-/// Lints the plans of `repo.paths` (a repository from
-/// [`crate::load::open`]) and writes the site to `opts.out` atomically, in
-/// one pass over the plans: a few hundred at a time are parsed and checked
-/// in parallel, their pages rendered and written, their `plans.json`
-/// entries and calendar events appended in file order, and then each is
-/// cut down to what the shared pages read (`slim`). Memory stays flat
-/// however many plans there are.
-///
-/// Pages are rendered with each plan's own findings; PLN002 (a shared id)
-/// is the only rule that looks across plans, so the plans that share an
-/// id get their page again at the end, with every finding. With lint
-/// errors nothing is written (`None`): the temporary directory goes.
-/// `histories` maps plan files to their git history (`None`: not a git
-/// repository). Returns the diagnostics and how many files were written.
-pub fn write_site(
-    repo: &Repo,
-    histories: Option<&Histories>,
-    opts: &BuildOptions,
-) -> Result<(Vec<Diagnostic>, Option<usize>)> {
-    let timer = crate::timing::Timer::start();
-    let config = &repo.config;
-    let r = Renderer::new(&repo.root, config, opts)?;
-    let staging = write::Staging::new(&opts.out)?;
-    let write_page = |f: &PlanFile, d: &[&Diagnostic]| -> Result<()> {
-        let history = histories.map(|h| h.get(&f.plan.file).map_or(&[][..], Vec::as_slice));
-        let page = r.plan_page(&f.plan, d, history)?;
-        staging.write(&Renderer::plan_path(&f.plan), &page)
-    };
-    let mut json = crate::plans_json::PlansJson::new(staging.create("plans.json")?);
-    let mut cal = staging.create("calendar.ics")?;
-    cal.write_all(feeds::calendar_head(config).as_bytes())?;
-    let mut plans: Vec<PlanFile> = Vec::with_capacity(repo.paths.len());
-    let mut checked = Vec::with_capacity(repo.paths.len());
-    let mut seen: HashSet<String> = HashSet::new();
-    let mut shared_ids: Vec<String> = Vec::new();
-    // Set once a plan has a lint error: the build will write nothing, so
-    // the rest are only checked, and the errors come as fast as `lint`.
-    let failing = std::sync::atomic::AtomicBool::new(false);
-    // One plan: parsed, checked, its page written; its calendar events.
-    let one = |path: &PathBuf| -> Result<Done> {
-        use std::sync::atomic::Ordering::Relaxed;
-        let detail = crate::load::Detail::Full;
-        let f = crate::load::load_plan(&repo.root, path, config, detail);
-        let c = crate::lint::check_file(&f, config, opts.today);
-        if !can_have_page(&f.plan.id) {
-            return Ok((f, c, None));
-        }
-        // A plan's own findings are final but for PLN002, which only adds.
-        let d = crate::lint::plan_diagnostics(&c, config);
-        if d.iter().any(|d| d.severity == Severity::Error) {
-            failing.store(true, Relaxed);
-        }
-        if failing.load(Relaxed) {
-            return Ok((f, c, None));
-        }
-        write_page(&f, &d.iter().collect::<Vec<_>>())?;
-        let events = r.calendar_fragment(&f, &opts.base_url, None);
-        Ok((f, c, Some(events)))
-    };
-    // Then, in file order: its plans.json entry and events appended, the
-    // plan cut down and kept for the shared pages.
-    let mut keep = |(mut f, c, events): Done| -> Result<()> {
-        if let Some(events) = events {
-            // The first plan with an id gets the page (`publishable`).
-            if seen.insert(f.plan.id.clone()) {
-                json.entry(&r.json_fragment(&f))?;
-                cal.write_all(events.as_bytes())?;
-            } else {
-                shared_ids.push(f.plan.id.clone());
-            }
-        }
-        slim(&mut f.plan);
-        plans.push(f);
-        checked.push(c);
-        Ok(())
-    };
-    in_order(&repo.paths, one, &mut keep)?;
-    json.finish()?.flush()?;
-    cal.write_all(feeds::CAL_END.as_bytes())?;
-    cal.flush()?;
-    timer.lap("load, lint and plan pages");
-    let diags = crate::lint::finish(checked, config);
-    if diags.iter().any(|d| d.severity == Severity::Error) {
-        return Ok((diags, None));
-    }
-    // Plans that share an id wrote the same page: the first one's again,
-    // with the PLN002 findings.
-    let by_plan = crate::lint::by_plan(&diags);
-    for p in publishable(&plans) {
-        if shared_ids.contains(&p.plan.id) {
-            let path = repo.root.join(&p.plan.file);
-            let f = crate::load::load_plan(&repo.root, &path, config, crate::load::Detail::Full);
-            let d = by_plan
-                .get(f.plan.id.as_str())
-                .map_or(&[][..], Vec::as_slice);
-            write_page(&f, d)?;
-        }
-    }
-    let shared = r.shared_pages(
-        &plans,
-        repo.index_page.as_deref(),
-        &diags,
-        &opts.base_url,
-        None,
-    )?;
-    staging.write_all(&shared)?;
-    timer.lap("shared pages");
-    staging.commit()?;
-    timer.lap("swap");
-    Ok((diags, Some(shared.len() + 2 + seen.len())))
-}
-
-/// A plan of [`write_site`] once its page is written: the plan, its
-/// per-plan findings, and its calendar events if it has a page.
-type Done = (PlanFile, crate::lint::Checked, Option<std::sync::Arc<str>>);
-
-/// Runs `work` on every item in parallel and hands the results to `keep`
-/// in item order as they come, without waiting for the slowest: rayon
-/// takes the items roughly in order (`par_bridge`), so only a few results
-/// wait for an earlier one. Stops at the first error.
-fn in_order<T: Sync, R: Send>(
-    items: &[T],
-    work: impl Fn(&T) -> Result<R> + Sync,
-    keep: &mut impl FnMut(R) -> Result<()>,
-) -> Result<()> {
-    use rayon::iter::ParallelBridge;
-    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Result<R>)>(64);
-    let work = &work;
-    std::thread::scope(|scope| {
-        let producer = scope.spawn(move || {
-            items
-                .iter()
-                .enumerate()
-                .par_bridge()
-                .try_for_each_with(tx, |tx, (i, item)| tx.send((i, work(item))))
-        });
-        let mut next = 0;
-        let mut waiting: BTreeMap<usize, Result<R>> = BTreeMap::new();
-        let mut outcome = Ok(());
-        for (i, result) in rx {
-            waiting.insert(i, result);
-            while let Some(result) = waiting.remove(&next) {
-                next += 1;
-                if outcome.is_ok() {
-                    outcome = result.and_then(&mut *keep);
-                }
-            }
-            if outcome.is_err() {
-                // Dropping the receiver stops the producer at its next send.
-                break;
-            }
-        }
-        match producer.join() {
-            // A panic in `work` is a bug: pass it on, never a site with
-            // plans missing.
-            Err(panic) => std::panic::resume_unwind(panic),
-            Ok(_) if outcome.is_ok() && next != items.len() => {
-                bail!("only {next} of {} plans were processed", items.len())
-            }
-            Ok(_) => outcome,
-        }
-    })
-}
-
-/// Cuts a plan whose page is written down to what the shared pages read:
-/// id, file, title, use case, status, start, the metric's name, unit and
-/// direction, ICE factors, measurements, updates, and each milestone's id,
-/// title, dates, target, actual and status (cards, changelog, feed, lint
-/// page), with each milestone's questions (the changelog names the question
-/// each answer is about). `plans.json` entries and calendar events are
-/// written before. What goes: those entries, the body, team, meetings,
-/// `lint.allow`, and each milestone's tasks and data. `write_site` relies on this; a test compares
-/// its shared files with those of the in-memory build of `serve`.
-fn slim(plan: &mut Plan) {
-    plan.json = None;
-    plan.body = String::new();
-    plan.team = crate::model::Field::Missing;
-    plan.meetings = crate::model::Field::Missing;
-    plan.allow = BTreeMap::new();
-    plan.frontmatter = None;
-    if let crate::model::Field::Ok(ms) = &mut plan.milestones {
-        for m in &mut ms.value {
-            m.tasks = crate::model::Field::Missing;
-            m.data = crate::model::Field::Missing;
-        }
-    }
-}
-
-/// The output directory must not be (or contain) the repository root or the
-/// content directory: swapping it would delete the plans.
-pub fn check_output_dir(repo: &Repo, out: &Path) -> Result<()> {
-    let abs = |p: &Path| -> PathBuf {
-        let p = if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            std::env::current_dir().unwrap_or_default().join(p)
-        };
-        normalize(&p)
-    };
-    let out = abs(out);
-    let root = abs(&repo.root);
-    let content = abs(&repo.content_dir);
-    if root.starts_with(&out) || content.starts_with(&out) || out.starts_with(&content) {
-        bail!(
-            "refusing to write the site to {}: it would overlap the repository or its content directory; choose another --out",
-            out.display()
-        );
-    }
-    Ok(())
-}
-
-/// Removes `.` and `..` components without touching the file system.
-fn normalize(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn in_order_keeps_item_order_and_stops_at_the_first_error() {
-        let items: Vec<u64> = (0..500).collect();
-        // Uneven work, so that results come back out of order.
-        let work = |n: &u64| -> Result<u64> {
-            std::thread::sleep(std::time::Duration::from_micros((n * 7919) % 200));
-            Ok(n * 2)
-        };
-        let mut seen = Vec::new();
-        in_order(&items, work, &mut |r| {
-            seen.push(r);
-            Ok(())
-        })
-        .unwrap();
-        assert_eq!(seen, items.iter().map(|n| n * 2).collect::<Vec<_>>());
-
-        let failing = |n: &u64| -> Result<u64> {
-            if *n == 300 {
-                bail!("plan 300 failed")
-            }
-            Ok(*n)
-        };
-        let mut kept = 0;
-        let err = in_order(&items, failing, &mut |_| {
-            kept += 1;
-            Ok(())
-        })
-        .unwrap_err();
-        assert_eq!(err.to_string(), "plan 300 failed");
-        assert_eq!(kept, 300, "everything before the failure, nothing after");
-    }
-
-    #[test]
-    #[should_panic(expected = "a bug")]
-    fn in_order_passes_panics_on() {
-        let items = [1, 2, 3];
-        let _ = in_order(
-            &items,
-            |n: &i32| -> Result<i32> {
-                if *n == 2 {
-                    panic!("a bug");
-                }
-                Ok(*n)
-            },
-            &mut |_| Ok(()),
-        );
-    }
-}
