@@ -7,7 +7,6 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
-
 use anyhow::{Context as _, Result};
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -489,4 +488,3 @@ impl Renderer {
             .collect()
     }
 }
-
