@@ -64,6 +64,13 @@ impl Field<String> {
     pub fn text(&self) -> Option<&str> {
         self.value().map(|s| s.trim()).filter(|s| !s.is_empty())
     }
+
+    /// True when the key is missing or its text blank: what "has no …"
+    /// findings look for. An invalid value is not blank: PLN001 reported
+    /// it, and the rules that need it skip it.
+    pub fn is_blank(&self) -> bool {
+        self.text().is_none() && !matches!(self, Field::Invalid)
+    }
 }
 
 /// `[a-z0-9-]+`: plan, milestone and role ids.
@@ -195,6 +202,11 @@ impl Plan {
 
     pub fn updates(&self) -> &[Update] {
         self.updates.value().map_or(&[], Vec::as_slice)
+    }
+
+    /// The milestone with id `id`, if any (the first when ids repeat).
+    pub fn milestone(&self, id: &str) -> Option<&Milestone> {
+        self.milestones().iter().find(|m| m.id_text() == Some(id))
     }
 
     pub fn title_text(&self) -> &str {

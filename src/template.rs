@@ -71,7 +71,8 @@ pub fn new_plan(root: &Path, id: &str, today: NaiveDate) -> Result<PathBuf> {
 /// The words a plan is written with: the placeholders of a new draft, or
 /// the filled-in example of `planbook init`.
 struct Words {
-    status: &'static str,
+    /// A draft of placeholders (`planbook new`), not a filled-in example.
+    draft: bool,
     title: &'static str,
     use_case: &'static str,
     metric: &'static str,
@@ -95,7 +96,7 @@ impl Words {
     fn placeholders(lang: Lang) -> Words {
         let t = |ja: &'static str, en: &'static str| lang.pick(ja, en);
         Words {
-            status: "draft",
+            draft: true,
             title: t("（計画のタイトル）", "(plan title)"),
             use_case: t(
                 "（どの顧客のどの体験を機械学習で良くするか）",
@@ -136,7 +137,7 @@ impl Words {
     fn example(lang: Lang) -> Words {
         let t = |ja: &'static str, en: &'static str| lang.pick(ja, en);
         Words {
-            status: "active",
+            draft: false,
             title: t(
                 "推薦によるお気に入り登録率の向上",
                 "Raise the favourite rate with recommendations",
@@ -206,7 +207,7 @@ fn render(id: &str, start: NaiveDate, config: &Config, w: &Words) -> String {
         .copied()
         .unwrap_or("mon");
     let t = |ja: &'static str, en: &'static str| lang.pick(ja, en);
-    let placeholder = w.status == "draft";
+    let placeholder = w.draft;
     let people = match lang {
         Lang::Ja => ["佐藤 花子", "鈴木 一郎", "高橋 健"],
         Lang::En => ["Hana Sato", "Ichiro Suzuki", "Ken Takahashi"],
@@ -313,7 +314,7 @@ milestones:
 {body}
 "#,
         title = w.title,
-        status = w.status,
+        status = if w.draft { "draft" } else { "active" },
         use_case = w.use_case,
         metric = w.metric,
         ce = w.ce,

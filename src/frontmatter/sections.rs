@@ -240,11 +240,14 @@ impl Reader<'_> {
         let o = self.obj(node, node.pos, path, ANSWER_KEYS)?;
         Some(Answer {
             pos: node.pos,
-            question: self.field(&o, "question", |r, n, p, path| match &n.value {
-                Value::Scalar { text, plain: true } if text.trim().parse::<usize>().is_ok() => {
-                    text.trim().parse().ok().map(QuestionRef::Index)
+            question: self.field(&o, "question", |r, n, p, path| {
+                // A plain whole number is an index; anything else an id.
+                if let Value::Scalar { text, plain: true } = &n.value
+                    && let Ok(i) = text.trim().parse::<usize>()
+                {
+                    return Some(QuestionRef::Index(i));
                 }
-                _ => r.text(n, p, path).map(QuestionRef::Id),
+                r.text(n, p, path).map(QuestionRef::Id)
             }),
             verdict: self.field(&o, "verdict", |r, n, p, path| {
                 r.one_of(n, p, path, Verdict::ALL, Verdict::parse)

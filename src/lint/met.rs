@@ -26,11 +26,7 @@ pub fn met001(cx: &mut Cx<'_>, plan: &Plan) {
         }
     };
     let missing: Vec<(&str, Pos)> = [
-        (
-            "name",
-            m.value.name.text().is_none() && !matches!(m.value.name, Field::Invalid),
-            m.value.name.pos_or(m.pos),
-        ),
+        ("name", m.value.name.is_blank(), m.value.name.pos_or(m.pos)),
         ("unit", m.value.unit.is_missing(), m.pos),
         ("direction", m.value.direction.is_missing(), m.pos),
         ("baseline", m.value.baseline.is_missing(), m.pos),
@@ -82,7 +78,7 @@ fn check_correlation(
         Some(Err(pos)) => pos,
         Some(Ok(c)) => {
             let field = pick(&c.value);
-            if field.text().is_some() || matches!(field, Field::Invalid) {
+            if !field.is_blank() {
                 return;
             }
             field.pos_or(c.pos)

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use chrono::Months;
+use chrono::{Months, NaiveDate};
 
 use super::rules::*;
 use super::{Cx, num};
@@ -30,6 +30,14 @@ fn name(m: &Milestone, index: usize) -> Name<'_> {
 
 fn direction(plan: &Plan) -> Option<Direction> {
     plan.metric.value()?.direction.copied()
+}
+
+/// `start` + `months` calendar months (a day missing from the target month
+/// clamps to its last day), when `due` falls after it (MIL002, MIL013).
+fn past_months(start: NaiveDate, months: u32, due: NaiveDate) -> Option<NaiveDate> {
+    start
+        .checked_add_months(Months::new(months))
+        .filter(|limit| due > *limit)
 }
 
 /// A milestone value that does not improve on the one before it.
@@ -101,10 +109,7 @@ pub fn mil002(cx: &mut Cx<'_>, plan: &Plan) {
     };
     let Some(due) = first.due.get() else { return };
     let n = cx.config.lint.first_milestone_months;
-    let Some(limit) = start.checked_add_months(Months::new(n)) else {
-        return;
-    };
-    if due.value > limit {
+    if let Some(limit) = past_months(start, n, due.value) {
         let lang = cx.lang;
         let (d, id) = (due.value, name(first, 0));
         cx.report(
@@ -233,8 +238,7 @@ pub fn mil005(cx: &mut Cx<'_>, plan: &Plan) {
                     Field::Invalid => true,
                     Field::Missing => false,
                 };
-                let amount_ok =
-                    d.value.amount.text().is_some() || matches!(d.value.amount, Field::Invalid);
+                let amount_ok = !d.value.amount.is_blank();
                 let items_at = d.value.items.pos_or(d.pos);
                 match (items_ok, amount_ok) {
                     (true, true) => continue,
@@ -372,11 +376,7 @@ pub fn mil009(cx: &mut Cx<'_>, plan: &Plan) {
         if !m.status().is_finished() {
             continue;
         }
-        let has_update = m.id_text().is_some_and(|id| {
-            plan.updates()
-                .iter()
-                .any(|u| u.milestone.text() == Some(id))
-        });
+        let has_update = crate::ledger::updates_for(plan, m).next().is_some();
         let mut missing = Vec::new();
         if m.done_on.is_missing() {
             missing.push("done_on");
@@ -502,10 +502,7 @@ pub fn mil013(cx: &mut Cx<'_>, plan: &Plan) {
         return;
     };
     let n = cx.config.lint.plan_months;
-    let Some(limit) = start.checked_add_months(Months::new(n)) else {
-        return;
-    };
-    if due.value > limit {
+    if let Some(limit) = past_months(start, n, due.value) {
         let lang = cx.lang;
         let (d, id) = (due.value, name(m, i));
         cx.report(
@@ -591,7 +588,6 @@ pub fn mil015(cx: &mut Cx<'_>, plan: &Plan) {
 /// non-empty `business_model`. At the milestone's `status`.
 pub fn mil016(cx: &mut Cx<'_>, plan: &Plan) {
     let lang = cx.lang;
-    let written = |f: &Field<String>| f.text().is_some() || matches!(f, Field::Invalid);
     for (i, m) in plan.milestones().iter().enumerate() {
         if !m.status().is_finished() {
             continue;
@@ -601,8 +597,8 @@ pub fn mil016(cx: &mut Cx<'_>, plan: &Plan) {
         };
         let (mut story, mut model) = (false, false);
         for u in crate::ledger::updates_for(plan, m) {
-            story |= written(&u.story);
-            model |= written(&u.business_model);
+            story |= !u.story.is_blank();
+            model |= !u.business_model.is_blank();
         }
         let missing = match (story, model) {
             (true, true) => continue,

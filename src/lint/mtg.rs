@@ -77,7 +77,7 @@ pub fn mtg002(cx: &mut Cx<'_>, plan: &Plan) {
         Field::Ok(e) => {
             let (audience, dates) = (&e.value.audience, &e.value.dates);
             let mut missing = Vec::new();
-            if audience.text().is_none() && !matches!(audience, Field::Invalid) {
+            if audience.is_blank() {
                 missing.push(("audience", audience.pos_or(e.pos)));
             }
             if matches!(dates, Field::Missing) || dates.value().is_some_and(|d| d.is_empty()) {

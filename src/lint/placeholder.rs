@@ -13,13 +13,6 @@ use crate::i18n::Lang;
 use crate::tr;
 use crate::yaml::{Node, Pos, Value};
 
-/// True when `text`, trimmed, is a placeholder: wholly enclosed in one pair
-/// of brackets (`（…）` or `(…)`, no closing bracket in between), or one
-/// of `words` ignoring case (docs/rules.md, PLN004).
-pub fn is_placeholder(text: &str, words: &[String]) -> bool {
-    Words::new(words).matches(text)
-}
-
 /// `[lint] placeholder_words`, lowercased once: every string of every plan
 /// is compared with every word.
 struct Words {
@@ -40,7 +33,9 @@ impl Words {
         Words { lowered, max_len }
     }
 
-    /// [`is_placeholder`].
+    /// True when `text`, trimmed, is a placeholder: wholly enclosed in one
+    /// pair of brackets (`（…）` or `(…)`, no closing bracket in between),
+    /// or one of the words ignoring case (docs/rules.md, PLN004).
     fn matches(&self, text: &str) -> bool {
         let t = text.trim();
         is_bracketed(t) || self.is_word(t)
@@ -186,6 +181,10 @@ fn walk<'n>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn is_placeholder(text: &str, words: &[String]) -> bool {
+        Words::new(words).matches(text)
+    }
 
     fn words() -> Vec<String> {
         crate::config::Config::default().lint.placeholder_words

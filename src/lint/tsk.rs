@@ -41,7 +41,7 @@ fn tasks(plan: &Plan) -> impl Iterator<Item = (&Milestone, &Task, Label<'_>)> {
 pub fn tsk001(cx: &mut Cx<'_>, plan: &Plan) {
     let lang = cx.lang;
     for (_, t, label) in tasks(plan) {
-        if t.done_when.text().is_some() || matches!(t.done_when, Field::Invalid) {
+        if !t.done_when.is_blank() {
             continue;
         }
         let pos = t.done_when.get().map_or(t.pos, |d| d.pos);

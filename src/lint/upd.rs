@@ -34,11 +34,7 @@ pub fn upd001(cx: &mut Cx<'_>, plan: &Plan) {
                 ),
             ),
             Field::Ok(m) => {
-                let exists = plan
-                    .milestones()
-                    .iter()
-                    .any(|ms| ms.id_text() == Some(m.value.trim()));
-                if !exists {
+                if plan.milestone(m.value.trim()).is_none() {
                     let id = &m.value;
                     let ids = plan
                         .milestones()
@@ -58,10 +54,7 @@ pub fn upd001(cx: &mut Cx<'_>, plan: &Plan) {
                 }
             }
         }
-        let changes = u.story.text().is_some()
-            || u.business_model.text().is_some()
-            || matches!(u.story, Field::Invalid)
-            || matches!(u.business_model, Field::Invalid);
+        let changes = !u.story.is_blank() || !u.business_model.is_blank();
         if !changes {
             cx.report(
                 UPD001,
@@ -85,7 +78,7 @@ pub fn upd002(cx: &mut Cx<'_>, plan: &Plan) {
         let Some(mid) = u.milestone.text() else {
             continue;
         };
-        let Some(m) = plan.milestones().iter().find(|m| m.id_text() == Some(mid)) else {
+        let Some(m) = plan.milestone(mid) else {
             continue;
         };
         let n = i + 1;
@@ -122,7 +115,7 @@ pub fn upd002(cx: &mut Cx<'_>, plan: &Plan) {
                 }
                 Field::Ok(_) => {}
             }
-            if a.finding.text().is_none() && !matches!(a.finding, Field::Invalid) {
+            if a.finding.is_blank() {
                 cx.report(
                     UPD002,
                     a.finding_key.unwrap_or(a.pos),

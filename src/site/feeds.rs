@@ -29,10 +29,10 @@ pub fn all_updates<'a>(plans: &[&'a PlanFile]) -> Vec<UpdateEntry<'a>> {
                 .iter()
                 .enumerate()
                 .map(move |(index, update)| {
-                    let milestone_title = plan
-                        .milestones()
-                        .iter()
-                        .find(|m| m.id_text().is_some() && m.id_text() == update.milestone.text())
+                    let milestone_title = update
+                        .milestone
+                        .text()
+                        .and_then(|id| plan.milestone(id))
                         .and_then(|m| m.title.text());
                     UpdateEntry {
                         plan,

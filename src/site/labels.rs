@@ -215,10 +215,9 @@ pub fn label(lang: Lang, key: &str) -> String {
 /// custom kind of `[lint.confidence_caps]` as written, `_` shown as spaces.
 pub fn evidence(lang: Lang, kind: &str) -> String {
     let key = format!("evidence_{kind}");
-    if LABELS.iter().any(|(k, ..)| *k == key) {
-        label(lang, &key)
-    } else {
-        kind.replace('_', " ")
+    match LABELS.iter().find(|(k, ..)| *k == key) {
+        Some((_, ja, en)) => lang.pick(ja, en).to_string(),
+        None => kind.replace('_', " "),
     }
 }
 

@@ -236,10 +236,7 @@ pub(super) fn plan_page(
         .iter()
         .enumerate()
         .map(|(i, u)| {
-            let ms = plan
-                .milestones()
-                .iter()
-                .find(|m| m.id_text().is_some() && m.id_text() == u.milestone.text());
+            let ms = u.milestone.text().and_then(|id| plan.milestone(id));
             json!({
                 "date": date(u.date.copied()),
                 "date_iso": u.date.copied().map(|d| d.to_string()),
