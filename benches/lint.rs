@@ -30,12 +30,9 @@ fn main() {
         for _ in 0..5 {
             let t = Instant::now();
             // As `planbook lint` does it: each plan checked as it is parsed.
-            let (repo, checked) =
-                planbook::load::load_map(dir.path(), planbook::load::Detail::Lint, |f, config| {
-                    planbook::lint::check_file(&f, config, today)
-                })
-                .expect("load");
-            let diags = planbook::lint::finish(checked, &repo.config);
+            let run = planbook::pipeline::Run::open(dir.path(), today).expect("open");
+            let checked = run.check_each(planbook::load::Detail::Lint, |_, c| c);
+            let diags = run.finish(checked);
             times.push(t.elapsed());
             findings = diags.len();
         }

@@ -11,12 +11,12 @@ use anyhow::{Result, bail};
 use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Severity};
-use crate::load::{PlanFile, Repo};
+use crate::load::{Detail, PlanFile, Repo};
 use crate::model::Plan;
+use crate::pipeline::Run;
 use crate::site::{BuildOptions, Histories, Renderer, can_have_page, publishable};
 
-/// Lints the plans of `repo.paths` (a repository from
-/// [`crate::load::open`]) and writes the site to `opts.out` atomically, in
+/// Lints the plans of a working-tree run ([`Run::open`]) and writes the site to `opts.out` atomically, in
 /// one pass over the plans: a few hundred at a time are parsed and checked
 /// in parallel, their pages rendered and written, their `plans.json`
 /// entries and calendar events appended in file order, and then each is
@@ -30,11 +30,12 @@ use crate::site::{BuildOptions, Histories, Renderer, can_have_page, publishable}
 /// `histories` maps plan files to their git history (`None`: not a git
 /// repository). Returns the diagnostics and how many files were written.
 pub fn write_site(
-    repo: &Repo,
+    run: &Run,
     histories: Option<&Histories>,
     opts: &BuildOptions,
 ) -> Result<(Vec<Diagnostic>, Option<usize>)> {
     let timer = crate::timing::Timer::start();
+    let repo = &run.repo;
     let config = &repo.config;
     let r = Renderer::new(&repo.root, config, opts)?;
     let staging = crate::site::write::Staging::new(&opts.out)?;
@@ -56,9 +57,7 @@ pub fn write_site(
     // One plan: parsed, checked, its page written; its calendar events.
     let one = |path: &PathBuf| -> Result<Done> {
         use std::sync::atomic::Ordering::Relaxed;
-        let detail = crate::load::Detail::Full;
-        let f = crate::load::load_plan(&repo.root, path, config, detail);
-        let c = crate::lint::check_file(&f, config, opts.today);
+        let (f, c) = run.check_one(path, Detail::Full);
         if !can_have_page(&f.plan.id) {
             return Ok((f, c, None));
         }
@@ -96,7 +95,7 @@ pub fn write_site(
     cal.write_all(crate::site::feeds::CAL_END.as_bytes())?;
     cal.flush()?;
     timer.lap("load, lint and plan pages");
-    let diags = crate::lint::finish(checked, config);
+    let diags = run.finish(checked);
     if diags.iter().any(|d| d.severity == Severity::Error) {
         return Ok((diags, None));
     }
@@ -105,8 +104,7 @@ pub fn write_site(
     let by_plan = crate::lint::by_plan(&diags);
     for p in publishable(&plans) {
         if shared_ids.contains(&p.plan.id) {
-            let path = repo.root.join(&p.plan.file);
-            let f = crate::load::load_plan(&repo.root, &path, config, crate::load::Detail::Full);
+            let (f, _) = run.check_one(&repo.root.join(&p.plan.file), Detail::Full);
             let d = by_plan
                 .get(f.plan.id.as_str())
                 .map_or(&[][..], Vec::as_slice);

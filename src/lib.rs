@@ -12,6 +12,7 @@
 
 pub mod build;
 pub mod cli;
+pub mod cmd;
 pub mod config;
 pub mod diag;
 pub mod diff;
@@ -24,6 +25,7 @@ pub mod lint;
 pub mod load;
 pub mod model;
 pub mod num;
+pub mod pipeline;
 pub mod plans_json;
 pub mod progress;
 pub mod revision;

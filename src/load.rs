@@ -8,8 +8,6 @@
 
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
 use crate::config::{Config, ConfigError};
 use crate::diag::Finding;
 use crate::frontmatter;
@@ -54,8 +52,6 @@ pub struct Repo {
     pub config: Config,
     /// Absolute (root-joined) content directory.
     pub content_dir: PathBuf,
-    /// Plans sorted by file path (empty from [`open`] and [`load_map`]).
-    pub plans: Vec<PlanFile>,
     /// The plan files, sorted: the order of `plans`.
     pub paths: Vec<PathBuf>,
     /// `content/index.md`, shown on the home page.
@@ -94,43 +90,6 @@ impl std::fmt::Display for LoadError {
 
 impl std::error::Error for LoadError {}
 
-/// Loads the config and every plan of the repository at `root`.
-pub fn load(root: &Path, detail: Detail) -> Result<Repo, LoadError> {
-    let mut repo = open(root)?;
-    repo.plans = repo.map_plans(detail, |f, _| f);
-    Ok(repo)
-}
-
-/// Loads the repository like [`load`], but hands each plan to `keep` as
-/// soon as it is parsed (in parallel, with the repository's config) and
-/// keeps only what `keep` returns, in file order; the returned [`Repo`]
-/// has no plans. `planbook lint` keeps each plan's findings, not its
-/// model: memory stays flat.
-pub fn load_map<T, F>(root: &Path, detail: Detail, keep: F) -> Result<(Repo, Vec<T>), LoadError>
-where
-    T: Send,
-    F: Fn(PlanFile, &Config) -> T + Sync,
-{
-    let repo = open(root)?;
-    let kept = repo.map_plans(detail, keep);
-    Ok((repo, kept))
-}
-
-impl Repo {
-    /// Parses the plans of [`Repo::paths`] in parallel and hands each to
-    /// `keep` as soon as it is parsed; what `keep` returns, in file order.
-    pub fn map_plans<T, F>(&self, detail: Detail, keep: F) -> Vec<T>
-    where
-        T: Send,
-        F: Fn(PlanFile, &Config) -> T + Sync,
-    {
-        self.paths
-            .par_iter()
-            .map(|p| keep(load_plan(&self.root, p, &self.config, detail), &self.config))
-            .collect()
-    }
-}
-
 /// The config, the plan files and the home page's text of the repository
 /// at `root`, without reading any plan ([`Repo::plans`] is empty).
 pub fn open(root: &Path) -> Result<Repo, LoadError> {
@@ -149,7 +108,6 @@ pub fn open(root: &Path) -> Result<Repo, LoadError> {
         root: root.to_path_buf(),
         config,
         content_dir,
-        plans: Vec::new(),
         paths,
         index_page,
         warnings,

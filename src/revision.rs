@@ -1,19 +1,16 @@
-//! Plans from a git revision: the configuration and plan files of a commit
-//! read from the object database (never checked out), parsed and linted;
-//! and the git history of each plan file of the working tree. Used by
-//! `build` (`section.history`), `build --versions`, `serve` and `diff`.
+//! A git revision as input: the configuration and plan files of a commit
+//! read from the object database (never checked out), and the git history
+//! of each plan file of the working tree. Used by the pipeline
+//! (`Run::at_revision`: `diff`, `report`), `build` (`section.history`),
+//! `build --versions` and `serve`.
 
 use std::path::Path;
 
 use anyhow::Result;
-use chrono::NaiveDate;
 use gix::ObjectId;
-use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::diag::Diagnostic;
 use crate::git::{Git, Unavailable};
-use crate::load::{self, Detail, PlanFile};
 use crate::site::Histories;
 
 /// The content directory as a root-relative git path: `content`.
@@ -90,34 +87,4 @@ pub(crate) fn plan_files_at(
             name.ends_with(".md") && !name.starts_with('_') && rel != "index.md" && !f.is_link
         })
         .collect())
-}
-
-/// The plans of a commit, parsed (model only) and linted at `today`: one
-/// side of `planbook diff`. Errors if the commit has no content directory.
-pub fn plans_at(
-    git: &Git,
-    commit: ObjectId,
-    name: &str,
-    today: NaiveDate,
-) -> Result<(Vec<PlanFile>, Vec<Diagnostic>)> {
-    let (config, _) = config_at(git, commit, name)?;
-    let dir = content_dir_name(&config);
-    if !git.is_dir(commit, &dir)? {
-        anyhow::bail!("{name} has no {dir}/ directory");
-    }
-    let files = plan_files_at(git, commit, &dir)?;
-    let mut blobs = Vec::with_capacity(files.len());
-    for f in files {
-        let bytes = git.blob(f.oid)?;
-        blobs.push((f.path, bytes));
-    }
-    let plans: Vec<PlanFile> = blobs
-        .par_iter()
-        .map(|(file, bytes)| {
-            let stem = load::stem_of(Path::new(file));
-            load::parse_bytes(file.clone(), stem, bytes, &config, Detail::Lint)
-        })
-        .collect();
-    let diags = crate::lint::lint_all(&plans, &config, today);
-    Ok((plans, diags))
 }

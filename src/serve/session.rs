@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diag::{Diagnostic, Severity};
 use crate::load::{self, Detail, PlanFile};
+use crate::pipeline::Run;
 use crate::site::{BuildOptions, Files, Histories, Renderer};
 
 /// The result of one build.
@@ -72,20 +73,17 @@ impl Shared {
 }
 
 pub struct Session {
-    root: PathBuf,
-    today: NaiveDate,
+    /// The repository as opened (config, content directory, the home
+    /// page's text, skipped links); `run.repo.plans` stays empty.
+    run: Run,
     base_url: Option<String>,
-    config: Config,
-    content_dir: PathBuf,
     /// Plan file → (hash of its bytes, parsed plan).
     plans: BTreeMap<PathBuf, (u64, Arc<PlanFile>)>,
-    index_page: Option<String>,
     renderer: Arc<Renderer>,
     /// Output path → (cache key, rendered page).
     pages: HashMap<String, (u64, Arc<Vec<u8>>)>,
     /// The git history of each plan file, read once per session.
     histories: Option<Histories>,
-    warnings: Vec<String>,
 }
 
 fn hash_bytes(b: &[u8]) -> u64 {
@@ -96,46 +94,42 @@ fn hash_bytes(b: &[u8]) -> u64 {
 
 /// A plan and the hash of its bytes, from one read of the file (0 when it
 /// cannot be read: the plan then carries the PLN001 saying why).
-fn read_plan(root: &Path, path: &Path, config: &Config) -> (u64, Arc<PlanFile>) {
+fn read_plan(run: &Run, path: &Path) -> (u64, Arc<PlanFile>) {
     let mut hash = 0;
-    let plan = load::load_plan_with(root, path, config, Detail::Full, |b| hash = hash_bytes(b));
+    let plan = run.load_one(path, Detail::Full, |b| hash = hash_bytes(b));
     (hash, Arc::new(plan))
 }
 
 impl Session {
     /// Loads everything from scratch.
     pub fn open(root: &Path, today: NaiveDate, base_url: Option<String>) -> Result<Session> {
-        // The same loader as `lint` and `build`: config, content directory,
-        // plan files and the warnings about skipped links.
-        let repo = load::open(root).map_err(anyhow::Error::new)?;
+        // The same pipeline as `lint` and `build`: config, content
+        // directory, plan files and the warnings about skipped links.
+        let run = Run::open(root, today).map_err(anyhow::Error::new)?;
+        let repo = &run.repo;
         let plans = repo
             .paths
             .par_iter()
-            .map(|p| (p.clone(), read_plan(root, p, &repo.config)))
+            .map(|p| (p.clone(), read_plan(&run, p)))
             .collect();
         let opts = Self::options(&repo.config, today, base_url.as_deref());
         let renderer = Arc::new(Renderer::new(root, &repo.config, &opts)?);
         let files: Vec<String> = repo.paths.iter().map(|p| load::rel_name(root, p)).collect();
         let (histories, _) = crate::revision::working_tree_histories(root, &repo.config, &files);
         Ok(Session {
-            root: root.to_path_buf(),
-            today,
+            run,
             base_url,
-            index_page: repo.index_page,
-            config: repo.config,
-            content_dir: repo.content_dir,
             plans,
             renderer,
             pages: HashMap::new(),
             histories,
-            warnings: repo.warnings,
         })
     }
 
     /// Entries of the content directory that were skipped when it was last
     /// read in whole (links pointing outside it, loops), for the terminal.
     pub fn warnings(&self) -> &[String] {
-        &self.warnings
+        &self.run.repo.warnings
     }
 
     fn options(config: &Config, today: NaiveDate, base_url: Option<&str>) -> BuildOptions {
@@ -150,24 +144,24 @@ impl Session {
 
     /// Reloads config, theme and every plan.
     pub fn reload_all(&mut self) -> Result<()> {
-        *self = Session::open(&self.root, self.today, self.base_url.clone())?;
+        *self = Session::open(&self.run.repo.root, self.run.today, self.base_url.clone())?;
         Ok(())
     }
 
     /// The site language, for messages.
     pub fn lang(&self) -> crate::i18n::Lang {
-        self.config.lang()
+        self.run.config().lang()
     }
 
     pub fn content_dir(&self) -> &Path {
-        &self.content_dir
+        &self.run.repo.content_dir
     }
 
     /// Re-reads the given paths under the content directory: changed,
     /// new and deleted plans, and `content/index.md`.
     pub fn update(&mut self, changed: &[PathBuf]) -> Result<()> {
         let current: Vec<PathBuf> =
-            load::plan_paths(&self.content_dir).map_err(anyhow::Error::new)?;
+            load::plan_paths(&self.run.repo.content_dir).map_err(anyhow::Error::new)?;
         // Deleted (or renamed away) plans.
         let live: HashSet<&PathBuf> = current.iter().collect();
         self.plans.retain(|p, _| live.contains(p));
@@ -176,10 +170,11 @@ impl Session {
         let fresh: Vec<(PathBuf, (u64, Arc<PlanFile>))> = current
             .par_iter()
             .filter(|p| !self.plans.contains_key(*p) || changed.contains(p))
-            .map(|p| (p.clone(), read_plan(&self.root, p, &self.config)))
+            .map(|p| (p.clone(), read_plan(&self.run, p)))
             .collect();
         self.plans.extend(fresh);
-        self.index_page = std::fs::read_to_string(self.content_dir.join("index.md")).ok();
+        self.run.repo.index_page =
+            std::fs::read_to_string(self.run.repo.content_dir.join("index.md")).ok();
         Ok(())
     }
 
@@ -188,7 +183,7 @@ impl Session {
     pub fn build(&mut self) -> Result<Outcome> {
         let plan_files: Vec<Arc<PlanFile>> =
             self.plans.values().map(|(_, p)| Arc::clone(p)).collect();
-        let diagnostics = crate::lint::lint_all(&plan_files, &self.config, self.today);
+        let diagnostics = crate::pipeline::check(&plan_files, self.run.config(), self.run.today);
         if diagnostics.iter().any(|d| d.severity == Severity::Error) {
             return Ok(Outcome {
                 site: None,
@@ -242,7 +237,7 @@ impl Session {
         let shared = Arc::new(Shared {
             renderer: Arc::clone(&self.renderer),
             plans: plan_files,
-            index_page: self.index_page.clone(),
+            index_page: self.run.repo.index_page.clone(),
             diagnostics: diagnostics.clone(),
             pages: OnceLock::new(),
         });
@@ -255,6 +250,6 @@ impl Session {
     /// What changed means for the session: config or theme → everything.
     pub fn is_global_change(&self, path: &Path) -> bool {
         path.file_name().is_some_and(|n| n == "book.toml")
-            || path.starts_with(self.root.join("themes"))
+            || path.starts_with(self.run.repo.root.join("themes"))
     }
 }

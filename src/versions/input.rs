@@ -9,10 +9,11 @@ pub(super) fn read_inputs(
     git: &Git,
     tags: &[Tag],
     repo: Repo,
+    plans: Vec<PlanFile>,
     progress: &Progress,
 ) -> Result<(Vec<Input>, Parsed)> {
     let mut parsed = Parsed::new();
-    let latest = latest_input(git, repo, &mut parsed)?;
+    let latest = latest_input(git, repo, plans, &mut parsed)?;
     let mut inputs = vec![latest];
     for tag in tags {
         progress.step(format!("reading {}", tag.name));
@@ -76,7 +77,12 @@ pub(super) fn read_inputs(
 
 /// The working tree as the latest version; its plans go into the parse
 /// cache under the blob ids of their bytes so unchanged tags share them.
-pub(super) fn latest_input(git: &Git, repo: Repo, parsed: &mut Parsed) -> Result<Input> {
+pub(super) fn latest_input(
+    git: &Git,
+    repo: Repo,
+    plans: Vec<PlanFile>,
+    parsed: &mut Parsed,
+) -> Result<Input> {
     let config_text = match std::fs::read(repo.root.join("book.toml")) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
@@ -85,8 +91,7 @@ pub(super) fn latest_input(git: &Git, repo: Repo, parsed: &mut Parsed) -> Result
     let config_key = hash_of(&config_text);
     let theme = Theme::load(&repo.root, &repo.config.site.theme)
         .with_context(|| format!("cannot read themes/{}", repo.config.site.theme))?;
-    let oids: Vec<ObjectId> = repo
-        .plans
+    let oids: Vec<ObjectId> = plans
         .par_iter()
         .map(|p| match std::fs::read(repo.root.join(&p.plan.file)) {
             Ok(bytes) => blob_id(&bytes),
@@ -97,7 +102,7 @@ pub(super) fn latest_input(git: &Git, repo: Repo, parsed: &mut Parsed) -> Result
         })
         .collect::<Result<_>>()?;
     let mut files = Vec::new();
-    for (p, oid) in repo.plans.into_iter().zip(oids) {
+    for (p, oid) in plans.into_iter().zip(oids) {
         let file = p.plan.file.clone();
         let key = (oid, file.clone(), config_key);
         let mut p = p;

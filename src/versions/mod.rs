@@ -195,12 +195,13 @@ fn renderer_for<'r>(renderers: &'r Renderers, b: &Built) -> Result<&'r Renderer>
 }
 
 /// Builds the latest site and every tag into `opts.out`. `repo` and
-/// `diags` are the working tree, already loaded and linted clean.
+/// `latest` are the working tree, opened and checked clean
+/// ([`crate::pipeline::Run::checked`]).
 pub fn build(
     git: &Git,
     tags: &[Tag],
     repo: Repo,
-    diags: Vec<Diagnostic>,
+    latest: crate::pipeline::Checked,
     opts: &BuildOptions,
     quiet: bool,
 ) -> Result<Report> {
@@ -212,9 +213,9 @@ pub fn build(
     opts.versioned = true;
     let lang = repo.config.lang();
 
-    let (inputs, parsed) = read_inputs(git, tags, repo, &progress)?;
+    let (inputs, parsed) = read_inputs(git, tags, repo, latest.plans, &progress)?;
     timer.lap("read and parse");
-    let built = lint_versions(inputs, &parsed, diags, opts.today);
+    let built = lint_versions(inputs, &parsed, latest.diags, opts.today);
     drop(parsed);
     for b in built.iter().skip(1) {
         let s = Summary::new(b.plans.len(), &b.diags);

@@ -505,8 +505,9 @@ fn assert_build_matches_whole_plans(root: &Path, today: &str) {
     let out = root.join("site-out");
     let built = build_with_threads(root, today, None, &out);
     let today = planbook::frontmatter::parse_date(today).unwrap();
-    let repo = planbook::load::load(root, planbook::load::Detail::Full).unwrap();
-    let diags = planbook::lint::lint_all(&repo.plans, &repo.config, today);
+    let run = planbook::pipeline::Run::open(root, today).unwrap();
+    let planbook::pipeline::Checked { plans, diags } = run.checked(planbook::load::Detail::Full);
+    let repo = run.repo;
     let opts = planbook::site::BuildOptions {
         out: out.clone(),
         base_url: planbook::site::normalize_base_url(&repo.config.site.base_url),
@@ -516,14 +517,9 @@ fn assert_build_matches_whole_plans(root: &Path, today: &str) {
     };
     let r = planbook::site::Renderer::new(root, &repo.config, &opts).unwrap();
     let shared = r
-        .shared_files(
-            &repo.plans,
-            repo.index_page.as_deref(),
-            &diags,
-            &opts.base_url,
-        )
+        .shared_files(&plans, repo.index_page.as_deref(), &diags, &opts.base_url)
         .unwrap();
-    let pages = planbook::site::Renderer::pages_to_render(&repo.plans, &diags);
+    let pages = planbook::site::Renderer::pages_to_render(&plans, &diags);
     for (p, d) in &pages {
         let page = r.plan_page(&p.plan, d, None).unwrap();
         let path = planbook::site::Renderer::plan_path(&p.plan);

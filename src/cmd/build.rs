@@ -1,0 +1,99 @@
+//! `planbook build`: lint, then write the site (and, with `--versions`,
+//! every tagged version) atomically.
+
+use std::io::IsTerminal;
+use std::path::Path;
+
+use anyhow::Result;
+use chrono::NaiveDate;
+use codespan_reporting::term::termcolor::StandardStream;
+
+use super::Globals;
+use super::{color_choice, print_human, print_load_warnings};
+use crate::diag::{Diagnostic, Summary};
+use crate::load::{Detail, Repo};
+use crate::pipeline::Run;
+
+/// Builds the site into `out` (default: `[site] output`); exit code 1 when
+/// the plans have lint errors (then nothing is written).
+pub fn run(g: &Globals, out: Option<&Path>, base_url: Option<&str>, versions: bool) -> Result<u8> {
+    let run = Run::open(&g.root, g.today).map_err(anyhow::Error::new)?;
+    print_load_warnings(&run.repo);
+    let repo = &run.repo;
+    let out = match out {
+        Some(o) => o.to_path_buf(),
+        None => repo.root.join(&repo.config.site.output),
+    };
+    crate::build::check_output_dir(repo, &out)?;
+    let opts = crate::site::BuildOptions {
+        out: out.clone(),
+        base_url: crate::site::normalize_base_url(base_url.unwrap_or(&repo.config.site.base_url)),
+        today: g.today,
+        build_date: source_date(),
+        versioned: false,
+    };
+    let plans = repo.paths.len();
+    let mut err = StandardStream::stderr(color_choice(g.color, std::io::stderr().is_terminal()));
+    let lint_errors = |err: &mut StandardStream, repo: &Repo, diags: &[Diagnostic]| {
+        let summary = Summary::new(plans, diags);
+        if !diags.is_empty() {
+            print_human(err, g.quiet, repo, diags, &summary)?;
+        }
+        if summary.errors > 0 {
+            eprintln!("error: the plans have lint errors; nothing was written");
+        }
+        anyhow::Ok(summary.errors > 0)
+    };
+    if versions {
+        // Every version's plans are kept in memory: they share work.
+        match crate::versions::open(&repo.root, &repo.config) {
+            Ok((git, tags)) => {
+                let checked = run.checked(Detail::Full);
+                if lint_errors(&mut err, &run.repo, &checked.diags)? {
+                    return Ok(1);
+                }
+                let report =
+                    crate::versions::build(&git, &tags, run.repo, checked, &opts, g.quiet)?;
+                if !g.quiet {
+                    eprintln!(
+                        "built {plans} plans and {} tagged version(s) into {} ({} files)",
+                        report.versions.saturating_sub(1),
+                        out.display(),
+                        report.files
+                    );
+                }
+                return Ok(0);
+            }
+            Err(why) => eprintln!("note: versions skipped: {why}; building the latest site only"),
+        }
+    }
+    let files: Vec<String> = repo
+        .paths
+        .iter()
+        .map(|p| crate::load::rel_name(&repo.root, p))
+        .collect();
+    let (histories, note) =
+        crate::revision::working_tree_histories(&repo.root, &repo.config, &files);
+    if let Some(note) = note {
+        eprintln!("note: {note}");
+    }
+    let (diags, written) = crate::build::write_site(&run, histories.as_ref(), &opts)?;
+    if lint_errors(&mut err, &run.repo, &diags)? {
+        return Ok(1);
+    }
+    if !g.quiet {
+        let files = written.unwrap_or_default();
+        eprintln!("built {plans} plans into {} ({files} files)", out.display());
+    }
+    Ok(0)
+}
+
+/// `SOURCE_DATE_EPOCH` (seconds since 1970, UTC) as a date, if set and valid.
+fn source_date() -> Option<NaiveDate> {
+    let secs: i64 = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    chrono::DateTime::from_timestamp(secs, 0).map(|d| d.date_naive())
+}

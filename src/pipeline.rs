@@ -1,0 +1,174 @@
+//! One pipeline: load → parse → check, in one place.
+//!
+//! A [`Run`] is a repository opened once — its configuration and plan
+//! files, from the working tree ([`Run::open`]) or from a git revision
+//! ([`Run::at_revision`]) — and the day its plans are checked at. Every
+//! command is a thin driver that asks a run for what it needs:
+//!
+//! - `lint` wants each plan's findings and never the models:
+//!   [`Run::check_each`] then [`Run::finish`] (memory stays flat);
+//! - `build` writes each page as soon as its plan is checked:
+//!   [`Run::check_one`] per file inside `build::write_site`, then
+//!   [`Run::finish`];
+//! - `build --versions`, `diff`, `status` and `report` keep every plan:
+//!   [`Run::checked`];
+//! - `serve` keeps its plans in memory between edits: it reads a changed
+//!   file with [`Run::load_one`] and re-checks them all with [`check`].
+//!
+//! Nothing else in the crate parses a plan file or runs the rules over a
+//! whole repository (`versions` re-checks plans it parsed here through its
+//! cache of findings, with the same functions of `lint`).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use chrono::NaiveDate;
+use gix::ObjectId;
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diag::Diagnostic;
+use crate::git::Git;
+use crate::lint;
+use crate::load::{self, Detail, LoadError, PlanFile, Repo};
+
+/// A repository opened once and the day it is checked at.
+pub struct Run {
+    /// Configuration, content directory, plan files (in file order) and
+    /// the home page's text. For a revision, `paths` are the plan files'
+    /// root-relative names, `root` is empty and `warnings` too.
+    pub repo: Repo,
+    /// "Today" for the rules and pages that depend on the date.
+    pub today: NaiveDate,
+    /// The plan files' bytes when they come from a git revision.
+    blobs: Option<Vec<(String, Vec<u8>)>>,
+}
+
+/// Plans parsed and checked, kept in memory.
+pub struct Checked {
+    /// Every plan, in file order.
+    pub plans: Vec<PlanFile>,
+    /// Every diagnostic, sorted by file, line, column and rule.
+    pub diags: Vec<Diagnostic>,
+}
+
+impl Run {
+    /// Opens the working tree at `root`: config, content directory and the
+    /// list of plan files (none read yet).
+    pub fn open(root: &Path, today: NaiveDate) -> Result<Run, LoadError> {
+        Ok(Run {
+            repo: load::open(root)?,
+            today,
+            blobs: None,
+        })
+    }
+
+    /// Opens the repository as of `commit` (read from the object database,
+    /// never checked out); `name` says which revision in messages. Errors
+    /// when the commit has no content directory or its book.toml is bad.
+    pub fn at_revision(git: &Git, commit: ObjectId, name: &str, today: NaiveDate) -> Result<Run> {
+        use crate::revision::{config_at, content_dir_name, plan_files_at};
+        let (config, _) = config_at(git, commit, name)?;
+        let dir = content_dir_name(&config);
+        if !git.is_dir(commit, &dir)? {
+            anyhow::bail!("{name} has no {dir}/ directory");
+        }
+        let mut blobs = Vec::new();
+        for f in plan_files_at(git, commit, &dir)? {
+            let bytes = git.blob(f.oid)?;
+            blobs.push((f.path, bytes));
+        }
+        let index_page = git
+            .read(commit, &format!("{dir}/index.md"))?
+            .map(|b| String::from_utf8_lossy(&b).into_owned());
+        Ok(Run {
+            repo: Repo {
+                // Files of a revision are named root-relative; nothing of
+                // the working tree is read.
+                root: PathBuf::new(),
+                content_dir: PathBuf::from(&dir),
+                config,
+                paths: blobs.iter().map(|(p, _)| p.into()).collect(),
+                index_page,
+                warnings: Vec::new(),
+            },
+            today,
+            blobs: Some(blobs),
+        })
+    }
+
+    /// The repository's configuration.
+    pub fn config(&self) -> &Config {
+        &self.repo.config
+    }
+
+    /// Reads and parses one plan file of the working tree, showing its
+    /// bytes to `inspect` first (`serve` hashes them): one read per file.
+    pub fn load_one(&self, path: &Path, detail: Detail, inspect: impl FnOnce(&[u8])) -> PlanFile {
+        load::load_plan_with(&self.repo.root, path, &self.repo.config, detail, inspect)
+    }
+
+    /// Reads, parses and checks one plan file of the working tree: the
+    /// plan and what [`Run::finish`] needs of it.
+    pub fn check_one(&self, path: &Path, detail: Detail) -> (PlanFile, lint::Checked) {
+        let f = self.load_one(path, detail, |_| {});
+        let c = lint::check_file(&f, &self.repo.config, self.today);
+        (f, c)
+    }
+
+    /// Parses and checks every plan in parallel and hands each, with its
+    /// findings, to `keep` as soon as it is checked; what `keep` returns,
+    /// in file order.
+    pub fn check_each<T, F>(&self, detail: Detail, keep: F) -> Vec<T>
+    where
+        T: Send,
+        F: Fn(PlanFile, lint::Checked) -> T + Sync,
+    {
+        let config = &self.repo.config;
+        let check = |f: PlanFile| {
+            let c = lint::check_file(&f, config, self.today);
+            keep(f, c)
+        };
+        match &self.blobs {
+            None => self
+                .repo
+                .paths
+                .par_iter()
+                .map(|p| check(self.load_one(p, detail, |_| {})))
+                .collect(),
+            Some(blobs) => blobs
+                .par_iter()
+                .map(|(file, bytes)| {
+                    let stem = load::stem_of(Path::new(file));
+                    check(load::parse_bytes(file.clone(), stem, bytes, config, detail))
+                })
+                .collect(),
+        }
+    }
+
+    /// PLN002 across the plans, then severities (`[lint.rules]`,
+    /// `lint.allow`, drafts, dropped plans): the diagnostics, sorted.
+    pub fn finish(&self, checked: Vec<lint::Checked>) -> Vec<Diagnostic> {
+        lint::finish(checked, &self.repo.config)
+    }
+
+    /// Every plan parsed at `detail` and checked, all kept in memory.
+    pub fn checked(&self, detail: Detail) -> Checked {
+        let (plans, checked): (Vec<PlanFile>, Vec<lint::Checked>) =
+            self.check_each(detail, |f, c| (f, c)).into_iter().unzip();
+        Checked {
+            plans,
+            diags: self.finish(checked),
+        }
+    }
+}
+
+/// Checks plans already in memory (`serve`, between edits): per-plan rules
+/// in parallel, PLN002, severities; diagnostics sorted.
+pub fn check<P: AsRef<PlanFile> + Sync>(
+    plans: &[P],
+    config: &Config,
+    today: NaiveDate,
+) -> Vec<Diagnostic> {
+    lint::lint_all(plans, config, today)
+}
