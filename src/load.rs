@@ -45,7 +45,7 @@ pub enum Detail {
     Full,
 }
 
-/// A loaded repository.
+/// An opened repository: what every run reads before any plan.
 #[derive(Debug)]
 pub struct Repo {
     pub root: PathBuf,
@@ -91,7 +91,7 @@ impl std::fmt::Display for LoadError {
 impl std::error::Error for LoadError {}
 
 /// The config, the plan files and the home page's text of the repository
-/// at `root`, without reading any plan ([`Repo::plans`] is empty).
+/// at `root`, without reading any plan.
 pub fn open(root: &Path) -> Result<Repo, LoadError> {
     let config = Config::load(root).map_err(LoadError::Config)?;
     let content_dir = root.join(&config.site.content);
