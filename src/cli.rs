@@ -98,6 +98,12 @@ pub enum Command {
     },
     /// Print the JSON Schema of the plan frontmatter
     Schema,
+    /// One line per plan: its state, latest value vs planned, next milestone, overdue tasks, questions answered
+    Status {
+        /// Output format
+        #[arg(long, value_enum, default_value_t = crate::cmd::status::StatusFormat::Human)]
+        format: crate::cmd::status::StatusFormat,
+    },
     /// What changed in the plans between two git revisions, in plain words
     Diff {
         /// The old revision (default: the merge-base of HEAD with the default branch)
@@ -188,6 +194,7 @@ pub fn run(cli: &Cli) -> Result<u8> {
             print!("{}", schema::json_schema());
             Ok(0)
         }
+        Command::Status { format } => crate::cmd::status::run(&g, *format),
         Command::Diff { base, head, format } => {
             crate::cmd::diff::run(&g, base.as_deref(), head.as_deref(), *format)
         }

@@ -32,6 +32,7 @@ pub mod revision;
 pub mod schema;
 pub mod serve;
 pub mod site;
+pub mod state;
 pub mod suggest;
 pub mod template;
 pub mod timing;

@@ -163,6 +163,37 @@ impl Run {
     }
 }
 
+impl Checked {
+    /// Whether the plan of file `file` has a lint error (after severities).
+    pub fn has_error(&self, file: &str) -> bool {
+        self.diags
+            .iter()
+            .any(|d| d.file == file && d.severity == crate::diag::Severity::Error)
+    }
+
+    /// Every plan's state at `today`, in home-page order (ICE score, then
+    /// id).
+    pub fn snapshots(&self, today: NaiveDate) -> Vec<crate::state::Snapshot<'_>> {
+        use std::collections::HashSet;
+        let failing: HashSet<&str> = self
+            .diags
+            .iter()
+            .filter(|d| d.severity == crate::diag::Severity::Error)
+            .map(|d| d.file.as_str())
+            .collect();
+        let mut out: Vec<_> = self
+            .plans
+            .iter()
+            .map(|f| {
+                let error = failing.contains(f.plan.file.as_str());
+                crate::state::snapshot(&f.plan, error, today)
+            })
+            .collect();
+        crate::state::rank(&mut out, |s| s.plan);
+        out
+    }
+}
+
 /// Checks plans already in memory (`serve`, between edits): per-plan rules
 /// in parallel, PLN002, severities; diagnostics sorted.
 pub fn check<P: AsRef<PlanFile> + Sync>(

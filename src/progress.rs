@@ -33,6 +33,42 @@ pub fn planned_value(plan: &Plan, date: NaiveDate) -> Option<f64> {
     Some(prev.1)
 }
 
+/// How far the latest measurement falls behind the planned trajectory
+/// (KPI002 and the `behind` state).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Shortfall {
+    /// The latest measurement's date and value.
+    pub date: NaiveDate,
+    pub actual: f64,
+    /// Where the trajectory was on that date.
+    pub planned: f64,
+    /// The shortfall as a share of the planned gain so far (0.25 = 25 %).
+    pub share: f64,
+}
+
+/// The latest measurement against the planned trajectory on its date, when
+/// it falls behind by more than 20 % of the planned gain so far; `None`
+/// when it does not, or when direction, baseline, start or a measurement
+/// is missing, or no gain was planned yet.
+pub fn shortfall(plan: &Plan) -> Option<Shortfall> {
+    let metric = plan.metric.value()?;
+    let dir = metric.direction.copied()?;
+    let baseline = metric.baseline.copied()?;
+    let (date, actual) = progress(plan).latest?;
+    let planned = planned_value(plan, date)?;
+    let gain = dir.gain(baseline, planned);
+    if gain <= 0.0 {
+        return None;
+    }
+    let short = dir.gain(actual, planned);
+    (short > 0.2 * gain).then_some(Shortfall {
+        date,
+        actual,
+        planned,
+        share: short / gain,
+    })
+}
+
 /// Where the plan stands: the latest measurement and the next milestone
 /// that is not finished.
 pub struct Progress<'a> {

@@ -5,7 +5,6 @@ use chrono::NaiveDate;
 use super::rules::*;
 use super::{Cx, metric_label, num};
 use crate::model::{Field, Plan};
-use crate::progress::planned_value;
 use crate::tr;
 
 /// KPI001: measurements have dates on or after `start`, in increasing order,
@@ -78,39 +77,38 @@ pub fn kpi001(cx: &mut Cx<'_>, plan: &Plan) {
 /// than 20% of the planned gain so far.
 pub fn kpi002(cx: &mut Cx<'_>, plan: &Plan) {
     let lang = cx.lang;
-    let Some(metric) = plan.metric.value() else {
+    let Some(short) = crate::progress::shortfall(plan) else {
         return;
     };
-    let (Some(dir), Some(baseline)) = (metric.direction.copied(), metric.baseline.copied()) else {
-        return;
-    };
-    let latest = plan
+    // The finding points at the latest measurement's value.
+    let Some(pos) = plan
         .measurements()
         .iter()
-        .filter_map(|m| Some((m.date.copied()?, m.value.get()?)))
-        .max_by_key(|(d, _)| *d);
-    let Some((date, actual)) = latest else { return };
-    let Some(planned) = planned_value(plan, date) else {
+        .filter_map(|m| Some((m.date.copied()?, m.value.get()?.pos)))
+        .max_by_key(|(d, _)| *d)
+        .map(|(_, pos)| pos)
+    else {
         return;
     };
-    let gain = dir.gain(baseline, planned);
-    if gain <= 0.0 {
-        return;
-    }
-    let shortfall = dir.gain(actual.value, planned);
-    if shortfall > 0.2 * gain {
-        let name = metric_label(plan, lang);
-        let unit = metric.unit.text().unwrap_or("");
-        let (a, p) = (num(actual.value), num((planned * 100.0).round() / 100.0));
-        let pct = num((shortfall / gain * 100.0).round());
-        cx.report(
-            KPI002,
-            actual.pos,
-            tr!(
-                lang,
-                "{date} の{name}は {a}{unit} で、計画の軌道 ({p}{unit}) から計画上の伸びの {pct}% 遅れています。原因を話し合い、次のアクションか計画を見直してください",
-                "{name} was {a}{unit} on {date}, behind the planned trajectory ({p}{unit}) by {pct}% of the planned gain: discuss why and adjust the next action or the plan"
-            ),
-        );
-    }
+    let name = metric_label(plan, lang);
+    let unit = plan
+        .metric
+        .value()
+        .and_then(|m| m.unit.text())
+        .unwrap_or("");
+    let date = short.date;
+    let (a, p) = (
+        num(short.actual),
+        num((short.planned * 100.0).round() / 100.0),
+    );
+    let pct = num((short.share * 100.0).round());
+    cx.report(
+        KPI002,
+        pos,
+        tr!(
+            lang,
+            "{date} の{name}は {a}{unit} で、計画の軌道 ({p}{unit}) から計画上の伸びの {pct}% 遅れています。原因を話し合い、次のアクションか計画を見直してください",
+            "{name} was {a}{unit} on {date}, behind the planned trajectory ({p}{unit}) by {pct}% of the planned gain: discuss why and adjust the next action or the plan"
+        ),
+    );
 }

@@ -1,0 +1,235 @@
+//! `planbook status`: one line per plan — its state, the latest value
+//! against the plan, the next milestone, overdue tasks and questions
+//! answered — like `git status` for plans.
+
+use std::io::{IsTerminal, Write};
+
+use anyhow::Result;
+use codespan_reporting::term::termcolor::{
+    Color as TermColor, ColorSpec, StandardStream, WriteColor,
+};
+use serde_json::{Value, json};
+
+use super::{Globals, color_choice, print_load_warnings};
+use crate::i18n::Lang;
+use crate::load::Detail;
+use crate::num::fmt as num;
+use crate::pipeline::Run;
+use crate::state::{Snapshot, State};
+use crate::tr;
+
+/// `planbook status --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StatusFormat {
+    Human,
+    Json,
+}
+
+/// Prints every plan's state; exit code 0 whatever the states.
+pub fn run(g: &Globals, format: StatusFormat) -> Result<u8> {
+    let run = Run::open(&g.root, g.today).map_err(anyhow::Error::new)?;
+    print_load_warnings(&run.repo);
+    let checked = run.checked(Detail::Lint);
+    let snaps = checked.snapshots(g.today);
+    let lang = run.config().lang();
+    match format {
+        StatusFormat::Json => {
+            let mut out = std::io::stdout().lock();
+            let text = serde_json::to_string_pretty(&json_doc(&snaps, g.today))?;
+            writeln!(out, "{text}")?;
+            out.flush()?;
+        }
+        StatusFormat::Human => {
+            let choice = color_choice(g.color, std::io::stdout().is_terminal());
+            let mut w = StandardStream::stdout(choice);
+            human(&mut w, &snaps, g.quiet, lang)?;
+        }
+    }
+    Ok(0)
+}
+
+/// The JSON document of `status --format json` (docs/format.md).
+pub fn json_doc(snaps: &[Snapshot<'_>], today: chrono::NaiveDate) -> Value {
+    let mut summary = serde_json::Map::new();
+    for s in [
+        State::OnTrack,
+        State::AtRisk,
+        State::Behind,
+        State::Done,
+        State::Draft,
+        State::Dropped,
+        State::Invalid,
+    ] {
+        let n = snaps.iter().filter(|x| x.state == s).count();
+        summary.insert(s.as_str().into(), n.into());
+    }
+    json!({
+        "version": 1,
+        "today": today.to_string(),
+        "plans": snaps.iter().map(plan_json).collect::<Vec<_>>(),
+        "summary": summary,
+    })
+}
+
+fn plan_json(s: &Snapshot<'_>) -> Value {
+    let p = s.plan;
+    json!({
+        "id": p.id,
+        "title": p.title_text(),
+        "file": p.file,
+        "state": s.state.as_str(),
+        "latest": s.latest.map(|(d, v)| json!({"date": d.to_string(), "value": v})),
+        "planned": s.planned.map(round2),
+        "next_milestone": s.next.map(|m| json!({
+            "id": m.id_text(),
+            "title": m.title.text(),
+            "due": m.due.copied().map(|d| d.to_string()),
+            "target": m.target.copied(),
+        })),
+        "overdue_tasks": s.overdue_tasks,
+        "questions": {"answered": s.questions.0, "total": s.questions.1},
+    })
+}
+
+/// A value rounded to two decimals, as the pages show it.
+fn round2(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
+
+/// The colour a state is printed in.
+fn color(state: State) -> ColorSpec {
+    let mut spec = ColorSpec::new();
+    match state {
+        State::Invalid | State::Behind => spec.set_fg(Some(TermColor::Red)).set_bold(true),
+        State::AtRisk => spec.set_fg(Some(TermColor::Yellow)).set_bold(true),
+        State::OnTrack => spec.set_fg(Some(TermColor::Green)),
+        State::Done => spec.set_fg(Some(TermColor::Cyan)),
+        State::Draft | State::Dropped => spec.set_dimmed(true),
+    };
+    spec
+}
+
+/// The table: a header, one line per plan, then the counts.
+fn human(w: &mut StandardStream, snaps: &[Snapshot<'_>], quiet: bool, lang: Lang) -> Result<()> {
+    let rows: Vec<[String; 5]> = snaps.iter().map(|s| row(s, lang)).collect();
+    let header = [
+        tr!(lang, "計画", "PLAN"),
+        tr!(lang, "最新 / 計画", "LATEST / PLANNED"),
+        tr!(lang, "次のマイルストーン", "NEXT MILESTONE"),
+        tr!(lang, "期限切れ", "OVERDUE"),
+        tr!(lang, "問い", "QUESTIONS"),
+    ];
+    let state_w = State::ALL
+        .iter()
+        .map(|s| s.as_str().len())
+        .max()
+        .unwrap_or(8);
+    let mut widths = header.clone().map(|h| width(&h));
+    for r in &rows {
+        for (w, cell) in widths.iter_mut().zip(r) {
+            *w = (*w).max(width(cell));
+        }
+    }
+    if snaps.is_empty() {
+        writeln!(w, "{}", tr!(lang, "計画がありません", "no plans"))?;
+        return Ok(());
+    }
+    let mut bold = ColorSpec::new();
+    bold.set_bold(true);
+    w.set_color(&bold)?;
+    let title = tr!(lang, "状態", "STATE");
+    write!(
+        w,
+        "{title}{}",
+        " ".repeat(state_w.saturating_sub(width(&title)))
+    )?;
+    write_cells(w, &header, &widths)?;
+    w.reset()?;
+    writeln!(w)?;
+    for (s, r) in snaps.iter().zip(&rows) {
+        w.set_color(&color(s.state))?;
+        write!(w, "{:state_w$}", s.state.as_str())?;
+        w.reset()?;
+        write_cells(w, r, &widths)?;
+        writeln!(w)?;
+    }
+    if !quiet {
+        let counts: Vec<String> = State::ALL
+            .iter()
+            .filter_map(|st| {
+                let n = snaps.iter().filter(|x| x.state == *st).count();
+                (n > 0).then(|| format!("{n} {}", st.as_str()))
+            })
+            .collect();
+        writeln!(w)?;
+        let (n, c) = (snaps.len(), counts.join(", "));
+        writeln!(w, "{}", tr!(lang, "{n} 件の計画: {c}", "{n} plan(s): {c}"))?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+fn write_cells(w: &mut StandardStream, cells: &[String], widths: &[usize]) -> Result<()> {
+    let last = cells.len().saturating_sub(1);
+    for (i, (cell, width_)) in cells.iter().zip(widths).enumerate() {
+        write!(w, "  {cell}")?;
+        if i < last {
+            write!(w, "{}", " ".repeat(width_.saturating_sub(width(cell))))?;
+        }
+    }
+    Ok(())
+}
+
+/// Display width in terminal columns: CJK characters take two.
+fn width(s: &str) -> usize {
+    s.chars()
+        .map(|c| {
+            if (c as u32) >= 0x1100 && is_wide(c) {
+                2
+            } else {
+                1
+            }
+        })
+        .sum()
+}
+
+fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
+}
+
+fn row(s: &Snapshot<'_>, lang: Lang) -> [String; 5] {
+    let unit = s
+        .plan
+        .metric
+        .value()
+        .and_then(|m| m.unit.text())
+        .unwrap_or("");
+    let latest = match (s.latest, s.planned) {
+        (Some((_, v)), Some(p)) => format!("{}{unit} / {}{unit}", num(v), num(round2(p))),
+        (Some((_, v)), None) => format!("{}{unit}", num(v)),
+        (None, Some(p)) => format!("– / {}{unit}", num(round2(p))),
+        (None, None) => "–".into(),
+    };
+    let next = match s.next {
+        Some(m) => {
+            let id = m.id_text().unwrap_or("?");
+            let due = m.due.copied().map(|d| format!(" {d}")).unwrap_or_default();
+            let target = m
+                .target
+                .copied()
+                .map(|t| format!(" → {}{unit}", num(t)))
+                .unwrap_or_default();
+            format!("{id}{due}{target}")
+        }
+        None => tr!(lang, "なし", "none"),
+    };
+    [
+        s.plan.id.clone(),
+        latest,
+        next,
+        s.overdue_tasks.to_string(),
+        format!("{}/{}", s.questions.0, s.questions.1),
+    ]
+}

@@ -1,0 +1,214 @@
+//! Plan states (docs/format.md, "Plan states"): where each plan stands at a
+//! date, computed here once for `status`, `report`, the home page and the
+//! check page. A leaf on the model: it reads plans, the progress and the
+//! question ledger, never a page or a command.
+
+use chrono::NaiveDate;
+
+use crate::model::{Every, Milestone, Plan, PlanStatus, Task, TaskStatus};
+
+/// A plan's state, in the order the checks run: the first that holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum State {
+    /// The plan has a lint error (after severities).
+    Invalid,
+    Draft,
+    Dropped,
+    Done,
+    /// An unfinished milestone is past its due date, or the latest
+    /// measurement is behind the planned trajectory (KPI002).
+    Behind,
+    /// A task that is not done is past its due date, or the metric has not
+    /// been measured for more than twice the progress cadence.
+    AtRisk,
+    OnTrack,
+}
+
+impl State {
+    /// Every state, in the order of the definition.
+    pub const ALL: [State; 7] = [
+        State::Invalid,
+        State::Draft,
+        State::Dropped,
+        State::Done,
+        State::Behind,
+        State::AtRisk,
+        State::OnTrack,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Invalid => "invalid",
+            State::Draft => "draft",
+            State::Dropped => "dropped",
+            State::Done => "done",
+            State::Behind => "behind",
+            State::AtRisk => "at-risk",
+            State::OnTrack => "on-track",
+        }
+    }
+
+    /// Active plans the progress check walks through.
+    pub fn is_active(self) -> bool {
+        matches!(self, State::Behind | State::AtRisk | State::OnTrack)
+    }
+}
+
+/// Why a plan is `behind` or `at-risk`: every reason that holds, for the
+/// terminal and the pages.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reason<'p> {
+    /// An unfinished milestone past its due date.
+    MilestoneOverdue(&'p Milestone, NaiveDate),
+    /// The latest measurement is behind the trajectory (KPI002).
+    KpiBehind(crate::progress::Shortfall),
+    /// Tasks not done past their due date.
+    TasksOverdue(usize),
+    /// The latest measurement (or `start`) is older than the limit.
+    Stale { since: NaiveDate, limit_days: i64 },
+}
+
+/// A plan's state at `today` and the reasons behind it. `has_error`: the
+/// plan has a lint error after severities.
+pub fn assess(plan: &Plan, has_error: bool, today: NaiveDate) -> (State, Vec<Reason<'_>>) {
+    if has_error {
+        return (State::Invalid, Vec::new());
+    }
+    match plan.status() {
+        PlanStatus::Draft => return (State::Draft, Vec::new()),
+        PlanStatus::Dropped => return (State::Dropped, Vec::new()),
+        PlanStatus::Done => return (State::Done, Vec::new()),
+        PlanStatus::Active => {}
+    }
+    let mut behind = Vec::new();
+    for m in plan.milestones() {
+        if let Some(due) = m.due.copied()
+            && !m.status().is_finished()
+            && due < today
+        {
+            behind.push(Reason::MilestoneOverdue(m, due));
+        }
+    }
+    if let Some(s) = crate::progress::shortfall(plan) {
+        behind.push(Reason::KpiBehind(s));
+    }
+    if !behind.is_empty() {
+        return (State::Behind, behind);
+    }
+    let mut risks = Vec::new();
+    let overdue = overdue_tasks(plan, today).len();
+    if overdue > 0 {
+        risks.push(Reason::TasksOverdue(overdue));
+    }
+    let limit_days = 2 * cadence_days(plan);
+    if let Some(since) = last_measured(plan)
+        && (today - since).num_days() > limit_days
+    {
+        risks.push(Reason::Stale { since, limit_days });
+    }
+    if !risks.is_empty() {
+        return (State::AtRisk, risks);
+    }
+    (State::OnTrack, Vec::new())
+}
+
+/// [`assess`] without the reasons.
+pub fn state(plan: &Plan, has_error: bool, today: NaiveDate) -> State {
+    assess(plan, has_error, today).0
+}
+
+/// Days between progress checks: week 7, two-weeks 14, month 31; 7 when
+/// no cadence is set.
+pub fn cadence_days(plan: &Plan) -> i64 {
+    let every = plan
+        .meetings
+        .value()
+        .and_then(|m| m.progress.value())
+        .and_then(|p| p.every.copied());
+    match every {
+        Some(Every::TwoWeeks) => 14,
+        Some(Every::Month) => 31,
+        Some(Every::Week) | None => 7,
+    }
+}
+
+/// The date of the latest measurement, or `start` when there is none.
+pub fn last_measured(plan: &Plan) -> Option<NaiveDate> {
+    plan.measurements()
+        .iter()
+        .filter_map(|m| m.date.copied())
+        .max()
+        .or_else(|| plan.start.copied())
+}
+
+/// A task with its milestone.
+pub type Due<'p> = (&'p Milestone, &'p Task);
+
+/// Tasks not done whose due date is before `date`, in file order.
+pub fn overdue_tasks(plan: &Plan, date: NaiveDate) -> Vec<Due<'_>> {
+    tasks_where(plan, |due| due < date)
+}
+
+/// Tasks not done due in (`after`, `until`], in file order.
+pub fn tasks_due(plan: &Plan, after: NaiveDate, until: NaiveDate) -> Vec<Due<'_>> {
+    tasks_where(plan, |due| after < due && due <= until)
+}
+
+fn tasks_where(plan: &Plan, keep: impl Fn(NaiveDate) -> bool) -> Vec<Due<'_>> {
+    plan.milestones()
+        .iter()
+        .flat_map(|m| m.tasks().iter().map(move |t| (m, t)))
+        .filter(|(_, t)| t.status() != TaskStatus::Done && t.due.copied().is_some_and(&keep))
+        .collect()
+}
+
+/// Questions answered (any verdict, or answered alone: as MIL015 counts)
+/// and questions in all.
+pub fn questions_answered(plan: &Plan) -> (usize, usize) {
+    let ledger = crate::ledger::plan(plan);
+    let answered = ledger.iter().filter(|e| e.is_answered()).count();
+    (answered, ledger.len())
+}
+
+/// Plans in home-page order: by ICE score, highest first (no score counts
+/// as 0), then by id.
+pub fn rank<T>(items: &mut [T], plan: impl Fn(&T) -> &Plan) {
+    items.sort_by(|a, b| {
+        let (a, b) = (plan(a), plan(b));
+        let score = |p: &Plan| p.ice_score().unwrap_or(0.0);
+        score(b).total_cmp(&score(a)).then_with(|| a.id.cmp(&b.id))
+    });
+}
+
+/// One plan at a date: what `status` prints and the home page shows.
+#[derive(Debug, Clone)]
+pub struct Snapshot<'p> {
+    pub plan: &'p Plan,
+    pub state: State,
+    pub reasons: Vec<Reason<'p>>,
+    /// The latest measurement (date, value).
+    pub latest: Option<(NaiveDate, f64)>,
+    /// The planned value at the date (KPI002's interpolation).
+    pub planned: Option<f64>,
+    /// The first unfinished milestone in file order, even when overdue.
+    pub next: Option<&'p Milestone>,
+    pub overdue_tasks: usize,
+    /// (answered, total) questions.
+    pub questions: (usize, usize),
+}
+
+/// The [`Snapshot`] of `plan` at `today`.
+pub fn snapshot(plan: &Plan, has_error: bool, today: NaiveDate) -> Snapshot<'_> {
+    let (state, reasons) = assess(plan, has_error, today);
+    let progress = crate::progress::progress(plan);
+    Snapshot {
+        plan,
+        state,
+        reasons,
+        latest: progress.latest,
+        planned: crate::progress::planned_value(plan, today),
+        next: progress.next,
+        overdue_tasks: overdue_tasks(plan, today).len(),
+        questions: questions_answered(plan),
+    }
+}
