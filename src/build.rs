@@ -178,24 +178,28 @@ fn in_order<T: Sync, R: Send>(
 }
 
 /// Cuts a plan whose page is written down to what the shared pages read:
-/// id, file, title, use case, status, start, the metric's name, unit and
-/// direction, ICE factors, measurements, updates, and each milestone's id,
-/// title, dates, target, actual and status (cards, changelog, feed, lint
-/// page), with each milestone's questions (the changelog names the question
-/// each answer is about). `plans.json` entries and calendar events are
-/// written before. What goes: those entries, the body, team, meetings,
-/// `lint.allow`, and each milestone's tasks and data. `write_site` relies on this; a test compares
-/// its shared files with those of the in-memory build of `serve`.
+/// id, file, title, use case, status, start, the metric, ICE factors,
+/// measurements, updates, meetings (the progress cadence), and each
+/// milestone's id, title, dates, target, actual and status (cards, states,
+/// changelog, feed, check and lint pages), with each milestone's questions
+/// (the changelog names the question each answer is about) and the tasks
+/// that are not done (overdue and due-next tasks for states and the check
+/// page). `plans.json` entries and calendar events are written before.
+/// The team stays (task owners by role). What goes: those entries, the body, `lint.allow`, done tasks and
+/// each milestone's data. `write_site` relies on this; a test compares its
+/// shared files with those of the in-memory build of `serve`.
 fn slim(plan: &mut Plan) {
     plan.json = None;
     plan.body = String::new();
-    plan.team = crate::model::Field::Missing;
-    plan.meetings = crate::model::Field::Missing;
     plan.allow = BTreeMap::new();
     plan.frontmatter = None;
     if let crate::model::Field::Ok(ms) = &mut plan.milestones {
         for m in &mut ms.value {
-            m.tasks = crate::model::Field::Missing;
+            if let crate::model::Field::Ok(tasks) = &mut m.tasks {
+                tasks
+                    .value
+                    .retain(|t| t.status() != crate::model::TaskStatus::Done);
+            }
             m.data = crate::model::Field::Missing;
         }
     }

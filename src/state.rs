@@ -212,3 +212,65 @@ pub fn snapshot(plan: &Plan, has_error: bool, today: NaiveDate) -> Snapshot<'_> 
         questions: questions_answered(plan),
     }
 }
+
+/// The next progress check on or after `today`: the next `weekday` of
+/// `meetings.progress` (`None` without one).
+pub fn next_check(plan: &Plan, today: NaiveDate) -> Option<NaiveDate> {
+    use chrono::Datelike;
+    let day = plan.meetings.value()?.progress.value()?.weekday.copied()?;
+    let want = match day {
+        crate::model::Weekday::Mon => 0,
+        crate::model::Weekday::Tue => 1,
+        crate::model::Weekday::Wed => 2,
+        crate::model::Weekday::Thu => 3,
+        crate::model::Weekday::Fri => 4,
+        crate::model::Weekday::Sat => 5,
+        crate::model::Weekday::Sun => 6,
+    };
+    let now = i64::from(today.weekday().num_days_from_monday());
+    today.checked_add_signed(chrono::Duration::days((want - now).rem_euclid(7)))
+}
+
+/// A date on a plan's calendar: a milestone's due date or its review.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Upcoming<'p> {
+    Due(&'p Milestone, NaiveDate),
+    Review(&'p Milestone, NaiveDate),
+}
+
+/// Unfinished milestones due, and reviews, in [`today`, `today + days`],
+/// by date.
+pub fn upcoming(plan: &Plan, today: NaiveDate, days: i64) -> Vec<Upcoming<'_>> {
+    let until = today + chrono::Duration::days(days);
+    let within = |d: NaiveDate| today <= d && d <= until;
+    let mut out = Vec::new();
+    for m in plan.milestones() {
+        if let Some(d) = m.due.copied()
+            && !m.status().is_finished()
+            && within(d)
+        {
+            out.push(Upcoming::Due(m, d));
+        }
+        if let Some(d) = m.review.copied()
+            && within(d)
+        {
+            out.push(Upcoming::Review(m, d));
+        }
+    }
+    out.sort_by_key(|u| match u {
+        Upcoming::Due(_, d) | Upcoming::Review(_, d) => *d,
+    });
+    out
+}
+
+/// A task's owner: its `owner`, or the team member of its role.
+pub fn owner<'p>(plan: &'p Plan, task: &'p Task) -> Option<&'p str> {
+    task.owner.text().or_else(|| {
+        let role = task.role.text()?;
+        plan.team
+            .value()?
+            .members
+            .get(role)
+            .map(|p| p.value.as_str())
+    })
+}

@@ -49,6 +49,7 @@ pub struct Shared {
 /// The paths [`Shared`] renders.
 pub const SHARED_PATHS: &[&str] = &[
     "index.html",
+    "check/index.html",
     "changelog/index.html",
     "changelog.xml",
     "lint/index.html",

@@ -17,11 +17,14 @@ use crate::diag::Diagnostic;
 use crate::git::HistoryEntry;
 use crate::load::PlanFile;
 use crate::model::{Plan, is_valid_id};
+use crate::state::State;
 
 pub mod chart;
+pub mod check;
 pub mod feeds;
 pub mod labels;
 pub mod markdown;
+pub mod sparkline;
 pub mod theme;
 mod view;
 pub mod write;
@@ -59,7 +62,7 @@ pub const MARK_NAV: &str = "\u{E000}planbook:nav\u{E001}";
 pub struct Fragments {
     calendar: std::sync::Mutex<std::collections::HashMap<(u64, String), std::sync::Arc<str>>>,
     /// By plan key and the plan's error, warning and info counts.
-    cards: std::sync::Mutex<std::collections::HashMap<(u64, [usize; 3]), tera::Value>>,
+    cards: std::sync::Mutex<std::collections::HashMap<(u64, [usize; 3], State), tera::Value>>,
 }
 
 impl Fragments {
@@ -70,7 +73,11 @@ impl Fragments {
 
     /// The home-page card cached under `key`, made now if missing (tera
     /// values share their contents, so a hit is cheap to hand out).
-    fn card(&self, key: (u64, [usize; 3]), make: impl FnOnce() -> tera::Value) -> tera::Value {
+    fn card(
+        &self,
+        key: (u64, [usize; 3], State),
+        make: impl FnOnce() -> tera::Value,
+    ) -> tera::Value {
         cached(&self.cards, key, make)
     }
 }
@@ -255,9 +262,26 @@ impl Renderer {
     ) -> Result<Files> {
         let plans = publishable(repo_plans);
         let by_plan = crate::lint::by_plan(diags);
-        // The three pages side by side: each is one template render.
-        let (index, (changelog, lint)) = rayon::join(
-            || self.index_page(&plans, &by_plan, index_page, fragments),
+        // Each plan's state, in home-page order.
+        let mut ranked: Vec<(&PlanFile, State)> = plans
+            .iter()
+            .map(|p| {
+                let d = by_plan
+                    .get(p.plan.id.as_str())
+                    .map_or(&[][..], Vec::as_slice);
+                let error = has_error(&p.plan, d);
+                (*p, crate::state::state(&p.plan, error, self.opts.today))
+            })
+            .collect();
+        crate::state::rank(&mut ranked, |r| &r.0.plan);
+        // The pages side by side: each is one template render.
+        let ((index, check), (changelog, lint)) = rayon::join(
+            || {
+                rayon::join(
+                    || self.index_page(&ranked, &by_plan, index_page, fragments),
+                    || self.check_page(&ranked),
+                )
+            },
             || {
                 rayon::join(
                     || self.changelog_pages(&plans, base_url),
@@ -267,6 +291,7 @@ impl Renderer {
         );
         let mut files = Files::new();
         files.insert("index.html".into(), index?);
+        files.insert("check/index.html".into(), check?);
         files.extend(changelog?);
         files.insert("lint/index.html".into(), lint?);
         for (name, bytes) in &self.statics {
@@ -278,35 +303,62 @@ impl Renderer {
     /// The home page: a card per plan, ranked by ICE score.
     fn index_page(
         &self,
-        plans: &[&PlanFile],
+        plans: &[(&PlanFile, State)],
         by_plan: &BTreeMap<&str, Vec<&Diagnostic>>,
         index_page: Option<&str>,
         fragments: Option<&Fragments>,
     ) -> Result<Vec<u8>> {
         let config = &self.config;
-        let mut cards: Vec<(f64, &str, tera::Value)> = plans
+        let cards: Vec<(&PlanFile, State, tera::Value)> = plans
             .par_iter()
-            .map(|p| {
+            .map(|&(p, state)| {
                 let d = by_plan
                     .get(p.plan.id.as_str())
                     .map_or(&[][..], Vec::as_slice);
-                let make = || tera::Value::from_serializable(&plan_card(&p.plan, d, config, ""));
+                let make = || {
+                    let card = plan_card(&p.plan, d, config, "", state);
+                    tera::Value::from_serializable(&card)
+                };
                 let card = match fragments.filter(|_| p.key != 0) {
-                    Some(f) => f.card((p.key, severity_counts(d)), make),
+                    Some(f) => f.card((p.key, severity_counts(d), state), make),
                     None => make(),
                 };
-                (p.plan.ice_score().unwrap_or(0.0), p.plan.id.as_str(), card)
+                (p, state, card)
             })
             .collect();
-        cards.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+        let lang = config.lang();
+        let states: Vec<Value> = State::ALL
+            .iter()
+            .map(|s| {
+                let n = cards.iter().filter(|c| c.1 == *s).count();
+                json!({
+                    "state": s.as_str(),
+                    "label": label(lang, &format!("state_{}", s.as_str())),
+                    "count": n,
+                })
+            })
+            .collect();
         let cards: Vec<tera::Value> = cards.into_iter().map(|c| c.2).collect();
         let mut ctx = self.ctx("", "", &config.site.title);
         ctx.insert_value("plans", tera::Value::from(cards));
+        ctx.insert("states", &states);
         ctx.insert(
             "intro",
             &index_page.map(|md| markdown::render(md, config.markdown.unsafe_html, 1, "intro-")),
         );
         self.render("index.html", &ctx)
+    }
+
+    /// The progress check's agenda (`check/index.html`); `plans` ranked,
+    /// with their states.
+    fn check_page(&self, plans: &[(&PlanFile, State)]) -> Result<Vec<u8>> {
+        let lang = self.config.lang();
+        let today = self.opts.today;
+        let mut ctx = self.ctx("../", "check/", &label(lang, "check"));
+        ctx.insert("plans", &check::check_view(plans, &self.config, today));
+        let d = long_date(lang, today);
+        ctx.insert("as_of", &crate::tr!(lang, "{d} 時点", "As of {d}"));
+        self.render("check.html", &ctx)
     }
 
     /// The changelog page and its Atom feed.
@@ -487,4 +539,12 @@ impl Renderer {
             })
             .collect()
     }
+}
+
+/// Whether `plan` has a lint error among `diags` (its plan id's findings:
+/// only those of its own file count).
+fn has_error(plan: &Plan, diags: &[&Diagnostic]) -> bool {
+    diags
+        .iter()
+        .any(|d| d.file == plan.file && d.severity == crate::diag::Severity::Error)
 }

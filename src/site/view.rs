@@ -110,12 +110,21 @@ fn unit(plan: &Plan) -> String {
         .to_string()
 }
 
-pub(super) fn plan_card(plan: &Plan, diags: &[&Diagnostic], config: &Config, root: &str) -> Value {
+pub(super) fn plan_card(
+    plan: &Plan,
+    diags: &[&Diagnostic],
+    config: &Config,
+    root: &str,
+    state: crate::state::State,
+) -> Value {
     let lang = config.lang();
     let u = unit(plan);
     let p = progress(plan);
     json!({
         "id": plan.id,
+        "state": state.as_str(),
+        "state_label": label(lang, &format!("state_{}", state.as_str())),
+        "sparkline": super::sparkline::sparkline(plan, lang),
         "href": format!("{root}plans/{}/index.html", plan.id),
         "title": plan.title_text(),
         "use_case": plan.use_case.text(),

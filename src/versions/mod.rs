@@ -642,6 +642,7 @@ fn runs_of(seen: &[(usize, u64)], depth: impl Fn(usize) -> usize) -> Vec<(u64, R
 /// Pages every version has besides its plan pages.
 const SHARED_PAGES: &[&str] = &[
     "index.html",
+    "check/index.html",
     "changelog/index.html",
     "lint/index.html",
     "changes/index.html",

@@ -477,7 +477,7 @@ fn parallel_and_single_threaded_corpus_builds_are_identical() {
     let one = build(Some("1"), "one");
     assert_eq!(
         one.len(),
-        300 + 7,
+        300 + 8,
         "{:?}",
         one.keys().take(10).collect::<Vec<_>>()
     );

@@ -1,0 +1,189 @@
+//! The progress check page (`check/index.html`): the agenda of the next
+//! weekly check, per active plan — behind, then at risk, then on track —
+//! with overdue tasks, tasks due in the next 7 days by owner, milestones
+//! and reviews due in the next 14 days, and stale measurements. The
+//! reasons are in words the plan page and the reports share.
+
+use std::collections::BTreeMap;
+
+use chrono::{Duration, NaiveDate};
+use serde_json::{Value, json};
+
+use super::labels::{label, long_date};
+use crate::config::Config;
+use crate::i18n::Lang;
+use crate::load::PlanFile;
+use crate::model::{Milestone, Plan, Task};
+use crate::num::fmt as num;
+use crate::state::{self, Reason, State, Upcoming};
+use crate::tr;
+
+/// Days ahead the check looks for tasks, and for milestones and reviews.
+pub const TASK_DAYS: i64 = 7;
+pub const MILESTONE_DAYS: i64 = 14;
+
+/// Why a plan is behind or at risk, in a sentence.
+pub fn reason_text(r: &Reason<'_>, plan: &Plan, lang: Lang) -> String {
+    let unit = plan
+        .metric
+        .value()
+        .and_then(|m| m.unit.text())
+        .unwrap_or("");
+    match r {
+        Reason::MilestoneOverdue(m, due) => {
+            let name = milestone_name(m);
+            let due = long_date(lang, *due);
+            tr!(
+                lang,
+                "マイルストーン「{name}」の期限（{due}）を過ぎていますが、終わっていません",
+                "milestone “{name}” was due {due} and is not finished"
+            )
+        }
+        Reason::KpiBehind(s) => {
+            let (date, a) = (long_date(lang, s.date), num(s.actual));
+            let p = num((s.planned * 100.0).round() / 100.0);
+            let pct = num((s.share * 100.0).round());
+            tr!(
+                lang,
+                "{date} の値 {a}{unit} は計画の軌道（{p}{unit}）から計画上の伸びの {pct}% 遅れています",
+                "the value on {date}, {a}{unit}, is behind the planned trajectory ({p}{unit}) by {pct}% of the planned gain"
+            )
+        }
+        Reason::TasksOverdue(n) => tr!(
+            lang,
+            "期限を過ぎたタスクが {n} 件あります",
+            "{n} task(s) are past their due date"
+        ),
+        Reason::Stale { since, limit_days } => {
+            let since = long_date(lang, *since);
+            tr!(
+                lang,
+                "最後の計測（{since}）から {limit_days} 日以上たっています",
+                "the metric has not been measured for more than {limit_days} days (last: {since})"
+            )
+        }
+    }
+}
+
+/// "m1: title", or whichever of the two the milestone has.
+pub fn milestone_name(m: &Milestone) -> String {
+    match (m.id_text(), m.title.text()) {
+        (Some(id), Some(t)) => format!("{id}: {t}"),
+        (Some(x), None) | (None, Some(x)) => x.to_string(),
+        (None, None) => "?".into(),
+    }
+}
+
+fn task_view(plan: &Plan, m: &Milestone, t: &Task, config: &Config) -> Value {
+    let lang = config.lang();
+    let role = t.role.text().unwrap_or("");
+    json!({
+        "do": t.do_.text(),
+        "done_when": t.done_when.text(),
+        "role": role,
+        "role_name": config.roles.get(role).cloned().unwrap_or_else(|| role.to_string()),
+        "owner": state::owner(plan, t),
+        "due": t.due.copied().map(|d| long_date(lang, d)),
+        "due_iso": t.due.copied().map(|d| d.to_string()),
+        "status": t.status().as_str(),
+        "status_label": label(lang, &format!("task_status_{}", t.status().as_str())),
+        "milestone": milestone_name(m),
+    })
+}
+
+/// One plan's part of the agenda.
+fn plan_check(p: &PlanFile, st: State, today: NaiveDate, config: &Config) -> Value {
+    let lang = config.lang();
+    let plan = &p.plan;
+    let (_, reasons) = state::assess(plan, false, today);
+    let overdue: Vec<Value> = state::overdue_tasks(plan, today)
+        .into_iter()
+        .map(|(m, t)| task_view(plan, m, t, config))
+        .collect();
+    let mut by_owner: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    for (m, t) in state::tasks_due(plan, today, today + Duration::days(TASK_DAYS)) {
+        let owner = state::owner(plan, t)
+            .map(str::to_string)
+            .unwrap_or_else(|| label(lang, "no_owner"));
+        by_owner
+            .entry(owner)
+            .or_default()
+            .push(task_view(plan, m, t, config));
+    }
+    let due_next: Vec<Value> = by_owner
+        .into_iter()
+        .map(|(owner, tasks)| json!({"owner": owner, "tasks": tasks}))
+        .collect();
+    let upcoming: Vec<Value> = state::upcoming(plan, today, MILESTONE_DAYS)
+        .into_iter()
+        .map(|u| {
+            let (kind, m, d) = match u {
+                Upcoming::Due(m, d) => ("due", m, d),
+                Upcoming::Review(m, d) => ("review", m, d),
+            };
+            json!({
+                "kind": kind,
+                "kind_label": label(lang, if kind == "due" { "due" } else { "review" }),
+                "milestone": milestone_name(m),
+                "target": m.target.copied().map(num),
+                "date": long_date(lang, d),
+                "date_iso": d.to_string(),
+            })
+        })
+        .collect();
+    let cadence = state::cadence_days(plan);
+    let stale = state::last_measured(plan)
+        .filter(|since| (today - *since).num_days() > cadence)
+        .map(|since| {
+            let (days, date) = ((today - since).num_days(), long_date(lang, since));
+            tr!(
+                lang,
+                "最後の計測は {date}（{days} 日前）です。今回の確認までに計測してください",
+                "the metric was last measured on {date}, {days} days ago: measure it before this check"
+            )
+        });
+    let next_check = state::next_check(plan, today).map(|d| {
+        let time = plan
+            .meetings
+            .value()
+            .and_then(|m| m.progress.value())
+            .and_then(|p| p.time.text())
+            .map(|t| format!(" {t}"))
+            .unwrap_or_default();
+        format!("{}{time}", long_date(lang, d))
+    });
+    json!({
+        "id": plan.id,
+        "title": plan.title_text(),
+        "href": format!("../plans/{}/index.html", plan.id),
+        "state": st.as_str(),
+        "state_label": label(lang, &format!("state_{}", st.as_str())),
+        // A stale metric has its own note below.
+        "reasons": reasons
+            .iter()
+            .filter(|r| !matches!(r, Reason::Stale { .. }))
+            .map(|r| reason_text(r, plan, lang))
+            .collect::<Vec<_>>(),
+        "next_check": next_check,
+        "overdue": overdue,
+        "due_next": due_next,
+        "upcoming": upcoming,
+        "stale": stale,
+    })
+}
+
+/// The agenda: active plans, behind first, then at risk, then on track,
+/// each group in home-page order (`plans` come ranked with their states).
+pub(super) fn check_view(plans: &[(&PlanFile, State)], config: &Config, today: NaiveDate) -> Value {
+    let order = [State::Behind, State::AtRisk, State::OnTrack];
+    let sections: Vec<Value> = order
+        .iter()
+        .flat_map(|want| {
+            plans
+                .iter()
+                .filter(move |(_, st)| st == want)
+                .map(|(p, st)| plan_check(p, *st, today, config))
+        })
+        .collect();
+    Value::Array(sections)
+}

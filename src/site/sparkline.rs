@@ -1,0 +1,83 @@
+//! The home page's sparkline: a plan's measurements as a small static SVG
+//! (no axes, no JavaScript), with a `<title>` that says the same in words.
+
+use std::fmt::Write as _;
+
+use crate::html::esc;
+use crate::i18n::Lang;
+use crate::model::Plan;
+use crate::num::fmt as num;
+use crate::tr;
+
+const W: f64 = 120.0;
+const H: f64 = 28.0;
+const PAD: f64 = 3.0;
+
+/// The measurements (from `start` and the baseline when both are set) as
+/// an `svg.sparkline`; `None` when the plan has no measurement.
+pub fn sparkline(plan: &Plan, lang: Lang) -> Option<String> {
+    let mut points: Vec<(chrono::NaiveDate, f64)> = plan
+        .measurements()
+        .iter()
+        .filter_map(|m| Some((m.date.copied()?, m.value.copied()?)))
+        .collect();
+    points.sort_by_key(|p| p.0);
+    let (first, last) = (*points.first()?, *points.last()?);
+    let baseline = plan.metric.value().and_then(|m| m.baseline.copied());
+    if let (Some(start), Some(b)) = (plan.start.copied(), baseline)
+        && start < first.0
+    {
+        points.insert(0, (start, b));
+    }
+    let from = points.first().map_or(first.0, |p| p.0);
+    let days = ((last.0 - from).num_days().max(1)) as f64;
+    let (lo, hi) = points
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
+            (lo.min(p.1), hi.max(p.1))
+        });
+    let span = if hi > lo { hi - lo } else { 1.0 };
+    let xy = |d: chrono::NaiveDate, v: f64| {
+        let x = if points.len() == 1 {
+            W / 2.0
+        } else {
+            PAD + (d - from).num_days() as f64 / days * (W - 2.0 * PAD)
+        };
+        let y = if hi > lo {
+            H - PAD - (v - lo) / span * (H - 2.0 * PAD)
+        } else {
+            H / 2.0
+        };
+        (x, y)
+    };
+    let unit = plan
+        .metric
+        .value()
+        .and_then(|m| m.unit.text())
+        .unwrap_or("");
+    let words: Vec<String> = points
+        .iter()
+        .map(|(d, v)| format!("{}{unit} ({d})", num(*v)))
+        .collect();
+    let w = words.join(" → ");
+    let title = tr!(lang, "計測値の推移: {w}", "Measurements: {w}");
+    let mut svg = format!(
+        "<svg class=\"sparkline\" viewBox=\"0 0 {W} {H}\" width=\"{W}\" height=\"{H}\" role=\"img\" aria-label=\"{t}\"><title>{t}</title>",
+        t = esc(&title)
+    );
+    let mut path = String::new();
+    for (i, (d, v)) in points.iter().enumerate() {
+        let (x, y) = xy(*d, *v);
+        let _ = write!(path, "{}{x:.1},{y:.1}", if i == 0 { "" } else { " " });
+    }
+    let _ = write!(
+        svg,
+        "<polyline class=\"spark-line\" points=\"{path}\" fill=\"none\"/>"
+    );
+    let (x, y) = xy(last.0, last.1);
+    let _ = write!(
+        svg,
+        "<circle class=\"spark-last\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"2.5\"/></svg>"
+    );
+    Some(svg)
+}
