@@ -14,7 +14,7 @@ use crate::diag::{Diagnostic, Severity};
 use crate::load::{Detail, PlanFile, Repo};
 use crate::model::Plan;
 use crate::pipeline::Run;
-use crate::site::{BuildOptions, Histories, Renderer, can_have_page, publishable};
+use crate::site::{BuildOptions, Histories, PlanPage, Renderer, can_have_page, publishable};
 
 /// Lints the plans of a working-tree run ([`Run::open`]) and writes the site to `opts.out` atomically, in
 /// one pass over the plans: a few hundred at a time are parsed and checked
@@ -41,8 +41,11 @@ pub fn write_site(
     let staging = crate::site::write::Staging::new(&opts.out)?;
     let write_page = |f: &PlanFile, d: &[&Diagnostic]| -> Result<()> {
         let history = histories.map(|h| h.get(&f.plan.file).map_or(&[][..], Vec::as_slice));
-        let page = r.plan_page(&f.plan, d, history)?;
-        staging.write(&Renderer::plan_path(&f.plan), &page)
+        for kind in PlanPage::ALL {
+            let page = r.page_of(kind, &f.plan, d, history)?;
+            staging.write(&kind.path(&f.plan), &page)?;
+        }
+        Ok(())
     };
     let mut json = crate::plans_json::PlansJson::new(staging.create("plans.json")?);
     let mut cal = staging.create("calendar.ics")?;
@@ -122,7 +125,10 @@ pub fn write_site(
     timer.lap("shared pages");
     staging.commit()?;
     timer.lap("swap");
-    Ok((diags, Some(shared.len() + 2 + seen.len())))
+    Ok((
+        diags,
+        Some(shared.len() + 2 + PlanPage::ALL.len() * seen.len()),
+    ))
 }
 
 /// A plan of [`write_site`] once its page is written: the plan, its

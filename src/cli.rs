@@ -104,6 +104,21 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = crate::cmd::status::StatusFormat::Human)]
         format: crate::cmd::status::StatusFormat,
     },
+    /// The progress report for a period: for the weekly check or the executive report
+    Report {
+        /// The period's start, excluded: YYYY-MM-DD, or last-executive (each plan's latest executive date before --until) [default: 7 days before --until]
+        #[arg(long, value_name = "DATE|last-executive", value_parser = crate::cmd::report::parse_since)]
+        since: Option<crate::cmd::report::Since>,
+        /// The period's end, included [default: --today]
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_today)]
+        until: Option<NaiveDate>,
+        /// Only this plan (repeatable)
+        #[arg(long = "plan", value_name = "ID")]
+        plans: Vec<String>,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = crate::cmd::report::ReportFormat::Markdown)]
+        format: crate::cmd::report::ReportFormat,
+    },
     /// What changed in the plans between two git revisions, in plain words
     Diff {
         /// The old revision (default: the merge-base of HEAD with the default branch)
@@ -195,6 +210,20 @@ pub fn run(cli: &Cli) -> Result<u8> {
             Ok(0)
         }
         Command::Status { format } => crate::cmd::status::run(&g, *format),
+        Command::Report {
+            since,
+            until,
+            plans,
+            format,
+        } => crate::cmd::report::run(
+            &g,
+            &crate::cmd::report::Options {
+                since: *since,
+                until: *until,
+                plans,
+                format: *format,
+            },
+        ),
         Command::Diff { base, head, format } => {
             crate::cmd::diff::run(&g, base.as_deref(), head.as_deref(), *format)
         }

@@ -472,6 +472,32 @@ impl Git {
     }
 
     /// A history entry for commit `id`, its `path` still to be set.
+    /// The newest commit reachable from `tip` along first parents whose
+    /// commit date (UTC) is on or before `date`; `None` when every commit
+    /// is later.
+    pub fn commit_on_or_before(&self, tip: ObjectId, date: NaiveDate) -> Result<Option<ObjectId>> {
+        let walk = self
+            .repo
+            .rev_walk([tip])
+            .first_parent_only()
+            .all()
+            .context("cannot walk the git history")?;
+        for info in walk {
+            let info = info.context("cannot walk the git history")?;
+            let id = info.id().detach();
+            let seconds = self
+                .repo
+                .find_commit(id)?
+                .time()
+                .map(|t| t.seconds)
+                .unwrap_or(0);
+            if date_of(seconds) <= date {
+                return Ok(Some(id));
+            }
+        }
+        Ok(None)
+    }
+
     fn entry_for(&self, id: ObjectId) -> Result<HistoryEntry> {
         let c = self.repo.find_commit(id)?;
         let author = c.author().context("cannot read a commit's author")?;

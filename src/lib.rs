@@ -28,6 +28,7 @@ pub mod num;
 pub mod pipeline;
 pub mod plans_json;
 pub mod progress;
+pub mod report;
 pub mod revision;
 pub mod schema;
 pub mod serve;

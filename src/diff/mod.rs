@@ -408,6 +408,55 @@ fn milestone_changes(old: &[Milestone], new: &[Milestone], out: &mut Vec<Change>
     }
 }
 
+/// A task that became done.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DoneTask {
+    /// The milestone's id (`#N` without one).
+    pub milestone: String,
+    pub role: Option<String>,
+    pub task: String,
+}
+
+/// The tasks of `new` that are done and were not done in `old`, matched
+/// as the diff matches them (milestone by id, task by role and `do`); a
+/// task that is new and already done counts, and so does every done task
+/// of a plan that did not exist (`old` is `None`). In file order.
+pub fn tasks_done(old: Option<&Plan>, new: &Plan) -> Vec<DoneTask> {
+    let old_tasks: BTreeMap<(String, (Option<String>, String)), TaskStatus> = old
+        .map(|o| {
+            o.milestones()
+                .iter()
+                .enumerate()
+                .flat_map(|(i, m)| {
+                    let key = milestone_key(m, i);
+                    m.tasks()
+                        .iter()
+                        .map(move |t| ((key.clone(), task_key(t)), t.status()))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    for (i, m) in new.milestones().iter().enumerate() {
+        let key = milestone_key(m, i);
+        for t in m.tasks() {
+            if t.status() != TaskStatus::Done {
+                continue;
+            }
+            let (role, task) = task_key(t);
+            let before = old_tasks.get(&(key.clone(), (role.clone(), task.clone())));
+            if before != Some(&TaskStatus::Done) {
+                out.push(DoneTask {
+                    milestone: key.clone(),
+                    role,
+                    task,
+                });
+            }
+        }
+    }
+    out
+}
+
 /// Tasks are matched by role and what they say to do.
 fn task_key(t: &Task) -> (Option<String>, String) {
     (text(&t.role), text(&t.do_).unwrap_or_default())

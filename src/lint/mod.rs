@@ -312,6 +312,15 @@ pub fn first_match_except<'p>(
         .map(String::as_str)
 }
 
+/// Diagnostics by file.
+pub fn by_file(diags: &[Diagnostic]) -> BTreeMap<&str, Vec<&Diagnostic>> {
+    let mut map: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();
+    for d in diags {
+        map.entry(d.file.as_str()).or_default().push(d);
+    }
+    map
+}
+
 /// Counts by plan, for the lint page and summaries.
 pub fn by_plan(diags: &[Diagnostic]) -> BTreeMap<&str, Vec<&Diagnostic>> {
     let mut map: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();

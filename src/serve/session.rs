@@ -16,7 +16,7 @@ use crate::config::Config;
 use crate::diag::{Diagnostic, Severity};
 use crate::load::{self, Detail, PlanFile};
 use crate::pipeline::Run;
-use crate::site::{BuildOptions, Files, Histories, Renderer};
+use crate::site::{BuildOptions, Files, Histories, PlanPage, Renderer};
 
 /// The result of one build.
 pub struct Outcome {
@@ -201,30 +201,28 @@ impl Session {
             .map(|(h, p)| (p.plan.file.as_str(), *h))
             .collect();
         let todo = Renderer::pages_to_render(&plan_files, &diagnostics);
-        let keyed: Vec<(String, u64, &PlanFile, Vec<&Diagnostic>)> = todo
+        let keyed: Vec<(String, u64, PlanPage, &PlanFile, Vec<&Diagnostic>)> = todo
             .into_iter()
-            .map(|(p, d)| {
+            .flat_map(|(p, d)| {
                 let mut h = DefaultHasher::new();
                 hashes.get(p.plan.file.as_str()).hash(&mut h);
                 for x in &d {
                     (x.rule, x.line, x.column, &x.message, x.severity).hash(&mut h);
                 }
-                (Renderer::plan_path(&p.plan), h.finish(), p, d)
+                let key = h.finish();
+                PlanPage::ALL.map(|kind| (kind.path(&p.plan), key, kind, p, d.clone()))
             })
             .collect();
         let fresh: Vec<(String, u64, Vec<u8>)> = keyed
             .par_iter()
             .filter(|(path, key, ..)| self.pages.get(path).is_none_or(|(k, _)| k != key))
-            .map(|(path, key, p, d)| {
+            .map(|(path, key, kind, p, d)| {
                 let history = self
                     .histories
                     .as_ref()
                     .map(|h| h.get(&p.plan.file).map_or(&[][..], Vec::as_slice));
-                Ok((
-                    path.clone(),
-                    *key,
-                    self.renderer.plan_page(&p.plan, d, history)?,
-                ))
+                let page = self.renderer.page_of(*kind, &p.plan, d, history)?;
+                Ok((path.clone(), *key, page))
             })
             .collect::<Result<_>>()?;
         for (path, key, bytes) in fresh {

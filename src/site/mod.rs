@@ -24,6 +24,7 @@ pub mod check;
 pub mod feeds;
 pub mod labels;
 pub mod markdown;
+mod report;
 pub mod sparkline;
 pub mod theme;
 mod view;
@@ -128,6 +129,26 @@ pub(crate) fn can_have_page(id: &str) -> bool {
     is_valid_id(id) && !crate::frontmatter::is_reserved_name(id)
 }
 
+/// The pages each plan has of its own, rendered from that plan alone (with
+/// its findings and history): the plan page and its executive report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PlanPage {
+    Plan,
+    Report,
+}
+
+impl PlanPage {
+    pub const ALL: [PlanPage; 2] = [PlanPage::Plan, PlanPage::Report];
+
+    /// Where the page of `plan` goes.
+    pub fn path(self, plan: &Plan) -> String {
+        match self {
+            PlanPage::Plan => Renderer::plan_path(plan),
+            PlanPage::Report => Renderer::report_path(plan),
+        }
+    }
+}
+
 /// Templates compiled once, and what every page shares. `serve` keeps one
 /// across rebuilds until the config or theme changes.
 pub struct Renderer {
@@ -189,6 +210,9 @@ impl Renderer {
         ctx.insert_value("t", self.labels.clone());
         ctx.insert("root", root);
         ctx.insert("page_title", title);
+        // `planbook report --format html` is a file on its own: no site
+        // header, the stylesheet inlined.
+        ctx.insert("standalone", &false);
         // A canonical URL must be absolute: none under a relative base URL.
         let canonical = if !feeds::is_absolute(&self.opts.base_url) {
             String::new()
@@ -225,6 +249,20 @@ impl Renderer {
     /// The output path of a plan's page.
     pub fn plan_path(plan: &Plan) -> String {
         format!("plans/{}/index.html", plan.id)
+    }
+
+    /// One of a plan's own pages ([`PlanPage`]).
+    pub fn page_of(
+        &self,
+        kind: PlanPage,
+        plan: &Plan,
+        diags: &[&Diagnostic],
+        history: Option<&[HistoryEntry]>,
+    ) -> Result<Vec<u8>> {
+        match kind {
+            PlanPage::Plan => self.plan_page(plan, diags, history),
+            PlanPage::Report => self.report_page(plan, diags),
+        }
     }
 
     /// One plan's page; `diags` are that plan's diagnostics, `history` the

@@ -31,6 +31,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/check.html"),
     ),
     (
+        "report.html",
+        include_str!("../../themes/default/templates/report.html"),
+    ),
+    (
         "changes.html",
         include_str!("../../themes/default/templates/changes.html"),
     ),

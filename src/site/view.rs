@@ -154,6 +154,10 @@ pub(super) fn plan_page(
     config: &Config,
     today: NaiveDate,
 ) -> Value {
+    let has_error = diags
+        .iter()
+        .any(|d| d.file == plan.file && d.severity == Severity::Error);
+    let state = crate::state::state(plan, has_error, today);
     let lang = config.lang();
     let md = |s: Option<&str>, prefix: &str| {
         s.map(|s| markdown::render(s, config.markdown.unsafe_html, 2, prefix))
@@ -319,6 +323,9 @@ pub(super) fn plan_page(
             "score": plan.ice_score().map(num),
         })),
         "updates": null,
+        "questions": null,
+        "state": state.as_str(),
+        "state_label": label(lang, &format!("state_{}", state.as_str())),
         "findings": null,
         "lint": lint_status(diags),
         "body": null,
@@ -341,6 +348,7 @@ pub(super) fn plan_page(
     );
     put(&mut view, "milestones", Value::Array(rows));
     put(&mut view, "updates", Value::Array(updates));
+    put(&mut view, "questions", questions_view(plan, lang));
     put(
         &mut view,
         "findings",
@@ -360,6 +368,30 @@ fn put(object: &mut Value, key: &str, value: Value) {
     if let Some(map) = object.as_object_mut() {
         map.insert(key.to_string(), value);
     }
+}
+
+/// The question ledger for the plan page: every question of every
+/// milestone with its state and finding.
+fn questions_view(plan: &Plan, lang: Lang) -> Value {
+    crate::ledger::plan(plan)
+        .iter()
+        .map(|e| {
+            let state = e.state.as_str();
+            json!({
+                "milestone": e.milestone.id_text(),
+                "milestone_title": e.milestone.title.text(),
+                "index": e.index,
+                "id": e.question.id.text(),
+                "question": e.question.ask_text(),
+                "state": state,
+                "state_label": label(lang, &format!("q_{state}")),
+                "finding": e.finding,
+                "data": e.data,
+                "date": e.date.map(|d| long_date(lang, d)),
+                "date_iso": e.date.map(|d| d.to_string()),
+            })
+        })
+        .collect()
 }
 
 /// An update's `answers` for templates: each question with its verdict.

@@ -37,7 +37,7 @@ use crate::revision::{config_at, content_dir_name, head_histories, plan_files_at
 use crate::site::labels::{label, long_date};
 use crate::site::theme::Theme;
 use crate::site::write::Staging;
-use crate::site::{BuildOptions, Fragments, Histories, MARK_BASE, MARK_NAV, Renderer};
+use crate::site::{BuildOptions, Fragments, Histories, MARK_BASE, MARK_NAV, PlanPage, Renderer};
 use crate::tr;
 
 mod input;
@@ -336,7 +336,7 @@ fn compile_themes(
 /// each version's pages are listed with their keys in `Built::pages`.
 fn render_plan_pages(built: &mut [Built], renderers: &Renderers) -> Result<Rendered> {
     // Each version's pages with their keys and plan indexes, in parallel.
-    let keyed: Vec<Vec<(String, u64, usize)>> = built
+    let keyed: Vec<Vec<(String, u64, usize, PlanPage)>> = built
         .par_iter()
         .map(|b| {
             let index: HashMap<*const PlanFile, usize> = b
@@ -359,19 +359,27 @@ fn render_plan_pages(built: &mut [Built], renderers: &Renderers) -> Result<Rende
                         history,
                     ));
                     let pi = *index.get(&std::ptr::from_ref(p))?;
-                    Some((Renderer::plan_path(&p.plan), key, pi))
+                    Some(PlanPage::ALL.map(|kind| {
+                        let key = if kind == PlanPage::Plan {
+                            key
+                        } else {
+                            hash_of(&(key, kind))
+                        };
+                        (kind.path(&p.plan), key, pi, kind)
+                    }))
                 })
+                .flatten()
                 .collect()
         })
         .collect();
-    let mut jobs: BTreeMap<u64, (usize, usize)> = BTreeMap::new();
+    let mut jobs: BTreeMap<u64, (usize, usize, PlanPage)> = BTreeMap::new();
     for (vi, (b, pages)) in built.iter_mut().zip(keyed).enumerate() {
-        for (_, key, pi) in &pages {
-            jobs.entry(*key).or_insert((vi, *pi));
+        for (_, key, pi, kind) in &pages {
+            jobs.entry(*key).or_insert((vi, *pi, *kind));
         }
         b.pages = pages
             .into_iter()
-            .map(|(path, key, _)| (path, key))
+            .map(|(path, key, ..)| (path, key))
             .collect();
     }
     let by_plan: Vec<BTreeMap<&str, Vec<&Diagnostic>>> = built
@@ -381,7 +389,7 @@ fn render_plan_pages(built: &mut [Built], renderers: &Renderers) -> Result<Rende
     // A page that fails to render (an old theme's template that no longer
     // fits) drops its version below, not the build.
     jobs.into_par_iter()
-        .map(|(key, (vi, pi))| {
+        .map(|(key, (vi, pi, kind))| {
             let b = built.get(vi).context("version index")?;
             let p = b.plans.get(pi).context("plan index")?;
             let r = renderer_for(renderers, b)?;
@@ -391,7 +399,7 @@ fn render_plan_pages(built: &mut [Built], renderers: &Renderers) -> Result<Rende
                 .map_or(&[][..], Vec::as_slice);
             let history = b.input.history(&p.plan.file);
             let page = r
-                .plan_page(&p.plan, d, history)
+                .page_of(kind, &p.plan, d, history)
                 .and_then(|page| Ok(String::from_utf8(page)?))
                 .map_err(|e| format!("{e:#}"));
             Ok((key, page))

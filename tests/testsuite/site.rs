@@ -477,7 +477,7 @@ fn parallel_and_single_threaded_corpus_builds_are_identical() {
     let one = build(Some("1"), "one");
     assert_eq!(
         one.len(),
-        300 + 8,
+        2 * 300 + 8,
         "{:?}",
         one.keys().take(10).collect::<Vec<_>>()
     );
@@ -520,15 +520,18 @@ fn assert_build_matches_whole_plans(root: &Path, today: &str) {
         .shared_files(&plans, repo.index_page.as_deref(), &diags, &opts.base_url)
         .unwrap();
     let pages = planbook::site::Renderer::pages_to_render(&plans, &diags);
+    use planbook::site::PlanPage;
     for (p, d) in &pages {
-        let page = r.plan_page(&p.plan, d, None).unwrap();
-        let path = planbook::site::Renderer::plan_path(&p.plan);
-        assert!(built.get(&path) == Some(&page), "{path} differs");
+        for kind in PlanPage::ALL {
+            let page = r.page_of(kind, &p.plan, d, None).unwrap();
+            let path = kind.path(&p.plan);
+            assert!(built.get(&path) == Some(&page), "{path} differs");
+        }
     }
     for (path, bytes) in &shared {
         assert!(built.get(path) == Some(bytes), "{path} differs");
     }
-    assert_eq!(built.len(), shared.len() + pages.len());
+    assert_eq!(built.len(), shared.len() + PlanPage::ALL.len() * pages.len());
 }
 
 #[test]

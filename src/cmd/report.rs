@@ -1,0 +1,211 @@
+//! `planbook report`: the progress report for a period, per plan — for the
+//! weekly check or the report to management. Tasks done in the period
+//! come from git: the plan as of the last commit at or before the period's
+//! start, against the working tree, matched as `diff` matches tasks.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+
+use anyhow::{Result, bail};
+use chrono::{Duration, NaiveDate};
+
+use super::{Globals, print_load_warnings};
+use crate::git::{Git, Unavailable};
+use crate::load::{Detail, PlanFile};
+use crate::pipeline::Run;
+use crate::report::{self, Period, PlanReport, format};
+
+/// `planbook report --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Markdown,
+    Html,
+    Json,
+}
+
+/// `--since`: a date, or each plan's last executive report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Since {
+    Date(NaiveDate),
+    LastExecutive,
+}
+
+/// Parses `--since`.
+pub fn parse_since(s: &str) -> Result<Since, String> {
+    if s == "last-executive" {
+        return Ok(Since::LastExecutive);
+    }
+    crate::frontmatter::parse_date(s)
+        .map(Since::Date)
+        .map_err(|_| format!("`{s}` is not a date: use YYYY-MM-DD or last-executive"))
+}
+
+/// What `planbook report` was asked for.
+pub struct Options<'a> {
+    pub since: Option<Since>,
+    pub until: Option<NaiveDate>,
+    pub plans: &'a [String],
+    pub format: ReportFormat,
+}
+
+/// Prints the report; exit code 0 whatever the plans' states.
+pub fn run(g: &Globals, o: &Options<'_>) -> Result<u8> {
+    let run = Run::open(&g.root, g.today).map_err(anyhow::Error::new)?;
+    print_load_warnings(&run.repo);
+    let checked = run.checked(Detail::Lint);
+    let until = o.until.unwrap_or(g.today);
+    let since = o.since.unwrap_or(Since::Date(until - Duration::days(7)));
+    if let Since::Date(s) = since
+        && s >= until
+    {
+        bail!("--since ({s}) must be before --until ({until})");
+    }
+    // The plans asked for, in home-page order.
+    let mut plans: Vec<&PlanFile> = checked.plans.iter().collect();
+    crate::state::rank(&mut plans, |p| &p.plan);
+    for id in o.plans {
+        if !plans.iter().any(|p| &p.plan.id == id) {
+            bail!("no plan has the id `{id}` (see `planbook status`)");
+        }
+    }
+    if !o.plans.is_empty() {
+        plans.retain(|p| o.plans.contains(&p.plan.id));
+    }
+    let period_of = |p: &PlanFile| match since {
+        Since::Date(s) => Period { since: s, until },
+        Since::LastExecutive => Period {
+            since: report::last_executive(&p.plan, until),
+            until,
+        },
+    };
+    let history = History::open(&g.root, g.today);
+    if let Some(note) = &history.note {
+        eprintln!("note: {note}");
+    }
+    let by_file = crate::lint::by_file(&checked.diags);
+    let mut olds: HashMap<NaiveDate, Option<BTreeMap<String, PlanFile>>> = HashMap::new();
+    let mut reports: Vec<PlanReport<'_>> = Vec::new();
+    for p in &plans {
+        let period = period_of(p);
+        let tasks_done = match &history.git {
+            Some(git) => {
+                let old = match olds.get(&period.since) {
+                    Some(o) => o,
+                    None => {
+                        let plans = history.plans_at(git, period.since, g.today)?;
+                        olds.entry(period.since).or_insert(plans)
+                    }
+                };
+                let old_plan = old
+                    .as_ref()
+                    .and_then(|m| m.get(&p.plan.id))
+                    .map(|f| &f.plan);
+                Some(crate::diff::tasks_done(old_plan, &p.plan))
+            }
+            None => None,
+        };
+        let diags = by_file
+            .get(p.plan.file.as_str())
+            .cloned()
+            .unwrap_or_default();
+        reports.push(report::plan_report(&p.plan, diags, period, tasks_done));
+    }
+    let lang = run.config().lang();
+    let since_text = match since {
+        Since::Date(d) => d.to_string(),
+        Since::LastExecutive => "last-executive".to_string(),
+    };
+    let text = match o.format {
+        ReportFormat::Json => {
+            let doc = format::json_doc(&reports, &since_text, until, history.git.is_some());
+            let mut s = serde_json::to_string_pretty(&doc)?;
+            s.push('\n');
+            s
+        }
+        ReportFormat::Markdown => {
+            let period = Period {
+                since: match since {
+                    Since::Date(d) => d,
+                    Since::LastExecutive => until,
+                },
+                until,
+            };
+            let last_exec = since == Since::LastExecutive;
+            format::markdown(&reports, period, last_exec, history.git.is_some(), lang)
+        }
+        ReportFormat::Html => {
+            let opts = crate::site::BuildOptions {
+                out: std::path::PathBuf::new(),
+                base_url: crate::site::normalize_base_url(&run.config().site.base_url),
+                today: until,
+                build_date: None,
+                versioned: false,
+            };
+            let r = crate::site::Renderer::new(&run.repo.root, run.config(), &opts)?;
+            let bytes = r.report_document(&reports, &since_text, history.git.is_some())?;
+            String::from_utf8(bytes)?
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(0)
+}
+
+/// The repository's git history, when there is one to read.
+struct History {
+    git: Option<Git>,
+    note: Option<String>,
+}
+
+impl History {
+    fn open(root: &std::path::Path, _today: NaiveDate) -> History {
+        match Git::open(root) {
+            Ok(git) => History {
+                git: Some(git),
+                note: None,
+            },
+            Err(Unavailable::Shallow) => History {
+                git: None,
+                note: Some(format!(
+                    "tasks done in the period left out: {}",
+                    Unavailable::Shallow
+                )),
+            },
+            Err(_) => History {
+                git: None,
+                note: Some(
+                    "not a git repository: tasks done in the period are left out".to_string(),
+                ),
+            },
+        }
+    }
+
+    /// The plans by id as of the last commit at or before `date` (`None`
+    /// when there is none: every plan is new since).
+    fn plans_at(
+        &self,
+        git: &Git,
+        date: NaiveDate,
+        today: NaiveDate,
+    ) -> Result<Option<BTreeMap<String, PlanFile>>> {
+        let Some(head) = git.head() else {
+            return Ok(None);
+        };
+        let Some(commit) = git.commit_on_or_before(head, date)? else {
+            return Ok(None);
+        };
+        let name = format!("the last commit on or before {date}");
+        let run = match Run::at_revision(git, commit, &name, today) {
+            Ok(run) => run,
+            // No content directory then: no plans yet.
+            Err(_) => return Ok(Some(BTreeMap::new())),
+        };
+        let checked = run.checked(Detail::Lint);
+        let mut by_id = BTreeMap::new();
+        for f in checked.plans {
+            by_id.entry(f.plan.id.clone()).or_insert(f);
+        }
+        Ok(Some(by_id))
+    }
+}

@@ -1,0 +1,330 @@
+//! `planbook report` as JSON and as markdown (the HTML page is a theme
+//! template, `report.html`, rendered by the site).
+
+use std::fmt::Write as _;
+
+use serde_json::{Value, json};
+
+use super::{Period, PlanReport};
+use crate::i18n::Lang;
+use crate::model::{Milestone, Task};
+use crate::num::fmt as num;
+use crate::state::{self, Due};
+use crate::tr;
+
+fn point(p: Option<(chrono::NaiveDate, f64)>) -> Value {
+    p.map_or(
+        Value::Null,
+        |(d, v)| json!({"date": d.to_string(), "value": v}),
+    )
+}
+
+fn round2(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
+
+fn task_json(r: &PlanReport<'_>, (m, t): &Due<'_>) -> Value {
+    json!({
+        "milestone": m.id_text(),
+        "role": t.role.text(),
+        "owner": state::owner(r.plan, t),
+        "task": t.do_.text(),
+        "due": t.due.copied().map(|d| d.to_string()),
+        "status": t.status().as_str(),
+    })
+}
+
+/// One plan's entry of the JSON document.
+pub fn plan_json(r: &PlanReport<'_>) -> Value {
+    let p = r.plan;
+    json!({
+        "id": p.id,
+        "title": p.title_text(),
+        "file": p.file,
+        "state": r.state.as_str(),
+        "since": r.period.since.to_string(),
+        "until": r.period.until.to_string(),
+        "kpi": {
+            "from": point(r.kpi_from),
+            "to": point(r.kpi_to),
+            "planned": r.planned.map(round2),
+        },
+        "measurements": r.measurements.iter().map(|m| point(Some(*m))).collect::<Vec<_>>(),
+        "milestones_finished": r.finished.iter().map(|f| json!({
+            "id": f.milestone.id_text(),
+            "title": f.milestone.title.text(),
+            "status": f.milestone.status().as_str(),
+            "done_on": f.done_on.to_string(),
+            "target": f.milestone.target.copied(),
+            "actual": f.milestone.actual.copied(),
+            "answers": f.answers.iter().map(|e| json!({
+                "question": e.question.ask_text(),
+                "id": e.question.id.text(),
+                "verdict": e.state.as_str(),
+                "finding": e.finding,
+                "data": e.data,
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "updates": r.updates.iter().map(|u| json!({
+            "date": u.date.copied().map(|d| d.to_string()),
+            "milestone": u.milestone.text(),
+            "answered": u.answered.text(),
+            "story": u.story.text(),
+            "business_model": u.business_model.text(),
+        })).collect::<Vec<_>>(),
+        "tasks_done": r.tasks_done.as_ref().map(|done| done.iter().map(|t| json!({
+            "milestone": t.milestone,
+            "role": t.role,
+            "task": t.task,
+        })).collect::<Vec<_>>()),
+        "tasks_overdue": r.overdue.iter().map(|d| task_json(r, d)).collect::<Vec<_>>(),
+        "tasks_due_next": r.due_next.iter().map(|d| task_json(r, d)).collect::<Vec<_>>(),
+        "findings": r.findings.iter().map(|d| json!({
+            "rule": d.rule,
+            "severity": d.severity.as_str(),
+            "file": d.file,
+            "line": d.line,
+            "column": d.column,
+            "message": d.message,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// The JSON document: `since` is the date asked for, or `last-executive`.
+pub fn json_doc(
+    reports: &[PlanReport<'_>],
+    since: &str,
+    until: chrono::NaiveDate,
+    git: bool,
+) -> Value {
+    json!({
+        "version": 1,
+        "since": since,
+        "until": until.to_string(),
+        "git": git,
+        "plans": reports.iter().map(plan_json).collect::<Vec<_>>(),
+    })
+}
+
+fn milestone_name(m: &Milestone) -> String {
+    match (m.id_text(), m.title.text()) {
+        (Some(id), Some(t)) => format!("{id} {t}"),
+        (Some(x), None) | (None, Some(x)) => x.to_string(),
+        (None, None) => "?".into(),
+    }
+}
+
+fn task_line(r: &PlanReport<'_>, m: &Milestone, t: &Task) -> String {
+    let who = state::owner(r.plan, t).or(t.role.text()).unwrap_or("?");
+    let due = t.due.copied().map(|d| d.to_string()).unwrap_or_default();
+    format!(
+        "- {} — {who}, {due} ({})",
+        md(t.do_.text().unwrap_or("")),
+        m.id_text().unwrap_or("?")
+    )
+}
+
+/// Text for markdown: no line breaks, no stray markup characters at the
+/// start of a line.
+fn md(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The markdown report, ready to paste into a chat or a pull request.
+pub fn markdown(
+    reports: &[PlanReport<'_>],
+    period: Period,
+    last_executive: bool,
+    git: bool,
+    lang: Lang,
+) -> String {
+    let mut out = String::new();
+    let (since, until) = (period.since, period.until);
+    let head = if last_executive {
+        tr!(
+            lang,
+            "# 進捗レポート（前回の経営報告から {until} まで）",
+            "# Progress report (since the last executive report, until {until})"
+        )
+    } else {
+        tr!(
+            lang,
+            "# 進捗レポート（{since} の翌日から {until} まで）",
+            "# Progress report ({since} exclusive to {until})"
+        )
+    };
+    let _ = writeln!(out, "{head}\n");
+    if !git {
+        let _ = writeln!(
+            out,
+            "> {}\n",
+            tr!(
+                lang,
+                "git リポジトリではないため、期間中に完了したタスクは載せていません。",
+                "Not a git repository: the tasks done in the period are left out."
+            )
+        );
+    }
+    if reports.is_empty() {
+        let _ = writeln!(out, "{}", tr!(lang, "計画がありません。", "No plans."));
+    }
+    for r in reports {
+        let p = r.plan;
+        let _ = writeln!(out, "## {} `{}`\n", md(p.title_text()), r.state.as_str());
+        if last_executive {
+            let (s, u) = (r.period.since, r.period.until);
+            let _ = writeln!(
+                out,
+                "{}\n",
+                tr!(lang, "期間: {s} の翌日〜{u}", "Period: after {s} until {u}")
+            );
+        }
+        let unit = p.metric.value().and_then(|m| m.unit.text()).unwrap_or("");
+        let name = p
+            .metric
+            .value()
+            .and_then(|m| m.name.text())
+            .unwrap_or("KPI");
+        let v = |x: Option<(chrono::NaiveDate, f64)>| {
+            x.map_or("–".to_string(), |(d, v)| {
+                format!("{}{unit} ({d})", num(v))
+            })
+        };
+        let planned = r
+            .planned
+            .map_or("–".to_string(), |v| format!("{}{unit}", num(round2(v))));
+        let (from, to) = (v(r.kpi_from), v(r.kpi_to));
+        let _ = writeln!(
+            out,
+            "- **{}**: {from} → {to}; {} {planned}",
+            md(name),
+            tr!(lang, "計画", "planned")
+        );
+        if !r.measurements.is_empty() {
+            let list: Vec<String> = r
+                .measurements
+                .iter()
+                .map(|(d, x)| format!("{}{unit} ({d})", num(*x)))
+                .collect();
+            let _ = writeln!(
+                out,
+                "- {}: {}",
+                tr!(lang, "期間中の計測", "Measured"),
+                list.join(", ")
+            );
+        }
+        let section = |out: &mut String, title: String, lines: Vec<String>| {
+            if !lines.is_empty() {
+                let _ = writeln!(out, "\n### {title}\n");
+                for l in lines {
+                    let _ = writeln!(out, "{l}");
+                }
+            }
+        };
+        let finished: Vec<String> = r
+            .finished
+            .iter()
+            .flat_map(|f| {
+                let m = f.milestone;
+                let (t, a) = (
+                    m.target
+                        .copied()
+                        .map_or("–".into(), |x| format!("{}{unit}", num(x))),
+                    m.actual
+                        .copied()
+                        .map_or("–".into(), |x| format!("{}{unit}", num(x))),
+                );
+                let head = format!(
+                    "- **{}** ({}, {}): {} {a} / {} {t}",
+                    md(&milestone_name(m)),
+                    m.status().as_str(),
+                    f.done_on,
+                    tr!(lang, "実績", "actual"),
+                    tr!(lang, "目標", "target"),
+                );
+                std::iter::once(head).chain(f.answers.iter().map(|e| {
+                    format!(
+                        "  - Q{} {} — `{}`{}",
+                        e.index,
+                        md(e.question.ask_text()),
+                        e.state.as_str(),
+                        e.finding
+                            .map(|x| format!(": {}", md(x)))
+                            .unwrap_or_default()
+                    )
+                }))
+            })
+            .collect();
+        section(
+            &mut out,
+            tr!(lang, "終わったマイルストーン", "Milestones finished"),
+            finished,
+        );
+        let updates: Vec<String> = r
+            .updates
+            .iter()
+            .flat_map(|u| {
+                let date = u.date.copied().map(|d| d.to_string()).unwrap_or_default();
+                let mut lines = vec![format!("- {date} {}", u.milestone.text().unwrap_or(""))];
+                if let Some(s) = u.story.text() {
+                    lines.push(format!(
+                        "  - {}: {}",
+                        tr!(lang, "ストーリー", "Story"),
+                        md(s)
+                    ));
+                }
+                if let Some(b) = u.business_model.text() {
+                    lines.push(format!(
+                        "  - {}: {}",
+                        tr!(lang, "ビジネスモデル", "Business model"),
+                        md(b)
+                    ));
+                }
+                lines
+            })
+            .collect();
+        section(&mut out, tr!(lang, "更新", "Updates"), updates);
+        if let Some(done) = &r.tasks_done {
+            let lines = done
+                .iter()
+                .map(|t| {
+                    format!(
+                        "- {} — {} ({})",
+                        md(&t.task),
+                        t.role.as_deref().unwrap_or("?"),
+                        t.milestone
+                    )
+                })
+                .collect();
+            section(
+                &mut out,
+                tr!(lang, "期間中に完了したタスク", "Tasks done in the period"),
+                lines,
+            );
+        }
+        let overdue = r.overdue.iter().map(|(m, t)| task_line(r, m, t)).collect();
+        section(
+            &mut out,
+            tr!(lang, "期限切れのタスク", "Tasks overdue"),
+            overdue,
+        );
+        let next = r.due_next.iter().map(|(m, t)| task_line(r, m, t)).collect();
+        section(
+            &mut out,
+            tr!(
+                lang,
+                "今後 7 日が期限のタスク",
+                "Tasks due in the next 7 days"
+            ),
+            next,
+        );
+        let findings = r
+            .findings
+            .iter()
+            .map(|d| format!("- `{}` {}:{}: {}", d.rule, d.file, d.line, md(&d.message)))
+            .collect();
+        section(&mut out, tr!(lang, "指摘", "Findings"), findings);
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,183 @@
+//! The period report (docs/format.md, "planbook report"): for each plan,
+//! what happened between two dates — measurements, milestones finished
+//! with their answers, updates, tasks done (from git), tasks overdue and
+//! due next, findings. One computation for `planbook report` (json,
+//! markdown, html) and the executive report page
+//! (`plans/ID/report/index.html`).
+
+pub mod format;
+
+use chrono::{Duration, NaiveDate};
+
+use crate::diag::Diagnostic;
+use crate::diff::DoneTask;
+use crate::ledger;
+use crate::model::{Milestone, Plan, Update};
+use crate::state::{self, Due, State};
+
+/// Days after the period's end whose due tasks are "due next".
+pub const DUE_NEXT_DAYS: i64 = 7;
+
+/// (`since`, `until`]: a period of whole days, `since` excluded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub since: NaiveDate,
+    pub until: NaiveDate,
+}
+
+impl Period {
+    pub fn contains(&self, d: NaiveDate) -> bool {
+        self.since < d && d <= self.until
+    }
+}
+
+/// A milestone finished in the period and what its questions found.
+#[derive(Debug, Clone)]
+pub struct Finished<'p> {
+    pub milestone: &'p Milestone,
+    pub done_on: NaiveDate,
+    pub answers: Vec<ledger::Entry<'p>>,
+}
+
+/// One plan's report.
+#[derive(Debug, Clone)]
+pub struct PlanReport<'p> {
+    pub plan: &'p Plan,
+    /// The state at the period's end.
+    pub state: State,
+    pub period: Period,
+    /// The last measurement at or before `since`, and at or before `until`.
+    pub kpi_from: Option<(NaiveDate, f64)>,
+    pub kpi_to: Option<(NaiveDate, f64)>,
+    /// The planned value at `until`.
+    pub planned: Option<f64>,
+    /// Measurements in the period, by date.
+    pub measurements: Vec<(NaiveDate, f64)>,
+    pub finished: Vec<Finished<'p>>,
+    /// Updates dated in the period, by date.
+    pub updates: Vec<&'p Update>,
+    /// Tasks that became done in the period (`None` outside git).
+    pub tasks_done: Option<Vec<DoneTask>>,
+    /// Not done, due before `until`.
+    pub overdue: Vec<Due<'p>>,
+    /// Not done, due in (`until`, `until` + 7 days].
+    pub due_next: Vec<Due<'p>>,
+    pub findings: Vec<&'p Diagnostic>,
+    /// The first unfinished milestone, the questions still open and the
+    /// confidence now: for the executive report.
+    pub next: Option<&'p Milestone>,
+    pub open_questions: Vec<ledger::Entry<'p>>,
+    pub confidence: Option<f64>,
+}
+
+/// The executive dates of a plan, sorted.
+fn executive_dates(plan: &Plan) -> Vec<NaiveDate> {
+    let mut dates: Vec<NaiveDate> = plan
+        .meetings
+        .value()
+        .and_then(|m| m.executive.value())
+        .and_then(|e| e.dates.value())
+        .map(|d| d.iter().map(|a| a.value).collect())
+        .unwrap_or_default();
+    dates.sort();
+    dates
+}
+
+/// `--since last-executive`: the latest executive date before `until`,
+/// or `start` when there is none (`until` − 7 days without a start).
+pub fn last_executive(plan: &Plan, until: NaiveDate) -> NaiveDate {
+    executive_dates(plan)
+        .into_iter()
+        .rfind(|d| *d < until)
+        .or_else(|| plan.start.copied().filter(|s| *s < until))
+        .unwrap_or(until - Duration::days(7))
+}
+
+/// The executive report's period at `today`: up to the next executive
+/// date on or after today (the last one when all are past; today without
+/// any), from the executive date before it (or `start`).
+pub fn executive_period(plan: &Plan, today: NaiveDate) -> Period {
+    let dates = executive_dates(plan);
+    let until = dates
+        .iter()
+        .copied()
+        .find(|d| *d >= today)
+        .or_else(|| dates.last().copied())
+        .unwrap_or(today);
+    Period {
+        since: last_executive(plan, until),
+        until,
+    }
+}
+
+/// The value of the last measurement at or before `date`.
+fn value_at(plan: &Plan, date: NaiveDate) -> Option<(NaiveDate, f64)> {
+    plan.measurements()
+        .iter()
+        .filter_map(|m| Some((m.date.copied()?, m.value.copied()?)))
+        .filter(|(d, _)| *d <= date)
+        .max_by_key(|(d, _)| *d)
+}
+
+/// The report of `plan` for `period`. `diags` are the plan's findings
+/// (its state is `invalid` when one is an error); `tasks_done` comes from
+/// git ([`crate::diff::tasks_done`]) or is `None`.
+pub fn plan_report<'p>(
+    plan: &'p Plan,
+    diags: Vec<&'p Diagnostic>,
+    period: Period,
+    tasks_done: Option<Vec<DoneTask>>,
+) -> PlanReport<'p> {
+    let has_error = diags
+        .iter()
+        .any(|d| d.severity == crate::diag::Severity::Error);
+    let mut measurements: Vec<(NaiveDate, f64)> = plan
+        .measurements()
+        .iter()
+        .filter_map(|m| Some((m.date.copied()?, m.value.copied()?)))
+        .filter(|(d, _)| period.contains(*d))
+        .collect();
+    measurements.sort_by_key(|m| m.0);
+    let finished = plan
+        .milestones()
+        .iter()
+        .filter(|m| m.status().is_finished())
+        .filter_map(|m| {
+            let done_on = m.done_on.copied().filter(|d| period.contains(*d))?;
+            Some(Finished {
+                milestone: m,
+                done_on,
+                answers: ledger::milestone(plan, m),
+            })
+        })
+        .collect();
+    let mut updates: Vec<&Update> = plan
+        .updates()
+        .iter()
+        .filter(|u| u.date.copied().is_some_and(|d| period.contains(d)))
+        .collect();
+    updates.sort_by_key(|u| u.date.copied());
+    let until = period.until;
+    let next = crate::progress::progress(plan).next;
+    PlanReport {
+        plan,
+        state: state::state(plan, has_error, until),
+        period,
+        kpi_from: value_at(plan, period.since),
+        kpi_to: value_at(plan, until),
+        planned: crate::progress::planned_value(plan, until),
+        measurements,
+        finished,
+        updates,
+        tasks_done,
+        overdue: state::overdue_tasks(plan, until),
+        due_next: state::tasks_due(plan, until, until + Duration::days(DUE_NEXT_DAYS)),
+        findings: diags,
+        next,
+        open_questions: ledger::plan(plan)
+            .into_iter()
+            .filter(|e| !e.is_answered())
+            .collect(),
+        confidence: plan.ice.value().and_then(|i| i.confidence.copied()),
+    }
+}

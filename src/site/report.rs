@@ -1,0 +1,180 @@
+//! The report to management as a page: each plan's executive report
+//! (`plans/ID/report/index.html`) and the printable document of
+//! `planbook report --format html`, from the same computation
+//! (`crate::report`) and the same template (`report.html`).
+
+use serde_json::{Value, json};
+
+use super::labels::{label, long_date};
+use super::view::finding_view;
+use super::{Renderer, markdown};
+use crate::diag::Diagnostic;
+use crate::i18n::Lang;
+use crate::model::{Milestone, Plan, Task};
+use crate::num::fmt as num;
+use crate::report::{self, PlanReport};
+use crate::state;
+use crate::tr;
+
+fn unit(plan: &Plan) -> &str {
+    plan.metric
+        .value()
+        .and_then(|m| m.unit.text())
+        .unwrap_or("")
+}
+
+fn task(r: &PlanReport<'_>, m: &Milestone, t: &Task, lang: Lang) -> Value {
+    json!({
+        "do": t.do_.text(),
+        "owner": state::owner(r.plan, t).or(t.role.text()),
+        "due": t.due.copied().map(|d| long_date(lang, d)),
+        "milestone": m.id_text(),
+    })
+}
+
+/// One plan's report for templates; `root` leads to the site's root.
+fn report_view(r: &PlanReport<'_>, root: &str, unsafe_html: bool, lang: Lang) -> Value {
+    let p = r.plan;
+    let u = unit(p);
+    let value = |v: f64| format!("{}{u}", num(v));
+    let point = |x: Option<(chrono::NaiveDate, f64)>| {
+        x.map(|(d, v)| json!({"value": value(v), "date": long_date(lang, d)}))
+    };
+    let md =
+        |s: Option<&str>, prefix: String| s.map(|s| markdown::render(s, unsafe_html, 3, &prefix));
+    let (since, until) = (
+        long_date(lang, r.period.since),
+        long_date(lang, r.period.until),
+    );
+    json!({
+        "id": p.id,
+        "title": p.title_text(),
+        "href": format!("{root}plans/{}/index.html", p.id),
+        "state": r.state.as_str(),
+        "state_label": label(lang, &format!("state_{}", r.state.as_str())),
+        "period": tr!(lang, "{since} の翌日〜{until}", "after {since} until {until}"),
+        "since_iso": r.period.since.to_string(),
+        "until_iso": r.period.until.to_string(),
+        "metric": p.metric.value().and_then(|m| m.name.text()),
+        "kpi": {
+            "from": point(r.kpi_from),
+            "to": point(r.kpi_to),
+            "planned": r.planned.map(|v| value((v * 100.0).round() / 100.0)),
+            "baseline": p.metric.value().and_then(|m| m.baseline.copied()).map(value),
+        },
+        "sparkline": super::sparkline::sparkline(p, lang),
+        "measurements": r.measurements.iter().map(|(d, v)| json!({"date": long_date(lang, *d), "value": value(*v)})).collect::<Vec<_>>(),
+        "finished": r.finished.iter().map(|f| json!({
+            "name": super::check::milestone_name(f.milestone),
+            "status": f.milestone.status().as_str(),
+            "status_label": label(lang, &format!("ms_status_{}", f.milestone.status().as_str())),
+            "done_on": long_date(lang, f.done_on),
+            "target": f.milestone.target.copied().map(value),
+            "actual": f.milestone.actual.copied().map(value),
+            "answers": f.answers.iter().map(|e| json!({
+                "index": e.index,
+                "question": e.question.ask_text(),
+                "state": e.state.as_str(),
+                "state_label": label(lang, &format!("q_{}", e.state.as_str())),
+                "finding": e.finding,
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "updates": r.updates.iter().enumerate().map(|(i, up)| json!({
+            "date": up.date.copied().map(|d| long_date(lang, d)),
+            "milestone": up.milestone.text(),
+            "story": md(up.story.text(), format!("r-{}-{i}-s-", p.id)),
+            "business_model": md(up.business_model.text(), format!("r-{}-{i}-b-", p.id)),
+        })).collect::<Vec<_>>(),
+        "tasks_done": r.tasks_done.as_ref().map(|done| done.iter().map(|t| json!({
+            "do": t.task,
+            "owner": t.role,
+            "milestone": t.milestone,
+        })).collect::<Vec<_>>()),
+        "overdue": r.overdue.iter().map(|(m, t)| task(r, m, t, lang)).collect::<Vec<_>>(),
+        "due_next": r.due_next.iter().map(|(m, t)| task(r, m, t, lang)).collect::<Vec<_>>(),
+        "next": r.next.map(|m| json!({
+            "name": super::check::milestone_name(m),
+            "due": m.due.copied().map(|d| long_date(lang, d)),
+            "target": m.target.copied().map(value),
+        })),
+        "open_questions": r.open_questions.iter().map(|e| json!({
+            "milestone": e.milestone.id_text(),
+            "index": e.index,
+            "question": e.question.ask_text(),
+        })).collect::<Vec<_>>(),
+        "confidence": r.confidence.map(num),
+        "findings": r.findings.iter().map(|d| finding_view(d, lang)).collect::<Vec<_>>(),
+    })
+}
+
+impl Renderer {
+    /// The output path of a plan's executive report.
+    pub fn report_path(plan: &Plan) -> String {
+        format!("plans/{}/report/index.html", plan.id)
+    }
+
+    /// A plan's executive report: the period up to the next executive date
+    /// (docs/format.md, "The executive report"). `diags` are the plan's.
+    pub fn report_page(&self, plan: &Plan, diags: &[&Diagnostic]) -> anyhow::Result<Vec<u8>> {
+        let lang = self.config.lang();
+        let period = report::executive_period(plan, self.opts.today);
+        let own: Vec<&Diagnostic> = diags
+            .iter()
+            .filter(|d| d.file == plan.file)
+            .copied()
+            .collect();
+        let r = report::plan_report(plan, own, period, None);
+        let root = "../../../";
+        let title = format!("{} · {}", label(lang, "exec_report"), plan.title_text());
+        let mut ctx = self.ctx(root, &format!("plans/{}/report/", plan.id), &title);
+        let view = report_view(&r, root, self.config.markdown.unsafe_html, lang);
+        ctx.insert("reports", &[view]);
+        ctx.insert("heading", &label(lang, "exec_report"));
+        ctx.insert("executive", &true);
+        ctx.insert("standalone", &false);
+        self.render("report.html", &ctx)
+    }
+
+    /// The printable document of `planbook report --format html`: every
+    /// report on one page, with the stylesheet inlined so that the file
+    /// stands alone.
+    pub fn report_document(
+        &self,
+        reports: &[PlanReport<'_>],
+        since: &str,
+        git: bool,
+    ) -> anyhow::Result<Vec<u8>> {
+        let lang = self.config.lang();
+        let views: Vec<Value> = reports
+            .iter()
+            .map(|r| report_view(r, "", self.config.markdown.unsafe_html, lang))
+            .collect();
+        let until = long_date(lang, self.opts.today);
+        let heading = if since == "last-executive" {
+            tr!(
+                lang,
+                "進捗レポート（前回の経営報告から {until} まで）",
+                "Progress report (since the last executive report, until {until})"
+            )
+        } else {
+            tr!(
+                lang,
+                "進捗レポート（{since} の翌日から {until} まで）",
+                "Progress report (after {since} until {until})"
+            )
+        };
+        let mut ctx = self.ctx("", "", &heading);
+        ctx.insert("reports", &views);
+        ctx.insert("heading", &heading);
+        ctx.insert("executive", &false);
+        ctx.insert("standalone", &true);
+        ctx.insert("git", &git);
+        let css = self
+            .statics
+            .iter()
+            .find(|(n, _)| n == "style.css")
+            .map(|(_, b)| String::from_utf8_lossy(b).into_owned());
+        ctx.insert("inline_css", &css);
+        self.render("report.html", &ctx)
+    }
+}
