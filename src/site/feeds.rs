@@ -261,7 +261,11 @@ fn push_events(
     let url = format!("{base_url}plans/{}/index.html", plan.id);
     let title = plan.title_text();
     let absolute = is_absolute(base_url);
-    let mut all_day = |uid: String, date: NaiveDate, summary: String| {
+    // Each executive report links to the plan's report page, the progress
+    // check to the check page, everything else to the plan page.
+    let report_url = format!("{base_url}plans/{}/report/index.html", plan.id);
+    let check_url = format!("{base_url}check/index.html");
+    let mut event = |uid: String, date: NaiveDate, summary: String, url: &str| {
         let mut ev = Event::new();
         ev.uid(&format!("{uid}@planbook"))
             .summary(&summary)
@@ -269,10 +273,12 @@ fn push_events(
             .ends(date + Duration::days(1))
             .timestamp(stamp);
         if absolute {
-            ev.url(&url);
+            ev.url(url);
         }
         emit(&ev);
     };
+    let mut all_day =
+        |uid: String, date: NaiveDate, summary: String| event(uid, date, summary, &url);
     for (i, m) in plan.milestones().iter().enumerate() {
         let mid = m
             .id_text()
@@ -330,10 +336,11 @@ fn push_events(
             .iter()
             .enumerate()
         {
-            all_day(
+            event(
                 format!("{}-executive-{}", plan.id, i + 1),
                 d.value,
                 format!("[{title}] {} ({audience})", label(lang, "executive")),
+                &report_url,
             );
         }
     }
@@ -371,7 +378,7 @@ fn push_events(
             .timestamp(stamp)
             .add_property("RRULE", format!("{rrule};UNTIL={until}"));
         if absolute {
-            ev.url(&url);
+            ev.url(&check_url);
         }
         match times {
             Some((a, b)) => {

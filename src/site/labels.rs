@@ -17,6 +17,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("lint", "指摘一覧", "Lint findings"),
     ("check", "進捗確認", "Progress check"),
     ("exec_report", "経営報告", "Executive report"),
+    ("plan_page", "計画のページ", "Plan page"),
     ("report_period", "期間", "Period"),
     ("kpi_in_period", "指標の動き", "The metric in the period"),
     ("planned_now", "計画上の値", "Planned"),

@@ -123,7 +123,15 @@ impl Renderer {
             .filter(|d| d.file == plan.file)
             .copied()
             .collect();
-        let r = report::plan_report(plan, own, period, None);
+        let mut r = report::plan_report(plan, own, period, None);
+        // The report is read before its date: where the plan stands today.
+        let today = self.opts.today.min(period.until);
+        let has_error = r
+            .findings
+            .iter()
+            .any(|d| d.severity == crate::diag::Severity::Error);
+        r.state = state::state(plan, has_error, self.opts.today);
+        r.planned = crate::progress::planned_value(plan, today);
         let root = "../../../";
         let title = format!("{} · {}", label(lang, "exec_report"), plan.title_text());
         let mut ctx = self.ctx(root, &format!("plans/{}/report/", plan.id), &title);

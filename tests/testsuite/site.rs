@@ -531,7 +531,10 @@ fn assert_build_matches_whole_plans(root: &Path, today: &str) {
     for (path, bytes) in &shared {
         assert!(built.get(path) == Some(bytes), "{path} differs");
     }
-    assert_eq!(built.len(), shared.len() + PlanPage::ALL.len() * pages.len());
+    assert_eq!(
+        built.len(),
+        shared.len() + PlanPage::ALL.len() * pages.len()
+    );
 }
 
 #[test]
