@@ -175,12 +175,30 @@ fn workflow(rel: &str) -> Value {
 fn workflow_files_parse_as_yaml() {
     let gh = workflow("ci/github/planbook.yml");
     let steps = gh["jobs"]["plans"]["steps"].as_array().unwrap();
-    assert_eq!(steps[0]["uses"], "actions/checkout@v4");
+    assert_eq!(steps[0]["uses"], "actions/checkout@v7");
     assert_eq!(steps[0]["with"]["fetch-depth"], 0);
     assert_eq!(
         gh["jobs"]["deploy"]["steps"][0]["uses"],
-        "actions/deploy-pages@v4"
+        "actions/deploy-pages@v5"
     );
+    // Time-dependent pages are rebuilt and deployed without a push: weekly
+    // and on demand, with the Pages steps running on those events too.
+    let cron = gh["on"]["schedule"][0]["cron"].as_str().unwrap();
+    assert_eq!(cron.split(' ').nth(4), Some("1"), "on Mondays: {cron}");
+    assert!(gh["on"].get("workflow_dispatch").is_some());
+    assert_eq!(
+        gh["jobs"]["deploy"]["if"],
+        "github.event_name != 'pull_request'"
+    );
+    let upload = steps
+        .iter()
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/upload-pages-artifact@"))
+        })
+        .unwrap();
+    assert_eq!(upload["if"], "github.event_name != 'pull_request'");
     let gl = workflow("ci/gitlab/.gitlab-ci.yml");
     assert_eq!(gl["variables"]["GIT_DEPTH"], 0);
     assert_eq!(gl["pages"]["artifacts"]["paths"][0], "public");
@@ -320,4 +338,52 @@ fn github_workflow_commands_succeed_on_the_demo() {
     let comment = std::fs::read_to_string(clone.join("plan-diff.md")).unwrap();
     assert!(comment.starts_with("<!-- planbook-diff -->"), "{comment}");
     assert!(comment.contains("m2 の目標: 3.2 → 3.4"), "{comment}");
+}
+
+/// The GitHub workflow passes actionlint (with shellcheck for the `run:`
+/// scripts) with no finding: deprecated action runtimes, bad expressions
+/// and shell mistakes fail here before they fail on GitHub. `.ci/run`
+/// installs actionlint and shellcheck from PyPI; without them the test
+/// says so and passes.
+#[test]
+fn github_workflow_passes_actionlint() {
+    let Ok(out) = Command::new("actionlint")
+        .arg("-no-color")
+        .arg(manifest().join("ci/github/planbook.yml"))
+        .output()
+    else {
+        eprintln!("actionlint is not installed: skipped (.ci/run installs it)");
+        return;
+    };
+    assert!(
+        out.status.success(),
+        "actionlint found problems:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Both CI files validate against the published GitHub workflow and GitLab
+/// CI schemas (check-jsonschema's built-in copies; `.ci/run` installs it).
+#[test]
+fn ci_files_validate_against_the_published_schemas() {
+    for (schema, file) in [
+        ("vendor.github-workflows", "ci/github/planbook.yml"),
+        ("vendor.gitlab-ci", "ci/gitlab/.gitlab-ci.yml"),
+    ] {
+        let Ok(out) = Command::new("check-jsonschema")
+            .args(["--builtin-schema", schema])
+            .arg(manifest().join(file))
+            .output()
+        else {
+            eprintln!("check-jsonschema is not installed: skipped (.ci/run installs it)");
+            return;
+        };
+        assert!(
+            out.status.success(),
+            "{file} does not validate against {schema}:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }
