@@ -63,8 +63,12 @@ pub const MARK_NAV: &str = "\u{E000}planbook:nav\u{E001}";
 pub struct Fragments {
     calendar: std::sync::Mutex<std::collections::HashMap<(u64, String), std::sync::Arc<str>>>,
     /// By plan key and the plan's error, warning and info counts.
-    cards: std::sync::Mutex<std::collections::HashMap<(u64, [usize; 3], State), tera::Value>>,
+    cards: std::sync::Mutex<std::collections::HashMap<CardKey, tera::Value>>,
 }
+
+/// A home-page card's cache key: the plan's key, its error/warning/info
+/// counts and its state.
+type CardKey = (u64, [usize; 3], State);
 
 impl Fragments {
     /// The calendar events cached under `key`, made now if missing.
@@ -74,11 +78,7 @@ impl Fragments {
 
     /// The home-page card cached under `key`, made now if missing (tera
     /// values share their contents, so a hit is cheap to hand out).
-    fn card(
-        &self,
-        key: (u64, [usize; 3], State),
-        make: impl FnOnce() -> tera::Value,
-    ) -> tera::Value {
+    fn card(&self, key: CardKey, make: impl FnOnce() -> tera::Value) -> tera::Value {
         cached(&self.cards, key, make)
     }
 }

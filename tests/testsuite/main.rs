@@ -11,6 +11,7 @@ mod rules;
 mod rules_v2;
 mod serve;
 mod site;
+mod states;
 mod support;
 mod versions;
 mod yaml_fast;
