@@ -113,7 +113,15 @@ pub fn atom(updates: &[UpdateEntry<'_>], config: &Config, base_url: &str, lang: 
                 "alternate",
             )]);
             let mut html = String::new();
-            let md = |s: &str| crate::site::markdown::render(s, config.markdown.unsafe_html, 2, "");
+            let md = |s: &str| {
+                crate::site::markdown::render_in(
+                    s,
+                    config.markdown.unsafe_html,
+                    2,
+                    "",
+                    config.lang(),
+                )
+            };
             if let Some(a) = u.update.answered.text() {
                 html.push_str(&format!(
                     "<p><strong>{}</strong>: {}</p>",

@@ -55,6 +55,25 @@ pub fn slug(text: &str) -> String {
 /// `#` under a page `h1` becomes `h2`); `id_prefix` keeps anchors of
 /// several fragments on one page apart.
 pub fn render(text: &str, unsafe_html: bool, heading_offset: u8, id_prefix: &str) -> String {
+    render_in(
+        text,
+        unsafe_html,
+        heading_offset,
+        id_prefix,
+        crate::i18n::Lang::default(),
+    )
+}
+
+/// [`render`], with task-list checkboxes named in `lang` ("完了" / "done"
+/// or "未完了" / "not done"): a checkbox without an accessible name is
+/// unreadable to a screen reader.
+pub fn render_in(
+    text: &str,
+    unsafe_html: bool,
+    heading_offset: u8,
+    id_prefix: &str,
+    lang: crate::i18n::Lang,
+) -> String {
     let mut events: Vec<Event<'_>> = Vec::new();
     // Links whose destination was dropped: their end tags are dropped too.
     let mut open_links: Vec<bool> = Vec::new();
@@ -117,6 +136,20 @@ pub fn render(text: &str, unsafe_html: bool, heading_offset: u8, id_prefix: &str
             }
             Event::End(TagEnd::Heading(level)) => {
                 events.push(Event::End(TagEnd::Heading(shift(level, heading_offset))));
+            }
+            Event::TaskListMarker(done) => {
+                let (checked, name) = match (done, lang) {
+                    (true, crate::i18n::Lang::Ja) => (" checked=\"\"", "完了"),
+                    (true, crate::i18n::Lang::En) => (" checked=\"\"", "done"),
+                    (false, crate::i18n::Lang::Ja) => ("", "未完了"),
+                    (false, crate::i18n::Lang::En) => ("", "not done"),
+                };
+                events.push(Event::InlineHtml(
+                    format!(
+                        "<input disabled=\"\" type=\"checkbox\"{checked} aria-label=\"{name}\"/>\n"
+                    )
+                    .into(),
+                ));
             }
             other => events.push(other),
         }

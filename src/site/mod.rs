@@ -382,7 +382,8 @@ impl Renderer {
         ctx.insert("states", &states);
         ctx.insert(
             "intro",
-            &index_page.map(|md| markdown::render(md, config.markdown.unsafe_html, 1, "intro-")),
+            &index_page
+                .map(|md| markdown::render_in(md, config.markdown.unsafe_html, 1, "intro-", lang)),
         );
         self.render("index.html", &ctx)
     }

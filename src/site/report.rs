@@ -40,8 +40,9 @@ fn report_view(r: &PlanReport<'_>, root: &str, unsafe_html: bool, lang: Lang) ->
     let point = |x: Option<(chrono::NaiveDate, f64)>| {
         x.map(|(d, v)| json!({"value": value(v), "date": long_date(lang, d)}))
     };
-    let md =
-        |s: Option<&str>, prefix: String| s.map(|s| markdown::render(s, unsafe_html, 3, &prefix));
+    let md = |s: Option<&str>, prefix: String| {
+        s.map(|s| markdown::render_in(s, unsafe_html, 3, &prefix, lang))
+    };
     let (since, until) = (
         long_date(lang, r.period.since),
         long_date(lang, r.period.until),
@@ -139,6 +140,9 @@ impl Renderer {
         ctx.insert("reports", &[view]);
         ctx.insert("heading", &label(lang, "exec_report"));
         ctx.insert("executive", &true);
+        // Section headings under the page's h1 (the plan), then under them.
+        ctx.insert("hx", "h2");
+        ctx.insert("hy", "h3");
         ctx.insert("standalone", &false);
         self.render("report.html", &ctx)
     }
@@ -175,6 +179,9 @@ impl Renderer {
         ctx.insert("reports", &views);
         ctx.insert("heading", &heading);
         ctx.insert("executive", &false);
+        // Under the document's h1 and each plan's h2.
+        ctx.insert("hx", "h3");
+        ctx.insert("hy", "h4");
         ctx.insert("standalone", &true);
         ctx.insert("git", &git);
         let css = self

@@ -160,7 +160,7 @@ pub(super) fn plan_page(
     let state = crate::state::state(plan, has_error, today);
     let lang = config.lang();
     let md = |s: Option<&str>, prefix: &str| {
-        s.map(|s| markdown::render(s, config.markdown.unsafe_html, 2, prefix))
+        s.map(|s| markdown::render_in(s, config.markdown.unsafe_html, 2, prefix, config.lang()))
     };
     let u = unit(plan);
     let fmt = |v: f64| format!("{}{u}", num(v));
@@ -357,7 +357,7 @@ pub(super) fn plan_page(
     put(
         &mut view,
         "body",
-        markdown::render(&plan.body, config.markdown.unsafe_html, 1, "body-").into(),
+        markdown::render_in(&plan.body, config.markdown.unsafe_html, 1, "body-", lang).into(),
     );
     view
 }
@@ -415,7 +415,7 @@ fn answers_view(plan: &Plan, u: &crate::model::Update, lang: Lang) -> Value {
 pub(super) fn update_view(u: &feeds::UpdateEntry<'_>, config: &Config, root: &str) -> Value {
     let lang = config.lang();
     let md = |s: Option<&str>, p: &str| {
-        s.map(|s| markdown::render(s, config.markdown.unsafe_html, 2, p))
+        s.map(|s| markdown::render_in(s, config.markdown.unsafe_html, 2, p, lang))
     };
     let prefix = format!("{}-{}-", u.plan.id, u.index);
     json!({

@@ -364,17 +364,7 @@ fn english_site_and_theme_overrides() {
 /// screenshots at desktop and phone widths (in target/screenshots/).
 #[test]
 fn pages_render_in_a_browser() {
-    let chromium = ["chromium", "chromium-browser"].into_iter().find(|c| {
-        std::process::Command::new(c)
-            .arg("--version")
-            .output()
-            .is_ok()
-    });
-    let Some(chromium) = chromium else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must have chromium (.ci/run installs it)"
-        );
+    let Some(chromium) = chromium() else {
         eprintln!("skipping: no chromium on this machine");
         return;
     };
@@ -384,6 +374,8 @@ fn pages_render_in_a_browser() {
     for (page, name) in [
         ("index.html", "home"),
         ("plans/favorites-reco/index.html", "plan"),
+        ("check/index.html", "check"),
+        ("plans/favorites-reco/report/index.html", "report"),
     ] {
         for (w, h, label) in [(1280, 2400, "desktop"), (390, 3200, "phone")] {
             let file = shots.join(format!("{name}-{label}.png"));
@@ -425,6 +417,89 @@ fn pages_render_in_a_browser() {
                 "{page} at {label}: no screenshot"
             );
         }
+    }
+}
+
+/// The chromium binary, if this machine has one (CI must: `.ci/run`
+/// installs it).
+fn chromium() -> Option<&'static str> {
+    let found = ["chromium", "chromium-browser"].into_iter().find(|c| {
+        std::process::Command::new(c)
+            .arg("--version")
+            .output()
+            .is_ok()
+    });
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have chromium (.ci/run installs it)"
+        );
+    }
+    found
+}
+
+/// axe-core, the accessibility engine Lighthouse runs, injected into the
+/// demo's pages in headless Chromium: zero violations on the home page,
+/// plan pages, the check page, report pages, the changelog and the lint
+/// page. `.ci/run` installs axe-core from npm into `target/axe`
+/// (`PLANBOOK_AXE` may name another `axe.min.js`).
+#[test]
+fn pages_have_no_accessibility_violations() {
+    let axe = std::env::var_os("PLANBOOK_AXE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| demo_root().join("target/axe/node_modules/axe-core/axe.min.js"));
+    let (Some(chromium), true) = (chromium(), axe.is_file()) else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have chromium and axe-core (.ci/run installs them)"
+        );
+        eprintln!("skipping: no chromium or no axe-core ({})", axe.display());
+        return;
+    };
+    let (_tmp, out) = build_demo(&[]);
+    std::fs::copy(&axe, out.join("axe.min.js")).unwrap();
+    let pages = [
+        "index.html",
+        "plans/favorites-reco/index.html",
+        "plans/churn-alerts/index.html",
+        "plans/top-page-pv/index.html",
+        "check/index.html",
+        "plans/favorites-reco/report/index.html",
+        "changelog/index.html",
+        "lint/index.html",
+    ];
+    for page in pages {
+        let path = out.join(page);
+        let html = std::fs::read_to_string(&path).unwrap();
+        let up = "../".repeat(page.matches('/').count());
+        let run = format!(
+            "<script src=\"{up}axe.min.js\"></script><script>\
+             axe.run(document, {{resultTypes: ['violations']}}).then(function (r) {{\
+             var p = document.createElement('pre'); p.id = 'axe-out';\
+             p.textContent = JSON.stringify(r.violations.map(function (v) {{\
+             return {{id: v.id, impact: v.impact, nodes: v.nodes.map(function (n) {{ return n.target.join(' '); }})}}; }}));\
+             document.body.appendChild(p); }});</script></body>"
+        );
+        std::fs::write(&path, html.replacen("</body>", &run, 1)).unwrap();
+        let profile = tempfile::tempdir().unwrap();
+        let r = std::process::Command::new(chromium)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--virtual-time-budget=15000",
+                "--dump-dom",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg(format!("file://{}", path.display()))
+            .output()
+            .unwrap();
+        let dom = scraper::Html::parse_document(&String::from_utf8_lossy(&r.stdout));
+        let result = texts(&dom, "pre#axe-out");
+        assert_eq!(result.len(), 1, "{page}: axe did not run");
+        assert_eq!(result[0], "[]", "{page}: axe violations");
     }
 }
 
