@@ -152,6 +152,32 @@ impl Run {
         lint::finish(checked, &self.repo.config)
     }
 
+    /// Every plan's state at the run's date, in home-page order (ICE
+    /// score, then id), each made as soon as its plan is checked and the
+    /// model dropped (`planbook status`).
+    pub fn snapshots(&self) -> Vec<crate::state::Snapshot> {
+        use std::collections::HashSet;
+        let (mut snaps, checked): (Vec<crate::state::Snapshot>, Vec<lint::Checked>) = self
+            .check_each(Detail::Lint, |f, c| {
+                (crate::state::snapshot(&f.plan, false, self.today), c)
+            })
+            .into_iter()
+            .unzip();
+        let diags = self.finish(checked);
+        let failing: HashSet<&str> = diags
+            .iter()
+            .filter(|d| d.severity == crate::diag::Severity::Error)
+            .map(|d| d.file.as_str())
+            .collect();
+        for s in &mut snaps {
+            if failing.contains(s.file.as_str()) {
+                s.state = crate::state::State::Invalid;
+            }
+        }
+        crate::state::rank_by(&mut snaps, |s| (s.ice, s.id.as_str()));
+        snaps
+    }
+
     /// Every plan parsed at `detail` and checked, all kept in memory.
     pub fn checked(&self, detail: Detail) -> Checked {
         let (plans, checked): (Vec<PlanFile>, Vec<lint::Checked>) =
@@ -160,37 +186,6 @@ impl Run {
             plans,
             diags: self.finish(checked),
         }
-    }
-}
-
-impl Checked {
-    /// Whether the plan of file `file` has a lint error (after severities).
-    pub fn has_error(&self, file: &str) -> bool {
-        self.diags
-            .iter()
-            .any(|d| d.file == file && d.severity == crate::diag::Severity::Error)
-    }
-
-    /// Every plan's state at `today`, in home-page order (ICE score, then
-    /// id).
-    pub fn snapshots(&self, today: NaiveDate) -> Vec<crate::state::Snapshot<'_>> {
-        use std::collections::HashSet;
-        let failing: HashSet<&str> = self
-            .diags
-            .iter()
-            .filter(|d| d.severity == crate::diag::Severity::Error)
-            .map(|d| d.file.as_str())
-            .collect();
-        let mut out: Vec<_> = self
-            .plans
-            .iter()
-            .map(|f| {
-                let error = failing.contains(f.plan.file.as_str());
-                crate::state::snapshot(&f.plan, error, today)
-            })
-            .collect();
-        crate::state::rank(&mut out, |s| s.plan);
-        out
     }
 }
 

@@ -173,41 +173,75 @@ pub fn questions_answered(plan: &Plan) -> (usize, usize) {
 /// Plans in home-page order: by ICE score, highest first (no score counts
 /// as 0), then by id.
 pub fn rank<T>(items: &mut [T], plan: impl Fn(&T) -> &Plan) {
-    items.sort_by(|a, b| {
-        let (a, b) = (plan(a), plan(b));
-        let score = |p: &Plan| p.ice_score().unwrap_or(0.0);
-        score(b).total_cmp(&score(a)).then_with(|| a.id.cmp(&b.id))
+    rank_by(items, |x| {
+        let p = plan(x);
+        (p.ice_score().unwrap_or(0.0), p.id.as_str())
     });
 }
 
-/// One plan at a date: what `status` prints and the home page shows.
-#[derive(Debug, Clone)]
-pub struct Snapshot<'p> {
-    pub plan: &'p Plan,
+/// [`rank`] over anything that knows its (ICE score, id).
+pub fn rank_by<T>(items: &mut [T], key: impl Fn(&T) -> (f64, &str)) {
+    items.sort_by(|a, b| {
+        let ((sa, ia), (sb, ib)) = (key(a), key(b));
+        sb.total_cmp(&sa).then_with(|| ia.cmp(ib))
+    });
+}
+
+/// The next milestone as `status` shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NextMilestone {
+    pub id: Option<String>,
+    pub title: Option<String>,
+    pub due: Option<NaiveDate>,
+    pub target: Option<f64>,
+}
+
+/// One plan at a date, owned: what `planbook status` prints. Made while
+/// the plans stream through the pipeline, so that a status of 10,000
+/// plans never holds 10,000 models.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    pub id: String,
+    pub title: String,
+    pub file: String,
+    /// The ICE score (0 without one), for home-page order.
+    pub ice: f64,
     pub state: State,
-    pub reasons: Vec<Reason<'p>>,
+    pub unit: String,
     /// The latest measurement (date, value).
     pub latest: Option<(NaiveDate, f64)>,
     /// The planned value at the date (KPI002's interpolation).
     pub planned: Option<f64>,
     /// The first unfinished milestone in file order, even when overdue.
-    pub next: Option<&'p Milestone>,
+    pub next: Option<NextMilestone>,
     pub overdue_tasks: usize,
     /// (answered, total) questions.
     pub questions: (usize, usize),
 }
 
 /// The [`Snapshot`] of `plan` at `today`.
-pub fn snapshot(plan: &Plan, has_error: bool, today: NaiveDate) -> Snapshot<'_> {
-    let (state, reasons) = assess(plan, has_error, today);
+pub fn snapshot(plan: &Plan, has_error: bool, today: NaiveDate) -> Snapshot {
     let progress = crate::progress::progress(plan);
     Snapshot {
-        plan,
-        state,
-        reasons,
+        id: plan.id.clone(),
+        title: plan.title_text().to_string(),
+        file: plan.file.clone(),
+        ice: plan.ice_score().unwrap_or(0.0),
+        state: state(plan, has_error, today),
+        unit: plan
+            .metric
+            .value()
+            .and_then(|m| m.unit.text())
+            .unwrap_or("")
+            .to_string(),
         latest: progress.latest,
         planned: crate::progress::planned_value(plan, today),
-        next: progress.next,
+        next: progress.next.map(|m| NextMilestone {
+            id: m.id_text().map(str::to_string),
+            title: m.title.text().map(str::to_string),
+            due: m.due.copied(),
+            target: m.target.copied(),
+        }),
         overdue_tasks: overdue_tasks(plan, today).len(),
         questions: questions_answered(plan),
     }

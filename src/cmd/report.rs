@@ -14,6 +14,7 @@ use crate::git::{Git, Unavailable};
 use crate::load::{Detail, PlanFile};
 use crate::pipeline::Run;
 use crate::report::{self, Period, PlanReport, format};
+use gix::ObjectId;
 
 /// `planbook report --format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -83,23 +84,37 @@ pub fn run(g: &Globals, o: &Options<'_>) -> Result<u8> {
         eprintln!("note: {note}");
     }
     let by_file = crate::lint::by_file(&checked.diags);
-    let mut olds: HashMap<NaiveDate, Option<BTreeMap<String, PlanFile>>> = HashMap::new();
+    // Each period start's commit, and each commit's plans, read once: with
+    // `last-executive` many plans share a start or a commit.
+    let mut commits: HashMap<NaiveDate, Option<ObjectId>> = HashMap::new();
+    let mut olds: HashMap<ObjectId, BTreeMap<String, PlanFile>> = HashMap::new();
     let mut reports: Vec<PlanReport<'_>> = Vec::new();
     for p in &plans {
         let period = period_of(p);
         let tasks_done = match &history.git {
             Some(git) => {
-                let old = match olds.get(&period.since) {
-                    Some(o) => o,
+                let commit = match commits.get(&period.since) {
+                    Some(c) => *c,
                     None => {
-                        let plans = history.plans_at(git, period.since, g.today)?;
-                        olds.entry(period.since).or_insert(plans)
+                        let c = match git.head() {
+                            Some(head) => git.commit_on_or_before(head, period.since)?,
+                            None => None,
+                        };
+                        *commits.entry(period.since).or_insert(c)
                     }
                 };
-                let old_plan = old
-                    .as_ref()
-                    .and_then(|m| m.get(&p.plan.id))
-                    .map(|f| &f.plan);
+                let old_plan = match commit {
+                    Some(c) => {
+                        if !olds.contains_key(&c) {
+                            olds.insert(c, plans_at(git, c, period.since, g.today));
+                        }
+                        olds.get(&c)
+                            .and_then(|m| m.get(&p.plan.id))
+                            .map(|f| &f.plan)
+                    }
+                    // No commit that early: the plan is new since.
+                    None => None,
+                };
                 Some(crate::diff::tasks_done(old_plan, &p.plan))
             }
             None => None,
@@ -180,32 +195,28 @@ impl History {
             },
         }
     }
+}
 
-    /// The plans by id as of the last commit at or before `date` (`None`
-    /// when there is none: every plan is new since).
-    fn plans_at(
-        &self,
-        git: &Git,
-        date: NaiveDate,
-        today: NaiveDate,
-    ) -> Result<Option<BTreeMap<String, PlanFile>>> {
-        let Some(head) = git.head() else {
-            return Ok(None);
-        };
-        let Some(commit) = git.commit_on_or_before(head, date)? else {
-            return Ok(None);
-        };
-        let name = format!("the last commit on or before {date}");
-        let run = match Run::at_revision(git, commit, &name, today) {
-            Ok(run) => run,
-            // No content directory then: no plans yet.
-            Err(_) => return Ok(Some(BTreeMap::new())),
-        };
-        let checked = run.checked(Detail::Lint);
-        let mut by_id = BTreeMap::new();
-        for f in checked.plans {
-            by_id.entry(f.plan.id.clone()).or_insert(f);
+/// The plans by id as of `commit` (the last commit on or before `date`);
+/// none when it has no content directory yet, or cannot be read (then with
+/// a note: every done task of the period's plans counts).
+fn plans_at(
+    git: &Git,
+    commit: ObjectId,
+    date: NaiveDate,
+    today: NaiveDate,
+) -> BTreeMap<String, PlanFile> {
+    let name = format!("the last commit on or before {date}");
+    let run = match Run::at_revision(git, commit, &name, today) {
+        Ok(run) => run,
+        Err(e) => {
+            eprintln!("note: {e:#}: tasks done are counted from an empty plan set");
+            return BTreeMap::new();
         }
-        Ok(Some(by_id))
+    };
+    let mut by_id = BTreeMap::new();
+    for f in run.checked(Detail::Lint).plans {
+        by_id.entry(f.plan.id.clone()).or_insert(f);
     }
+    by_id
 }

@@ -12,7 +12,6 @@ use serde_json::{Value, json};
 
 use super::{Globals, color_choice, print_load_warnings};
 use crate::i18n::Lang;
-use crate::load::Detail;
 use crate::num::fmt as num;
 use crate::pipeline::Run;
 use crate::state::{Snapshot, State};
@@ -29,8 +28,7 @@ pub enum StatusFormat {
 pub fn run(g: &Globals, format: StatusFormat) -> Result<u8> {
     let run = Run::open(&g.root, g.today).map_err(anyhow::Error::new)?;
     print_load_warnings(&run.repo);
-    let checked = run.checked(Detail::Lint);
-    let snaps = checked.snapshots(g.today);
+    let snaps = run.snapshots();
     let lang = run.config().lang();
     match format {
         StatusFormat::Json => {
@@ -49,7 +47,7 @@ pub fn run(g: &Globals, format: StatusFormat) -> Result<u8> {
 }
 
 /// The JSON document of `status --format json` (docs/format.md).
-pub fn json_doc(snaps: &[Snapshot<'_>], today: chrono::NaiveDate) -> Value {
+pub fn json_doc(snaps: &[Snapshot], today: chrono::NaiveDate) -> Value {
     let mut summary = serde_json::Map::new();
     for s in [
         State::OnTrack,
@@ -71,20 +69,19 @@ pub fn json_doc(snaps: &[Snapshot<'_>], today: chrono::NaiveDate) -> Value {
     })
 }
 
-fn plan_json(s: &Snapshot<'_>) -> Value {
-    let p = s.plan;
+fn plan_json(s: &Snapshot) -> Value {
     json!({
-        "id": p.id,
-        "title": p.title_text(),
-        "file": p.file,
+        "id": s.id,
+        "title": s.title,
+        "file": s.file,
         "state": s.state.as_str(),
         "latest": s.latest.map(|(d, v)| json!({"date": d.to_string(), "value": v})),
         "planned": s.planned.map(round2),
-        "next_milestone": s.next.map(|m| json!({
-            "id": m.id_text(),
-            "title": m.title.text(),
-            "due": m.due.copied().map(|d| d.to_string()),
-            "target": m.target.copied(),
+        "next_milestone": s.next.as_ref().map(|m| json!({
+            "id": m.id,
+            "title": m.title,
+            "due": m.due.map(|d| d.to_string()),
+            "target": m.target,
         })),
         "overdue_tasks": s.overdue_tasks,
         "questions": {"answered": s.questions.0, "total": s.questions.1},
@@ -110,7 +107,7 @@ fn color(state: State) -> ColorSpec {
 }
 
 /// The table: a header, one line per plan, then the counts.
-fn human(w: &mut StandardStream, snaps: &[Snapshot<'_>], quiet: bool, lang: Lang) -> Result<()> {
+fn human(w: &mut StandardStream, snaps: &[Snapshot], quiet: bool, lang: Lang) -> Result<()> {
     let rows: Vec<[String; 5]> = snaps.iter().map(|s| row(s, lang)).collect();
     let header = [
         tr!(lang, "計画", "PLAN"),
@@ -199,26 +196,20 @@ fn is_wide(c: char) -> bool {
         | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
 }
 
-fn row(s: &Snapshot<'_>, lang: Lang) -> [String; 5] {
-    let unit = s
-        .plan
-        .metric
-        .value()
-        .and_then(|m| m.unit.text())
-        .unwrap_or("");
+fn row(s: &Snapshot, lang: Lang) -> [String; 5] {
+    let unit = &s.unit;
     let latest = match (s.latest, s.planned) {
         (Some((_, v)), Some(p)) => format!("{}{unit} / {}{unit}", num(v), num(round2(p))),
         (Some((_, v)), None) => format!("{}{unit}", num(v)),
         (None, Some(p)) => format!("– / {}{unit}", num(round2(p))),
         (None, None) => "–".into(),
     };
-    let next = match s.next {
+    let next = match &s.next {
         Some(m) => {
-            let id = m.id_text().unwrap_or("?");
-            let due = m.due.copied().map(|d| format!(" {d}")).unwrap_or_default();
+            let id = m.id.as_deref().unwrap_or("?");
+            let due = m.due.map(|d| format!(" {d}")).unwrap_or_default();
             let target = m
                 .target
-                .copied()
                 .map(|t| format!(" → {}{unit}", num(t)))
                 .unwrap_or_default();
             format!("{id}{due}{target}")
@@ -226,7 +217,7 @@ fn row(s: &Snapshot<'_>, lang: Lang) -> [String; 5] {
         None => tr!(lang, "なし", "none"),
     };
     [
-        s.plan.id.clone(),
+        s.id.clone(),
         latest,
         next,
         s.overdue_tasks.to_string(),
