@@ -88,7 +88,7 @@ pub fn write_site(
                 shared_ids.push(f.plan.id.clone());
             }
         }
-        slim(&mut f.plan);
+        slim(&mut f.plan, opts.today);
         plans.push(f);
         checked.push(c);
         Ok(())
@@ -185,28 +185,45 @@ fn in_order<T: Sync, R: Send>(
 
 /// Cuts a plan whose page is written down to what the shared pages read:
 /// id, file, title, use case, status, start, the metric, ICE factors,
-/// measurements, updates, meetings (the progress cadence), and each
+/// measurements, updates, meetings (the progress cadence and day), and each
 /// milestone's id, title, dates, target, actual and status (cards, states,
 /// changelog, feed, check and lint pages), with each milestone's questions
 /// (the changelog names the question each answer is about) and the tasks
-/// that are not done (overdue and due-next tasks for states and the check
-/// page). `plans.json` entries and calendar events are written before.
-/// The team stays (task owners by role). What goes: those entries, the body, `lint.allow`, done tasks and
-/// each milestone's data. `write_site` relies on this; a test compares its
-/// shared files with those of the in-memory build of `serve`.
-fn slim(plan: &mut Plan) {
+/// the check page and the states read: not done and due within the check
+/// page's 7 days (or overdue), each with its owner resolved from the team.
+/// `plans.json` entries and calendar events are written before. What
+/// goes: those entries, the body, the team, `lint.allow`, the other tasks
+/// and each milestone's data. `write_site` relies on this; a test compares
+/// its shared files with those of the in-memory build of `serve`.
+fn slim(plan: &mut Plan, today: chrono::NaiveDate) {
+    use crate::model::{At, Field, TaskStatus};
+    let horizon = today + chrono::Duration::days(crate::site::check::TASK_DAYS);
     plan.json = None;
     plan.body = String::new();
     plan.allow = BTreeMap::new();
     plan.frontmatter = None;
-    if let crate::model::Field::Ok(ms) = &mut plan.milestones {
+    let team = std::mem::take(&mut plan.team);
+    if let Field::Ok(ms) = &mut plan.milestones {
         for m in &mut ms.value {
-            if let crate::model::Field::Ok(tasks) = &mut m.tasks {
-                tasks
-                    .value
-                    .retain(|t| t.status() != crate::model::TaskStatus::Done);
+            if let Field::Ok(tasks) = &mut m.tasks {
+                tasks.value.retain(|t| {
+                    t.status() != TaskStatus::Done && t.due.copied().is_some_and(|d| d <= horizon)
+                });
+                // `retain` keeps the buffer: most plans keep no task.
+                tasks.value.shrink_to_fit();
+                for t in &mut tasks.value {
+                    if t.owner.text().is_none()
+                        && let Some(person) =
+                            t.role.text().and_then(|r| team.value()?.members.get(r))
+                    {
+                        t.owner = Field::Ok(At {
+                            value: person.value.clone(),
+                            pos: person.pos,
+                        });
+                    }
+                }
             }
-            m.data = crate::model::Field::Missing;
+            m.data = Field::Missing;
         }
     }
 }

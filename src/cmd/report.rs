@@ -104,14 +104,11 @@ pub fn run(g: &Globals, o: &Options<'_>) -> Result<u8> {
                     }
                 };
                 let old_plan = match commit {
-                    Some(c) => {
-                        if !olds.contains_key(&c) {
-                            olds.insert(c, plans_at(git, c, period.since, g.today));
-                        }
-                        olds.get(&c)
-                            .and_then(|m| m.get(&p.plan.id))
-                            .map(|f| &f.plan)
-                    }
+                    Some(c) => olds
+                        .entry(c)
+                        .or_insert_with(|| plans_at(git, c, period.since, g.today))
+                        .get(&p.plan.id)
+                        .map(|f| &f.plan),
                     // No commit that early: the plan is new since.
                     None => None,
                 };

@@ -133,6 +133,9 @@ impl Renderer {
             .any(|d| d.severity == crate::diag::Severity::Error);
         r.state = state::state(plan, has_error, self.opts.today);
         r.planned = crate::progress::planned_value(plan, today);
+        // The report to management leaves the task lists to the check page.
+        r.overdue.clear();
+        r.due_next.clear();
         let root = "../../../";
         let title = format!("{} · {}", label(lang, "exec_report"), plan.title_text());
         let mut ctx = self.ctx(root, &format!("plans/{}/report/", plan.id), &title);

@@ -166,6 +166,13 @@ fn paths_content_types_and_traversal() {
     assert_eq!(get(a, "/plans/base-plan/").0, 200);
     assert_eq!(get(a, "/plans/base-plan").0, 301);
     assert_eq!(get(a, "/nope.html").0, 404);
+    // The plan's report page and the check page, as `build` writes them.
+    let (status, report) = get(a, "/plans/base-plan/report/index.html");
+    assert_eq!(status, 200);
+    assert!(report.contains("section class=\"report\""), "{report}");
+    let (status, check) = get(a, "/check/index.html");
+    assert_eq!(status, 200);
+    assert!(check.contains("data-plan=\"base-plan\""), "{check}");
     for bad in [
         "/../Cargo.toml",
         "/%2e%2e/Cargo.toml",
