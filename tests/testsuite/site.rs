@@ -381,21 +381,8 @@ fn pages_render_in_a_browser() {
             let file = shots.join(format!("{name}-{label}.png"));
             let _ = std::fs::remove_file(&file);
             let profile = tempfile::tempdir().unwrap();
-            let r = std::process::Command::new(chromium)
-                .args([
-                    "--headless",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-quic",
-                    "--no-first-run",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    "--hide-scrollbars",
-                    "--enable-logging=stderr",
-                    "--v=0",
-                ])
-                .arg(format!("--user-data-dir={}", profile.path().display()))
+            let r = headless(chromium, profile.path())
+                .args(["--hide-scrollbars", "--enable-logging=stderr", "--v=0"])
                 .arg(format!("--window-size={w},{h}"))
                 .arg(format!("--screenshot={}", file.display()))
                 .arg(format!("file://{}", out.join(page).display()))
@@ -418,6 +405,24 @@ fn pages_render_in_a_browser() {
             );
         }
     }
+}
+
+/// Headless Chromium with a profile of its own and nothing that reaches
+/// the network.
+fn headless(chromium: &str, profile: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(chromium);
+    cmd.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ])
+    .arg(format!("--user-data-dir={}", profile.display()));
+    cmd
 }
 
 /// The chromium binary, if this machine has one (CI must: `.ci/run`
@@ -482,17 +487,8 @@ fn pages_have_no_accessibility_violations() {
         );
         std::fs::write(&path, html.replacen("</body>", &run, 1)).unwrap();
         let profile = tempfile::tempdir().unwrap();
-        let r = std::process::Command::new(chromium)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--virtual-time-budget=15000",
-                "--dump-dom",
-            ])
-            .arg(format!("--user-data-dir={}", profile.path().display()))
+        let r = headless(chromium, profile.path())
+            .args(["--virtual-time-budget=15000", "--dump-dom"])
             .arg(format!("file://{}", path.display()))
             .output()
             .unwrap();
