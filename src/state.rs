@@ -308,3 +308,150 @@ pub fn owner<'p>(plan: &'p Plan, task: &'p Task) -> Option<&'p str> {
             .map(|p| p.value.as_str())
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::*;
+    use crate::yaml::Pos;
+
+    fn at<T>(value: T) -> Field<T> {
+        Field::Ok(At {
+            value,
+            pos: Pos::START,
+        })
+    }
+
+    fn d(s: &str) -> NaiveDate {
+        crate::frontmatter::parse_date(s).unwrap()
+    }
+
+    fn meetings(every: Option<Every>, weekday: Option<Weekday>) -> Field<Meetings> {
+        at(Meetings {
+            progress: at(crate::model::Progress {
+                every: every.map_or(Field::Missing, at),
+                weekday: weekday.map_or(Field::Missing, at),
+                time: Field::Missing,
+            }),
+            ..Meetings::default()
+        })
+    }
+
+    fn task(status: TaskStatus, due: &str) -> Task {
+        Task {
+            role: at("pm".to_string()),
+            do_: at("x".to_string()),
+            due: at(d(due)),
+            status: at(status),
+            ..Task::default()
+        }
+    }
+
+    /// Active, started 2027-01-01, measured on 2027-01-10, one milestone due
+    /// 2027-02-01 with `tasks`.
+    fn plan(tasks: Vec<Task>) -> Plan {
+        Plan {
+            status: at(PlanStatus::Active),
+            start: at(d("2027-01-01")),
+            measurements: at(vec![Measurement {
+                date: at(d("2027-01-10")),
+                value: at(1.0),
+                ..Measurement::default()
+            }]),
+            milestones: at(vec![Milestone {
+                id: at("m1".to_string()),
+                due: at(d("2027-02-01")),
+                tasks: at(tasks),
+                ..Milestone::default()
+            }]),
+            ..Plan::default()
+        }
+    }
+
+    #[test]
+    fn the_first_state_that_holds_wins() {
+        let p = plan(vec![]);
+        assert_eq!(state(&p, false, d("2027-01-15")), State::OnTrack);
+        assert_eq!(state(&p, true, d("2027-01-15")), State::Invalid);
+        let mut draft = p.clone();
+        draft.status = at(PlanStatus::Draft);
+        assert_eq!(state(&draft, false, d("2027-03-01")), State::Draft);
+        // Past the milestone's due date: behind, even though also stale.
+        let (s, reasons) = assess(&p, false, d("2027-02-02"));
+        assert_eq!(s, State::Behind);
+        assert!(matches!(
+            reasons.as_slice(),
+            [Reason::MilestoneOverdue(_, _)]
+        ));
+        // On the due date itself, not yet.
+        assert_eq!(state(&p, false, d("2027-01-20")), State::OnTrack);
+    }
+
+    #[test]
+    fn stale_means_more_than_twice_the_cadence() {
+        // Weekly (or no cadence): 14 days after 2027-01-10 is still fine.
+        let mut p = plan(vec![]);
+        assert_eq!(state(&p, false, d("2027-01-24")), State::OnTrack);
+        assert_eq!(state(&p, false, d("2027-01-25")), State::AtRisk);
+        p.meetings = meetings(Some(Every::TwoWeeks), None);
+        assert_eq!(cadence_days(&p), 14);
+        assert_eq!(state(&p, false, d("2027-01-25")), State::OnTrack);
+        p.meetings = meetings(Some(Every::Month), None);
+        assert_eq!(cadence_days(&p), 31);
+        // Without measurements, `start` counts.
+        p.measurements = Field::Missing;
+        assert_eq!(last_measured(&p), Some(d("2027-01-01")));
+    }
+
+    #[test]
+    fn tasks_overdue_and_due_soon() {
+        let p = plan(vec![
+            task(TaskStatus::Todo, "2027-01-14"),
+            task(TaskStatus::Done, "2027-01-10"),
+            task(TaskStatus::Doing, "2027-01-16"),
+            task(TaskStatus::Todo, "2027-01-22"),
+            task(TaskStatus::Todo, "2027-01-23"),
+        ]);
+        let today = d("2027-01-15");
+        assert_eq!(overdue_tasks(&p, today).len(), 1);
+        // (today, today + 7]: the 16th and the 22nd.
+        let soon: Vec<_> = tasks_due(&p, today, d("2027-01-22"))
+            .iter()
+            .map(|(_, t)| t.due.copied())
+            .collect();
+        assert_eq!(soon, [Some(d("2027-01-16")), Some(d("2027-01-22"))]);
+        let (s, reasons) = assess(&p, false, today);
+        assert_eq!(s, State::AtRisk);
+        assert_eq!(reasons, [Reason::TasksOverdue(1)]);
+    }
+
+    #[test]
+    fn next_check_is_the_next_weekday_on_or_after_today() {
+        let mut p = plan(vec![]);
+        assert_eq!(next_check(&p, d("2027-01-15")), None);
+        p.meetings = meetings(Some(Every::Week), Some(Weekday::Tue));
+        // 2027-01-15 is a Friday; 2027-01-19 a Tuesday.
+        assert_eq!(next_check(&p, d("2027-01-15")), Some(d("2027-01-19")));
+        assert_eq!(next_check(&p, d("2027-01-19")), Some(d("2027-01-19")));
+    }
+
+    #[test]
+    fn upcoming_lists_due_dates_and_reviews_in_the_window() {
+        let mut p = plan(vec![]);
+        if let Field::Ok(ms) = &mut p.milestones {
+            ms.value[0].review = at(d("2027-02-03"));
+        }
+        let u = upcoming(&p, d("2027-01-20"), 14);
+        assert_eq!(u.len(), 2, "{u:?}");
+        assert!(matches!(u[0], Upcoming::Due(_, day) if day == d("2027-02-01")));
+        assert!(matches!(u[1], Upcoming::Review(_, day) if day == d("2027-02-03")));
+        assert!(upcoming(&p, d("2027-01-10"), 14).is_empty());
+    }
+
+    #[test]
+    fn ranking_is_by_score_then_id() {
+        let mut items = vec![(1.0, "b"), (2.0, "z"), (1.0, "a"), (0.0, "c")];
+        rank_by(&mut items, |x| (x.0, x.1));
+        assert_eq!(items, [(2.0, "z"), (1.0, "a"), (1.0, "b"), (0.0, "c")]);
+    }
+}

@@ -181,3 +181,98 @@ pub fn plan_report<'p>(
         confidence: plan.ice.value().and_then(|i| i.confidence.copied()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::*;
+    use crate::yaml::Pos;
+
+    fn at<T>(value: T) -> Field<T> {
+        Field::Ok(At {
+            value,
+            pos: Pos::START,
+        })
+    }
+
+    fn d(s: &str) -> NaiveDate {
+        crate::frontmatter::parse_date(s).unwrap()
+    }
+
+    fn plan(dates: &[&str]) -> Plan {
+        Plan {
+            start: at(d("2027-01-01")),
+            meetings: at(Meetings {
+                executive: at(Executive {
+                    dates: at(dates
+                        .iter()
+                        .map(|s| At {
+                            value: d(s),
+                            pos: Pos::START,
+                        })
+                        .collect()),
+                    ..Executive::default()
+                }),
+                ..Meetings::default()
+            }),
+            ..Plan::default()
+        }
+    }
+
+    #[test]
+    fn the_executive_period_ends_at_the_next_executive_date() {
+        // Listed out of order on purpose.
+        let p = plan(&["2027-03-01", "2027-02-01"]);
+        let period = |today| executive_period(&p, d(today));
+        // Before the first date: from start.
+        assert_eq!(
+            period("2027-01-15"),
+            Period {
+                since: d("2027-01-01"),
+                until: d("2027-02-01")
+            }
+        );
+        // On a date: that one.
+        assert_eq!(period("2027-02-01").until, d("2027-02-01"));
+        // Between: from the previous to the next.
+        assert_eq!(
+            period("2027-02-02"),
+            Period {
+                since: d("2027-02-01"),
+                until: d("2027-03-01")
+            }
+        );
+        // All past: the last one.
+        assert_eq!(period("2027-06-01").until, d("2027-03-01"));
+        // No dates: start to today.
+        let none = plan(&[]);
+        assert_eq!(
+            executive_period(&none, d("2027-01-20")),
+            Period {
+                since: d("2027-01-01"),
+                until: d("2027-01-20")
+            }
+        );
+    }
+
+    #[test]
+    fn last_executive_is_strictly_before_until() {
+        let p = plan(&["2027-02-01"]);
+        assert_eq!(last_executive(&p, d("2027-02-01")), d("2027-01-01"));
+        assert_eq!(last_executive(&p, d("2027-02-02")), d("2027-02-01"));
+        // Nothing before, not even start: a week before.
+        assert_eq!(last_executive(&p, d("2026-12-20")), d("2026-12-13"));
+    }
+
+    #[test]
+    fn a_period_excludes_its_start_and_includes_its_end() {
+        let p = Period {
+            since: d("2027-01-01"),
+            until: d("2027-01-08"),
+        };
+        assert!(!p.contains(d("2027-01-01")));
+        assert!(p.contains(d("2027-01-02")));
+        assert!(p.contains(d("2027-01-08")));
+        assert!(!p.contains(d("2027-01-09")));
+    }
+}
