@@ -22,7 +22,7 @@ pub struct Cli {
     /// The plan repository (where book.toml and content/ are)
     #[arg(long, global = true, value_name = "DIR", default_value = ".")]
     pub root: PathBuf,
-    /// The date used as "today" by MIL010, TSK005 and charts (YYYY-MM-DD)
+    /// The date used as "today": plan states, MIL010, TSK005, charts, the check page (YYYY-MM-DD)
     #[arg(long, global = true, value_name = "YYYY-MM-DD", value_parser = parse_today, env = "PLANBOOK_TODAY")]
     pub today: Option<NaiveDate>,
     /// Print only findings and errors: no summary or progress lines

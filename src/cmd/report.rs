@@ -79,7 +79,7 @@ pub fn run(g: &Globals, o: &Options<'_>) -> Result<u8> {
             until,
         },
     };
-    let history = History::open(&g.root, g.today);
+    let history = History::open(&g.root);
     if let Some(note) = &history.note {
         eprintln!("note: {note}");
     }
@@ -171,7 +171,7 @@ struct History {
 }
 
 impl History {
-    fn open(root: &std::path::Path, _today: NaiveDate) -> History {
+    fn open(root: &std::path::Path) -> History {
         match Git::open(root) {
             Ok(git) => History {
                 git: Some(git),
