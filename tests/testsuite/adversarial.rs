@@ -586,6 +586,30 @@ fn hostile_repositories_are_handled() {
             assert!(!out_dir.exists(), "{}: a failed build wrote output", c.name);
         }
         assert!(!repo.path().join("evil").exists() && !site.path().join("evil").exists());
+        // `status` and `report` read the same plans: exit 0 (or 2 for a
+        // broken repository), never a panic.
+        for args in [
+            &["status", "--format", "json"][..],
+            &["report", "--format", "json"][..],
+            &["report", "--format", "html"][..],
+        ] {
+            let (scode, sout, stook) = limited(repo.path(), args);
+            assert!(
+                !sout.contains("panicked"),
+                "{}: {args:?} panicked\n{sout}",
+                c.name
+            );
+            assert!(
+                [0, 2].contains(&scode),
+                "{}: {args:?} exit {scode}\n{sout}",
+                c.name
+            );
+            assert!(
+                stook < Duration::from_secs(20),
+                "{}: {args:?} took {stook:?}",
+                c.name
+            );
+        }
         if code == 0 && bcode == 0 {
             // Every page stays inside the output directory.
             for e in walkdir::WalkDir::new(&out_dir) {
