@@ -468,6 +468,10 @@ fn report_outside_git_leaves_tasks_done_out_and_says_so() {
     assert_eq!(report_plan(&doc, "on-track")["tasks_done"], Value::Null);
     let md = r.run(&["report"]);
     assert!(md.stdout.contains("Not a git repository"), "{}", md.stdout);
+    // A period that ends before it starts is a usage error.
+    let backwards = r.run(&["report", "--since", "2027-02-20"]);
+    assert_eq!(backwards.code, 2, "{}", backwards.stderr);
+    assert!(backwards.stderr.contains("--since"), "{}", backwards.stderr);
     // An unknown --plan is a usage error.
     let bad = r.run(&["report", "--plan", "nope"]);
     assert_eq!(bad.code, 2);
