@@ -266,6 +266,9 @@ fn push_events(
             .and_hms_opt(0, 0, 0)
             .unwrap_or_default(),
     );
+    // The same for every event of the plan: formatted once (icalendar's
+    // `timestamp` formats it with chrono's strftime each time).
+    let stamp_text = stamp.format("%Y%m%dT%H%M%SZ").to_string();
     let url = format!("{base_url}plans/{}/index.html", plan.id);
     let title = plan.title_text();
     let absolute = is_absolute(base_url);
@@ -277,9 +280,9 @@ fn push_events(
         let mut ev = Event::new();
         ev.uid(&format!("{uid}@planbook"))
             .summary(&summary)
-            .starts(date)
-            .ends(date + Duration::days(1))
-            .timestamp(stamp);
+            .append_property(date_property("DTSTART", date))
+            .append_property(date_property("DTEND", date + Duration::days(1)))
+            .add_property("DTSTAMP", &stamp_text);
         if absolute {
             ev.url(url);
         }
@@ -413,4 +416,15 @@ mod tests {
         );
         assert!(parse_time_range("soon").is_none());
     }
+}
+
+/// An all-day `DTSTART`/`DTEND` as icalendar writes it for a date
+/// (`KEY;VALUE=DATE:YYYYMMDD`), without a strftime pass per event: the
+/// calendar has one per task of every plan.
+fn date_property(key: &str, d: NaiveDate) -> icalendar::Property {
+    use chrono::Datelike;
+    let ymd = format!("{:04}{:02}{:02}", d.year(), d.month(), d.day());
+    icalendar::Property::new(key, ymd)
+        .append_parameter(icalendar::ValueType::Date)
+        .done()
 }
