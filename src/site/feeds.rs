@@ -403,6 +403,17 @@ fn push_events(
     }
 }
 
+/// An all-day `DTSTART`/`DTEND` as icalendar writes it for a date
+/// (`KEY;VALUE=DATE:YYYYMMDD`), without a strftime pass per event: the
+/// calendar has one per task of every plan.
+fn date_property(key: &str, d: NaiveDate) -> icalendar::Property {
+    use chrono::Datelike;
+    let ymd = format!("{:04}{:02}{:02}", d.year(), d.month(), d.day());
+    icalendar::Property::new(key, ymd)
+        .append_parameter(icalendar::ValueType::Date)
+        .done()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -416,15 +427,4 @@ mod tests {
         );
         assert!(parse_time_range("soon").is_none());
     }
-}
-
-/// An all-day `DTSTART`/`DTEND` as icalendar writes it for a date
-/// (`KEY;VALUE=DATE:YYYYMMDD`), without a strftime pass per event: the
-/// calendar has one per task of every plan.
-fn date_property(key: &str, d: NaiveDate) -> icalendar::Property {
-    use chrono::Datelike;
-    let ymd = format!("{:04}{:02}{:02}", d.year(), d.month(), d.day());
-    icalendar::Property::new(key, ymd)
-        .append_parameter(icalendar::ValueType::Date)
-        .done()
 }
