@@ -82,8 +82,29 @@ fn nice_ticks(lo: f64, hi: f64) -> Vec<f64> {
     ticks
 }
 
-fn f(v: f64) -> String {
-    format!("{v:.1}")
+fn f(v: f64) -> OneDecimal {
+    OneDecimal(v)
+}
+
+/// A coordinate with one decimal, exactly as `{:.1}` prints it, written
+/// without float formatting in the common case (a chart has hundreds):
+/// positive values whose second decimal is not a tie are rounded as
+/// integers; ties, negatives, tiny and huge values take `{:.1}` itself.
+#[derive(Clone, Copy)]
+struct OneDecimal(f64);
+
+impl std::fmt::Display for OneDecimal {
+    fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let v = self.0;
+        let tenths = v * 10.0;
+        let frac = tenths - tenths.floor();
+        if (0.1..1e12).contains(&v) && (frac - 0.5).abs() > 1e-6 {
+            let n = tenths.round() as u64;
+            write!(out, "{}.{}", n / 10, n % 10)
+        } else {
+            write!(out, "{v:.1}")
+        }
+    }
 }
 
 /// The date range a plan's charts cover, and whether `today` is drawn.
@@ -613,6 +634,23 @@ pub fn timeline(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `f` prints what `{:.1}` prints, over a sweep of coordinates.
+    #[test]
+    fn one_decimal_matches_float_formatting() {
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        for i in 0..200_000u64 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let v = match i % 3 {
+                0 => (x % 1_000_000) as f64 / 1000.0,
+                1 => 168.0 + (x % 10_000) as f64 * 592.0 / 97.0,
+                _ => f64::from_bits(0x3ff0_0000_0000_0000 | (x >> 12)) * (i % 811) as f64 - 5.0,
+            };
+            assert_eq!(f(v).to_string(), format!("{v:.1}"), "{v:?}");
+        }
+    }
 
     #[test]
     fn ticks_are_nice_and_cover_the_range() {
