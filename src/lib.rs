@@ -36,6 +36,8 @@ pub mod site;
 pub mod state;
 pub mod suggest;
 pub mod template;
+#[cfg(test)]
+mod testing;
 pub mod timing;
 pub mod versions;
 pub mod yaml;

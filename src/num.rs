@@ -48,11 +48,7 @@ mod tests {
             let s = format!("{n:.4}");
             s.trim_end_matches('0').trim_end_matches('.').to_string()
         };
-        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
-        for i in 0..200_000u64 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+        for (i, x) in crate::testing::xorshift(0x9e37_79b9_7f4a_7c15, 200_000) {
             let n = match i % 4 {
                 0 => (x % 10_000_000) as f64 / 1000.0,
                 1 => (x % 1_000_000) as f64 / 100_000.0,

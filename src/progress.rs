@@ -90,18 +90,8 @@ pub fn progress(plan: &Plan) -> Progress<'_> {
 mod tests {
     use super::*;
     use crate::model::*;
-    use crate::yaml::Pos;
 
-    fn at<T>(value: T) -> Field<T> {
-        Field::Ok(At {
-            value,
-            pos: Pos::START,
-        })
-    }
-
-    fn d(s: &str) -> NaiveDate {
-        crate::frontmatter::parse_date(s).unwrap()
-    }
+    use crate::testing::{at, d};
 
     #[test]
     fn trajectory_interpolates_and_holds_after_the_last_milestone() {

@@ -313,18 +313,8 @@ pub fn owner<'p>(plan: &'p Plan, task: &'p Task) -> Option<&'p str> {
 mod tests {
     use super::*;
     use crate::model::*;
-    use crate::yaml::Pos;
 
-    fn at<T>(value: T) -> Field<T> {
-        Field::Ok(At {
-            value,
-            pos: Pos::START,
-        })
-    }
-
-    fn d(s: &str) -> NaiveDate {
-        crate::frontmatter::parse_date(s).unwrap()
-    }
+    use crate::testing::{at, d};
 
     fn meetings(every: Option<Every>, weekday: Option<Weekday>) -> Field<Meetings> {
         at(Meetings {

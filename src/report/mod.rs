@@ -188,16 +188,7 @@ mod tests {
     use crate::model::*;
     use crate::yaml::Pos;
 
-    fn at<T>(value: T) -> Field<T> {
-        Field::Ok(At {
-            value,
-            pos: Pos::START,
-        })
-    }
-
-    fn d(s: &str) -> NaiveDate {
-        crate::frontmatter::parse_date(s).unwrap()
-    }
+    use crate::testing::{at, d};
 
     fn plan(dates: &[&str]) -> Plan {
         Plan {

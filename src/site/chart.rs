@@ -638,11 +638,7 @@ mod tests {
     /// `f` prints what `{:.1}` prints, over a sweep of coordinates.
     #[test]
     fn one_decimal_matches_float_formatting() {
-        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
-        for i in 0..200_000u64 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+        for (i, x) in crate::testing::xorshift(0x2545_f491_4f6c_dd1d, 200_000) {
             let v = match i % 3 {
                 0 => (x % 1_000_000) as f64 / 1000.0,
                 1 => 168.0 + (x % 10_000) as f64 * 592.0 / 97.0,
