@@ -196,7 +196,7 @@ fn in_order<T: Sync, R: Send>(
 /// and each milestone's data. `write_site` relies on this; a test compares
 /// its shared files with those of the in-memory build of `serve`.
 fn slim(plan: &mut Plan, today: chrono::NaiveDate) {
-    use crate::model::{At, Field, TaskStatus};
+    use crate::model::{Field, TaskStatus};
     let horizon = today + chrono::Duration::days(crate::site::check::TASK_DAYS);
     plan.json = None;
     plan.body = String::new();
@@ -211,15 +211,14 @@ fn slim(plan: &mut Plan, today: chrono::NaiveDate) {
                 });
                 // `retain` keeps the buffer: most plans keep no task.
                 tasks.value.shrink_to_fit();
+                // Owners resolved as `state::owner` does, while the team
+                // is still at hand.
                 for t in &mut tasks.value {
                     if t.owner.text().is_none()
                         && let Some(person) =
-                            t.role.text().and_then(|r| team.value()?.members.get(r))
+                            t.role.text().and_then(|r| crate::state::member(&team, r))
                     {
-                        t.owner = Field::Ok(At {
-                            value: person.value.clone(),
-                            pos: person.pos,
-                        });
+                        t.owner = Field::Ok(person.clone());
                     }
                 }
             }

@@ -213,6 +213,14 @@ impl Plan {
         self.title.text().unwrap_or(&self.id)
     }
 
+    /// The metric's unit as values are written with it ("" without one).
+    pub fn unit(&self) -> &str {
+        self.metric
+            .value()
+            .and_then(|m| m.unit.text())
+            .unwrap_or("")
+    }
+
     /// The ICE score, when all three factors are valid numbers.
     pub fn ice_score(&self) -> Option<f64> {
         let ice = self.ice.value()?;

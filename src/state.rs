@@ -228,12 +228,7 @@ pub fn snapshot(plan: &Plan, has_error: bool, today: NaiveDate) -> Snapshot {
         file: plan.file.clone(),
         ice: plan.ice_score().unwrap_or(0.0),
         state: state(plan, has_error, today),
-        unit: plan
-            .metric
-            .value()
-            .and_then(|m| m.unit.text())
-            .unwrap_or("")
-            .to_string(),
+        unit: plan.unit().to_string(),
         latest: progress.latest,
         planned: crate::progress::planned_value(plan, today),
         next: progress.next.map(|m| NextMilestone {
@@ -299,14 +294,17 @@ pub fn upcoming(plan: &Plan, today: NaiveDate, days: i64) -> Vec<Upcoming<'_>> {
 
 /// A task's owner: its `owner`, or the team member of its role.
 pub fn owner<'p>(plan: &'p Plan, task: &'p Task) -> Option<&'p str> {
-    task.owner.text().or_else(|| {
-        let role = task.role.text()?;
-        plan.team
-            .value()?
-            .members
-            .get(role)
-            .map(|p| p.value.as_str())
-    })
+    task.owner
+        .text()
+        .or_else(|| Some(member(&plan.team, task.role.text()?)?.value.as_str()))
+}
+
+/// The team member who holds `role`.
+pub fn member<'t>(
+    team: &'t crate::model::Field<crate::model::Team>,
+    role: &str,
+) -> Option<&'t crate::model::At<String>> {
+    team.value()?.members.get(role)
 }
 
 #[cfg(test)]

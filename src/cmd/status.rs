@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use super::{Globals, color_choice, print_load_warnings};
 use crate::i18n::Lang;
-use crate::num::fmt as num;
+use crate::num::{fmt as num, round2};
 use crate::pipeline::Run;
 use crate::state::{Snapshot, State};
 use crate::tr;
@@ -86,11 +86,6 @@ fn plan_json(s: &Snapshot) -> Value {
         "overdue_tasks": s.overdue_tasks,
         "questions": {"answered": s.questions.0, "total": s.questions.1},
     })
-}
-
-/// A value rounded to two decimals, as the pages show it.
-fn round2(v: f64) -> f64 {
-    (v * 100.0).round() / 100.0
 }
 
 /// The colour a state is printed in.

@@ -91,16 +91,9 @@ pub fn kpi002(cx: &mut Cx<'_>, plan: &Plan) {
         return;
     };
     let name = metric_label(plan, lang);
-    let unit = plan
-        .metric
-        .value()
-        .and_then(|m| m.unit.text())
-        .unwrap_or("");
+    let unit = plan.unit();
     let date = short.date;
-    let (a, p) = (
-        num(short.actual),
-        num((short.planned * 100.0).round() / 100.0),
-    );
+    let (a, p) = (num(short.actual), num(crate::num::round2(short.planned)));
     let pct = num((short.share * 100.0).round());
     cx.report(
         KPI002,

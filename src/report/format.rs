@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use super::{Period, PlanReport};
 use crate::i18n::Lang;
 use crate::model::{Milestone, Task};
-use crate::num::fmt as num;
+use crate::num::{fmt as num, round2};
 use crate::state::{self, Due};
 use crate::tr;
 
@@ -17,10 +17,6 @@ fn point(p: Option<(chrono::NaiveDate, f64)>) -> Value {
         Value::Null,
         |(d, v)| json!({"date": d.to_string(), "value": v}),
     )
-}
-
-fn round2(v: f64) -> f64 {
-    (v * 100.0).round() / 100.0
 }
 
 fn task_json(r: &PlanReport<'_>, (m, t): &Due<'_>) -> Value {
@@ -179,7 +175,7 @@ pub fn markdown(
                 tr!(lang, "期間: {s} の翌日〜{u}", "Period: after {s} until {u}")
             );
         }
-        let unit = p.metric.value().and_then(|m| m.unit.text()).unwrap_or("");
+        let unit = p.unit();
         let name = p
             .metric
             .value()

@@ -420,7 +420,7 @@ pub fn kpi_rows(plan: &Plan, lang: Lang) -> Vec<KpiRow> {
             KpiRow {
                 date: d.to_string(),
                 kind: label(lang, "measured"),
-                planned: planned_value(plan, d).map(|p| fmt((p * 100.0).round() / 100.0)),
+                planned: planned_value(plan, d).map(|p| fmt(crate::num::round2(p))),
                 actual: Some(fmt(v)),
             },
         ));

@@ -24,11 +24,7 @@ pub const MILESTONE_DAYS: i64 = 14;
 
 /// Why a plan is behind or at risk, in a sentence.
 pub fn reason_text(r: &Reason<'_>, plan: &Plan, lang: Lang) -> String {
-    let unit = plan
-        .metric
-        .value()
-        .and_then(|m| m.unit.text())
-        .unwrap_or("");
+    let unit = plan.unit();
     match r {
         Reason::MilestoneOverdue(m, due) => {
             let name = milestone_name(m);
@@ -41,7 +37,7 @@ pub fn reason_text(r: &Reason<'_>, plan: &Plan, lang: Lang) -> String {
         }
         Reason::KpiBehind(s) => {
             let (date, a) = (long_date(lang, s.date), num(s.actual));
-            let p = num((s.planned * 100.0).round() / 100.0);
+            let p = num(crate::num::round2(s.planned));
             let pct = num((s.share * 100.0).round());
             tr!(
                 lang,

@@ -16,13 +16,6 @@ use crate::report::{self, PlanReport};
 use crate::state;
 use crate::tr;
 
-fn unit(plan: &Plan) -> &str {
-    plan.metric
-        .value()
-        .and_then(|m| m.unit.text())
-        .unwrap_or("")
-}
-
 fn task(r: &PlanReport<'_>, m: &Milestone, t: &Task, lang: Lang) -> Value {
     json!({
         "do": t.do_.text(),
@@ -35,7 +28,7 @@ fn task(r: &PlanReport<'_>, m: &Milestone, t: &Task, lang: Lang) -> Value {
 /// One plan's report for templates; `root` leads to the site's root.
 fn report_view(r: &PlanReport<'_>, root: &str, unsafe_html: bool, lang: Lang) -> Value {
     let p = r.plan;
-    let u = unit(p);
+    let u = p.unit();
     let value = |v: f64| format!("{}{u}", num(v));
     let point = |x: Option<(chrono::NaiveDate, f64)>| {
         x.map(|(d, v)| json!({"value": value(v), "date": long_date(lang, d)}))
@@ -60,7 +53,7 @@ fn report_view(r: &PlanReport<'_>, root: &str, unsafe_html: bool, lang: Lang) ->
         "kpi": {
             "from": point(r.kpi_from),
             "to": point(r.kpi_to),
-            "planned": r.planned.map(|v| value((v * 100.0).round() / 100.0)),
+            "planned": r.planned.map(|v| value(crate::num::round2(v))),
             "baseline": p.metric.value().and_then(|m| m.baseline.copied()).map(value),
         },
         "sparkline": super::sparkline::sparkline(p, lang),

@@ -50,11 +50,7 @@ pub fn sparkline(plan: &Plan, lang: Lang) -> Option<String> {
         };
         (x, y)
     };
-    let unit = plan
-        .metric
-        .value()
-        .and_then(|m| m.unit.text())
-        .unwrap_or("");
+    let unit = plan.unit();
     let words: Vec<String> = points
         .iter()
         .map(|(d, v)| format!("{}{unit} ({d})", num(*v)))

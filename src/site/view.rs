@@ -102,14 +102,6 @@ fn lint_status(diags: &[&Diagnostic]) -> Value {
     })
 }
 
-fn unit(plan: &Plan) -> String {
-    plan.metric
-        .value()
-        .and_then(|m| m.unit.text())
-        .unwrap_or("")
-        .to_string()
-}
-
 pub(super) fn plan_card(
     plan: &Plan,
     diags: &[&Diagnostic],
@@ -118,7 +110,7 @@ pub(super) fn plan_card(
     state: crate::state::State,
 ) -> Value {
     let lang = config.lang();
-    let u = unit(plan);
+    let u = plan.unit();
     let p = progress(plan);
     json!({
         "id": plan.id,
@@ -154,15 +146,12 @@ pub(super) fn plan_page(
     config: &Config,
     today: NaiveDate,
 ) -> Value {
-    let has_error = diags
-        .iter()
-        .any(|d| d.file == plan.file && d.severity == Severity::Error);
-    let state = crate::state::state(plan, has_error, today);
+    let state = crate::state::state(plan, super::has_error(plan, diags), today);
     let lang = config.lang();
     let md = |s: Option<&str>, prefix: &str| {
         s.map(|s| markdown::render_in(s, config.markdown.unsafe_html, 2, prefix, config.lang()))
     };
-    let u = unit(plan);
+    let u = plan.unit();
     let fmt = |v: f64| format!("{}{u}", num(v));
     let date = |d: Option<NaiveDate>| d.map(|d| long_date(lang, d));
     let metric = plan.metric.value();
@@ -173,7 +162,7 @@ pub(super) fn plan_page(
             json!({
                 "role": key,
                 "role_name": name,
-                "person": plan.team.value().and_then(|t| t.members.get(key)).map(|p| p.value.clone()),
+                "person": crate::state::member(&plan.team, key).map(|p| p.value.clone()),
             })
         })
         .collect();
@@ -185,11 +174,8 @@ pub(super) fn plan_page(
                 .roles
                 .keys()
                 .map(|role| {
-                    let default_owner = plan
-                        .team
-                        .value()
-                        .and_then(|t| t.members.get(role))
-                        .map(|p| p.value.as_str());
+                    let default_owner =
+                        crate::state::member(&plan.team, role).map(|p| p.value.as_str());
                     let tasks: Vec<Value> = m
                         .tasks()
                         .iter()
