@@ -172,23 +172,10 @@ fn write_cells(w: &mut StandardStream, cells: &[String], widths: &[usize]) -> Re
     Ok(())
 }
 
-/// Display width in terminal columns: CJK characters take two.
+/// Display width in terminal columns (CJK characters take two), as
+/// codespan-reporting measures the lint output.
 fn width(s: &str) -> usize {
-    s.chars()
-        .map(|c| {
-            if (c as u32) >= 0x1100 && is_wide(c) {
-                2
-            } else {
-                1
-            }
-        })
-        .sum()
-}
-
-fn is_wide(c: char) -> bool {
-    matches!(c as u32,
-        0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
-        | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
+    unicode_width::UnicodeWidthStr::width(s)
 }
 
 fn row(s: &Snapshot, lang: Lang) -> [String; 5] {
