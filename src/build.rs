@@ -49,7 +49,7 @@ pub fn write_site(
     };
     let mut json = crate::plans_json::PlansJson::new(staging.create("plans.json")?);
     let mut cal = staging.create("calendar.ics")?;
-    cal.write_all(crate::site::feeds::calendar_head(config).as_bytes())?;
+    cal.write_all(crate::site::calendar::head(config).as_bytes())?;
     let mut plans: Vec<PlanFile> = Vec::with_capacity(repo.paths.len());
     let mut checked = Vec::with_capacity(repo.paths.len());
     let mut seen: HashSet<String> = HashSet::new();
@@ -95,7 +95,7 @@ pub fn write_site(
     };
     in_order(&repo.paths, one, &mut keep)?;
     json.finish()?.flush()?;
-    cal.write_all(crate::site::feeds::CAL_END.as_bytes())?;
+    cal.write_all(crate::site::calendar::END.as_bytes())?;
     cal.flush()?;
     timer.lap("load, lint and plan pages");
     let diags = run.finish(checked);

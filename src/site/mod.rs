@@ -19,6 +19,7 @@ use crate::load::PlanFile;
 use crate::model::{Plan, is_valid_id};
 use crate::state::State;
 
+pub mod calendar;
 pub mod chart;
 pub mod check;
 pub mod feeds;
@@ -507,7 +508,7 @@ impl Renderer {
         w: &mut dyn std::io::Write,
     ) -> std::io::Result<()> {
         let plans = publishable(repo_plans);
-        w.write_all(feeds::calendar_head(&self.config).as_bytes())?;
+        w.write_all(calendar::head(&self.config).as_bytes())?;
         for chunk in plans.chunks(256) {
             let events: Vec<std::sync::Arc<str>> = chunk
                 .par_iter()
@@ -517,7 +518,7 @@ impl Renderer {
                 w.write_all(e.as_bytes())?;
             }
         }
-        w.write_all(feeds::CAL_END.as_bytes())
+        w.write_all(calendar::END.as_bytes())
     }
 
     /// A plan's entry of `plans.json`: made while loading, or now.
@@ -537,7 +538,7 @@ impl Renderer {
         base_url: &str,
         fragments: Option<&Fragments>,
     ) -> std::sync::Arc<str> {
-        let make = || feeds::calendar_events(&p.plan, &self.config, base_url, self.opts.build_date);
+        let make = || calendar::events(&p.plan, &self.config, base_url, self.opts.build_date);
         let link_base = if feeds::is_absolute(base_url) {
             base_url
         } else {
