@@ -284,13 +284,13 @@ impl Renderer {
         history: Option<&[HistoryEntry]>,
     ) -> Result<Vec<u8>> {
         let mut ctx = self.ctx("../../", &format!("plans/{}/", plan.id), plan.title_text());
-        ctx.insert(
+        ctx.insert_value(
             "plan",
-            &plan_page(plan, diags, &self.config, self.opts.today),
+            plan_page(plan, diags, &self.config, self.opts.today),
         );
-        ctx.insert(
+        ctx.insert_value(
             "history",
-            &history.map(|h| history_view(h, self.config.lang())),
+            history.map(|h| history_view(h, self.config.lang())).into(),
         );
         self.render("plan.html", &ctx)
     }
@@ -363,10 +363,7 @@ impl Renderer {
                 let d = by_plan
                     .get(p.plan.id.as_str())
                     .map_or(&[][..], Vec::as_slice);
-                let make = || {
-                    let card = plan_card(&p.plan, d, config, "", state);
-                    tera::Value::from_serializable(&card)
-                };
+                let make = || plan_card(&p.plan, d, config, "", state);
                 let card = match fragments.filter(|_| p.key != 0) {
                     Some(f) => f.card((p.key, severity_counts(d), state), make),
                     None => make(),
@@ -415,12 +412,12 @@ impl Renderer {
         let config = &self.config;
         let lang = config.lang();
         let updates = feeds::all_updates(plans);
-        let entries: Vec<Value> = updates
+        let entries: Vec<tera::Value> = updates
             .par_iter()
             .map(|u| update_view(u, config, "../"))
             .collect();
         let mut ctx = self.ctx("../", "changelog/", &label(lang, "changelog"));
-        ctx.insert("updates", &entries);
+        ctx.insert_value("updates", tera::Value::from(entries));
         let mut files = Files::new();
         files.insert(
             "changelog/index.html".into(),

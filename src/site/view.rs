@@ -1,10 +1,14 @@
-//! View models: the JSON values templates see (docs/theme.md). Made from
-//! the model here and nowhere else; templates never see model types.
+//! View models: the values templates see (docs/theme.md). Made from the
+//! model here and nowhere else; templates never see model types.
+//!
+//! They are built as tera values directly ([`tv!`]), not as JSON values that
+//! tera then copies: on a plan page the copy (and dropping the JSON) cost
+//! as much as building the view.
 
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use serde_json::{Value, json};
+use tera::Value;
 
 use super::labels::{label, long_date};
 use super::{chart, feeds, markdown};
@@ -16,6 +20,17 @@ use crate::model::Plan;
 use crate::num::fmt as num;
 use crate::progress::progress;
 
+/// A tera map from `{ "key": value, … }` like `serde_json::json!`, but with
+/// `&'static str` keys (no allocation per key) and values moved in with
+/// `Into<tera::Value>`.
+macro_rules! tv {
+    ({ $($key:literal : $value:expr),* $(,)? }) => {{
+        let mut map = tera::Map::new();
+        $( map.insert(tera::value::Key::Str($key), tera::Value::from($value)); )*
+        tera::Value::from(map)
+    }};
+}
+
 /// Plan file → the commits that changed it, newest first.
 pub type Histories = BTreeMap<String, Vec<HistoryEntry>>;
 
@@ -23,23 +38,23 @@ pub(super) fn history_view(history: &[HistoryEntry], lang: Lang) -> Value {
     let entries: Vec<Value> = history
         .iter()
         .map(|h| {
-            json!({
+            tv!({
                 "date": long_date(lang, h.date()),
                 "date_iso": h.date().to_string(),
-                "author": h.author,
-                "subject": h.subject,
-                "id": h.id,
-                "short_id": h.short_id,
-                "path": h.path,
+                "author": h.author.as_str(),
+                "subject": h.subject.as_str(),
+                "id": h.id.as_str(),
+                "short_id": h.short_id.as_str(),
+                "path": h.path.as_str(),
             })
         })
         .collect();
-    Value::Array(entries)
+    Value::from(entries)
 }
 
 pub(super) fn summary_view(diags: &[Diagnostic], plans: usize) -> Value {
     let s = crate::diag::Summary::new(plans, diags);
-    json!({ "plans": s.plans, "errors": s.errors, "warnings": s.warnings, "infos": s.infos })
+    tv!({ "plans": s.plans, "errors": s.errors, "warnings": s.warnings, "infos": s.infos })
 }
 
 pub(super) fn finding_view(d: &Diagnostic, lang: Lang) -> Value {
@@ -70,7 +85,7 @@ pub struct Finding<'a> {
 
 impl Finding<'_> {
     pub fn view(&self, lang: Lang) -> Value {
-        json!({
+        tv!({
             "rule": self.rule,
             "severity": self.severity.as_str(),
             "severity_label": label(lang, &format!("severity_{}", self.severity.as_str())),
@@ -95,7 +110,7 @@ pub(super) fn severity_counts(diags: &[&Diagnostic]) -> [usize; 3] {
 
 fn lint_status(diags: &[&Diagnostic]) -> Value {
     let [errors, warnings, infos] = severity_counts(diags);
-    json!({
+    tv!({
         "errors": errors,
         "warnings": warnings,
         "infos": infos,
@@ -112,8 +127,8 @@ pub(super) fn plan_card(
     let lang = config.lang();
     let u = plan.unit();
     let p = progress(plan);
-    json!({
-        "id": plan.id,
+    tv!({
+        "id": plan.id.as_str(),
         "state": state.as_str(),
         "state_label": label(lang, &format!("state_{}", state.as_str())),
         "sparkline": super::sparkline::sparkline(plan, lang),
@@ -126,7 +141,7 @@ pub(super) fn plan_card(
         "latest": p.latest.map(|(_, v)| format!("{}{u}", num(v))),
         "latest_date": p.latest.map(|(d, _)| long_date(lang, d)),
         "next_target": p.next.and_then(|m| m.target.copied()).map(|v| format!("{}{u}", num(v))),
-        "next_milestone": p.next.map(|m| json!({
+        "next_milestone": p.next.map(|m| tv!({
             "id": m.id_text(),
             "title": m.title.text(),
             "due": m.due.copied().map(|d| long_date(lang, d)),
@@ -159,9 +174,9 @@ pub(super) fn plan_page(
         .roles
         .iter()
         .map(|(key, name)| {
-            json!({
-                "role": key,
-                "role_name": name,
+            tv!({
+                "role": key.as_str(),
+                "role_name": name.as_str(),
                 "person": crate::state::member(&plan.team, key).map(|p| p.value.clone()),
             })
         })
@@ -182,7 +197,7 @@ pub(super) fn plan_page(
                         .filter(|t| t.role.text() == Some(role.as_str()))
                         .map(|t| {
                             let owner = t.owner.text().filter(|o| Some(*o) != default_owner);
-                            json!({
+                            tv!({
                                 "do": t.do_.text(),
                                 "done_when": t.done_when.text(),
                                 "due": date(t.due.copied()),
@@ -194,12 +209,10 @@ pub(super) fn plan_page(
                             })
                         })
                         .collect();
-                    let mut cell = json!({ "role": role, "role_name": config.roles.get(role), "tasks": null });
-                    put(&mut cell, "tasks", Value::Array(tasks));
-                    cell
+                    tv!({ "role": role.as_str(), "role_name": config.roles.get(role).map(String::as_str), "tasks": tasks })
                 })
                 .collect();
-            let mut row = json!({
+            let row = tv!({
                 "id": m.id_text(),
                 "anchor": m.id_text().map(|id| format!("m-{id}")),
                 "title": m.title.text(),
@@ -209,15 +222,14 @@ pub(super) fn plan_page(
                 "actual": m.actual.copied().map(fmt),
                 "status": m.status().as_str(),
                 "status_label": label(lang, &format!("ms_status_{}", m.status().as_str())),
-                "questions": m.questions().iter().map(|q| json!({"id": q.id.text(), "ask": q.ask_text()})).collect::<Vec<_>>(),
+                "questions": m.questions().iter().map(|q| tv!({"id": q.id.text(), "ask": q.ask_text()})).collect::<Vec<_>>(),
                 "data_items": m.data.value().and_then(|d| d.items.value()).map(|i| i.iter().map(|a| a.value.clone()).collect::<Vec<_>>()).unwrap_or_default(),
                 "data_amount": m.data.value().and_then(|d| d.amount.text()),
                 "cost_days": m.cost_days.copied().map(num),
                 "review": date(m.review.copied()),
                 "done_on": date(m.done_on.copied()),
-                "cells": null,
+                "cells": cells,
             });
-            put(&mut row, "cells", Value::Array(cells));
             row
         })
         .collect();
@@ -236,7 +248,7 @@ pub(super) fn plan_page(
         .enumerate()
         .map(|(i, u)| {
             let ms = u.milestone.text().and_then(|id| plan.milestone(id));
-            json!({
+            tv!({
                 "date": date(u.date.copied()),
                 "date_iso": u.date.copied().map(|d| d.to_string()),
                 "milestone": u.milestone.text(),
@@ -255,23 +267,22 @@ pub(super) fn plan_page(
         .iter()
         .filter_map(|m| m.due.copied())
         .max();
-    // Big values go in after: `json!` deep-copies what it interpolates.
-    let mut view = json!({
-        "id": plan.id,
-        "file": plan.file,
+    let view = tv!({
+        "id": plan.id.as_str(),
+        "file": plan.file.as_str(),
         "title": plan.title_text(),
         "status": plan.status().as_str(),
         "status_label": label(lang, &format!("plan_status_{}", plan.status().as_str())),
         "use_case": plan.use_case.text(),
         "start": date(start),
         "end": date(end),
-        "team": null,
-        "metric": metric.map(|m| json!({
+        "team": team,
+        "metric": metric.map(|m| tv!({
             "name": m.name.text(),
             "unit": m.unit.text(),
             "direction": m.direction.copied().map(|d| d.as_str()),
             "baseline": m.baseline.copied().map(fmt),
-            "correlations": m.correlations.value().map(|c| json!({
+            "correlations": m.correlations.value().map(|c| tv!({
                 "customer_experience": text_or_none(&c.customer_experience),
                 "revenue": text_or_none(&c.revenue),
                 "model_accuracy": text_or_none(&c.model_accuracy),
@@ -281,79 +292,42 @@ pub(super) fn plan_page(
         "latest_date": p.latest.map(|(d, _)| long_date(lang, d)),
         "next_target": p.next.and_then(|m| m.target.copied()).map(fmt),
         "next_milestone": p.next.and_then(|m| m.title.text()),
-        "kpi_chart": null,
-        "kpi_rows": null,
-        "timeline": null,
-        "roles": config.roles.iter().map(|(k, v)| json!({"key": k, "name": v})).collect::<Vec<_>>(),
-        "milestones": null,
-        "meetings": {
-            "kickoff": kickoff.map(|k| json!({
+        "kpi_chart": chart::kpi_chart(plan, today, lang),
+        "kpi_rows": Value::from_serializable(&chart::kpi_rows(plan, lang)),
+        "timeline": chart::timeline(plan, &config.roles, today, lang),
+        "roles": config.roles.iter().map(|(k, v)| tv!({"key": k.as_str(), "name": v.as_str()})).collect::<Vec<_>>(),
+        "milestones": rows,
+        "meetings": tv!({
+            "kickoff": kickoff.map(|k| tv!({
                 "date": date(k.date.copied()),
                 "title": k.title.text(),
             })),
-            "progress": progress_m.map(|p| json!({
+            "progress": progress_m.map(|p| tv!({
                 "every": p.every.copied().map(|e| label(lang, &format!("every_{}", e.as_str()))),
                 "weekday": p.weekday.copied().map(|w| label(lang, &format!("weekday_{}", w.as_str()))),
                 "time": p.time.text(),
             })),
-            "executive": exec.map(|e| json!({
+            "executive": exec.map(|e| tv!({
                 "audience": e.audience.text(),
                 "dates": e.dates.value().map(|d| d.iter().map(|a| long_date(lang, a.value)).collect::<Vec<_>>()).unwrap_or_default(),
             })),
-        },
-        "ice": ice.map(|i| json!({
+        }),
+        "ice": ice.map(|i| tv!({
             "impact": i.impact.copied().map(num),
             "confidence": i.confidence.copied().map(num),
             "ease": i.ease.copied().map(num),
             "evidence": super::labels::evidence(lang, &evidence),
             "score": plan.ice_score().map(num),
         })),
-        "updates": null,
-        "questions": null,
+        "updates": updates,
+        "questions": questions_view(plan, lang),
         "state": state.as_str(),
         "state_label": label(lang, &format!("state_{}", state.as_str())),
-        "findings": null,
+        "findings": diags.iter().map(|d| finding_view(d, lang)).collect::<Vec<_>>(),
         "lint": lint_status(diags),
-        "body": null,
+        "body": markdown::render_in(&plan.body, config.markdown.unsafe_html, 1, "body-", lang),
     });
-    put(&mut view, "team", Value::Array(team));
-    put(
-        &mut view,
-        "kpi_chart",
-        chart::kpi_chart(plan, today, lang).into(),
-    );
-    put(
-        &mut view,
-        "kpi_rows",
-        serde_json::to_value(chart::kpi_rows(plan, lang)).unwrap_or_default(),
-    );
-    put(
-        &mut view,
-        "timeline",
-        chart::timeline(plan, &config.roles, today, lang).into(),
-    );
-    put(&mut view, "milestones", Value::Array(rows));
-    put(&mut view, "updates", Value::Array(updates));
-    put(&mut view, "questions", questions_view(plan, lang));
-    put(
-        &mut view,
-        "findings",
-        diags.iter().map(|d| finding_view(d, lang)).collect(),
-    );
-    put(
-        &mut view,
-        "body",
-        markdown::render_in(&plan.body, config.markdown.unsafe_html, 1, "body-", lang).into(),
-    );
     view
-}
-
-/// Sets `key` of an object made with `json!` (where it stands as `null`,
-/// keeping its place) to `value`, moved rather than deep-copied.
-fn put(object: &mut Value, key: &str, value: Value) {
-    if let Some(map) = object.as_object_mut() {
-        map.insert(key.to_string(), value);
-    }
 }
 
 /// The question ledger for the plan page: every question of every
@@ -363,7 +337,7 @@ fn questions_view(plan: &Plan, lang: Lang) -> Value {
         .iter()
         .map(|e| {
             let state = e.state.as_str();
-            json!({
+            tv!({
                 "milestone": e.milestone.id_text(),
                 "milestone_title": e.milestone.title.text(),
                 "index": e.index,
@@ -377,7 +351,8 @@ fn questions_view(plan: &Plan, lang: Lang) -> Value {
                 "date_iso": e.date.map(|d| d.to_string()),
             })
         })
-        .collect()
+        .collect::<Vec<_>>()
+        .into()
 }
 
 /// An update's `answers` for templates: each question with its verdict.
@@ -386,7 +361,7 @@ fn answers_view(plan: &Plan, u: &crate::model::Update, lang: Lang) -> Value {
         .iter()
         .map(|a| {
             let state = a.state().as_str();
-            json!({
+            tv!({
                 "index": a.index,
                 "question": a.ask(),
                 "verdict": state,
@@ -395,7 +370,8 @@ fn answers_view(plan: &Plan, u: &crate::model::Update, lang: Lang) -> Value {
                 "data": a.answer.data.text(),
             })
         })
-        .collect()
+        .collect::<Vec<_>>()
+        .into()
 }
 
 pub(super) fn update_view(u: &feeds::UpdateEntry<'_>, config: &Config, root: &str) -> Value {
@@ -404,8 +380,8 @@ pub(super) fn update_view(u: &feeds::UpdateEntry<'_>, config: &Config, root: &st
         s.map(|s| markdown::render_in(s, config.markdown.unsafe_html, 2, p, lang))
     };
     let prefix = format!("{}-{}-", u.plan.id, u.index);
-    json!({
-        "plan_id": u.plan.id,
+    tv!({
+        "plan_id": u.plan.id.as_str(),
         "plan_title": u.plan.title_text(),
         "href": format!("{root}plans/{}/index.html", u.plan.id),
         "date": u.date.map(|d| long_date(lang, d)),
