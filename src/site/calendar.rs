@@ -304,17 +304,23 @@ fn all_day_event(out: &mut String, e: &AllDay<'_>) {
     out.push_str("END:VEVENT\r\n");
 }
 
-/// RFC 5545 TEXT escaping, as icalendar does it (`\r` is left alone).
+/// RFC 5545 TEXT escaping, as icalendar does it (`\r` is left alone). The
+/// characters escaped are ASCII, so the text is copied in runs between them.
 fn escape_text(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            ',' => out.push_str("\\,"),
-            ';' => out.push_str("\\;"),
-            '\n' => out.push_str("\\n"),
-            c => out.push(c),
-        }
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let escaped = match b {
+            b'\\' => "\\\\",
+            b',' => "\\,",
+            b';' => "\\;",
+            b'\n' => "\\n",
+            _ => continue,
+        };
+        out.push_str(s.get(start..i).unwrap_or_default());
+        out.push_str(escaped);
+        start = i + 1;
     }
+    out.push_str(s.get(start..).unwrap_or_default());
 }
 
 /// Appends `line` and CRLF to `out`, folded at 75 octets exactly as
