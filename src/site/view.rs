@@ -30,6 +30,7 @@ macro_rules! tv {
         tera::Value::from(map)
     }};
 }
+pub(super) use tv;
 
 /// Plan file → the commits that changed it, newest first.
 pub type Histories = BTreeMap<String, Vec<HistoryEntry>>;
