@@ -752,3 +752,27 @@ fn no_relative_canonical_links_and_custom_evidence_reads_as_written() {
         "{ice}"
     );
 }
+
+/// A value the plan leaves out reads as "—", not as a blank: the task's
+/// deadline and done-state, and the milestone's target (a draft, which may
+/// leave them out).
+#[test]
+fn missing_values_read_as_a_dash() {
+    let repo = Repo::new();
+    let plan = base_plan()
+        .replacen("status: active", "status: draft", 1)
+        .replacen("        done_when: デザインがレビューで承認されている\n", "", 1)
+        .replacen("        due: 2026-12-15\n", "", 1)
+        .replacen("    target: 2.5\n", "", 1);
+    repo.file("content/base-plan.md", &plan);
+    let r = repo.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let doc = page(&repo.path().join("public"), "plans/base-plan/index.html");
+    let first = |s: &str| texts(&doc, s).into_iter().next().unwrap_or_default();
+    let done_when = first("table.matrix tbody tr td .task-done-when");
+    assert!(done_when.ends_with(": —"), "{done_when:?}");
+    let meta = first("table.matrix tbody tr td .task-meta");
+    assert!(meta.contains(" — ·"), "{meta:?}");
+    let target = texts(&doc, "table.matrix tbody tr .ms-facts dd");
+    assert!(target.iter().any(|t| t == "—"), "{target:?}");
+}
