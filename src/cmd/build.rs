@@ -48,12 +48,15 @@ pub fn run(g: &Globals, out: Option<&Path>, base_url: Option<&str>, versions: bo
         // Every version's plans are kept in memory: they share work.
         match crate::versions::open(&repo.root, &repo.config) {
             Ok((git, tags)) => {
+                let timer = crate::timing::Timer::start();
                 let checked = run.checked(Detail::Full);
+                timer.lap("latest: load and lint");
                 if lint_errors(&mut err, &run.repo, &checked.diags)? {
                     return Ok(1);
                 }
                 let report =
                     crate::versions::build(&git, &tags, run.repo, checked, &opts, g.quiet)?;
+                timer.lap("versions: freed");
                 if !g.quiet {
                     eprintln!(
                         "built {plans} plans and {} tagged version(s) into {} ({} files)",

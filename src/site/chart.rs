@@ -11,7 +11,7 @@ use crate::i18n::Lang;
 use crate::model::{MilestoneStatus, Plan, TaskStatus};
 use crate::num::fmt as num;
 use crate::progress::planned_value;
-use crate::site::labels::{label, long_date, month};
+use crate::site::labels::{label, label_for, long_date, month};
 
 /// Linear map from dates to x pixels.
 struct XScale {
@@ -385,7 +385,7 @@ pub fn kpi_rows(plan: &Plan, lang: Lang) -> Vec<KpiRow> {
             0,
             KpiRow {
                 date: start.to_string(),
-                kind: label(lang, "baseline"),
+                kind: label(lang, "baseline").into_owned(),
                 planned: Some(fmt(b)),
                 actual: None,
             },
@@ -419,7 +419,7 @@ pub fn kpi_rows(plan: &Plan, lang: Lang) -> Vec<KpiRow> {
             2,
             KpiRow {
                 date: d.to_string(),
-                kind: label(lang, "measured"),
+                kind: label(lang, "measured").into_owned(),
                 planned: planned_value(plan, d).map(|p| fmt(crate::num::round2(p))),
                 actual: Some(fmt(v)),
             },
@@ -476,9 +476,9 @@ pub fn timeline(
         esc(&title)
     );
     // Row bands and labels.
-    let mut row_labels = vec![label(lang, "milestones")];
+    let mut row_labels = vec![label(lang, "milestones").into_owned()];
     row_labels.extend(roles.values().cloned());
-    row_labels.push(label(lang, "meetings"));
+    row_labels.push(label(lang, "meetings").into_owned());
     for (i, name) in row_labels.iter().enumerate() {
         let yy = row_y(i);
         if i % 2 == 0 {
@@ -525,7 +525,7 @@ pub fn timeline(
             m.title.text().unwrap_or(""),
             label(lang, "due"),
             long_date(lang, due),
-            label(lang, &format!("ms_status_{}", m.status().as_str()))
+            label_for(lang, "ms_status_", m.status().as_str())
         );
         let _ = write!(
             s,
@@ -573,7 +573,7 @@ pub fn timeline(
                 let tip = format!(
                     "{} — {} ({} {})",
                     t.do_.text().unwrap_or(""),
-                    label(lang, &format!("task_status_{}", t.status().as_str())),
+                    label_for(lang, "task_status_", t.status().as_str()),
                     label(lang, "due"),
                     long_date(lang, due)
                 );

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use chrono::{Duration, NaiveDate};
 use serde_json::{Value, json};
 
-use super::labels::{label, long_date};
+use super::labels::{label, label_for, long_date};
 use crate::config::Config;
 use crate::i18n::Lang;
 use crate::load::PlanFile;
@@ -82,13 +82,18 @@ fn task_view(plan: &Plan, m: &Milestone, t: &Task, config: &Config) -> Value {
         "due": t.due.copied().map(|d| long_date(lang, d)),
         "due_iso": t.due.copied().map(|d| d.to_string()),
         "status": t.status().as_str(),
-        "status_label": label(lang, &format!("task_status_{}", t.status().as_str())),
+        "status_label": label_for(lang, "task_status_", t.status().as_str()),
         "milestone": milestone_name(m),
     })
 }
 
-/// One plan's part of the agenda.
-fn plan_check(p: &PlanFile, st: State, today: NaiveDate, config: &Config) -> Value {
+/// One plan's section of the agenda, for `plan_check.html`.
+pub(super) fn plan_check(
+    p: &PlanFile,
+    st: State,
+    today: NaiveDate,
+    config: &Config,
+) -> tera::Value {
     let lang = config.lang();
     let plan = &p.plan;
     let (_, reasons) = state::assess(plan, false, today);
@@ -100,7 +105,7 @@ fn plan_check(p: &PlanFile, st: State, today: NaiveDate, config: &Config) -> Val
     for (m, t) in state::tasks_due(plan, today, today + Duration::days(TASK_DAYS)) {
         let owner = state::owner(plan, t)
             .map(str::to_string)
-            .unwrap_or_else(|| label(lang, "no_owner"));
+            .unwrap_or_else(|| label(lang, "no_owner").into_owned());
         by_owner
             .entry(owner)
             .or_default()
@@ -148,12 +153,12 @@ fn plan_check(p: &PlanFile, st: State, today: NaiveDate, config: &Config) -> Val
             .unwrap_or_default();
         format!("{}{time}", long_date(lang, d))
     });
-    json!({
+    tera::Value::from_serializable(&json!({
         "id": plan.id,
         "title": plan.title_text(),
         "href": format!("../plans/{}/index.html", plan.id),
         "state": st.as_str(),
-        "state_label": label(lang, &format!("state_{}", st.as_str())),
+        "state_label": label_for(lang, "state_", st.as_str()),
         // A stale metric has its own note below.
         "reasons": reasons
             .iter()
@@ -165,21 +170,15 @@ fn plan_check(p: &PlanFile, st: State, today: NaiveDate, config: &Config) -> Val
         "due_next": due_next,
         "upcoming": upcoming,
         "stale": stale,
-    })
+    }))
 }
 
 /// The agenda: active plans, behind first, then at risk, then on track,
 /// each group in home-page order (`plans` come ranked with their states).
-pub(super) fn check_view(plans: &[(&PlanFile, State)], config: &Config, today: NaiveDate) -> Value {
+pub(super) fn on_agenda<'p>(plans: &[(&'p PlanFile, State)]) -> Vec<(&'p PlanFile, State)> {
     let order = [State::Behind, State::AtRisk, State::OnTrack];
-    let sections: Vec<Value> = order
+    order
         .iter()
-        .flat_map(|want| {
-            plans
-                .iter()
-                .filter(move |(_, st)| st == want)
-                .map(|(p, st)| plan_check(p, *st, today, config))
-        })
-        .collect();
-    Value::Array(sections)
+        .flat_map(|want| plans.iter().filter(move |(_, st)| st == want).copied())
+        .collect()
 }

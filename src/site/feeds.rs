@@ -7,11 +7,13 @@ use crate::config::Config;
 use crate::i18n::Lang;
 use crate::load::PlanFile;
 use crate::model::{Plan, Update};
-use crate::site::labels::label;
+use crate::site::labels::{label, label_for};
 
 /// One update of one plan, for the changelog page and feed.
 pub struct UpdateEntry<'a> {
     pub plan: &'a Plan,
+    /// The plan file's cache key ([`PlanFile::key`]).
+    pub key: u64,
     pub update: &'a Update,
     /// Position in the plan's `updates` list.
     pub index: usize,
@@ -25,6 +27,7 @@ pub fn all_updates<'a>(plans: &[&'a PlanFile]) -> Vec<UpdateEntry<'a>> {
         .iter()
         .flat_map(|p| {
             let plan = &p.plan;
+            let key = p.key;
             plan.updates()
                 .iter()
                 .enumerate()
@@ -36,6 +39,7 @@ pub fn all_updates<'a>(plans: &[&'a PlanFile]) -> Vec<UpdateEntry<'a>> {
                         .and_then(|m| m.title.text());
                     UpdateEntry {
                         plan,
+                        key,
                         update,
                         index,
                         date: update.date.copied(),
@@ -133,7 +137,7 @@ pub fn atom(updates: &[UpdateEntry<'_>], config: &Config, base_url: &str, lang: 
             if !answers.is_empty() {
                 html.push_str("<ul>");
                 for a in &answers {
-                    let verdict = label(lang, &format!("q_{}", a.state().as_str()));
+                    let verdict = label_for(lang, "q_", a.state().as_str());
                     html.push_str(&format!(
                         "<li><strong>{}</strong> {}",
                         crate::html::esc(&verdict),

@@ -1,6 +1,7 @@
 //! UI labels of the site in Japanese and English. Templates get them as
 //! `t.KEY`; role names come from `[roles]`, not from here.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use crate::i18n::Lang;
@@ -298,12 +299,34 @@ fn find(key: &str) -> Option<&'static (&'static str, &'static str, &'static str)
         .and_then(|i| table.get(i))
 }
 
-/// One label; the key itself if unknown (never fails).
-pub fn label(lang: Lang, key: &str) -> String {
+/// One label; the key itself if unknown (never fails). Borrowed from the
+/// table: pages look up thousands, and each used to be a new `String`.
+pub fn label(lang: Lang, key: &str) -> Cow<'static, str> {
     find(key).map_or_else(
-        || key.to_string(),
-        |(_, ja, en)| lang.pick(ja, en).to_string(),
+        || Cow::Owned(key.to_string()),
+        |(_, ja, en)| Cow::Borrowed(lang.pick(ja, en)),
     )
+}
+
+/// The label of `prefix` followed by `key` (`label(lang, "state_behind")`
+/// as `label_for(lang, "state_", "behind")`), looked up without joining
+/// the two.
+pub fn label_for(lang: Lang, prefix: &str, key: &str) -> Cow<'static, str> {
+    let table = sorted();
+    let joined = |k: &str| {
+        let k = k.as_bytes();
+        let (head, tail) = k.split_at(prefix.len().min(k.len()));
+        head.cmp(prefix.as_bytes())
+            .then_with(|| tail.cmp(key.as_bytes()))
+    };
+    match table
+        .binary_search_by(|l| joined(l.0))
+        .ok()
+        .and_then(|i| table.get(i))
+    {
+        Some((_, ja, en)) => Cow::Borrowed(lang.pick(ja, en)),
+        None => Cow::Owned(format!("{prefix}{key}")),
+    }
 }
 
 /// The name of a kind of evidence: the label of a built-in kind, or a
@@ -456,6 +479,27 @@ mod tests {
                 "{}",
                 date.year()
             );
+        }
+    }
+
+    #[test]
+    fn labels_for_a_prefix_and_key_are_the_joined_labels() {
+        for (prefix, key) in [
+            ("state_", "behind"),
+            ("state_", "on-track"),
+            ("task_status_", "done"),
+            ("q_", "open"),
+            ("state_", "nonsense"),
+            ("", "due"),
+            ("zzz", ""),
+        ] {
+            for lang in [Lang::Ja, Lang::En] {
+                assert_eq!(
+                    label_for(lang, prefix, key),
+                    label(lang, &format!("{prefix}{key}")),
+                    "{prefix}{key}"
+                );
+            }
         }
     }
 }

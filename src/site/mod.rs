@@ -23,6 +23,7 @@ pub mod calendar;
 pub mod chart;
 pub mod check;
 pub mod feeds;
+mod fragments;
 pub mod labels;
 pub mod markdown;
 mod report;
@@ -31,12 +32,15 @@ pub mod theme;
 mod view;
 pub mod write;
 
+pub use fragments::Fragments;
+use fragments::Item;
+pub(crate) use fragments::cached;
 pub use view::{Finding, Histories};
 use view::{
     finding_view, history_view, plan_card, plan_page, severity_counts, summary_view, update_view,
 };
 
-use labels::{label, long_date};
+use labels::{label, label_for, long_date};
 
 /// What `planbook build` was asked for.
 #[derive(Debug, Clone)]
@@ -55,51 +59,6 @@ pub struct BuildOptions {
 pub const MARK_BASE: &str = "\u{E000}planbook:base\u{E001}";
 /// Stands for the version switcher and banner of a page.
 pub const MARK_NAV: &str = "\u{E000}planbook:nav\u{E001}";
-
-/// Per-plan pieces of the shared files (calendar events, home-page cards),
-/// kept across the versions of one build and looked up by
-/// [`PlanFile::key`]; plans with key 0 are not cached. (`plans.json`
-/// entries live in the plans.)
-#[derive(Default)]
-pub struct Fragments {
-    calendar: std::sync::Mutex<std::collections::HashMap<(u64, String), std::sync::Arc<str>>>,
-    /// By plan key and the plan's error, warning and info counts.
-    cards: std::sync::Mutex<std::collections::HashMap<CardKey, tera::Value>>,
-}
-
-/// A home-page card's cache key: the plan's key, its error/warning/info
-/// counts and its state.
-type CardKey = (u64, [usize; 3], State);
-
-impl Fragments {
-    /// The calendar events cached under `key`, made now if missing.
-    fn calendar(&self, key: (u64, String), make: impl FnOnce() -> String) -> std::sync::Arc<str> {
-        cached(&self.calendar, key, || make().into())
-    }
-
-    /// The home-page card cached under `key`, made now if missing (tera
-    /// values share their contents, so a hit is cheap to hand out).
-    fn card(&self, key: CardKey, make: impl FnOnce() -> tera::Value) -> tera::Value {
-        cached(&self.cards, key, make)
-    }
-}
-
-/// The value under `key` in a map shared between threads, made (outside the
-/// lock) and kept if missing.
-pub(crate) fn cached<K: Eq + std::hash::Hash, V: Clone>(
-    map: &std::sync::Mutex<std::collections::HashMap<K, V>>,
-    key: K,
-    make: impl FnOnce() -> V,
-) -> V {
-    if let Some(hit) = map.lock().ok().and_then(|m| m.get(&key).cloned()) {
-        return hit;
-    }
-    let value = make();
-    if let Ok(mut m) = map.lock() {
-        m.insert(key, value.clone());
-    }
-    value
-}
 
 /// Files of a rendered site: relative path → bytes, in path order.
 pub type Files = BTreeMap<String, Vec<u8>>;
@@ -161,6 +120,9 @@ pub struct Renderer {
     site: tera::Value,
     labels: tera::Value,
     statics: Vec<(String, Vec<u8>)>,
+    /// What rendered items depend on besides their own view: the templates
+    /// and the `site` values (see [`Fragments`]).
+    scope: u64,
 }
 
 impl Renderer {
@@ -195,10 +157,12 @@ impl Renderer {
             "build_date": opts.build_date.map(|d| long_date(lang, d)),
             "today": opts.today.to_string(),
         });
+        let scope = fragments::key_of(&(&theme.templates, site.to_string()));
         Ok(Renderer {
             tera,
             config: config.clone(),
             opts: opts.clone(),
+            scope,
             site: tera::Value::from_serializable(&site),
             labels: tera::Value::from_serializable(&labels::labels(lang)),
             statics: theme.statics,
@@ -327,12 +291,12 @@ impl Renderer {
             || {
                 rayon::join(
                     || self.index_page(&ranked, &by_plan, index_page, fragments),
-                    || self.check_page(&ranked),
+                    || self.check_page(&ranked, fragments),
                 )
             },
             || {
                 rayon::join(
-                    || self.changelog_pages(&plans, base_url),
+                    || self.changelog_pages(&plans, base_url, fragments),
                     || self.lint_page(repo_plans, &plans, &by_plan, diags),
                 )
             },
@@ -357,35 +321,45 @@ impl Renderer {
         fragments: Option<&Fragments>,
     ) -> Result<Vec<u8>> {
         let config = &self.config;
-        let cards: Vec<(&PlanFile, State, tera::Value)> = plans
+        let cards: Vec<(State, tera::Value, tera::Value)> = plans
             .par_iter()
             .map(|&(p, state)| {
                 let d = by_plan
                     .get(p.plan.id.as_str())
                     .map_or(&[][..], Vec::as_slice);
+                let key: fragments::CardKey = (p.key, severity_counts(d), state);
                 let make = || plan_card(&p.plan, d, config, "", state);
                 let card = match fragments.filter(|_| p.key != 0) {
-                    Some(f) => f.card((p.key, severity_counts(d), state), make),
+                    Some(f) => f.card(key, make),
                     None => make(),
                 };
-                (p, state, card)
+                let item = Item {
+                    template: "card.html",
+                    name: "p",
+                    root: "",
+                    key: (p.key != 0).then(|| fragments::key_of(&key)),
+                };
+                let html = self.item(&item, fragments, || card.clone())?;
+                Ok((state, card, html))
             })
-            .collect();
+            .collect::<Result<_>>()?;
         let lang = config.lang();
         let states: Vec<Value> = State::ALL
             .iter()
             .map(|s| {
-                let n = cards.iter().filter(|c| c.1 == *s).count();
+                let n = cards.iter().filter(|c| c.0 == *s).count();
                 json!({
                     "state": s.as_str(),
-                    "label": label(lang, &format!("state_{}", s.as_str())),
+                    "label": label_for(lang, "state_", s.as_str()),
                     "count": n,
                 })
             })
             .collect();
-        let cards: Vec<tera::Value> = cards.into_iter().map(|c| c.2).collect();
+        let (views, html): (Vec<tera::Value>, Vec<tera::Value>) =
+            cards.into_iter().map(|c| (c.1, c.2)).unzip();
         let mut ctx = self.ctx("", "", &config.site.title);
-        ctx.insert_value("plans", tera::Value::from(cards));
+        ctx.insert_value("plans", tera::Value::from(views));
+        ctx.insert_value("cards", tera::Value::from(html));
         ctx.insert("states", &states);
         ctx.insert(
             "intro",
@@ -397,27 +371,58 @@ impl Renderer {
 
     /// The progress check's agenda (`check/index.html`); `plans` ranked,
     /// with their states.
-    fn check_page(&self, plans: &[(&PlanFile, State)]) -> Result<Vec<u8>> {
+    fn check_page(
+        &self,
+        plans: &[(&PlanFile, State)],
+        fragments: Option<&Fragments>,
+    ) -> Result<Vec<u8>> {
         let lang = self.config.lang();
         let today = self.opts.today;
+        let sections: Vec<tera::Value> = check::on_agenda(plans)
+            .par_iter()
+            .map(|&(p, state)| {
+                let item = Item {
+                    template: "plan_check.html",
+                    name: "p",
+                    root: "../",
+                    key: (p.key != 0).then(|| fragments::key_of(&(p.key, state))),
+                };
+                self.item(&item, fragments, || {
+                    check::plan_check(p, state, today, &self.config)
+                })
+            })
+            .collect::<Result<_>>()?;
         let mut ctx = self.ctx("../", "check/", &label(lang, "check"));
-        ctx.insert("plans", &check::check_view(plans, &self.config, today));
+        ctx.insert_value("sections", tera::Value::from(sections));
         let d = long_date(lang, today);
         ctx.insert("as_of", &crate::tr!(lang, "{d} 時点", "As of {d}"));
         self.render("check.html", &ctx)
     }
 
     /// The changelog page and its Atom feed.
-    fn changelog_pages(&self, plans: &[&PlanFile], base_url: &str) -> Result<Files> {
+    fn changelog_pages(
+        &self,
+        plans: &[&PlanFile],
+        base_url: &str,
+        fragments: Option<&Fragments>,
+    ) -> Result<Files> {
         let config = &self.config;
         let lang = config.lang();
         let updates = feeds::all_updates(plans);
         let entries: Vec<tera::Value> = updates
             .par_iter()
-            .map(|u| update_view(u, config, "../"))
-            .collect();
+            .map(|u| {
+                let item = Item {
+                    template: "update.html",
+                    name: "u",
+                    root: "../",
+                    key: (u.key != 0).then(|| fragments::key_of(&(u.key, u.index))),
+                };
+                self.item(&item, fragments, || update_view(u, config, "../"))
+            })
+            .collect::<Result<_>>()?;
         let mut ctx = self.ctx("../", "changelog/", &label(lang, "changelog"));
-        ctx.insert_value("updates", tera::Value::from(entries));
+        ctx.insert_value("entries", tera::Value::from(entries));
         let mut files = Files::new();
         files.insert(
             "changelog/index.html".into(),

@@ -5,7 +5,7 @@
 
 use tera::Value;
 
-use super::labels::{label, long_date};
+use super::labels::{label, label_for, long_date};
 use super::view::{finding_view, tv};
 use super::{Renderer, markdown};
 use crate::diag::Diagnostic;
@@ -45,7 +45,7 @@ fn report_view(r: &PlanReport<'_>, root: &str, unsafe_html: bool, lang: Lang) ->
         "title": p.title_text(),
         "href": format!("{root}plans/{}/index.html", p.id),
         "state": r.state.as_str(),
-        "state_label": label(lang, &format!("state_{}", r.state.as_str())),
+        "state_label": label_for(lang, "state_", r.state.as_str()),
         "period": tr!(lang, "{since} の翌日〜{until}", "after {since} until {until}"),
         "since_iso": r.period.since.to_string(),
         "until_iso": r.period.until.to_string(),
@@ -61,7 +61,7 @@ fn report_view(r: &PlanReport<'_>, root: &str, unsafe_html: bool, lang: Lang) ->
         "finished": r.finished.iter().map(|f| tv!({
             "name": super::check::milestone_name(f.milestone),
             "status": f.milestone.status().as_str(),
-            "status_label": label(lang, &format!("ms_status_{}", f.milestone.status().as_str())),
+            "status_label": label_for(lang, "ms_status_", f.milestone.status().as_str()),
             "done_on": long_date(lang, f.done_on),
             "target": f.milestone.target.copied().map(value),
             "actual": f.milestone.actual.copied().map(value),
@@ -69,7 +69,7 @@ fn report_view(r: &PlanReport<'_>, root: &str, unsafe_html: bool, lang: Lang) ->
                 "index": e.index,
                 "question": e.question.ask_text(),
                 "state": e.state.as_str(),
-                "state_label": label(lang, &format!("q_{}", e.state.as_str())),
+                "state_label": label_for(lang, "q_", e.state.as_str()),
                 "finding": e.finding,
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),

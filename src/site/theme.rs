@@ -43,6 +43,18 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/versions.html"),
     ),
     (
+        "card.html",
+        include_str!("../../themes/default/templates/card.html"),
+    ),
+    (
+        "plan_check.html",
+        include_str!("../../themes/default/templates/plan_check.html"),
+    ),
+    (
+        "update.html",
+        include_str!("../../themes/default/templates/update.html"),
+    ),
+    (
         "version_nav.html",
         include_str!("../../themes/default/templates/version_nav.html"),
     ),

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use tera::Value;
 
-use super::labels::{label, long_date};
+use super::labels::{label_for, long_date};
 use super::{chart, feeds, markdown};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Severity};
@@ -89,7 +89,7 @@ impl Finding<'_> {
         tv!({
             "rule": self.rule,
             "severity": self.severity.as_str(),
-            "severity_label": label(lang, &format!("severity_{}", self.severity.as_str())),
+            "severity_label": label_for(lang, "severity_", self.severity.as_str()),
             "plan": self.plan,
             "file": self.file,
             "line": self.line,
@@ -131,13 +131,13 @@ pub(super) fn plan_card(
     tv!({
         "id": plan.id.as_str(),
         "state": state.as_str(),
-        "state_label": label(lang, &format!("state_{}", state.as_str())),
+        "state_label": label_for(lang, "state_", state.as_str()),
         "sparkline": super::sparkline::sparkline(plan, lang),
         "href": format!("{root}plans/{}/index.html", plan.id),
         "title": plan.title_text(),
         "use_case": plan.use_case.text(),
         "status": plan.status().as_str(),
-        "status_label": label(lang, &format!("plan_status_{}", plan.status().as_str())),
+        "status_label": label_for(lang, "plan_status_", plan.status().as_str()),
         "metric": plan.metric.value().and_then(|m| m.name.text()),
         "latest": p.latest.map(|(_, v)| format!("{}{u}", num(v))),
         "latest_date": p.latest.map(|(d, _)| long_date(lang, d)),
@@ -204,7 +204,7 @@ pub(super) fn plan_page(
                                 "due": date(t.due.copied()),
                                 "due_iso": t.due.copied().map(|d| d.to_string()),
                                 "status": t.status().as_str(),
-                                "status_label": label(lang, &format!("task_status_{}", t.status().as_str())),
+                                "status_label": label_for(lang, "task_status_", t.status().as_str()),
                                 "owner": owner,
                                 "overdue": t.status() != crate::model::TaskStatus::Done && t.due.copied().is_some_and(|d| d < today),
                             })
@@ -222,7 +222,7 @@ pub(super) fn plan_page(
                 "target": m.target.copied().map(fmt),
                 "actual": m.actual.copied().map(fmt),
                 "status": m.status().as_str(),
-                "status_label": label(lang, &format!("ms_status_{}", m.status().as_str())),
+                "status_label": label_for(lang, "ms_status_", m.status().as_str()),
                 "questions": m.questions().iter().map(|q| tv!({"id": q.id.text(), "ask": q.ask_text()})).collect::<Vec<_>>(),
                 "data_items": m.data.value().and_then(|d| d.items.value()).map(|i| i.iter().map(|a| a.value.clone()).collect::<Vec<_>>()).unwrap_or_default(),
                 "data_amount": m.data.value().and_then(|d| d.amount.text()),
@@ -273,7 +273,7 @@ pub(super) fn plan_page(
         "file": plan.file.as_str(),
         "title": plan.title_text(),
         "status": plan.status().as_str(),
-        "status_label": label(lang, &format!("plan_status_{}", plan.status().as_str())),
+        "status_label": label_for(lang, "plan_status_", plan.status().as_str()),
         "use_case": plan.use_case.text(),
         "start": date(start),
         "end": date(end),
@@ -304,8 +304,8 @@ pub(super) fn plan_page(
                 "title": k.title.text(),
             })),
             "progress": progress_m.map(|p| tv!({
-                "every": p.every.copied().map(|e| label(lang, &format!("every_{}", e.as_str()))),
-                "weekday": p.weekday.copied().map(|w| label(lang, &format!("weekday_{}", w.as_str()))),
+                "every": p.every.copied().map(|e| label_for(lang, "every_", e.as_str())),
+                "weekday": p.weekday.copied().map(|w| label_for(lang, "weekday_", w.as_str())),
                 "time": p.time.text(),
             })),
             "executive": exec.map(|e| tv!({
@@ -323,7 +323,7 @@ pub(super) fn plan_page(
         "updates": updates,
         "questions": questions_view(plan, lang),
         "state": state.as_str(),
-        "state_label": label(lang, &format!("state_{}", state.as_str())),
+        "state_label": label_for(lang, "state_", state.as_str()),
         "findings": diags.iter().map(|d| finding_view(d, lang)).collect::<Vec<_>>(),
         "lint": lint_status(diags),
         "body": markdown::render_in(&plan.body, config.markdown.unsafe_html, 1, "body-", lang),
@@ -345,7 +345,7 @@ fn questions_view(plan: &Plan, lang: Lang) -> Value {
                 "id": e.question.id.text(),
                 "question": e.question.ask_text(),
                 "state": state,
-                "state_label": label(lang, &format!("q_{state}")),
+                "state_label": label_for(lang, "q_", state),
                 "finding": e.finding,
                 "data": e.data,
                 "date": e.date.map(|d| long_date(lang, d)),
@@ -366,7 +366,7 @@ fn answers_view(plan: &Plan, u: &crate::model::Update, lang: Lang) -> Value {
                 "index": a.index,
                 "question": a.ask(),
                 "verdict": state,
-                "verdict_label": label(lang, &format!("q_{state}")),
+                "verdict_label": label_for(lang, "q_", state),
                 "finding": a.answer.finding.text(),
                 "data": a.answer.data.text(),
             })

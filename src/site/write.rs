@@ -51,31 +51,56 @@ impl Staging {
         })
     }
 
-    /// Where `rel` (`/`-separated) goes in the temporary directory, with its
-    /// parent directory created.
-    fn path_for(&self, rel: &str) -> Result<PathBuf> {
-        let path = self.tmp.join(rel);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create {}", dir.display()))?;
+    /// Where `rel` (`/`-separated) goes in the temporary directory.
+    fn path_of(&self, rel: &str) -> PathBuf {
+        self.tmp.join(rel)
+    }
+
+    /// Runs `op` on `path`, creating its parent directories and trying again
+    /// when they are missing: most files go into directories that already
+    /// exist, and a `mkdir` per file cost as much as the file itself.
+    fn with_dirs<T>(path: &Path, op: impl Fn(&Path) -> std::io::Result<T>) -> Result<T> {
+        match op(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if let Some(dir) = path.parent() {
+                    std::fs::create_dir_all(dir)
+                        .with_context(|| format!("cannot create {}", dir.display()))?;
+                }
+                op(path)
+            }
+            other => other,
         }
-        Ok(path)
+        .with_context(|| format!("cannot write {}", path.display()))
+    }
+
+    /// Creates the directories `rels` (`/`-separated, parents listed before
+    /// their children or already present), so that the files written into
+    /// them next need no directory step.
+    pub fn dirs<'a>(&self, rels: impl IntoIterator<Item = &'a str>) -> Result<()> {
+        for rel in rels {
+            let dir = self.path_of(rel);
+            match std::fs::create_dir(&dir) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(_) => std::fs::create_dir_all(&dir)
+                    .with_context(|| format!("cannot create {}", dir.display()))?,
+            }
+        }
+        Ok(())
     }
 
     /// Writes one file (`rel` is `/`-separated); may be called from
     /// several threads.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
-        let path = self.path_for(rel)?;
-        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))
+        Self::with_dirs(&self.path_of(rel), |p| std::fs::write(p, bytes))
     }
 
     /// Writes one file from pieces in one `writev` call where the system
     /// allows, without joining them in memory first.
     pub fn write_pieces(&self, rel: &str, pieces: &[&[u8]]) -> Result<()> {
         use std::io::{IoSlice, Write as _};
-        let path = self.path_for(rel)?;
-        let mut file = std::fs::File::create(&path)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        let path = self.path_of(rel);
+        let mut file = Self::with_dirs(&path, |p| std::fs::File::create(p))?;
         let mut slices: Vec<IoSlice<'_>> = pieces.iter().map(|p| IoSlice::new(p)).collect();
         let mut rest = &mut slices[..];
         while !rest.is_empty() {
@@ -94,19 +119,18 @@ impl Staging {
     /// `/`-separated): a hard link, or a copy where the file system has no
     /// hard links. For pages that are byte-identical in several versions.
     pub fn link(&self, from: &str, rel: &str) -> Result<()> {
-        let (from, path) = (self.tmp.join(from), self.path_for(rel)?);
-        if std::fs::hard_link(&from, &path).is_err() {
-            std::fs::copy(&from, &path)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-        }
-        Ok(())
+        let (from, path) = (self.path_of(from), self.path_of(rel));
+        Self::with_dirs(&path, |p| {
+            std::fs::hard_link(&from, p).or_else(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => Err(e),
+                _ => std::fs::copy(&from, p).map(|_| ()),
+            })
+        })
     }
 
     /// Creates one file (`rel` is `/`-separated) to be written in pieces.
     pub fn create(&self, rel: &str) -> Result<std::io::BufWriter<std::fs::File>> {
-        let path = self.path_for(rel)?;
-        let file = std::fs::File::create(&path)
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        let file = Self::with_dirs(&self.path_of(rel), |p| std::fs::File::create(p))?;
         Ok(std::io::BufWriter::with_capacity(1 << 16, file))
     }
 

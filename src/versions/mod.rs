@@ -78,7 +78,7 @@ impl Version {
     fn label(&self, lang: Lang) -> String {
         match &self.tag {
             Some(t) => t.clone(),
-            None => label(lang, "latest_version"),
+            None => label(lang, "latest_version").into_owned(),
         }
     }
 }
@@ -185,7 +185,7 @@ type Parsed = HashMap<(ObjectId, String, u64), Arc<PlanFile>>;
 type Renderers = HashMap<(u64, u64), Arc<Renderer>>;
 
 /// Rendered plan pages by page key; a failed render keeps its message.
-type Rendered = HashMap<u64, std::result::Result<String, String>>;
+type Rendered = HashMap<u64, std::result::Result<Vec<u8>, String>>;
 
 fn renderer_for<'r>(renderers: &'r Renderers, b: &Built) -> Result<&'r Renderer> {
     renderers
@@ -400,7 +400,6 @@ fn render_plan_pages(built: &mut [Built], renderers: &Renderers) -> Result<Rende
             let history = b.input.history(&p.plan.file);
             let page = r
                 .page_of(kind, &p.plan, d, history)
-                .and_then(|page| Ok(String::from_utf8(page)?))
                 .map_err(|e| format!("{e:#}"));
             Ok((key, page))
         })
@@ -523,8 +522,10 @@ fn write_versions(built: &[Built], shared: &[crate::site::Files], env: &Env<'_>)
             r.warm_fragments(&fresh, &base, fragments);
         }
     }
+    let t = crate::timing::Timer::start();
     let staging = Staging::new(&opts.out)?;
     let pages = write_plan_pages(built, rendered, &nav, &staging, &opts.base_url, lang)?;
+    t.lap("write: plan pages");
     let counts: Vec<usize> = built
         .par_iter()
         .enumerate()
@@ -544,12 +545,11 @@ fn write_versions(built: &[Built], shared: &[crate::site::Files], env: &Env<'_>)
             let mut n = 2;
             for (path, bytes) in files {
                 let target = format!("{prefix}{path}");
-                match std::str::from_utf8(bytes) {
-                    Ok(text) if path.ends_with(".html") => {
-                        let nav_html = nav.html(vi..=vi, path, &mut navs);
-                        staging.write_pieces(&target, &fill(text, &base_html, &nav_html))?;
-                    }
-                    _ => staging.write(&target, bytes)?,
+                if path.ends_with(".html") {
+                    let nav_html = nav.html(vi..=vi, path, &mut navs);
+                    staging.write_pieces(&target, &fill(bytes, &base_html, &nav_html))?;
+                } else {
+                    staging.write(&target, bytes)?;
                 }
                 n += 1;
             }
@@ -558,10 +558,11 @@ fn write_versions(built: &[Built], shared: &[crate::site::Files], env: &Env<'_>)
         })
         .collect::<Result<_>>()?;
 
+    t.lap("write: each version's own files");
     // The index of versions.
     let latest = built.first().context("latest version")?;
     let r = renderer_for(renderers, latest)?;
-    let page = String::from_utf8(versions_page(r, built, lang)?)?;
+    let page = versions_page(r, built, lang)?;
     let base_html = esc(&opts.base_url);
     staging.write_pieces("versions/index.html", &fill(&page, &base_html, ""))?;
     staging.write("versions.json", versions_json(built).as_bytes())?;
@@ -596,6 +597,29 @@ fn write_plan_pages(
             .get(vi)
             .map_or(0, |b| b.input.version.prefix.matches('/').count())
     };
+    // Every version's page directories first, one version per thread: the
+    // pages below then go into existing directories, and no two threads
+    // create entries in the same directory at once.
+    built.par_iter().try_for_each(|b| {
+        let prefix = &b.input.version.prefix;
+        let mut dirs: Vec<String> = Vec::new();
+        for (path, _) in &b.pages {
+            let mut at = 0;
+            while let Some(i) = path.get(at..).and_then(|rest| rest.find('/')) {
+                dirs.push(format!(
+                    "{prefix}{}",
+                    path.get(..at + i).unwrap_or_default()
+                ));
+                at += i + 1;
+            }
+        }
+        dirs.sort();
+        dirs.dedup();
+        if !prefix.is_empty() {
+            staging.dirs([prefix.trim_end_matches('/')])?;
+        }
+        staging.dirs(dirs.iter().map(String::as_str))
+    })?;
     let runs: Vec<(&str, u64, Run)> = by_path
         .iter()
         .flat_map(|(path, seen)| {

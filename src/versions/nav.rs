@@ -126,26 +126,29 @@ impl Nav<'_> {
 }
 
 /// Splits an HTML page at its markers into the pieces of the version's
-/// page: the text between markers, the base URL, the switcher.
-pub(super) fn fill<'t>(text: &'t str, base: &'t str, nav: &'t str) -> Vec<&'t [u8]> {
+/// page: the text between markers, the base URL, the switcher. Works on
+/// bytes (the markers start with U+E000, whose UTF-8 bytes start with
+/// 0xEE, a byte no ASCII text has), so that a rendered page need not be
+/// validated as UTF-8 again: that cost 5 % of a `--versions` build.
+pub(super) fn fill<'t>(text: &'t [u8], base: &'t str, nav: &'t str) -> Vec<&'t [u8]> {
     let mut pieces = Vec::with_capacity(8);
     let mut rest = text;
-    while let Some(i) = rest.find('\u{E000}') {
+    while let Some(i) = memchr::memchr(0xEE, rest) {
         let (head, tail) = rest.split_at(i);
-        pieces.push(head.as_bytes());
-        if let Some(after) = tail.strip_prefix(MARK_BASE) {
+        pieces.push(head);
+        if let Some(after) = tail.strip_prefix(MARK_BASE.as_bytes()) {
             pieces.push(base.as_bytes());
             rest = after;
-        } else if let Some(after) = tail.strip_prefix(MARK_NAV) {
+        } else if let Some(after) = tail.strip_prefix(MARK_NAV.as_bytes()) {
             pieces.push(nav.as_bytes());
             rest = after;
         } else {
-            let (c, after) = tail.split_at('\u{E000}'.len_utf8());
-            pieces.push(c.as_bytes());
+            let (c, after) = tail.split_at(1);
+            pieces.push(c);
             rest = after;
         }
     }
-    pieces.push(rest.as_bytes());
+    pieces.push(rest);
     pieces
 }
 

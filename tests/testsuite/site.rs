@@ -761,7 +761,11 @@ fn missing_values_read_as_a_dash() {
     let repo = Repo::new();
     let plan = base_plan()
         .replacen("status: active", "status: draft", 1)
-        .replacen("        done_when: デザインがレビューで承認されている\n", "", 1)
+        .replacen(
+            "        done_when: デザインがレビューで承認されている\n",
+            "",
+            1,
+        )
         .replacen("        due: 2026-12-15\n", "", 1)
         .replacen("    target: 2.5\n", "", 1);
     repo.file("content/base-plan.md", &plan);
