@@ -27,6 +27,8 @@ pub struct Fragments {
     calendar: Mutex<HashMap<(u64, String), Arc<str>>>,
     /// By plan key and the plan's error, warning and info counts.
     cards: Mutex<HashMap<CardKey, tera::Value>>,
+    /// Feed entries' HTML content by (plan key, update index).
+    feed_html: Mutex<HashMap<(u64, usize), Arc<str>>>,
     /// Rendered items: (renderer scope, template, item key) → HTML.
     items: Mutex<HashMap<(u64, &'static str, u64), Arc<str>>>,
 }
@@ -39,6 +41,11 @@ impl Fragments {
     /// The calendar events cached under `key`, made now if missing.
     pub(super) fn calendar(&self, key: (u64, String), make: impl FnOnce() -> String) -> Arc<str> {
         cached(&self.calendar, key, || make().into())
+    }
+
+    /// The HTML content of a feed entry, made now if missing.
+    pub(super) fn feed_html(&self, key: (u64, usize), make: impl FnOnce() -> String) -> Arc<str> {
+        cached(&self.feed_html, key, || make().into())
     }
 
     /// The home-page card cached under `key`, made now if missing (tera

@@ -430,7 +430,7 @@ impl Renderer {
         );
         files.insert(
             "changelog.xml".into(),
-            feeds::atom(&updates, config, base_url, lang).into_bytes(),
+            feeds::atom(&updates, config, base_url, lang, fragments).into_bytes(),
         );
         Ok(files)
     }

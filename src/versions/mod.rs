@@ -350,13 +350,15 @@ fn render_plan_pages(built: &mut [Built], renderers: &Renderers) -> Result<Rende
                 .filter_map(|(p, d)| {
                     let history = b.input.history(&p.plan.file);
                     // `p.key` covers the plan's blob, path and book.toml.
+                    // A history is its commits: the ids say which (hashing
+                    // every subject and author for each version cost more).
                     let key = hash_of(&(
                         p.key,
                         b.input.theme_key,
                         d.iter()
                             .map(|x| (x.rule, x.line, x.column, &x.message, x.severity))
                             .collect::<Vec<_>>(),
-                        history,
+                        history.map(|h| h.iter().map(|e| (&e.id, &e.path)).collect::<Vec<_>>()),
                     ));
                     let pi = *index.get(&std::ptr::from_ref(p))?;
                     Some(PlanPage::ALL.map(|kind| {
