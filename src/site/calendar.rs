@@ -363,7 +363,7 @@ mod tests {
 
     /// The same event built with the icalendar crate.
     fn crate_event(e: &AllDay<'_>) -> String {
-        use icalendar::{Component, Event, EventLike};
+        use icalendar::{Component, Event};
         let date = |key: &str, d: NaiveDate| {
             icalendar::Property::new(key, d.format("%Y%m%d").to_string())
                 .append_parameter(icalendar::ValueType::Date)

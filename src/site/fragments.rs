@@ -29,9 +29,13 @@ pub struct Fragments {
     cards: Mutex<HashMap<CardKey, tera::Value>>,
     /// Feed entries' HTML content by (plan key, update index).
     feed_html: Mutex<HashMap<(u64, usize), Arc<str>>>,
-    /// Rendered items: (renderer scope, template, item key) → HTML.
-    items: Mutex<HashMap<(u64, &'static str, u64), Arc<str>>>,
+    /// Rendered items by [`ItemKey`].
+    items: Mutex<HashMap<ItemKey, Arc<str>>>,
 }
+
+/// A rendered item's cache key: the renderer's scope, the item template
+/// and the item's own key.
+type ItemKey = (u64, &'static str, u64);
 
 /// A home-page card's cache key: the plan's key, its error/warning/info
 /// counts and its state.

@@ -213,7 +213,7 @@ pub(super) fn plan_page(
                     tv!({ "role": role.as_str(), "role_name": config.roles.get(role).map(String::as_str), "tasks": tasks })
                 })
                 .collect();
-            let row = tv!({
+            tv!({
                 "id": m.id_text(),
                 "anchor": m.id_text().map(|id| format!("m-{id}")),
                 "title": m.title.text(),
@@ -230,8 +230,7 @@ pub(super) fn plan_page(
                 "review": date(m.review.copied()),
                 "done_on": date(m.done_on.copied()),
                 "cells": cells,
-            });
-            row
+            })
         })
         .collect();
     let meetings = plan.meetings.value();
@@ -268,7 +267,7 @@ pub(super) fn plan_page(
         .iter()
         .filter_map(|m| m.due.copied())
         .max();
-    let view = tv!({
+    tv!({
         "id": plan.id.as_str(),
         "file": plan.file.as_str(),
         "title": plan.title_text(),
@@ -327,8 +326,7 @@ pub(super) fn plan_page(
         "findings": diags.iter().map(|d| finding_view(d, lang)).collect::<Vec<_>>(),
         "lint": lint_status(diags),
         "body": markdown::render_in(&plan.body, config.markdown.unsafe_html, 1, "body-", lang),
-    });
-    view
+    })
 }
 
 /// The question ledger for the plan page: every question of every
