@@ -508,6 +508,7 @@ fn write_versions(built: &[Built], shared: &[crate::site::Files], env: &Env<'_>)
         lang,
         renderer: latest,
         errors: std::sync::Mutex::new(Vec::new()),
+        cache: std::sync::Mutex::new(HashMap::new()),
     };
 
     // The per-plan calendar events, each made once.
@@ -543,12 +544,11 @@ fn write_versions(built: &[Built], shared: &[crate::site::Files], env: &Env<'_>)
             let mut cal = staging.create(&format!("{prefix}calendar.ics"))?;
             r.write_calendar(&b.plans, &base, Some(fragments), &mut cal)?;
             cal.flush()?;
-            let mut navs = HashMap::new();
             let mut n = 2;
             for (path, bytes) in files {
                 let target = format!("{prefix}{path}");
                 if path.ends_with(".html") {
-                    let nav_html = nav.html(vi..=vi, path, &mut navs);
+                    let nav_html = nav.html(vi..=vi, path, &nav.has(path));
                     staging.write_pieces(&target, &fill(bytes, &base_html, &nav_html))?;
                 } else {
                     staging.write(&target, bytes)?;
@@ -622,16 +622,25 @@ fn write_plan_pages(
         }
         staging.dirs(dirs.iter().map(String::as_str))
     })?;
-    let runs: Vec<(&str, u64, Run)> = by_path
+    // Each run with which versions have its page (from the page's own list,
+    // not a lookup per version).
+    let runs: Vec<(&str, u64, Run, Arc<Vec<bool>>)> = by_path
         .iter()
         .flat_map(|(path, seen)| {
+            let mut has = vec![false; built.len()];
+            for (vi, _) in seen.iter() {
+                if let Some(h) = has.get_mut(*vi) {
+                    *h = true;
+                }
+            }
+            let has = Arc::new(has);
             runs_of(seen, depth)
                 .into_iter()
-                .map(move |(key, run)| (*path, key, run))
+                .map(move |(key, run)| (*path, key, run, Arc::clone(&has)))
         })
         .collect();
     runs.par_iter()
-        .map_init(HashMap::new, |navs, (path, key, run)| {
+        .map(|(path, key, run, has)| {
             let oldest = built.get(*run.end()).context("version index")?;
             let page = match rendered.get(key) {
                 Some(Ok(page)) => page,
@@ -642,7 +651,7 @@ fn write_plan_pages(
             };
             // The canonical URL is where the run's file is written.
             let base_html = esc(&format!("{base_url}{}", oldest.input.version.prefix));
-            let nav_html = nav.html(run.clone(), path, navs);
+            let nav_html = nav.html(run.clone(), path, has);
             let first = format!("{}{path}", oldest.input.version.prefix);
             staging.write_pieces(&first, &fill(page, &base_html, &nav_html))?;
             for vi in run.clone().rev().skip(1) {

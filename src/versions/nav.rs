@@ -13,21 +13,39 @@ pub(super) struct Nav<'a> {
     pub(super) renderer: &'a Renderer,
     /// Errors rendering the bar (a theme's template that fails).
     pub(super) errors: std::sync::Mutex<Vec<String>>,
+    /// Rendered bars, split at the page path ([`Nav::html`]).
+    pub(super) cache: std::sync::Mutex<HashMap<NavKey, Arc<Vec<String>>>>,
 }
 
 impl Nav<'_> {
+    /// Which versions have `page` (the shared pages: every version).
+    pub(super) fn has(&self, page: &str) -> Vec<bool> {
+        self.exists.iter().map(|set| set.contains(page)).collect()
+    }
+
     /// [`Nav::render`] through a cache: the switcher of a page only depends
-    /// on its run of versions, its depth and which versions have it, so it
-    /// is made once per such shape with a stand-in for the page path.
-    pub(super) fn html(&self, run: Run, page: &str, cache: &mut HashMap<NavKey, String>) -> String {
+    /// on its run of versions, its depth and which versions have it (`has`),
+    /// so it is made once per such shape with a stand-in for the page path,
+    /// kept as the pieces between stand-ins, and joined with `page` here.
+    pub(super) fn html(&self, run: Run, page: &str, has: &[bool]) -> String {
         let depth = page.matches('/').count();
-        // As deep as `page`, so that the relative links climb as far.
-        let stand_in = format!("{}\u{E002}", "d/".repeat(depth));
-        let has: Vec<bool> = self.exists.iter().map(|set| set.contains(page)).collect();
-        cache
-            .entry((*run.start(), *run.end(), depth, has))
-            .or_insert_with_key(|(_, _, _, has)| self.render(run, &stand_in, has))
-            .replace(&stand_in, page)
+        let key: NavKey = (*run.start(), *run.end(), depth, has.to_vec());
+        let hit = self.cache.lock().ok().and_then(|c| c.get(&key).cloned());
+        let pieces = match hit {
+            Some(pieces) => pieces,
+            None => {
+                // As deep as `page`, so that the relative links climb as far.
+                let stand_in = format!("{}\u{E002}", "d/".repeat(depth));
+                let text = self.render(run, &stand_in, has);
+                let pieces: Arc<Vec<String>> =
+                    Arc::new(text.split(stand_in.as_str()).map(str::to_string).collect());
+                if let Ok(mut c) = self.cache.lock() {
+                    c.insert(key, Arc::clone(&pieces));
+                }
+                pieces
+            }
+        };
+        pieces.join(page)
     }
 
     /// The switcher and banner for `page` written for the versions `run`
