@@ -58,6 +58,19 @@ fn month_ticks(from: NaiveDate, to: NaiveDate, max: usize) -> Vec<NaiveDate> {
     ticks.into_iter().step_by(step).collect()
 }
 
+/// Where a month label hangs from its tick at `x` in a chart `width` wide:
+/// centred, unless half a label ("2027年12月" is ~70 px at 12 px) would
+/// cross the chart's right edge, where it ends at the tick instead of
+/// being cut off.
+fn tick_anchor(x: f64, width: f64) -> &'static str {
+    const HALF_LABEL: f64 = 36.0;
+    if x + HALF_LABEL > width {
+        "end"
+    } else {
+        "middle"
+    }
+}
+
 /// "Nice" y-axis ticks covering [lo, hi].
 fn nice_ticks(lo: f64, hi: f64) -> Vec<f64> {
     let span = (hi - lo).abs().max(1e-9);
@@ -251,9 +264,10 @@ pub fn kpi_chart(plan: &Plan, today: NaiveDate, lang: Lang) -> Option<String> {
         let xx = f(xs.x(d));
         let _ = write!(
             s,
-            r##"<line x1="{xx}" y1="{axis_y}" x2="{xx}" y2="{}" stroke="#888"/><text class="tick" x="{xx}" y="{}" text-anchor="middle" font-size="12" fill="#555">{}</text>"##,
+            r##"<line x1="{xx}" y1="{axis_y}" x2="{xx}" y2="{}" stroke="#888"/><text class="tick" x="{xx}" y="{}" text-anchor="{}" font-size="12" fill="#555">{}</text>"##,
             axis_y + 5.0,
             axis_y + 20.0,
+            tick_anchor(xs.x(d), w),
             esc(&month(lang, d))
         );
     }
@@ -501,9 +515,10 @@ pub fn timeline(
         let xx = f(xs.x(d));
         let _ = write!(
             s,
-            r##"<line x1="{xx}" y1="{top}" x2="{xx}" y2="{}" stroke="#d5d9de"/><text x="{xx}" y="{}" text-anchor="middle" font-size="12" fill="#555">{}</text>"##,
+            r##"<line x1="{xx}" y1="{top}" x2="{xx}" y2="{}" stroke="#d5d9de"/><text x="{xx}" y="{}" text-anchor="{}" font-size="12" fill="#555">{}</text>"##,
             axis_y + 4.0,
             axis_y + 20.0,
+            tick_anchor(xs.x(d), w),
             esc(&month(lang, d))
         );
     }
@@ -669,5 +684,11 @@ mod tests {
             esc("<a href=\"x\">&'"),
             "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
         );
+    }
+
+    #[test]
+    fn month_labels_at_the_right_edge_end_at_their_tick() {
+        assert_eq!(tick_anchor(300.0, 640.0), "middle");
+        assert_eq!(tick_anchor(620.0, 640.0), "end");
     }
 }
