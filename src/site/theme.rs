@@ -55,6 +55,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/update.html"),
     ),
     (
+        "search.html",
+        include_str!("../../themes/default/templates/search.html"),
+    ),
+    (
         "version_nav.html",
         include_str!("../../themes/default/templates/version_nav.html"),
     ),

@@ -585,6 +585,7 @@ fn assert_build_matches_whole_plans(root: &Path, today: &str) {
         today,
         build_date: None,
         versioned: false,
+        search: false,
     };
     let r = planbook::site::Renderer::new(root, &repo.config, &opts).unwrap();
     let shared = r
