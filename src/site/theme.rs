@@ -65,10 +65,16 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 ];
 
 /// Embedded static files: (path under `static/`, bytes).
-pub const STATIC: &[(&str, &[u8])] = &[(
-    "style.css",
-    include_bytes!("../../themes/default/static/style.css"),
-)];
+pub const STATIC: &[(&str, &[u8])] = &[
+    (
+        "style.css",
+        include_bytes!("../../themes/default/static/style.css"),
+    ),
+    (
+        "search.js",
+        include_bytes!("../../themes/default/static/search.js"),
+    ),
+];
 
 /// The theme of a build: the embedded files with the repository's overrides.
 #[derive(Clone)]
