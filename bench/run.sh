@@ -57,6 +57,12 @@ for n in $SIZES; do
   {
     measure "planbook-lint" "$WORK/none" "$PB" --root "$dir/plans" --today "$TODAY" -q lint
     measure "planbook-build" "$dir/out" "$PB" --root "$dir/plans" --today "$TODAY" -q build --out "$dir/out"
+    # The same build with search off ([search] enabled = false): the index
+    # is most of a large build's time (README, "The site").
+    cp "$dir/plans/book.toml" "$WORK/book.toml"
+    printf '\n[search]\nenabled = false\n' >>"$dir/plans/book.toml"
+    measure "pb-build-nosearch" "$dir/out" "$PB" --root "$dir/plans" --today "$TODAY" -q build --out "$dir/out"
+    cp "$WORK/book.toml" "$dir/plans/book.toml"
     measure "floor" "$WORK/none" "$FLOOR" "$dir/plans"
     measure "floor+write" "$dir/floor-out" "$FLOOR" "$dir/plans" --write "$dir/floor-out"
     [ -n "$HUGO" ] && measure "hugo" "$dir/hugo-out" "$HUGO" --quiet -s "$dir/hugo" -d "$dir/hugo-out"

@@ -39,13 +39,22 @@ pub fn write_site(
     let config = &repo.config;
     let r = Renderer::new(&repo.root, config, opts)?;
     let staging = crate::site::write::Staging::new(&opts.out)?;
-    let write_page = |f: &PlanFile, d: &[&Diagnostic]| -> Result<()> {
+    // Writes a plan's pages; returns the plan page for the search index.
+    let write_page = |f: &PlanFile, d: &[&Diagnostic]| -> Result<Option<Vec<u8>>> {
         let history = histories.map(|h| h.get(&f.plan.file).map_or(&[][..], Vec::as_slice));
+        let mut plan_page = None;
         for kind in PlanPage::ALL {
             let page = r.page_of(kind, &f.plan, d, history)?;
             staging.write(&kind.path(&f.plan), &page)?;
+            if kind == PlanPage::Plan && opts.search {
+                plan_page = Some(page);
+            }
         }
-        Ok(())
+        Ok(plan_page)
+    };
+    let mut search = match opts.search {
+        true => Some(crate::search::Index::new(config.lang())?),
+        false => None,
     };
     let mut json = crate::plans_json::PlansJson::new(staging.create("plans.json")?);
     let mut cal = staging.create("calendar.ics")?;
@@ -72,18 +81,21 @@ pub fn write_site(
         if failing.load(Relaxed) {
             return Ok((f, c, None));
         }
-        write_page(&f, &d.iter().collect::<Vec<_>>())?;
+        let page = write_page(&f, &d.iter().collect::<Vec<_>>())?;
         let events = r.calendar_fragment(&f, &opts.base_url, None);
-        Ok((f, c, Some(events)))
+        Ok((f, c, Some((events, page))))
     };
     // Then, in file order: its plans.json entry and events appended, the
     // plan cut down and kept for the shared pages.
-    let mut keep = |(mut f, c, events): Done| -> Result<()> {
-        if let Some(events) = events {
+    let mut keep = |(mut f, c, written): Done| -> Result<()> {
+        if let Some((events, page)) = written {
             // The first plan with an id gets the page (`publishable`).
             if seen.insert(f.plan.id.clone()) {
                 json.entry(&r.json_fragment(&f))?;
                 cal.write_all(events.as_bytes())?;
+                if let (Some(index), Some(page)) = (search.as_mut(), page) {
+                    index.add(&format!("/{}", Renderer::plan_path(&f.plan)), &page)?;
+                }
             } else {
                 shared_ids.push(f.plan.id.clone());
             }
@@ -123,17 +135,31 @@ pub fn write_site(
     )?;
     staging.write_all(&shared)?;
     timer.lap("shared pages");
+    let mut search_files = 0;
+    if let Some(index) = search {
+        let files = index.files()?;
+        search_files = files.len();
+        for (path, bytes) in &files {
+            staging.write(path, bytes)?;
+        }
+        timer.lap("search index");
+    }
     staging.commit()?;
     timer.lap("swap");
     Ok((
         diags,
-        Some(shared.len() + 2 + PlanPage::ALL.len() * seen.len()),
+        Some(shared.len() + 2 + PlanPage::ALL.len() * seen.len() + search_files),
     ))
 }
 
 /// A plan of [`write_site`] once its page is written: the plan, its
-/// per-plan findings, and its calendar events if it has a page.
-type Done = (PlanFile, crate::lint::Checked, Option<std::sync::Arc<str>>);
+/// per-plan findings, and, if it has a page, its calendar events and (with
+/// search) the page to index.
+type Done = (
+    PlanFile,
+    crate::lint::Checked,
+    Option<(std::sync::Arc<str>, Option<Vec<u8>>)>,
+);
 
 /// Runs `work` on every item in parallel and hands the results to `keep`
 /// in item order as they come, without waiting for the slowest: rayon

@@ -22,6 +22,7 @@ pub struct Config {
     pub lint: LintConfig,
     pub markdown: Markdown,
     pub versions: Versions,
+    pub search: Search,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -81,6 +82,25 @@ pub struct Versions {
     pub tags: String,
 }
 
+/// `[search]`: the Pagefind index of the plan pages.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Search {
+    /// Index the plan pages (`search/`, `pagefind/`, the header box).
+    pub enabled: bool,
+    /// With `--versions`, also index each old version.
+    pub versions: bool,
+}
+
+impl Default for Search {
+    fn default() -> Self {
+        Search {
+            enabled: true,
+            versions: false,
+        }
+    }
+}
+
 impl Default for Versions {
     fn default() -> Self {
         Versions { tags: "v*".into() }
@@ -133,6 +153,7 @@ struct RawConfig {
     lint: Option<RawLint>,
     markdown: Option<Markdown>,
     versions: Option<Versions>,
+    search: Option<Search>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -226,6 +247,7 @@ impl Config {
             },
             markdown: raw.markdown.unwrap_or_default(),
             versions: raw.versions.unwrap_or_default(),
+            search: raw.search.unwrap_or_default(),
         }
     }
 

@@ -31,6 +31,7 @@ pub mod progress;
 pub mod report;
 pub mod revision;
 pub mod schema;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod state;

@@ -152,6 +152,7 @@ pub fn run(g: &Globals, o: &Options<'_>) -> Result<u8> {
                 today: until,
                 build_date: None,
                 versioned: false,
+                search: false,
             };
             let r = crate::site::Renderer::new(&run.repo.root, run.config(), &opts)?;
             let bytes = r.report_document(&reports, &since_text, history.git.is_some())?;

@@ -140,6 +140,7 @@ impl Session {
             today,
             build_date: None,
             versioned: false,
+            search: false,
         }
     }
 

@@ -53,6 +53,10 @@ pub struct BuildOptions {
     /// Pages get the version switcher and per-version canonical URLs as
     /// markers, filled in per version by [`crate::versions`].
     pub versioned: bool,
+    /// Index the plan pages and add the search page and header box
+    /// (`[search] enabled`; `build` of the latest site only for now:
+    /// `serve` and `--versions` build without search).
+    pub search: bool,
 }
 
 /// Stands for the base URL of the version a page is written into.
@@ -156,6 +160,7 @@ impl Renderer {
             "base_url": opts.base_url,
             "build_date": opts.build_date.map(|d| long_date(lang, d)),
             "today": opts.today.to_string(),
+            "search": opts.search,
         });
         let scope = fragments::key_of(&(&theme.templates, site.to_string()));
         Ok(Renderer {
@@ -306,6 +311,14 @@ impl Renderer {
         files.insert("check/index.html".into(), check?);
         files.extend(changelog?);
         files.insert("lint/index.html".into(), lint?);
+        if self.opts.search {
+            let lang = self.config.lang();
+            let ctx = self.ctx("../", "search/", &label(lang, "search_plans"));
+            files.insert(
+                "search/index.html".into(),
+                self.render("search.html", &ctx)?,
+            );
+        }
         for (name, bytes) in &self.statics {
             files.insert(format!("static/{name}"), bytes.clone());
         }

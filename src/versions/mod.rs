@@ -211,6 +211,7 @@ pub fn build(
     let timer = crate::timing::Timer::start();
     let mut opts = opts.clone();
     opts.versioned = true;
+    opts.search = false;
     let lang = repo.config.lang();
 
     let (inputs, parsed) = read_inputs(git, tags, repo, latest.plans, &progress)?;

@@ -9,6 +9,7 @@ mod hostile;
 mod layout;
 mod rules;
 mod rules_v2;
+mod search;
 mod serve;
 mod site;
 mod states;

@@ -232,7 +232,7 @@ fn hostile_content_is_escaped() {
         let text = String::from_utf8_lossy(&bytes).to_string();
         if rel.ends_with(".html") {
             let doc = Html::parse_document(&text);
-            assert_eq!(doc.select(&sel("script")).count(), 0, "{rel} has a script");
+            assert_only_planbooks_scripts(&doc, &rel);
             for el in doc.select(&sel("*")) {
                 for (name, value) in el.value().attrs() {
                     assert!(!name.starts_with("on"), "{rel}: event handler {name}");
@@ -358,6 +358,24 @@ fn english_site_and_theme_overrides() {
     );
     let plan = page(&out, "plans/base-plan/index.html");
     assert!(texts(&plan, "section.meetings h2")[0].contains("Meetings"));
+}
+
+/// Pages carry no script but planbook's own files (`static/search.js`,
+/// and Pagefind's UI on the search page), by `src` and with no inline code.
+pub fn assert_only_planbooks_scripts(doc: &Html, rel: &str) {
+    for script in doc.select(&sel("script")) {
+        let src = script.value().attr("src").unwrap_or("");
+        assert!(
+            src.ends_with("static/search.js") || src.ends_with("pagefind/pagefind-ui.js"),
+            "{rel} has a script: {}",
+            script.html()
+        );
+        assert_eq!(
+            script.text().collect::<String>().trim(),
+            "",
+            "{rel}: inline script"
+        );
+    }
 }
 
 /// Headless Chromium opens the demo from disk: no console errors, and
@@ -546,9 +564,11 @@ fn parallel_and_single_threaded_corpus_builds_are_identical() {
         )
     };
     let one = build(Some("1"), "one");
+    // Two pages per plan and the shared files, besides the search bundle.
+    assert!(one.keys().any(|k| k.starts_with("pagefind/")));
     assert_eq!(
-        one.len(),
-        2 * 300 + 8,
+        one.keys().filter(|k| !k.starts_with("pagefind/")).count(),
+        2 * 300 + 10,
         "{:?}",
         one.keys().take(10).collect::<Vec<_>>()
     );
@@ -585,6 +605,7 @@ fn assert_build_matches_whole_plans(root: &Path, today: &str) {
         today,
         build_date: None,
         versioned: false,
+        search: repo.config.search.enabled,
     };
     let r = planbook::site::Renderer::new(root, &repo.config, &opts).unwrap();
     let shared = r
@@ -602,9 +623,12 @@ fn assert_build_matches_whole_plans(root: &Path, today: &str) {
     for (path, bytes) in &shared {
         assert!(built.get(path) == Some(bytes), "{path} differs");
     }
+    // Besides those: the search bundle, which only `build` writes.
+    let bundle = built.keys().filter(|k| k.starts_with("pagefind/")).count();
+    assert_eq!(repo.config.search.enabled, bundle > 0);
     assert_eq!(
         built.len(),
-        shared.len() + PlanPage::ALL.len() * pages.len()
+        shared.len() + PlanPage::ALL.len() * pages.len() + bundle
     );
 }
 

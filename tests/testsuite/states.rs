@@ -524,7 +524,7 @@ fn home_page_shows_states_sparklines_and_counts() {
         doc.select(&sel("li.plan-card svg.sparkline title")).count(),
         8
     );
-    assert!(doc.select(&sel("script")).next().is_none());
+    crate::site::assert_only_planbooks_scripts(&doc, "index.html");
     let counts: Vec<(String, String)> = doc
         .select(&sel("nav.states li"))
         .map(|li| {

@@ -1,0 +1,260 @@
+//! Search (docs/format.md, "Search"): the Pagefind bundle is written and
+//! byte-identical from build to build, `[search] enabled = false` leaves it
+//! out, and headless Chromium finds plans over HTTP and hides the header
+//! box from `file://`. The browser is driven by `tests/browser/search.mjs`
+//! (puppeteer-core with the system's chromium; `.ci/run` installs it from
+//! npm into `target/axe`).
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::support::*;
+
+const DEMO_TODAY: &str = "2026-11-28";
+
+fn demo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn build_demo(out: &Path) {
+    let root = demo_root();
+    let r = run_at(
+        &root,
+        &root,
+        DEMO_TODAY,
+        &["build", "--out", out.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+}
+
+#[test]
+fn the_search_bundle_is_written_and_deterministic() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    build_demo(&a);
+    build_demo(&b);
+    for f in [
+        "pagefind/pagefind.js",
+        "pagefind/pagefind-ui.js",
+        "pagefind/pagefind-entry.json",
+        "search/index.html",
+    ] {
+        assert!(a.join(f).is_file(), "{f} missing");
+    }
+    let (fa, fb) = (
+        all_files(&a.join("pagefind")),
+        all_files(&b.join("pagefind")),
+    );
+    assert!(fa.len() > 5, "{:?}", fa.keys().collect::<Vec<_>>());
+    assert_eq!(fa, fb, "two builds wrote different search indexes");
+    // The header has the box, hidden until a script sees http(s).
+    let doc = page(&a, "plans/favorites-reco/index.html");
+    let boxes: Vec<_> = doc.select(&sel("form.site-search[hidden]")).collect();
+    assert_eq!(boxes.len(), 1);
+    assert_eq!(
+        boxes[0].value().attr("action"),
+        Some("../../search/index.html")
+    );
+}
+
+#[test]
+fn search_can_be_switched_off() {
+    let repo = Repo::new();
+    repo.file(
+        "book.toml",
+        &format!("{BOOK_TOML}\n[search]\nenabled = false\n"),
+    );
+    repo.file("content/base-plan.md", &base_plan());
+    let r = repo.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let out = repo.path().join("public");
+    assert!(!out.join("pagefind").exists());
+    assert!(!out.join("search").exists());
+    let doc = page(&out, "index.html");
+    assert_eq!(doc.select(&sel("form.site-search")).count(), 0);
+    // An unknown key under [search] is an error, as everywhere.
+    repo.file("book.toml", "[search]\nenable = true\n");
+    assert_eq!(repo.run(&["build"]).code, 2);
+}
+
+/// Serves `dir` on a loopback port until the returned guard is dropped.
+struct Server {
+    port: u16,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn serve(dir: PathBuf) -> Server {
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let port = server.server_addr().to_ip().unwrap().port();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = stop.clone();
+    let thread = std::thread::spawn(move || {
+        while !flag.load(std::sync::atomic::Ordering::Relaxed) {
+            let Ok(Some(req)) = server.recv_timeout(std::time::Duration::from_millis(50)) else {
+                continue;
+            };
+            let path = req
+                .url()
+                .split(['?', '#'])
+                .next()
+                .unwrap_or("/")
+                .to_string();
+            let rel = percent_decode(path.trim_start_matches('/'));
+            let file = dir.join(&rel);
+            let resp = match std::fs::read(&file) {
+                Ok(bytes) if !rel.contains("..") => {
+                    let ty = match file.extension().and_then(|e| e.to_str()) {
+                        Some("html") => "text/html; charset=utf-8",
+                        Some("js") | Some("mjs") => "text/javascript",
+                        Some("css") => "text/css",
+                        Some("json") => "application/json",
+                        _ => "application/octet-stream",
+                    };
+                    tiny_http::Response::from_data(bytes)
+                        .with_header(tiny_http::Header::from_bytes("Content-Type", ty).unwrap())
+                }
+                _ => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
+            };
+            let _ = req.respond(resp);
+        }
+    });
+    Server {
+        port,
+        stop,
+        thread: Some(thread),
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'%'
+            && let Some(hex) = s.get(i + 1..i + 3)
+            && let Ok(v) = u8::from_str_radix(hex, 16)
+        {
+            out.push(v);
+            i += 3;
+        } else {
+            out.push(b);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Runs the browser script on `url`; `None` when this machine has no
+/// chromium, node or puppeteer-core (CI has them all).
+fn browse(url: &str) -> Option<Value> {
+    let modules = demo_root().join("target/axe/node_modules");
+    let chromium = ["chromium", "chromium-browser"].into_iter().find(|c| {
+        std::process::Command::new(c)
+            .arg("--version")
+            .output()
+            .is_ok()
+    });
+    let node = std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok();
+    let (Some(chromium), true, true) = (chromium, node, modules.join("puppeteer-core").is_dir())
+    else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have chromium, node and puppeteer-core (.ci/run installs them)"
+        );
+        eprintln!("skipping: no chromium, node or puppeteer-core");
+        return None;
+    };
+    // ES modules resolve packages from the script's directory.
+    let script = modules.parent().unwrap().join("search.mjs");
+    std::fs::copy(demo_root().join("tests/browser/search.mjs"), &script).unwrap();
+    let out = std::process::Command::new("node")
+        .arg(&script)
+        .arg(which(chromium))
+        .arg(url)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("{e}: {stdout}")))
+}
+
+fn which(cmd: &str) -> String {
+    let out = std::process::Command::new("sh")
+        .args(["-c", &format!("command -v {cmd}")])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+fn hrefs(v: &Value) -> Vec<String> {
+    v["results"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|h| h.as_str())
+                .filter(|h| !h.contains('#'))
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_browser_finds_plans_by_word_and_by_person() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    build_demo(&out);
+    let server = serve(out.clone());
+    let base = format!("http://127.0.0.1:{}", server.port);
+    let search = |q: &str| browse(&format!("{base}/search/index.html?q={q}"));
+    // A Japanese word in one plan only.
+    let Some(ja) = search("%E8%B3%BC%E8%B2%B7%E5%B1%A5%E6%AD%B4") else {
+        return;
+    }; // 購買履歴
+    assert_eq!(hrefs(&ja), ["/plans/favorites-reco/index.html"], "{ja}");
+    assert_eq!(ja["query"], "購買履歴");
+    assert_eq!(ja["console"], serde_json::json!([]), "{ja}");
+    // An English word finds the English plan.
+    let en = search("churn").unwrap();
+    assert!(
+        hrefs(&en).contains(&"/plans/churn-alerts/index.html".to_string()),
+        "{en}"
+    );
+    assert!(
+        !hrefs(&en).contains(&"/plans/favorites-reco/index.html".to_string()),
+        "{en}"
+    );
+    // A person's name finds that person's plan.
+    let person = search("Okafor").unwrap();
+    assert_eq!(
+        hrefs(&person),
+        ["/plans/churn-alerts/index.html"],
+        "{person}"
+    );
+    // Over http the header box shows and leads to the search page.
+    let plan = browse(&format!("{base}/plans/favorites-reco/index.html")).unwrap();
+    assert_eq!(plan["box"]["hidden"], false, "{plan}");
+    assert_eq!(plan["box"]["action"], "../../search/index.html");
+    assert_eq!(plan["console"], serde_json::json!([]), "{plan}");
+    // From file:// it stays hidden.
+    let file = browse(&format!("file://{}", out.join("index.html").display())).unwrap();
+    assert_eq!(file["box"]["hidden"], true, "{file}");
+}
