@@ -21,13 +21,13 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("search_plans", "計画を検索", "Search the plans"),
     (
         "search_lead",
-        "計画のタイトル・指標・マイルストーン・問い・タスクと担当者・更新・本文から探します。状態・ステータス・チームで絞り込めます。",
+        "計画のタイトル・指標・マイルストーン・問い・タスクと担当者・更新・本文から探します。進み具合・状態・チームで絞り込めます。",
         "Finds plans by title, metric, milestones, questions, tasks and owners, updates and text. Narrow the results by state, status or team.",
     ),
     (
         "search_needs_http",
-        "検索は Web サーバー経由（planbook serve や公開サイト）で開いたときに使えます。",
-        "Search works when the site is opened from a web server (planbook serve or the published site).",
+        "検索は Web サーバー経由（公開したサイトなど）で開いたときに使えます。",
+        "Search works when the site is opened from a web server, such as the published site.",
     ),
     ("exec_report", "経営報告", "Executive report"),
     ("plan_page", "計画のページ", "Plan page"),

@@ -15,7 +15,7 @@
       document.querySelectorAll(".search-offline").forEach(function (p) { p.hidden = false; });
       return;
     }
-    var ui = new PagefindUI({ element: "#search", baseUrl: root.pathname, showSubResults: true, resetStyles: false });
+    var ui = new PagefindUI({ element: "#search", baseUrl: root.pathname, showSubResults: true, showImages: false, resetStyles: false });
     var q = new URLSearchParams(location.search).get("q");
     if (q) ui.triggerSearch(q);
   });
