@@ -464,8 +464,9 @@ fn chromium() -> Option<&'static str> {
 /// axe-core, the accessibility engine Lighthouse runs, injected into the
 /// demo's pages in headless Chromium: zero violations on the home page,
 /// plan pages, the check page, report pages, the changelog, the lint
-/// page and the search page (as opened from `file://`, without results). `.ci/run` installs axe-core from npm into `target/axe`
-/// (`PLANBOOK_AXE` may name another `axe.min.js`).
+/// page and the search page (as opened from `file://`, without results).
+/// `.ci/run` installs axe-core from npm into `target/axe` (`PLANBOOK_AXE`
+/// may name another `axe.min.js`).
 #[test]
 fn pages_have_no_accessibility_violations() {
     let axe = std::env::var_os("PLANBOOK_AXE")
