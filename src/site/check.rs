@@ -7,9 +7,10 @@
 use std::collections::BTreeMap;
 
 use chrono::{Duration, NaiveDate};
-use serde_json::{Value, json};
+use tera::Value;
 
 use super::labels::{label, label_for, long_date};
+use super::view::tv;
 use crate::config::Config;
 use crate::i18n::Lang;
 use crate::load::PlanFile;
@@ -73,7 +74,7 @@ pub fn milestone_name(m: &Milestone) -> String {
 fn task_view(plan: &Plan, m: &Milestone, t: &Task, config: &Config) -> Value {
     let lang = config.lang();
     let role = t.role.text().unwrap_or("");
-    json!({
+    tv!({
         "do": t.do_.text(),
         "done_when": t.done_when.text(),
         "role": role,
@@ -88,12 +89,7 @@ fn task_view(plan: &Plan, m: &Milestone, t: &Task, config: &Config) -> Value {
 }
 
 /// One plan's section of the agenda, for `plan_check.html`.
-pub(super) fn plan_check(
-    p: &PlanFile,
-    st: State,
-    today: NaiveDate,
-    config: &Config,
-) -> tera::Value {
+pub(super) fn plan_check(p: &PlanFile, st: State, today: NaiveDate, config: &Config) -> Value {
     let lang = config.lang();
     let plan = &p.plan;
     let (_, reasons) = state::assess(plan, false, today);
@@ -113,7 +109,7 @@ pub(super) fn plan_check(
     }
     let due_next: Vec<Value> = by_owner
         .into_iter()
-        .map(|(owner, tasks)| json!({"owner": owner, "tasks": tasks}))
+        .map(|(owner, tasks)| tv!({"owner": owner, "tasks": tasks}))
         .collect();
     let upcoming: Vec<Value> = state::upcoming(plan, today, MILESTONE_DAYS)
         .into_iter()
@@ -122,7 +118,7 @@ pub(super) fn plan_check(
                 Upcoming::Due(m, d) => ("due", m, d),
                 Upcoming::Review(m, d) => ("review", m, d),
             };
-            json!({
+            tv!({
                 "kind": kind,
                 "kind_label": label(lang, if kind == "due" { "due" } else { "review" }),
                 "milestone": milestone_name(m),
@@ -153,8 +149,8 @@ pub(super) fn plan_check(
             .unwrap_or_default();
         format!("{}{time}", long_date(lang, d))
     });
-    tera::Value::from_serializable(&json!({
-        "id": plan.id,
+    tv!({
+        "id": plan.id.as_str(),
         "title": plan.title_text(),
         "href": format!("../plans/{}/index.html", plan.id),
         "state": st.as_str(),
@@ -170,7 +166,7 @@ pub(super) fn plan_check(
         "due_next": due_next,
         "upcoming": upcoming,
         "stale": stale,
-    }))
+    })
 }
 
 /// The agenda: active plans, behind first, then at risk, then on track,

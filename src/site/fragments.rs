@@ -66,18 +66,32 @@ pub(crate) fn cached<K: Eq + Hash, V: Clone>(
     key: K,
     make: impl FnOnce() -> V,
 ) -> V {
-    if let Some(hit) = map.lock().ok().and_then(|m| m.get(&key).cloned()) {
-        return hit;
+    match try_cached(map, key, || Ok::<V, std::convert::Infallible>(make())) {
+        Ok(value) => value,
+        Err(never) => match never {},
     }
-    let value = make();
+}
+
+/// [`cached`] for a value whose making can fail: a failure is returned and
+/// not kept.
+fn try_cached<K: Eq + Hash, V: Clone, E>(
+    map: &Mutex<HashMap<K, V>>,
+    key: K,
+    make: impl FnOnce() -> Result<V, E>,
+) -> Result<V, E> {
+    if let Some(hit) = map.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return Ok(hit);
+    }
+    let value = make()?;
     if let Ok(mut m) = map.lock() {
         m.insert(key, value.clone());
     }
-    value
+    Ok(value)
 }
 
-/// A hash of `t` for cache keys (stable within one run).
-pub(super) fn key_of<T: Hash>(t: &T) -> u64 {
+/// A hash of `t` for cache keys (stable within one run): the fragments'
+/// keys here, and the parse and page keys of `build --versions`.
+pub(crate) fn key_of<T: Hash>(t: &T) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     t.hash(&mut h);
     h.finish()
@@ -105,25 +119,16 @@ impl Renderer {
         fragments: Option<&Fragments>,
         view: impl FnOnce() -> tera::Value,
     ) -> Result<tera::Value> {
-        let cache = fragments.zip(item.key);
-        let slot = cache.map(|(f, key)| (f, (self.scope, item.template, key)));
-        if let Some((f, k)) = &slot
-            && let Some(hit) = f.items.lock().ok().and_then(|m| m.get(k).cloned())
-        {
-            return Ok(tera::Value::safe_string(&hit));
-        }
-        let mut ctx = tera::Context::new();
-        ctx.insert_value("site", self.site.clone());
-        ctx.insert_value("t", self.labels.clone());
-        ctx.insert("root", item.root);
-        ctx.insert_value(item.name, view());
-        let bytes = self.render(item.template, &ctx)?;
-        let html: Arc<str> = String::from_utf8(bytes)?.into();
-        if let Some((f, k)) = slot
-            && let Ok(mut m) = f.items.lock()
-        {
-            m.insert(k, Arc::clone(&html));
-        }
+        let render = || -> Result<Arc<str>> {
+            let mut ctx = self.item_ctx(item.root);
+            ctx.insert_value(item.name, view());
+            let bytes = self.render(item.template, &ctx)?;
+            Ok(String::from_utf8(bytes)?.into())
+        };
+        let html = match fragments.zip(item.key) {
+            Some((f, key)) => try_cached(&f.items, (self.scope, item.template, key), render)?,
+            None => render()?,
+        };
         Ok(tera::Value::safe_string(&html))
     }
 }

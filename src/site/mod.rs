@@ -34,7 +34,7 @@ pub mod write;
 
 pub use fragments::Fragments;
 use fragments::Item;
-pub(crate) use fragments::cached;
+pub(crate) use fragments::{cached, key_of};
 pub use view::{Finding, Histories};
 use view::{
     finding_view, history_view, plan_card, plan_page, severity_counts, summary_view, update_view,
@@ -174,11 +174,18 @@ impl Renderer {
         })
     }
 
-    fn ctx(&self, root: &str, path: &str, title: &str) -> tera::Context {
+    /// What every template gets: `site`, `t` and `root` (the item templates
+    /// of [`Fragments`] get no more).
+    fn item_ctx(&self, root: &str) -> tera::Context {
         let mut ctx = tera::Context::new();
         ctx.insert_value("site", self.site.clone());
         ctx.insert_value("t", self.labels.clone());
         ctx.insert("root", root);
+        ctx
+    }
+
+    fn ctx(&self, root: &str, path: &str, title: &str) -> tera::Context {
+        let mut ctx = self.item_ctx(root);
         ctx.insert("page_title", title);
         // `planbook report --format html` is a file on its own: no site
         // header, the stylesheet inlined.

@@ -45,7 +45,7 @@ pub(super) fn read_inputs(
         let config = configs.get(&key.2)?;
         let stem = load::stem_of(Path::new(&key.1));
         let mut plan = load::parse_bytes(key.1.clone(), stem, bytes, config, Detail::Full);
-        plan.key = hash_of(key);
+        plan.key = key_of(key);
         Some((key.clone(), Arc::new(plan)))
     })?;
     // A tag with a plan file that cannot be read is skipped, as when its
@@ -88,7 +88,7 @@ pub(super) fn latest_input(
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
         Err(e) => return Err(e).context("cannot read book.toml"),
     };
-    let config_key = hash_of(&config_text);
+    let config_key = key_of(&config_text);
     let theme = Theme::load(&repo.root, &repo.config.site.theme)
         .with_context(|| format!("cannot read themes/{}", repo.config.site.theme))?;
     let oids: Vec<ObjectId> = plans
@@ -106,7 +106,7 @@ pub(super) fn latest_input(
         let file = p.plan.file.clone();
         let key = (oid, file.clone(), config_key);
         let mut p = p;
-        p.key = hash_of(&key);
+        p.key = key_of(&key);
         parsed.insert(key, Arc::new(p));
         files.push((file, oid));
     }
@@ -179,7 +179,7 @@ pub(super) fn tag_input(git: &Git, tag: &Tag) -> Result<Option<Input>> {
             prefix: format!("v/{}/", tag.name),
         },
         config: Arc::new(config),
-        config_key: hash_of(&config_text),
+        config_key: key_of(&config_text),
         theme: Arc::new(theme),
         theme_key,
         index_page,

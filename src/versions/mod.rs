@@ -15,7 +15,6 @@
 //! other versions: writing 21 whole sites was half of a versioned build.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::{IsTerminal, Write as _};
 use std::path::Path;
 use std::sync::Arc;
@@ -37,7 +36,9 @@ use crate::revision::{config_at, content_dir_name, head_histories, plan_files_at
 use crate::site::labels::{label, long_date};
 use crate::site::theme::Theme;
 use crate::site::write::Staging;
-use crate::site::{BuildOptions, Fragments, Histories, MARK_BASE, MARK_NAV, PlanPage, Renderer};
+use crate::site::{
+    BuildOptions, Fragments, Histories, MARK_BASE, MARK_NAV, PlanPage, Renderer, key_of,
+};
 use crate::tr;
 
 mod input;
@@ -115,12 +116,6 @@ struct Built {
     pages: Vec<(String, u64)>,
     /// The version its "what changed" page compares with.
     previous: Option<String>,
-}
-
-fn hash_of<T: Hash>(t: &T) -> u64 {
-    let mut h = DefaultHasher::new();
-    t.hash(&mut h);
-    h.finish()
 }
 
 fn blob_id(bytes: &[u8]) -> Result<ObjectId> {
@@ -353,7 +348,7 @@ fn render_plan_pages(built: &mut [Built], renderers: &Renderers) -> Result<Rende
                     // `p.key` covers the plan's blob, path and book.toml.
                     // A history is its commits: the ids say which (hashing
                     // every subject and author for each version cost more).
-                    let key = hash_of(&(
+                    let key = key_of(&(
                         p.key,
                         b.input.theme_key,
                         d.iter()
@@ -366,7 +361,7 @@ fn render_plan_pages(built: &mut [Built], renderers: &Renderers) -> Result<Rende
                         let key = if kind == PlanPage::Plan {
                             key
                         } else {
-                            hash_of(&(key, kind))
+                            key_of(&(key, kind))
                         };
                         (kind.path(&p.plan), key, pi, kind)
                     }))
