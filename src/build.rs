@@ -52,8 +52,9 @@ pub fn write_site(
         }
         Ok(plan_page)
     };
-    let mut search = match opts.search {
-        true => Some(crate::search::Index::new(config.lang())?),
+    // Indexed on a thread of its own as the pages come (in file order).
+    let search = match opts.search {
+        true => Some(crate::search::Background::start(config.lang(), || false)?),
         false => None,
     };
     let mut json = crate::plans_json::PlansJson::new(staging.create("plans.json")?);
@@ -93,8 +94,8 @@ pub fn write_site(
             if seen.insert(f.plan.id.clone()) {
                 json.entry(&r.json_fragment(&f))?;
                 cal.write_all(events.as_bytes())?;
-                if let (Some(index), Some(page)) = (search.as_mut(), page) {
-                    index.add(&format!("/{}", Renderer::plan_path(&f.plan)), &page)?;
+                if let (Some(index), Some(page)) = (&search, page) {
+                    index.add(format!("/{}", Renderer::plan_path(&f.plan)), page);
                 }
             } else {
                 shared_ids.push(f.plan.id.clone());
@@ -137,7 +138,7 @@ pub fn write_site(
     timer.lap("shared pages");
     let mut search_files = 0;
     if let Some(index) = search {
-        let files = index.files()?;
+        let files = index.finish()?;
         search_files = files.len();
         for (path, bytes) in &files {
             staging.write(path, bytes)?;

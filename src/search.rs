@@ -45,8 +45,8 @@ impl Index {
         Ok(())
     }
 
-    /// The bundle: (path under the site root, bytes), in path order.
-    pub fn files(mut self) -> Result<Vec<(String, Vec<u8>)>> {
+    /// The bundle, in path order.
+    pub fn files(mut self) -> Result<Bundle> {
         let files = self
             .runtime
             .block_on(self.index.get_files())
@@ -62,3 +62,81 @@ impl Index {
         Ok(out)
     }
 }
+
+/// The bundle of a search index: (path under the site root, bytes), in
+/// path order.
+pub type Bundle = Vec<(String, Vec<u8>)>;
+
+/// An [`Index`] filled on a thread of its own, so that the pages can be
+/// handed over as they are written without holding up the build (Pagefind
+/// reads one page at a time). Pages are indexed in the order they are
+/// added. Dropped before [`Background::finish`], the indexer stops at its
+/// next page.
+pub struct Background {
+    tx: Option<std::sync::mpsc::SyncSender<(String, Vec<u8>)>>,
+    worker: Option<std::thread::JoinHandle<Result<Bundle>>>,
+    dropped: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Background {
+    /// Starts the indexer. `cancelled` is asked between pages: once it
+    /// says yes, the index ends early with an error (`serve`: a newer
+    /// build has come).
+    pub fn start(lang: Lang, cancelled: impl Fn() -> bool + Send + 'static) -> Result<Background> {
+        use std::sync::atomic::Ordering::Relaxed;
+        let (tx, rx) = std::sync::mpsc::sync_channel::<(String, Vec<u8>)>(64);
+        let dropped = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stop = std::sync::Arc::clone(&dropped);
+        let worker = std::thread::Builder::new()
+            .name("search index".into())
+            .spawn(move || {
+                let stopped = || stop.load(Relaxed) || cancelled();
+                let mut index = Index::new(lang)?;
+                for (url, page) in rx {
+                    if stopped() {
+                        anyhow::bail!("{CANCELLED}");
+                    }
+                    index.add(&url, &page)?;
+                }
+                if stopped() {
+                    anyhow::bail!("{CANCELLED}");
+                }
+                index.files()
+            })
+            .context("cannot start the search indexer")?;
+        Ok(Background {
+            tx: Some(tx),
+            worker: Some(worker),
+            dropped,
+        })
+    }
+
+    /// Hands one page over (see [`Index::add`]). If the indexer has
+    /// stopped on an error, the page is dropped: [`Background::finish`]
+    /// reports the error.
+    pub fn add(&self, url: String, page: Vec<u8>) {
+        if let Some(tx) = &self.tx {
+            let _ = tx.send((url, page));
+        }
+    }
+
+    /// Waits for the indexer and returns its bundle.
+    pub fn finish(mut self) -> Result<Bundle> {
+        drop(self.tx.take());
+        match self.worker.take().map(std::thread::JoinHandle::join) {
+            Some(Ok(bundle)) => bundle,
+            Some(Err(panic)) => std::panic::resume_unwind(panic),
+            None => anyhow::bail!("the search indexer is gone"),
+        }
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        self.dropped
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// The message of a cancelled [`Background`] index.
+pub const CANCELLED: &str = "search index cancelled";

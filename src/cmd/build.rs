@@ -49,11 +49,6 @@ pub fn run(g: &Globals, out: Option<&Path>, base_url: Option<&str>, versions: bo
         // Every version's plans are kept in memory: they share work.
         match crate::versions::open(&repo.root, &repo.config) {
             Ok((git, tags)) => {
-                if repo.config.search.enabled && !g.quiet {
-                    eprintln!(
-                        "note: search is not built with --versions yet; the site has no search page"
-                    );
-                }
                 let timer = crate::timing::Timer::start();
                 let checked = run.checked(Detail::Full);
                 timer.lap("latest: load and lint");

@@ -114,6 +114,10 @@ struct Built {
     diags: Vec<Diagnostic>,
     /// (output path, key of the rendered page).
     pages: Vec<(String, u64)>,
+    /// Indexed for search (the latest when `[search] enabled`, old
+    /// versions too with `[search] versions`): its pages carry the search
+    /// box, and it gets `search/` and `pagefind/`.
+    search: bool,
     /// The version its "what changed" page compares with.
     previous: Option<String>,
 }
@@ -176,15 +180,19 @@ pub struct Report {
 /// Parsed plans by (blob id, path, book.toml key).
 type Parsed = HashMap<(ObjectId, String, u64), Arc<PlanFile>>;
 
-/// One compiled theme per distinct (book.toml, theme) key.
-type Renderers = HashMap<(u64, u64), Arc<Renderer>>;
+/// One compiled theme per distinct (book.toml, theme, search) key.
+type Renderers = HashMap<(u64, u64, bool), Arc<Renderer>>;
+
+fn renderer_key(b: &Built) -> (u64, u64, bool) {
+    (b.input.config_key, b.input.theme_key, b.search)
+}
 
 /// Rendered plan pages by page key; a failed render keeps its message.
 type Rendered = HashMap<u64, std::result::Result<Vec<u8>, String>>;
 
 fn renderer_for<'r>(renderers: &'r Renderers, b: &Built) -> Result<&'r Renderer> {
     renderers
-        .get(&(b.input.config_key, b.input.theme_key))
+        .get(&renderer_key(b))
         .map(AsRef::as_ref)
         .context("no renderer for a version")
 }
@@ -206,13 +214,17 @@ pub fn build(
     let timer = crate::timing::Timer::start();
     let mut opts = opts.clone();
     opts.versioned = true;
-    opts.search = false;
+    // The working tree's `[search]` says which versions are indexed.
+    let search = [opts.search, opts.search && repo.config.search.versions];
     let lang = repo.config.lang();
 
     let (inputs, parsed) = read_inputs(git, tags, repo, latest.plans, &progress)?;
     timer.lap("read and parse");
-    let built = lint_versions(inputs, &parsed, latest.diags, opts.today);
+    let mut built = lint_versions(inputs, &parsed, latest.diags, opts.today);
     drop(parsed);
+    for (vi, b) in built.iter_mut().enumerate() {
+        b.search = search[usize::from(vi > 0)];
+    }
     for b in built.iter().skip(1) {
         let s = Summary::new(b.plans.len(), &b.diags);
         if s.errors > 0 {
@@ -228,6 +240,7 @@ pub fn build(
     let rendered = render_plan_pages(&mut built, &renderers)?;
     progress.step(format!("rendered {} distinct plan pages", rendered.len()));
     timer.lap("plan pages");
+    let jobs = search_jobs(&built, &opts.base_url);
     let env = Env {
         renderers: &renderers,
         rendered: &rendered,
@@ -236,15 +249,76 @@ pub fn build(
         progress: &progress,
         lang,
     };
-    let (built, shared) = render_shared_pages(built, &env)?;
-    timer.lap("shared pages");
-    let files = write_versions(&built, &shared, &env)?;
+    // The search indexes are made on a thread of their own while the
+    // rest is rendered and written.
+    let (versions, files) = std::thread::scope(|scope| -> Result<(usize, usize)> {
+        let indexer = scope.spawn(|| index_versions(&jobs, &rendered));
+        let (built, shared) = render_shared_pages(built, &env)?;
+        timer.lap("shared pages");
+        let indexes = || match indexer.join() {
+            Ok(bundles) => bundles,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        let files = write_versions(&built, &shared, &env, indexes)?;
+        Ok((built.len(), files))
+    })?;
     timer.lap("write");
     progress.finish();
-    Ok(Report {
-        versions: built.len(),
-        files,
-    })
+    Ok(Report { versions, files })
+}
+
+/// What a version's search index is made from: where it goes, the
+/// version's language and its plan pages (URL from the version's root,
+/// rendered page's key, base URL for its markers).
+struct SearchJob {
+    prefix: String,
+    lang: Lang,
+    base: String,
+    pages: Vec<(String, u64)>,
+}
+
+/// The versions to index, each with its plan pages in file order.
+fn search_jobs(built: &[Built], base_url: &str) -> Vec<SearchJob> {
+    built
+        .iter()
+        .filter(|b| b.search)
+        .map(|b| SearchJob {
+            prefix: b.input.version.prefix.clone(),
+            lang: b.input.config.lang(),
+            base: esc(&format!("{base_url}{}", b.input.version.prefix)),
+            pages: b
+                .plans
+                .iter()
+                .map(|p| Renderer::plan_path(&p.plan))
+                .filter_map(|path| {
+                    let (_, key) = b.pages.iter().find(|(p, _)| *p == path)?;
+                    Some((format!("/{path}"), *key))
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// Each job's search index: (path under the output directory, bytes).
+/// A page that did not render drops its version later; it is left out here.
+fn index_versions(jobs: &[SearchJob], rendered: &Rendered) -> Result<Vec<(String, Vec<u8>)>> {
+    let bundles: Vec<Vec<(String, Vec<u8>)>> = jobs
+        .par_iter()
+        .map(|job| {
+            let mut index = crate::search::Index::new(job.lang)?;
+            for (url, key) in &job.pages {
+                if let Some(Ok(page)) = rendered.get(key) {
+                    index.add(url, &fill(page, &job.base, "").concat())?;
+                }
+            }
+            Ok(index
+                .files()?
+                .into_iter()
+                .map(|(path, bytes)| (format!("{}{path}", job.prefix), bytes))
+                .collect())
+        })
+        .collect::<Result<_>>()?;
+    Ok(bundles.into_iter().flatten().collect())
 }
 
 /// What the phases after the plan pages share.
@@ -293,6 +367,7 @@ fn lint_versions(
                 plans,
                 diags,
                 pages: Vec::new(),
+                search: false,
                 previous: None,
             }
         })
@@ -310,9 +385,12 @@ fn compile_themes(
     let mut renderers = Renderers::new();
     let mut usable = Vec::new();
     for (vi, b) in built.into_iter().enumerate() {
-        let key = (b.input.config_key, b.input.theme_key);
-        if let std::collections::hash_map::Entry::Vacant(slot) = renderers.entry(key) {
-            match Renderer::with_theme((*b.input.theme).clone(), &b.input.config, opts) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = renderers.entry(renderer_key(&b)) {
+            let opts = BuildOptions {
+                search: b.search,
+                ..opts.clone()
+            };
+            match Renderer::with_theme((*b.input.theme).clone(), &b.input.config, &opts) {
                 Ok(r) => {
                     slot.insert(Arc::new(r));
                 }
@@ -351,6 +429,7 @@ fn render_plan_pages(built: &mut [Built], renderers: &Renderers) -> Result<Rende
                     let key = key_of(&(
                         p.key,
                         b.input.theme_key,
+                        b.search,
                         d.iter()
                             .map(|x| (x.rule, x.line, x.column, &x.message, x.severity))
                             .collect::<Vec<_>>(),
@@ -471,7 +550,12 @@ fn render_shared_pages(
 /// version's shared pages, `plans.json` and calendar from per-plan pieces,
 /// `versions.json` and the versions index. Returns how many files there are
 /// (a hard-linked page counts in each version).
-fn write_versions(built: &[Built], shared: &[crate::site::Files], env: &Env<'_>) -> Result<usize> {
+fn write_versions(
+    built: &[Built],
+    shared: &[crate::site::Files],
+    env: &Env<'_>,
+    indexes: impl FnOnce() -> Result<Vec<(String, Vec<u8>)>>,
+) -> Result<usize> {
     let Env {
         renderers,
         rendered,
@@ -488,6 +572,9 @@ fn write_versions(built: &[Built], shared: &[crate::site::Files], env: &Env<'_>)
             let mut set: HashSet<String> = b.pages.iter().map(|(p, _)| p.clone()).collect();
             for p in SHARED_PAGES {
                 set.insert((*p).to_string());
+            }
+            if b.search {
+                set.insert("search/index.html".to_string());
             }
             set
         })
@@ -516,7 +603,7 @@ fn write_versions(built: &[Built], shared: &[crate::site::Files], env: &Env<'_>)
             .filter(|p| seen.insert(p.key))
             .map(|p| p.as_ref())
             .collect();
-        if let Some(r) = renderers.get(&(b.input.config_key, b.input.theme_key)) {
+        if let Some(r) = renderers.get(&renderer_key(b)) {
             let base = format!("{}{}", opts.base_url, b.input.version.prefix);
             r.warm_fragments(&fresh, &base, fragments);
         }
@@ -567,8 +654,23 @@ fn write_versions(built: &[Built], shared: &[crate::site::Files], env: &Env<'_>)
     if let Some(e) = nav.errors.lock().ok().and_then(|e| e.first().cloned()) {
         anyhow::bail!("the version bar (version_nav.html) does not render: {e}");
     }
+    // The search indexes of the versions written (one left out above
+    // has none).
+    let mut indexed = 0;
+    for (path, bytes) in indexes()? {
+        if built.iter().any(|b| {
+            b.search
+                && path
+                    .strip_prefix(&b.input.version.prefix)
+                    .is_some_and(|p| p.starts_with("pagefind/"))
+        }) {
+            staging.write(&path, &bytes)?;
+            indexed += 1;
+        }
+    }
+    t.lap("write: search indexes");
     staging.commit()?;
-    Ok(pages + counts.iter().sum::<usize>() + 2)
+    Ok(pages + counts.iter().sum::<usize>() + 2 + indexed)
 }
 
 /// Writes every version's plan pages: the latest's at the root, and the

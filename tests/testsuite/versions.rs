@@ -537,23 +537,87 @@ fn the_latest_version_matches_a_plain_build() {
             _ => text,
         }
     };
-    // `--versions` builds without search for now (README): the plain
-    // build's header search box is the other difference.
-    let no_search = |text: String| match (
-        text.find("<form class=\"site-search\""),
-        text.find("</header>"),
-    ) {
-        (Some(a), Some(b)) if a < b => {
-            let end = text[a..]
-                .find("</script>")
-                .map_or(a, |e| a + e + "</script>".len());
-            format!("{}{}", &text[..a], &text[end..])
-        }
-        _ => text,
-    };
     let a = strip(&versioned.join("plans/alpha/index.html"));
-    let b = no_search(strip(&plain.join("plans/alpha/index.html")));
+    let b = strip(&plain.join("plans/alpha/index.html"));
     assert_eq!(a.replace('\n', ""), b.replace('\n', ""));
+    // The latest is indexed for search, as in a plain build: the version
+    // bar is outside what Pagefind reads, so the bundles are the same.
+    let (a, b) = (
+        all_files(&versioned.join("pagefind")),
+        all_files(&plain.join("pagefind")),
+    );
+    assert!(a.len() > 5, "{:?}", a.keys().collect::<Vec<_>>());
+    assert!(
+        a == b,
+        "the latest's search index differs from a plain build's"
+    );
+    assert!(versioned.join("search/index.html").is_file());
+}
+
+/// Old versions are history: without `[search] versions = true` they get
+/// no index, no search page and no header box; with it each gets its own.
+#[test]
+fn old_versions_are_indexed_only_when_asked() {
+    let repo = history_repo();
+    let (_tmp, out, _) = build_versions(&repo);
+    let boxes = |rel: &str| page(&out, rel).select(&sel("form.site-search")).count();
+    assert_eq!(boxes("index.html"), 1);
+    assert_eq!(boxes("plans/alpha/index.html"), 1);
+    for v in ["v1", "v2", "v3"] {
+        assert!(!out.join(format!("v/{v}/pagefind")).exists(), "{v}");
+        assert!(!out.join(format!("v/{v}/search")).exists(), "{v}");
+        assert_eq!(boxes(&format!("v/{v}/index.html")), 0, "{v}");
+        assert_eq!(boxes(&format!("v/{v}/plans/alpha/index.html")), 0, "{v}");
+    }
+    // The latest's search page: the switcher sends old versions to the
+    // versions index, as for any page they do not have.
+    let links: Vec<String> = page(&out, "search/index.html")
+        .select(&sel(".version-switcher a"))
+        .filter_map(|a| a.value().attr("href").map(str::to_string))
+        .collect();
+    assert_eq!(links.len(), 4, "{links:?}");
+    assert_eq!(
+        links
+            .iter()
+            .filter(|l| *l == "../versions/index.html")
+            .count(),
+        3,
+        "{links:?}"
+    );
+
+    repo.file(
+        "book.toml",
+        &format!("{BOOK_TOML}\n[search]\nversions = true\n"),
+    );
+    let (_tmp, out, _) = build_versions(&repo);
+    for v in ["v1", "v2", "v3"] {
+        let root = out.join(format!("v/{v}"));
+        assert!(root.join("pagefind/pagefind-entry.json").is_file(), "{v}");
+        assert!(root.join("search/index.html").is_file(), "{v}");
+        let doc = page(&out, &format!("v/{v}/plans/alpha/index.html"));
+        let form: Vec<_> = doc.select(&sel("form.site-search")).collect();
+        assert_eq!(form.len(), 1, "{v}");
+        // The box searches the version the page belongs to.
+        assert_eq!(
+            form[0].value().attr("action"),
+            Some("../../search/index.html")
+        );
+    }
+    // v1 has only alpha; v3 has beta too: each index holds its own plans.
+    let pages = |v: &str| {
+        std::fs::read_to_string(out.join(format!("v/{v}/pagefind/pagefind-entry.json"))).unwrap()
+    };
+    let count = |v: &str| -> u64 {
+        let entry: serde_json::Value = serde_json::from_str(&pages(v)).unwrap();
+        entry["languages"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|l| l["page_count"].as_u64().unwrap())
+            .sum()
+    };
+    assert_eq!(count("v1"), 1);
+    assert_eq!(count("v3"), 2);
 }
 
 /// Under an absolute base URL, each version's feeds and canonical links
