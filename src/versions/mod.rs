@@ -215,7 +215,7 @@ pub fn build(
     let mut opts = opts.clone();
     opts.versioned = true;
     // The working tree's `[search]` says which versions are indexed.
-    let search = [opts.search, opts.search && repo.config.search.versions];
+    let search_old = opts.search && repo.config.search.versions;
     let lang = repo.config.lang();
 
     let (inputs, parsed) = read_inputs(git, tags, repo, latest.plans, &progress)?;
@@ -223,7 +223,7 @@ pub fn build(
     let mut built = lint_versions(inputs, &parsed, latest.diags, opts.today);
     drop(parsed);
     for (vi, b) in built.iter_mut().enumerate() {
-        b.search = search[usize::from(vi > 0)];
+        b.search = if vi == 0 { opts.search } else { search_old };
     }
     for b in built.iter().skip(1) {
         let s = Summary::new(b.plans.len(), &b.diags);
