@@ -4,7 +4,6 @@ use std::time::Duration;
 
 use tiny_http::{Header, Request, Response, StatusCode};
 
-use super::session::SHARED_PATHS;
 use super::{Shared, wait_for_change};
 
 /// The script injected into served HTML pages (never into built sites).
@@ -135,7 +134,9 @@ pub fn handle(request: Request, shared: &Shared) {
         );
     };
     let exists = |p: &str| {
-        state.files.contains_key(p) || (state.shared.is_some() && SHARED_PATHS.contains(&p))
+        state.files.contains_key(p)
+            || state.search.contains_key(p)
+            || state.shared.as_ref().is_some_and(|s| s.has(p))
     };
     match resolve(path, exists) {
         Resolved::File(key) => {
@@ -143,7 +144,11 @@ pub fn handle(request: Request, shared: &Shared) {
             let generation = state.generation;
             // Only reference counts are taken under the lock; bytes are
             // copied after it is released.
-            let found = state.files.get(&key).map(std::sync::Arc::clone);
+            let found = state
+                .files
+                .get(&key)
+                .or_else(|| state.search.get(&key))
+                .map(std::sync::Arc::clone);
             let shared = state.shared.clone();
             drop(state);
             let bytes = match found {

@@ -10,6 +10,10 @@
 //!   Built sites (`planbook build`) never contain it.
 //! - When a build fails (lint errors, broken YAML) the last good pages stay
 //!   served with an error overlay listing the diagnostics.
+//! - Search (`[search] enabled`): after each swap the plan pages are
+//!   indexed in memory on a thread of their own; the previous index is
+//!   served until the new one is ready, and an index overtaken by a newer
+//!   swap is dropped unfinished.
 
 use std::io::IsTerminal;
 use std::net::SocketAddr;
@@ -35,6 +39,12 @@ pub struct State {
     pub files: session::Pages,
     /// The shared pages of the same build, rendered on first request.
     pub shared: Option<Arc<session::Shared>>,
+    /// The search index (`pagefind/`), made in the background after each
+    /// swap; the previous one is served until it is ready.
+    pub search: session::Pages,
+    /// How many sites have been swapped in: an index made for an older
+    /// one is thrown away.
+    pub swaps: u64,
     /// HTML of the error overlay while the last build failed.
     pub overlay: Option<String>,
     /// Bumped after every build (good or failed) so open pages refresh.
@@ -65,8 +75,14 @@ fn publish(shared: &Shared, outcome: Result<Outcome>, root: &Path, lang: Lang, q
                 eprint!("{text}");
             }
             if let (Ok(mut st), Some(site)) = (lock.lock(), site) {
+                let pages = site.shared.search_pages(&site.files);
+                let lang = site.shared.lang();
                 st.files = site.files;
                 st.shared = Some(site.shared);
+                st.swaps += 1;
+                if !pages.is_empty() {
+                    index_in_background(shared, st.swaps, lang, pages);
+                }
             }
             failed.then(|| overlay_html(&text))
         }
@@ -81,6 +97,45 @@ fn publish(shared: &Shared, outcome: Result<Outcome>, root: &Path, lang: Lang, q
         st.generation += 1;
     }
     cvar.notify_all();
+}
+
+/// Indexes the plan pages of swap number `swap` for search on a thread of
+/// its own, and serves the index once it is ready, unless a newer site was
+/// swapped in meanwhile (then it stops early). Page swaps never wait for it.
+fn index_in_background(shared: &Shared, swap: u64, lang: Lang, pages: Vec<(String, Arc<Vec<u8>>)>) {
+    let shared = Arc::clone(shared);
+    let current = move |shared: &Shared| shared.0.lock().is_ok_and(|st| st.swaps == swap);
+    let spawned = std::thread::Builder::new()
+        .name("search index".into())
+        .spawn(move || {
+            let bundle = (|| -> Result<Option<crate::search::Bundle>> {
+                let mut index = crate::search::Index::new(lang)?;
+                for (url, page) in &pages {
+                    if !current(&shared) {
+                        return Ok(None);
+                    }
+                    index.add(url, page)?;
+                }
+                Ok(Some(index.files()?))
+            })();
+            match bundle {
+                Ok(Some(files)) => {
+                    if let Ok(mut st) = shared.0.lock()
+                        && st.swaps == swap
+                    {
+                        st.search = files
+                            .into_iter()
+                            .map(|(path, bytes)| (path, Arc::new(bytes)))
+                            .collect();
+                    }
+                }
+                Ok(None) => {}
+                Err(e) => eprintln!("warning: search index not updated: {e:#}"),
+            }
+        });
+    if let Err(e) = spawned {
+        eprintln!("warning: search index not updated: {e}");
+    }
 }
 
 fn overlay_html(text: &str) -> String {

@@ -57,7 +57,37 @@ pub const SHARED_PATHS: &[&str] = &[
     "calendar.ics",
 ];
 
+/// The search page, a shared page when search is on.
+const SEARCH_PAGE: &str = "search/index.html";
+
 impl Shared {
+    /// Whether `path` is one of the shared pages (the search page only
+    /// when search is on).
+    pub fn has(&self, path: &str) -> bool {
+        SHARED_PATHS.contains(&path) || (path == SEARCH_PAGE && self.renderer.search())
+    }
+
+    /// The plan pages to index for search, in file order (none when
+    /// search is off): (URL from the site root, page).
+    pub fn search_pages(&self, files: &Pages) -> Vec<(String, Arc<Vec<u8>>)> {
+        if !self.renderer.search() {
+            return Vec::new();
+        }
+        crate::site::publishable(&self.plans)
+            .into_iter()
+            .filter_map(|p| {
+                let path = Renderer::plan_path(&p.plan);
+                let page = files.get(&path)?;
+                Some((format!("/{path}"), Arc::clone(page)))
+            })
+            .collect()
+    }
+
+    /// The site language, which the search index splits words by.
+    pub fn lang(&self) -> crate::i18n::Lang {
+        self.renderer.lang()
+    }
+
     /// The shared pages, rendered on first use.
     pub fn pages(&self) -> &Result<Files, String> {
         self.pages.get_or_init(|| {
@@ -140,7 +170,8 @@ impl Session {
             today,
             build_date: None,
             versioned: false,
-            search: false,
+            // Indexed in the background after each swap (`serve::index`).
+            search: config.search.enabled,
         }
     }
 

@@ -227,6 +227,16 @@ impl Renderer {
         &self.opts.base_url
     }
 
+    /// Whether pages carry search (the header box, `search/`).
+    pub fn search(&self) -> bool {
+        self.opts.search
+    }
+
+    /// The site language.
+    pub fn lang(&self) -> crate::i18n::Lang {
+        self.config.lang()
+    }
+
     /// The theme's static files: (name under `static/`, bytes).
     pub fn statics(&self) -> &[(String, Vec<u8>)] {
         &self.statics

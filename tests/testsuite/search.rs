@@ -258,3 +258,69 @@ fn a_browser_finds_plans_by_word_and_by_person() {
     let file = browse(&format!("file://{}", out.join("index.html").display())).unwrap();
     assert_eq!(file["box"]["hidden"], true, "{file}");
 }
+
+/// `planbook serve` indexes in memory: the same search works against it.
+#[test]
+fn a_browser_searches_through_serve() {
+    let root = demo_root();
+    let mut child = std::process::Command::new(bin())
+        .arg("--root")
+        .arg(&root)
+        .args(["--today", DEMO_TODAY, "--quiet", "serve", "--port", "0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let stdout = child.stdout.take().unwrap();
+    let _guard = Kill(child);
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line).unwrap();
+    let base = line
+        .split("http://")
+        .nth(1)
+        .and_then(|s| s.split('/').next())
+        .map(|a| format!("http://{a}"))
+        .unwrap_or_else(|| panic!("no address in {line:?}"));
+    // The index comes a moment after the pages.
+    let entry = format!("{base}/pagefind/pagefind-entry.json");
+    let start = std::time::Instant::now();
+    while http_status(&entry) != 200 {
+        assert!(start.elapsed().as_secs() < 30, "no search index from serve");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    // 購買履歴
+    let Some(ja) = browse(&format!(
+        "{base}/search/index.html?q=%E8%B3%BC%E8%B2%B7%E5%B1%A5%E6%AD%B4"
+    )) else {
+        return;
+    };
+    assert_eq!(hrefs(&ja), ["/plans/favorites-reco/index.html"], "{ja}");
+    assert_eq!(ja["console"], serde_json::json!([]), "{ja}");
+    assert_eq!(ja["box"]["hidden"], false, "{ja}");
+}
+
+/// The status code of a GET over loopback (0 when it fails).
+fn http_status(url: &str) -> u16 {
+    use std::io::{Read, Write};
+    let Some(rest) = url.strip_prefix("http://") else {
+        return 0;
+    };
+    let (addr, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let Ok(mut s) = std::net::TcpStream::connect(addr) else {
+        return 0;
+    };
+    let _ = write!(s, "GET /{path} HTTP/1.0\r\nHost: {addr}\r\n\r\n");
+    let mut buf = String::new();
+    let _ = s.read_to_string(&mut buf);
+    buf.split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0)
+}

@@ -355,3 +355,69 @@ fn serve_warns_about_skipped_links_like_lint() {
         "{stderr}"
     );
 }
+
+/// How many pages a served search index holds (`None`: no index yet).
+fn indexed_pages(addr: &str) -> Option<u64> {
+    let (status, body) = get(addr, "/pagefind/pagefind-entry.json");
+    if status != 200 {
+        return None;
+    }
+    let entry: serde_json::Value = serde_json::from_str(&body).ok()?;
+    entry["languages"]
+        .as_object()?
+        .values()
+        .map(|l| l["page_count"].as_u64())
+        .sum()
+}
+
+/// Search in `serve`: the plan pages are indexed in memory after each
+/// swap, without holding the pages up, and the index follows edits.
+#[test]
+fn serve_indexes_for_search_and_follows_edits() {
+    let repo = Repo::new();
+    repo.file("content/base-plan.md", &base_plan());
+    let s = start(&repo, &[]);
+    let a = &s.addr;
+    let ready = |n: u64| {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(30) {
+            if indexed_pages(a) == Some(n) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        false
+    };
+    assert!(ready(1), "the first index never came");
+    let (status, page) = get(a, "/search/index.html");
+    assert_eq!(status, 200);
+    assert!(page.contains("id=\"search\""), "{page}");
+    let (status, _) = get(a, "/pagefind/pagefind-ui.js");
+    assert_eq!(status, 200);
+    // A new plan is found once the new index is in.
+    repo.file(
+        "content/second.md",
+        &base_plan().replace("id: base-plan", "id: second"),
+    );
+    assert!(ready(2), "the index did not follow the new plan");
+    std::fs::remove_file(repo.path().join("content/second.md")).unwrap();
+    assert!(ready(1), "the index did not follow the removal");
+}
+
+#[test]
+fn serve_without_search_has_no_index() {
+    let repo = Repo::new();
+    repo.file(
+        "book.toml",
+        &format!("{BOOK_TOML}\n[search]\nenabled = false\n"),
+    );
+    repo.file("content/base-plan.md", &base_plan());
+    let s = start(&repo, &[]);
+    let a = &s.addr;
+    let (status, page) = get(a, "/plans/base-plan/index.html");
+    assert_eq!(status, 200);
+    assert!(!page.contains("site-search"), "{page}");
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(get(a, "/search/index.html").0, 404);
+    assert_eq!(get(a, "/pagefind/pagefind-entry.json").0, 404);
+}
