@@ -1,9 +1,12 @@
 //! `cargo bench --bench versions`: `build --versions` of a 500-plan git
 //! repository with 20 tags (each tag edits 25 plans) against one plain
 //! build of the same repository (budget: at most 3× one build). Runs the
-//! real binary, alternating the two nine times, and prints the medians and
-//! their ratio. Set TMPDIR to a tmpfs (e.g. /dev/shm) to measure planbook
-//! rather than the disk's file creation.
+//! real binary, alternating the two, and prints the medians and their
+//! ratio: first with `[search] enabled = false` in every version (nine
+//! runs: the work versions add), then with search on in the working tree
+//! (five runs: both builds index the latest's plan pages, which costs
+//! more than everything else). Set TMPDIR to a tmpfs (e.g. /dev/shm) to
+//! measure planbook rather than the disk's file creation.
 
 mod corpus;
 
@@ -65,6 +68,10 @@ fn main() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path().join("repo");
     corpus::write(&root, plans).expect("corpus");
+    let book = root.join("book.toml");
+    let with_search = std::fs::read_to_string(&book).expect("book.toml");
+    std::fs::write(&book, format!("{with_search}\n[search]\nenabled = false\n"))
+        .expect("book.toml");
     git(&root, &["init", "-q"]);
     let mut files: Vec<std::path::PathBuf> = walkdir::WalkDir::new(root.join("content"))
         .into_iter()
@@ -94,15 +101,29 @@ fn main() {
         out
     };
     build(&root, &fresh("warm"), true);
+    measure(&root, &fresh, 9, "search off", plans, tags, edits);
+    std::fs::write(&book, with_search).expect("book.toml");
+    measure(&root, &fresh, 5, "search on", plans, tags, edits);
+}
+
+fn measure(
+    root: &Path,
+    fresh: &dyn Fn(&str) -> std::path::PathBuf,
+    runs: usize,
+    what: &str,
+    plans: usize,
+    tags: usize,
+    edits: usize,
+) {
     let (mut ones, mut alls) = (Vec::new(), Vec::new());
-    for _ in 0..9 {
-        ones.push(build(&root, &fresh("one"), false));
-        alls.push(build(&root, &fresh("all"), true));
+    for _ in 0..runs {
+        ones.push(build(root, &fresh("one"), false));
+        alls.push(build(root, &fresh("all"), true));
     }
     let (one, all) = (median(ones), median(alls));
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
-        "versions: {plans} plans, {tags} tags ({edits} plans edited per tag): one build {:.0} ms; \
+        "versions ({what}): {plans} plans, {tags} tags ({edits} plans edited per tag): one build {:.0} ms; \
          build --versions (latest + {tags} tags) {:.0} ms = {:.2}× one build \
          (20 separate builds ≈ {:.0} ms)",
         ms(one),
