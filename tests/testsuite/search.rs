@@ -324,3 +324,34 @@ fn http_status(url: &str) -> u16 {
         .and_then(|c| c.parse().ok())
         .unwrap_or(0)
 }
+
+/// With `[search] versions = true`, a search from an old version's page
+/// searches that version: v3 has the beta plan, v1 does not.
+#[test]
+fn an_old_version_searches_its_own_plans() {
+    let repo = crate::versions::history_repo();
+    repo.file(
+        "book.toml",
+        &format!("{BOOK_TOML}\n[search]\nversions = true\n"),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let r = repo.run(&["build", "--versions", "--out", out.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let server = serve(out.clone());
+    let base = format!("http://127.0.0.1:{}", server.port);
+    let Some(v3) = browse(&format!("{base}/v/v3/search/index.html?q=Beta")) else {
+        return;
+    };
+    assert_eq!(hrefs(&v3), ["/v/v3/plans/beta/index.html"], "{v3}");
+    assert_eq!(v3["console"], serde_json::json!([]), "{v3}");
+    let v1 = browse(&format!("{base}/v/v1/search/index.html?q=Beta")).unwrap();
+    assert_eq!(hrefs(&v1), Vec::<String>::new(), "{v1}");
+    assert_eq!(v1["console"], serde_json::json!([]), "{v1}");
+    // …while its own plan is found there, under its own path. お気に入り
+    let own = browse(&format!(
+        "{base}/v/v1/search/index.html?q=%E3%81%8A%E6%B0%97%E3%81%AB%E5%85%A5%E3%82%8A"
+    ))
+    .unwrap();
+    assert_eq!(hrefs(&own), ["/v/v1/plans/alpha/index.html"], "{own}");
+}
