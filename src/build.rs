@@ -54,7 +54,7 @@ pub fn write_site(
     };
     // Indexed on a thread of its own as the pages come (in file order).
     let search = match opts.search {
-        true => Some(crate::search::Background::start(config.lang(), || false)?),
+        true => Some(crate::search::Background::start(config.lang())?),
         false => None,
     };
     let mut json = crate::plans_json::PlansJson::new(staging.create("plans.json")?);

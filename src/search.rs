@@ -79,10 +79,8 @@ pub struct Background {
 }
 
 impl Background {
-    /// Starts the indexer. `cancelled` is asked between pages: once it
-    /// says yes, the index ends early with an error (`serve`: a newer
-    /// build has come).
-    pub fn start(lang: Lang, cancelled: impl Fn() -> bool + Send + 'static) -> Result<Background> {
+    /// Starts the indexer.
+    pub fn start(lang: Lang) -> Result<Background> {
         use std::sync::atomic::Ordering::Relaxed;
         let (tx, rx) = std::sync::mpsc::sync_channel::<(String, Vec<u8>)>(64);
         let dropped = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -90,16 +88,16 @@ impl Background {
         let worker = std::thread::Builder::new()
             .name("search index".into())
             .spawn(move || {
-                let stopped = || stop.load(Relaxed) || cancelled();
+                let stopped = || stop.load(Relaxed);
                 let mut index = Index::new(lang)?;
                 for (url, page) in rx {
                     if stopped() {
-                        anyhow::bail!("{CANCELLED}");
+                        anyhow::bail!("search index dropped");
                     }
                     index.add(&url, &page)?;
                 }
                 if stopped() {
-                    anyhow::bail!("{CANCELLED}");
+                    anyhow::bail!("search index dropped");
                 }
                 index.files()
             })
@@ -138,5 +136,32 @@ impl Drop for Background {
     }
 }
 
-/// The message of a cancelled [`Background`] index.
-pub const CANCELLED: &str = "search index cancelled";
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(title: &str, body: &str) -> Vec<u8> {
+        format!(
+            "<!doctype html><html lang=\"ja\"><head><title>{title}</title></head>\
+             <body><main data-pagefind-body><h1>{title}</h1><p>{body}</p></main></body></html>"
+        )
+        .into_bytes()
+    }
+
+    #[test]
+    fn the_background_index_is_the_same_as_one_filled_in_place() {
+        let pages = [
+            ("/plans/a/index.html", page("推薦", "購買履歴からお気に入りを推薦する")),
+            ("/plans/b/index.html", page("Churn", "alerts before customers leave")),
+        ];
+        let mut direct = Index::new(Lang::Ja).unwrap();
+        let background = Background::start(Lang::Ja).unwrap();
+        for (url, html) in &pages {
+            direct.add(url, html).unwrap();
+            background.add((*url).to_string(), html.clone());
+        }
+        let (a, b) = (direct.files().unwrap(), background.finish().unwrap());
+        assert!(a.iter().any(|(p, _)| p == "pagefind/pagefind-entry.json"));
+        assert!(a == b, "the two bundles differ");
+    }
+}
