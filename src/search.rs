@@ -151,8 +151,14 @@ mod tests {
     #[test]
     fn the_background_index_is_the_same_as_one_filled_in_place() {
         let pages = [
-            ("/plans/a/index.html", page("推薦", "購買履歴からお気に入りを推薦する")),
-            ("/plans/b/index.html", page("Churn", "alerts before customers leave")),
+            (
+                "/plans/a/index.html",
+                page("推薦", "購買履歴からお気に入りを推薦する"),
+            ),
+            (
+                "/plans/b/index.html",
+                page("Churn", "alerts before customers leave"),
+            ),
         ];
         let mut direct = Index::new(Lang::Ja).unwrap();
         let background = Background::start(Lang::Ja).unwrap();
