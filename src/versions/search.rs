@@ -1,0 +1,62 @@
+//! The search indexes of a versioned build: the latest (`[search]
+//! enabled`) and, with `[search] versions`, each old version, made from the
+//! rendered plan pages.
+
+use super::*;
+
+/// What a version's search index is made from: where it goes, the
+/// version's language and its plan pages (URL from the version's root,
+/// rendered page's key, base URL for its markers).
+pub(super) struct SearchJob {
+    prefix: String,
+    lang: Lang,
+    base: String,
+    pages: Vec<(String, u64)>,
+}
+
+/// The versions to index, each with its plan pages in file order.
+pub(super) fn search_jobs(built: &[Built], base_url: &str) -> Vec<SearchJob> {
+    built
+        .iter()
+        .filter(|b| b.search)
+        .map(|b| SearchJob {
+            prefix: b.input.version.prefix.clone(),
+            lang: b.input.config.lang(),
+            base: esc(&format!("{base_url}{}", b.input.version.prefix)),
+            pages: b
+                .plans
+                .iter()
+                .map(|p| Renderer::plan_path(&p.plan))
+                .filter_map(|path| {
+                    let (_, key) = b.pages.iter().find(|(p, _)| *p == path)?;
+                    Some((format!("/{path}"), *key))
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// Each job's search index: (path under the output directory, bytes).
+/// A page that did not render drops its version later; it is left out here.
+pub(super) fn index_versions(
+    jobs: &[SearchJob],
+    rendered: &Rendered,
+) -> Result<Vec<(String, Vec<u8>)>> {
+    let bundles: Vec<Vec<(String, Vec<u8>)>> = jobs
+        .par_iter()
+        .map(|job| {
+            let mut index = crate::search::Index::new(job.lang)?;
+            for (url, key) in &job.pages {
+                if let Some(Ok(page)) = rendered.get(key) {
+                    index.add(url, &fill(page, &job.base, "").concat())?;
+                }
+            }
+            Ok(index
+                .files()?
+                .into_iter()
+                .map(|(path, bytes)| (format!("{}{path}", job.prefix), bytes))
+                .collect())
+        })
+        .collect::<Result<_>>()?;
+    Ok(bundles.into_iter().flatten().collect())
+}
