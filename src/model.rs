@@ -289,6 +289,16 @@ impl Milestone {
         self.id.text()
     }
 
+    /// "m1: title", or whichever of the two the milestone has ("?" for
+    /// neither): how the check page, the report page and `report` name it.
+    pub fn name(&self) -> String {
+        match (self.id_text(), self.title.text()) {
+            (Some(id), Some(t)) => format!("{id}: {t}"),
+            (Some(x), None) | (None, Some(x)) => x.to_string(),
+            (None, None) => "?".into(),
+        }
+    }
+
     /// The questions that parsed (empty if the key is missing or invalid).
     pub fn questions(&self) -> &[Question] {
         self.questions.value().map_or(&[], Vec::as_slice)

@@ -102,14 +102,6 @@ pub fn json_doc(
     })
 }
 
-fn milestone_name(m: &Milestone) -> String {
-    match (m.id_text(), m.title.text()) {
-        (Some(id), Some(t)) => format!("{id} {t}"),
-        (Some(x), None) | (None, Some(x)) => x.to_string(),
-        (None, None) => "?".into(),
-    }
-}
-
 fn task_line(r: &PlanReport<'_>, m: &Milestone, t: &Task) -> String {
     let who = state::owner(r.plan, t).or(t.role.text()).unwrap_or("?");
     let due = t.due.copied().map(|d| d.to_string()).unwrap_or_default();
@@ -232,7 +224,7 @@ pub fn markdown(
                 );
                 let head = format!(
                     "- **{}** ({}, {}): {} {a} / {} {t}",
-                    md(&milestone_name(m)),
+                    md(&m.name()),
                     m.status().as_str(),
                     f.done_on,
                     tr!(lang, "実績", "actual"),

@@ -28,7 +28,7 @@ pub fn reason_text(r: &Reason<'_>, plan: &Plan, lang: Lang) -> String {
     let unit = plan.unit();
     match r {
         Reason::MilestoneOverdue(m, due) => {
-            let name = milestone_name(m);
+            let name = m.name();
             let due = long_date(lang, *due);
             tr!(
                 lang,
@@ -62,15 +62,6 @@ pub fn reason_text(r: &Reason<'_>, plan: &Plan, lang: Lang) -> String {
     }
 }
 
-/// "m1: title", or whichever of the two the milestone has.
-pub fn milestone_name(m: &Milestone) -> String {
-    match (m.id_text(), m.title.text()) {
-        (Some(id), Some(t)) => format!("{id}: {t}"),
-        (Some(x), None) | (None, Some(x)) => x.to_string(),
-        (None, None) => "?".into(),
-    }
-}
-
 fn task_view(plan: &Plan, m: &Milestone, t: &Task, config: &Config) -> Value {
     let lang = config.lang();
     let role = t.role.text().unwrap_or("");
@@ -84,7 +75,7 @@ fn task_view(plan: &Plan, m: &Milestone, t: &Task, config: &Config) -> Value {
         "due_iso": t.due.copied().map(|d| d.to_string()),
         "status": t.status().as_str(),
         "status_label": label_for(lang, "task_status_", t.status().as_str()),
-        "milestone": milestone_name(m),
+        "milestone": m.name(),
     })
 }
 
@@ -121,7 +112,7 @@ pub(super) fn plan_check(p: &PlanFile, st: State, today: NaiveDate, config: &Con
             tv!({
                 "kind": kind,
                 "kind_label": label(lang, if kind == "due" { "due" } else { "review" }),
-                "milestone": milestone_name(m),
+                "milestone": m.name(),
                 "target": m.target.copied().map(num),
                 "date": long_date(lang, d),
                 "date_iso": d.to_string(),

@@ -59,7 +59,7 @@ fn report_view(r: &PlanReport<'_>, root: &str, unsafe_html: bool, lang: Lang) ->
         "sparkline": super::sparkline::sparkline(p, lang),
         "measurements": r.measurements.iter().map(|(d, v)| tv!({"date": long_date(lang, *d), "value": value(*v)})).collect::<Vec<_>>(),
         "finished": r.finished.iter().map(|f| tv!({
-            "name": super::check::milestone_name(f.milestone),
+            "name": f.milestone.name(),
             "status": f.milestone.status().as_str(),
             "status_label": label_for(lang, "ms_status_", f.milestone.status().as_str()),
             "done_on": long_date(lang, f.done_on),
@@ -87,7 +87,7 @@ fn report_view(r: &PlanReport<'_>, root: &str, unsafe_html: bool, lang: Lang) ->
         "overdue": r.overdue.iter().map(|(m, t)| task(r, m, t, lang)).collect::<Vec<_>>(),
         "due_next": r.due_next.iter().map(|(m, t)| task(r, m, t, lang)).collect::<Vec<_>>(),
         "next": r.next.map(|m| tv!({
-            "name": super::check::milestone_name(m),
+            "name": m.name(),
             "due": m.due.copied().map(|d| long_date(lang, d)),
             "target": m.target.copied().map(value),
         })),
