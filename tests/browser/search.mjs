@@ -2,11 +2,13 @@
 // the site's search: opens URL, waits for Pagefind's results or its "no
 // results" message, and prints what the page shows as JSON:
 // {"results": [result link hrefs], "message": "...", "console": [errors],
-//  "box": {hidden, action}}.
-//   node search.mjs CHROMIUM URL
+//  "box": {hidden, action}, "query": "...", "url": "..."}. With TYPED, the
+// words are typed into the header's search box and submitted first, and
+// the rest is read from the page that leads to.
+//   node search.mjs CHROMIUM URL [TYPED]
 import puppeteer from "puppeteer-core";
 
-const [chromium, url] = process.argv.slice(2);
+const [chromium, url, typed] = process.argv.slice(2);
 const browser = await puppeteer.launch({
   executablePath: chromium,
   headless: true,
@@ -23,6 +25,10 @@ try {
   page.on("pageerror", (e) => errors.push(String(e)));
   page.on("response", (r) => { if (r.status() >= 400 && !favicon(r.url())) errors.push(`${r.status()} ${r.url()}`); });
   await page.goto(url, { waitUntil: "load" });
+  if (typed) {
+    await page.type("form.site-search input", typed);
+    await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.keyboard.press("Enter")]);
+  }
   let results = [];
   let message = "";
   if (await page.$("#search")) {
@@ -38,7 +44,7 @@ try {
   const box = await page.$eval("form.site-search", (f) => ({ hidden: f.hidden, action: f.getAttribute("action") }))
     .catch(() => null);
   const query = await page.$eval(".pagefind-ui__search-input", (i) => i.value).catch(() => null);
-  console.log(JSON.stringify({ results, message, query, box, console: errors }));
+  console.log(JSON.stringify({ results, message, query, box, url: page.url(), console: errors }));
 } finally {
   await browser.close();
 }

@@ -158,6 +158,12 @@ fn percent_decode(s: &str) -> String {
 /// Runs the browser script on `url`; `None` when this machine has no
 /// chromium, node or puppeteer-core (CI has them all).
 fn browse(url: &str) -> Option<Value> {
+    browse_typing(url, None)
+}
+
+/// [`browse`], typing `typed` into the header's search box and submitting
+/// it first.
+fn browse_typing(url: &str, typed: Option<&str>) -> Option<Value> {
     let modules = demo_root().join("target/axe/node_modules");
     let chromium = ["chromium", "chromium-browser"].into_iter().find(|c| {
         std::process::Command::new(c)
@@ -185,6 +191,7 @@ fn browse(url: &str) -> Option<Value> {
         .arg(&script)
         .arg(which(chromium))
         .arg(url)
+        .args(typed)
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -254,6 +261,21 @@ fn a_browser_finds_plans_by_word_and_by_person() {
     assert_eq!(plan["box"]["hidden"], false, "{plan}");
     assert_eq!(plan["box"]["action"], "../../search/index.html");
     assert_eq!(plan["console"], serde_json::json!([]), "{plan}");
+    // Typed into the box, a query lands on the search page, filled in and
+    // answered.
+    let typed = browse_typing(
+        &format!("{base}/plans/favorites-reco/index.html"),
+        Some("Okafor"),
+    )
+    .unwrap();
+    assert_eq!(
+        typed["url"],
+        format!("{base}/search/index.html?q=Okafor"),
+        "{typed}"
+    );
+    assert_eq!(typed["query"], "Okafor", "{typed}");
+    assert_eq!(hrefs(&typed), ["/plans/churn-alerts/index.html"], "{typed}");
+    assert_eq!(typed["console"], serde_json::json!([]), "{typed}");
     // From file:// it stays hidden.
     let file = browse(&format!("file://{}", out.join("index.html").display())).unwrap();
     assert_eq!(file["box"]["hidden"], true, "{file}");
