@@ -249,6 +249,14 @@ fn a_browser_finds_plans_by_word_and_by_person() {
         !hrefs(&en).contains(&"/plans/favorites-reco/index.html".to_string()),
         "{en}"
     );
+    // Lint findings are left out of the index: on the top-page-pv page
+    // "examples" is only in the findings' file names
+    // (content/examples/top-page-pv.md:19:9).
+    let finding = search("examples").unwrap();
+    assert!(
+        !hrefs(&finding).contains(&"/plans/top-page-pv/index.html".to_string()),
+        "{finding}"
+    );
     // A person's name finds that person's plan.
     let person = search("Okafor").unwrap();
     assert_eq!(
