@@ -80,8 +80,10 @@ fn publish(shared: &Shared, outcome: Result<Outcome>, root: &Path, lang: Lang, q
                 st.files = site.files;
                 st.shared = Some(site.shared);
                 st.swaps += 1;
-                if !pages.is_empty() {
-                    index_in_background(shared, st.swaps, lang, pages);
+                match pages {
+                    Some(pages) => index_in_background(shared, st.swaps, lang, pages),
+                    // Search turned off in book.toml: no index either.
+                    None => st.search.clear(),
                 }
             }
             failed.then(|| overlay_html(&text))

@@ -67,20 +67,21 @@ impl Shared {
         SHARED_PATHS.contains(&path) || (path == SEARCH_PAGE && self.renderer.search())
     }
 
-    /// The plan pages to index for search, in file order (none when
-    /// search is off): (URL from the site root, page).
-    pub fn search_pages(&self, files: &Pages) -> Vec<(String, Arc<Vec<u8>>)> {
+    /// The plan pages to index for search, in file order: (URL from the
+    /// site root, page); `None` when search is off.
+    pub fn search_pages(&self, files: &Pages) -> Option<Vec<(String, Arc<Vec<u8>>)>> {
         if !self.renderer.search() {
-            return Vec::new();
+            return None;
         }
-        crate::site::publishable(&self.plans)
+        let pages = crate::site::publishable(&self.plans)
             .into_iter()
             .filter_map(|p| {
                 let path = Renderer::plan_path(&p.plan);
                 let page = files.get(&path)?;
                 Some((format!("/{path}"), Arc::clone(page)))
             })
-            .collect()
+            .collect();
+        Some(pages)
     }
 
     /// The site language, which the search index splits words by.
@@ -170,7 +171,8 @@ impl Session {
             today,
             build_date: None,
             versioned: false,
-            // Indexed in the background after each swap (`serve::index`).
+            // Indexed in the background after each swap
+            // (`serve::index_in_background`).
             search: config.search.enabled,
         }
     }

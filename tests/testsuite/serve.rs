@@ -402,6 +402,17 @@ fn serve_indexes_for_search_and_follows_edits() {
     assert!(ready(2), "the index did not follow the new plan");
     std::fs::remove_file(repo.path().join("content/second.md")).unwrap();
     assert!(ready(1), "the index did not follow the removal");
+    // Search turned off in book.toml: the index goes with the search page.
+    repo.file(
+        "book.toml",
+        &format!("{BOOK_TOML}\n[search]\nenabled = false\n"),
+    );
+    let gone = until(a, "/search/index.html", Duration::from_secs(10), |b| {
+        !b.contains("id=\"search\"")
+    });
+    assert!(gone.is_some(), "the search page stayed");
+    assert_eq!(get(a, "/search/index.html").0, 404);
+    assert_eq!(indexed_pages(a), None, "the index stayed");
 }
 
 #[test]
