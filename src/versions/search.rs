@@ -14,24 +14,27 @@ pub(super) struct SearchJob {
     pages: Vec<(String, u64)>,
 }
 
-/// The versions to index, each with its plan pages in file order.
+/// The versions to index, each with its plan pages in file order (the
+/// plans that have a page, as in a plain build).
 pub(super) fn search_jobs(built: &[Built], base_url: &str) -> Vec<SearchJob> {
     built
         .iter()
         .filter(|b| b.search)
-        .map(|b| SearchJob {
-            prefix: b.input.version.prefix.clone(),
-            lang: b.input.config.lang(),
-            base: esc(&format!("{base_url}{}", b.input.version.prefix)),
-            pages: b
-                .plans
-                .iter()
-                .map(|p| Renderer::plan_path(&p.plan))
-                .filter_map(|path| {
-                    let (_, key) = b.pages.iter().find(|(p, _)| *p == path)?;
-                    Some((format!("/{path}"), *key))
-                })
-                .collect(),
+        .map(|b| {
+            let keys: HashMap<&str, u64> = b.pages.iter().map(|(p, k)| (p.as_str(), *k)).collect();
+            SearchJob {
+                prefix: b.input.version.prefix.clone(),
+                lang: b.input.config.lang(),
+                base: esc(&format!("{base_url}{}", b.input.version.prefix)),
+                pages: crate::site::publishable(&b.plans)
+                    .into_iter()
+                    .filter_map(|p| {
+                        let path = Renderer::plan_path(&p.plan);
+                        let key = *keys.get(path.as_str())?;
+                        Some((format!("/{path}"), key))
+                    })
+                    .collect(),
+            }
         })
         .collect()
 }
