@@ -13,7 +13,7 @@ use anyhow::{Context, Result};
 use crate::i18n::Lang;
 
 /// A search index being filled.
-pub struct Index {
+struct Index {
     runtime: tokio::runtime::Runtime,
     index: pagefind::api::PagefindIndex,
 }
@@ -21,7 +21,7 @@ pub struct Index {
 impl Index {
     /// An empty index whose words are split as `lang` splits them (a plan
     /// in the other language is still found by its words).
-    pub fn new(lang: Lang) -> Result<Index> {
+    fn new(lang: Lang) -> Result<Index> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .build()
             .context("cannot start the search indexer")?;
@@ -36,7 +36,7 @@ impl Index {
 
     /// Adds one page: `url` from the site's root (`/plans/ID/index.html`),
     /// `html` the page as written.
-    pub fn add(&mut self, url: &str, html: &[u8]) -> Result<()> {
+    fn add(&mut self, url: &str, html: &[u8]) -> Result<()> {
         let html = String::from_utf8_lossy(html).into_owned();
         let page = self.index.add_html_file(None, Some(url.to_string()), html);
         self.runtime
@@ -46,7 +46,7 @@ impl Index {
     }
 
     /// The bundle, in path order.
-    pub fn files(mut self) -> Result<Bundle> {
+    fn files(mut self) -> Result<Bundle> {
         let files = self
             .runtime
             .block_on(self.index.get_files())
@@ -66,6 +66,27 @@ impl Index {
 /// The bundle of a search index: (path under the site root, bytes), in
 /// path order.
 pub type Bundle = Vec<(String, Vec<u8>)>;
+
+/// Indexes `pages` ((URL from the site's root, page), in order) and returns
+/// the bundle, or `None` once `stopped` says so (asked before each page and
+/// before the bundle is made).
+pub fn index<U: AsRef<str>, H: AsRef<[u8]>>(
+    lang: Lang,
+    pages: impl IntoIterator<Item = (U, H)>,
+    stopped: impl Fn() -> bool,
+) -> Result<Option<Bundle>> {
+    let mut index = Index::new(lang)?;
+    for (url, page) in pages {
+        if stopped() {
+            return Ok(None);
+        }
+        index.add(url.as_ref(), page.as_ref())?;
+    }
+    if stopped() {
+        return Ok(None);
+    }
+    index.files().map(Some)
+}
 
 /// An [`Index`] filled on a thread of its own, so that the pages can be
 /// handed over as they are written without holding up the build (Pagefind
@@ -87,20 +108,7 @@ impl Background {
         let stop = std::sync::Arc::clone(&dropped);
         let worker = std::thread::Builder::new()
             .name("search index".into())
-            .spawn(move || {
-                let stopped = || stop.load(Relaxed);
-                let mut index = Index::new(lang)?;
-                for (url, page) in rx {
-                    if stopped() {
-                        anyhow::bail!("search index dropped");
-                    }
-                    index.add(&url, &page)?;
-                }
-                if stopped() {
-                    anyhow::bail!("search index dropped");
-                }
-                index.files()
-            })
+            .spawn(move || index(lang, rx, || stop.load(Relaxed))?.context("search index dropped"))
             .context("cannot start the search indexer")?;
         Ok(Background {
             tx: Some(tx),
@@ -169,5 +177,14 @@ mod tests {
         let (a, b) = (direct.files().unwrap(), background.finish().unwrap());
         assert!(a.iter().any(|(p, _)| p == "pagefind/pagefind-entry.json"));
         assert!(a == b, "the two bundles differ");
+    }
+
+    #[test]
+    fn a_stopped_index_makes_no_bundle() {
+        let pages = [("/plans/a/index.html", page("推薦", "購買履歴"))];
+        let stopped = index(Lang::Ja, pages.iter().map(|(u, h)| (*u, h)), || true);
+        assert!(stopped.unwrap().is_none());
+        let made = index(Lang::Ja, pages.iter().map(|(u, h)| (*u, h)), || false);
+        assert!(made.unwrap().is_some_and(|b| !b.is_empty()));
     }
 }

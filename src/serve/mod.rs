@@ -110,17 +110,8 @@ fn index_in_background(shared: &Shared, swap: u64, lang: Lang, pages: Vec<(Strin
     let spawned = std::thread::Builder::new()
         .name("search index".into())
         .spawn(move || {
-            let bundle = (|| -> Result<Option<crate::search::Bundle>> {
-                let mut index = crate::search::Index::new(lang)?;
-                for (url, page) in &pages {
-                    if !current(&shared) {
-                        return Ok(None);
-                    }
-                    index.add(url, page)?;
-                }
-                Ok(Some(index.files()?))
-            })();
-            match bundle {
+            let pages = pages.iter().map(|(url, page)| (url, page.as_slice()));
+            match crate::search::index(lang, pages, || !current(&shared)) {
                 Ok(Some(files)) => {
                     if let Ok(mut st) = shared.0.lock()
                         && st.swaps == swap

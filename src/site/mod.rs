@@ -53,9 +53,10 @@ pub struct BuildOptions {
     /// Pages get the version switcher and per-version canonical URLs as
     /// markers, filled in per version by [`crate::versions`].
     pub versioned: bool,
-    /// Index the plan pages and add the search page and header box
-    /// (`[search] enabled`; `build` of the latest site only for now:
-    /// `serve` and `--versions` build without search).
+    /// Pages carry search: the header box and the search page. Who indexes
+    /// them: `build` (`crate::build`), `serve` after each swap, and
+    /// `--versions` for the versions that have it (`[search] enabled`,
+    /// `[search] versions`). `report --format html` never has it.
     pub search: bool,
 }
 

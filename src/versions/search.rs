@@ -48,14 +48,16 @@ pub(super) fn index_versions(
     let bundles: Vec<Vec<(String, Vec<u8>)>> = jobs
         .par_iter()
         .map(|job| {
-            let mut index = crate::search::Index::new(job.lang)?;
-            for (url, key) in &job.pages {
-                if let Some(Ok(page)) = rendered.get(key) {
-                    index.add(url, &fill(page, &job.base, "").concat())?;
-                }
-            }
-            Ok(index
-                .files()?
+            let pages = job
+                .pages
+                .iter()
+                .filter_map(|(url, key)| match rendered.get(key) {
+                    Some(Ok(page)) => Some((url, fill(page, &job.base, "").concat())),
+                    _ => None,
+                });
+            let bundle =
+                crate::search::index(job.lang, pages, || false)?.context("search index stopped")?;
+            Ok(bundle
                 .into_iter()
                 .map(|(path, bytes)| (format!("{}{path}", job.prefix), bytes))
                 .collect())
