@@ -223,7 +223,7 @@ fn in_order<T: Sync, R: Send>(
 /// and each milestone's data. `write_site` relies on this; a test compares
 /// its shared files with those of the in-memory build of `serve`.
 fn slim(plan: &mut Plan, today: chrono::NaiveDate) {
-    use crate::model::{Field, TaskStatus};
+    use crate::model::Field;
     let horizon = today + chrono::Duration::days(crate::site::check::TASK_DAYS);
     plan.json = None;
     plan.body = String::new();
@@ -234,7 +234,7 @@ fn slim(plan: &mut Plan, today: chrono::NaiveDate) {
         for m in &mut ms.value {
             if let Field::Ok(tasks) = &mut m.tasks {
                 tasks.value.retain(|t| {
-                    t.status() != TaskStatus::Done && t.due.copied().is_some_and(|d| d <= horizon)
+                    t.is_open() && t.due.copied().is_some_and(|d| d <= horizon)
                 });
                 // `retain` keeps the buffer: most plans keep no task.
                 tasks.value.shrink_to_fit();

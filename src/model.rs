@@ -22,9 +22,12 @@ pub struct At<T> {
 /// A frontmatter field.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum Field<T> {
-    /// The key is absent or its value is null.
+    /// The key is absent.
     #[default]
     Missing,
+    /// The key is written with no value (`key:` or `key: null`): missing,
+    /// but findings about it point at the key.
+    Null(Pos),
     /// The value has the wrong type or format; PLN001 was reported.
     Invalid,
     Ok(At<T>),
@@ -42,14 +45,20 @@ impl<T> Field<T> {
         self.get().map(|a| &a.value)
     }
 
+    /// Absent, or written with no value.
     pub fn is_missing(&self) -> bool {
-        matches!(self, Field::Missing)
+        matches!(self, Field::Missing | Field::Null(_))
     }
 
     /// Where a finding about this field's absence or emptiness points: at
-    /// the value when one is written (`""`, `[]`), else at `parent`.
+    /// the value when one is written (`""`, `[]`), at the key when it has
+    /// no value, else at `parent`.
     pub fn pos_or(&self, parent: Pos) -> Pos {
-        self.get().map_or(parent, |a| a.pos)
+        match self {
+            Field::Ok(a) => a.pos,
+            Field::Null(pos) => *pos,
+            Field::Missing | Field::Invalid => parent,
+        }
     }
 }
 
@@ -112,7 +121,7 @@ string_enum!(
 );
 string_enum!(
     /// `status` of a task.
-    TaskStatus { Todo = "todo", Doing = "doing", Done = "done" }
+    TaskStatus { Todo = "todo", Doing = "doing", Done = "done", Dropped = "dropped" }
 );
 string_enum!(
     /// Which way the metric should move.
@@ -285,6 +294,12 @@ impl Milestone {
         self.tasks.value().map_or(&[], Vec::as_slice)
     }
 
+    /// The day the milestone is reviewed: `review`, or `due` without one.
+    /// Until then a milestone past `due` is awaiting review, not late.
+    pub fn review_date(&self) -> Option<NaiveDate> {
+        self.review.copied().or_else(|| self.due.copied())
+    }
+
     pub fn id_text(&self) -> Option<&str> {
         self.id.text()
     }
@@ -377,11 +392,31 @@ pub struct Task {
     pub done_when: Field<String>,
     pub due: Field<NaiveDate>,
     pub status: Field<TaskStatus>,
+    /// The day it was done (optional): a task done after `due` is done late.
+    pub done_on: Field<NaiveDate>,
+    /// Why it was dropped, or any remark.
+    pub note: Field<String>,
 }
 
 impl Task {
     pub fn status(&self) -> TaskStatus {
         self.status.copied().unwrap_or(TaskStatus::Todo)
+    }
+
+    /// Still to do: neither done nor dropped. Only open tasks can be
+    /// overdue or due soon.
+    pub fn is_open(&self) -> bool {
+        !matches!(self.status(), TaskStatus::Done | TaskStatus::Dropped)
+    }
+
+    /// Days a done task was finished after its `due` (by `done_on`);
+    /// `None` when on time or when either date is missing.
+    pub fn days_late(&self) -> Option<i64> {
+        if self.status() != TaskStatus::Done {
+            return None;
+        }
+        let late = (self.done_on.copied()? - self.due.copied()?).num_days();
+        (late > 0).then_some(late)
     }
 }
 

@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 
-use crate::model::{Every, Milestone, Plan, PlanStatus, Task, TaskStatus};
+use crate::model::{Every, Milestone, Plan, PlanStatus, Task};
 
 /// A plan's state, in the order the checks run: the first that holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -47,18 +47,14 @@ impl State {
             State::OnTrack => "on-track",
         }
     }
-
-    /// Active plans the progress check walks through.
-    pub fn is_active(self) -> bool {
-        matches!(self, State::Behind | State::AtRisk | State::OnTrack)
-    }
 }
 
 /// Why a plan is `behind` or `at-risk`: every reason that holds, for the
 /// terminal and the pages.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reason<'p> {
-    /// An unfinished milestone past its due date.
+    /// An unfinished milestone past its review date (its due date when
+    /// it has none): the date it was due.
     MilestoneOverdue(&'p Milestone, NaiveDate),
     /// The latest measurement is behind the trajectory (KPI002).
     KpiBehind(crate::progress::Shortfall),
@@ -82,9 +78,9 @@ pub fn assess(plan: &Plan, has_error: bool, today: NaiveDate) -> (State, Vec<Rea
     }
     let mut behind = Vec::new();
     for m in plan.milestones() {
-        if let Some(due) = m.due.copied()
+        if let (Some(due), Some(review)) = (m.due.copied(), m.review_date())
             && !m.status().is_finished()
-            && due < today
+            && review < today
         {
             behind.push(Reason::MilestoneOverdue(m, due));
         }
@@ -144,12 +140,13 @@ pub fn last_measured(plan: &Plan) -> Option<NaiveDate> {
 /// A task with its milestone.
 pub type Due<'p> = (&'p Milestone, &'p Task);
 
-/// Tasks not done whose due date is before `date`, in file order.
+/// Open tasks (neither done nor dropped) whose due date is before `date`,
+/// in file order.
 pub fn overdue_tasks(plan: &Plan, date: NaiveDate) -> Vec<Due<'_>> {
     tasks_where(plan, |due| due < date)
 }
 
-/// Tasks not done due in (`after`, `until`], in file order.
+/// Open tasks due in (`after`, `until`], in file order.
 pub fn tasks_due(plan: &Plan, after: NaiveDate, until: NaiveDate) -> Vec<Due<'_>> {
     tasks_where(plan, |due| after < due && due <= until)
 }
@@ -158,7 +155,23 @@ fn tasks_where(plan: &Plan, keep: impl Fn(NaiveDate) -> bool) -> Vec<Due<'_>> {
     plan.milestones()
         .iter()
         .flat_map(|m| m.tasks().iter().map(move |t| (m, t)))
-        .filter(|(_, t)| t.status() != TaskStatus::Done && t.due.copied().is_some_and(&keep))
+        .filter(|(_, t)| t.is_open() && t.due.copied().is_some_and(&keep))
+        .collect()
+}
+
+/// Milestones awaiting their review at `today`: past `due` (or finished)
+/// but not past the review date (`review`, or `due` without one), and not
+/// yet reviewed, i.e. without an update. They do not make a plan
+/// `behind`; the check page lists them with their review date.
+pub fn awaiting_review(plan: &Plan, today: NaiveDate) -> Vec<(&Milestone, NaiveDate)> {
+    plan.milestones()
+        .iter()
+        .filter_map(|m| {
+            let (due, review) = (m.due.copied()?, m.review_date()?);
+            let ended = due < today || m.status().is_finished();
+            let reviewed = crate::ledger::updates_for(plan, m).next().is_some();
+            (ended && !reviewed && today <= review).then_some((m, review))
+        })
         .collect()
 }
 
@@ -260,15 +273,25 @@ pub fn next_check(plan: &Plan, today: NaiveDate) -> Option<NaiveDate> {
     today.checked_add_signed(chrono::Duration::days((want - now).rem_euclid(7)))
 }
 
-/// A date on a plan's calendar: a milestone's due date or its review.
+/// A date on a plan's calendar: a milestone's due date or its review, or
+/// a report to management.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Upcoming<'p> {
     Due(&'p Milestone, NaiveDate),
     Review(&'p Milestone, NaiveDate),
+    Executive(NaiveDate),
 }
 
-/// Unfinished milestones due, and reviews, in [`today`, `today + days`],
-/// by date.
+impl Upcoming<'_> {
+    pub fn date(&self) -> NaiveDate {
+        match self {
+            Upcoming::Due(_, d) | Upcoming::Review(_, d) | Upcoming::Executive(d) => *d,
+        }
+    }
+}
+
+/// Unfinished milestones due, reviews and reports to management in
+/// [`today`, `today + days`], by date (on one day: due, review, report).
 pub fn upcoming(plan: &Plan, today: NaiveDate, days: i64) -> Vec<Upcoming<'_>> {
     let until = today + chrono::Duration::days(days);
     let within = |d: NaiveDate| today <= d && d <= until;
@@ -286,9 +309,18 @@ pub fn upcoming(plan: &Plan, today: NaiveDate, days: i64) -> Vec<Upcoming<'_>> {
             out.push(Upcoming::Review(m, d));
         }
     }
-    out.sort_by_key(|u| match u {
-        Upcoming::Due(_, d) | Upcoming::Review(_, d) => *d,
-    });
+    let exec = plan
+        .meetings
+        .value()
+        .and_then(|m| m.executive.value())
+        .and_then(|e| e.dates.value());
+    for d in exec.into_iter().flatten() {
+        if within(d.value) {
+            out.push(Upcoming::Executive(d.value));
+        }
+    }
+    // A stable sort: on one day, milestones in file order, then reports.
+    out.sort_by_key(Upcoming::date);
     out
 }
 

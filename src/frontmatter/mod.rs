@@ -68,7 +68,16 @@ pub const MILESTONE_KEYS: &[&str] = &[
     "tasks",
 ];
 pub const DATA_KEYS: &[&str] = &["items", "amount"];
-pub const TASK_KEYS: &[&str] = &["role", "owner", "do", "done_when", "due", "status"];
+pub const TASK_KEYS: &[&str] = &[
+    "role",
+    "owner",
+    "do",
+    "done_when",
+    "due",
+    "status",
+    "done_on",
+    "note",
+];
 pub const MEASUREMENT_KEYS: &[&str] = &["date", "value"];
 pub const QUESTION_KEYS: &[&str] = &["id", "ask"];
 pub const UPDATE_KEYS: &[&str] = &[

@@ -138,7 +138,7 @@ impl Reader<'_> {
             return Field::Missing;
         };
         if e.value.is_null() {
-            return Field::Missing;
+            return Field::Null(e.key_pos);
         }
         let path = obj.path(key);
         match conv(self, &e.value, e.key_pos, &path) {
@@ -164,7 +164,7 @@ impl Reader<'_> {
                 "必須のキー `{path}` がありません",
                 "missing required key `{path}`"
             );
-            self.pln(obj.pos, msg);
+            self.pln(field.pos_or(obj.pos), msg);
         }
     }
 

@@ -48,7 +48,7 @@ impl Reader<'_> {
                 plan.id = at.value;
                 plan.id_pos = at.pos;
             }
-            Field::Missing => self.check_stem(plan, stem),
+            Field::Missing | Field::Null(_) => self.check_stem(plan, stem),
             Field::Invalid => {
                 plan.id = stem.to_string();
                 plan.id_pos = o.get("id").map_or(Pos::START, |e| e.value.pos);
@@ -203,6 +203,8 @@ impl Reader<'_> {
             status: self.field(&o, "status", |r, n, p, path| {
                 r.one_of(n, p, path, TaskStatus::ALL, TaskStatus::parse)
             }),
+            done_on: self.field(&o, "done_on", Self::date),
+            note: self.field(&o, "note", Self::text),
         };
         self.required(&t.role, &o, "role");
         self.required(&t.do_, &o, "do");

@@ -15,10 +15,10 @@ pub fn ice001(cx: &mut Cx<'_>, plan: &Plan) {
     let lang = cx.lang;
     let ice = match &plan.ice {
         Field::Invalid => return,
-        Field::Missing => {
+        f @ (Field::Missing | Field::Null(_)) => {
             cx.report(
                 ICE001,
-                Pos::START,
+                f.pos_or(Pos::START),
                 tr!(
                     lang,
                     "ICE スコア (ice) がありません。impact (1〜10)・confidence (0.01〜10)・ease (1〜10) と evidence を書いてください",
@@ -38,9 +38,9 @@ pub fn ice001(cx: &mut Cx<'_>, plan: &Plan) {
         let (lo_s, hi_s) = (num(lo), num(hi));
         match field {
             Field::Invalid => {}
-            Field::Missing => cx.report(
+            Field::Missing | Field::Null(_) => cx.report(
                 ICE001,
-                ice.pos,
+                field.pos_or(ice.pos),
                 tr!(
                     lang,
                     "ice.{key} がありません。{lo_s}〜{hi_s} の数値を書いてください",
@@ -74,7 +74,7 @@ pub fn ice002(cx: &mut Cx<'_>, plan: &Plan) {
     };
     let kind = match &ice.evidence {
         Field::Ok(e) => e.value.as_str(),
-        Field::Missing => DEFAULT_EVIDENCE,
+        Field::Missing | Field::Null(_) => DEFAULT_EVIDENCE,
         Field::Invalid => return,
     };
     let Some(cap) = cx.config.lint.confidence_caps.get(kind).copied() else {

@@ -18,7 +18,7 @@ pub fn kpi001(cx: &mut Cx<'_>, plan: &Plan) {
         if m.value.is_missing() {
             cx.report(
                 KPI001,
-                m.pos,
+                m.value.pos_or(m.pos),
                 tr!(
                     lang,
                     "計測値 #{n} に value がありません",
@@ -28,10 +28,10 @@ pub fn kpi001(cx: &mut Cx<'_>, plan: &Plan) {
         }
         let d = match &m.date {
             Field::Invalid => continue,
-            Field::Missing => {
+            f @ (Field::Missing | Field::Null(_)) => {
                 cx.report(
                     KPI001,
-                    m.pos,
+                    f.pos_or(m.pos),
                     tr!(
                         lang,
                         "計測値 #{n} に date がありません",
@@ -73,8 +73,9 @@ pub fn kpi001(cx: &mut Cx<'_>, plan: &Plan) {
     }
 }
 
-/// KPI002: the latest measurement is behind the planned trajectory by more
-/// than 20% of the planned gain so far.
+/// KPI002: the latest measurement falls short of the planned value on its
+/// date (the baseline before the first due date, then each milestone's
+/// target) by more than 20 % of that step's planned gain.
 pub fn kpi002(cx: &mut Cx<'_>, plan: &Plan) {
     let lang = cx.lang;
     let Some(short) = crate::progress::shortfall(plan) else {
@@ -95,13 +96,21 @@ pub fn kpi002(cx: &mut Cx<'_>, plan: &Plan) {
     let date = short.date;
     let (a, p) = (num(short.actual), num(crate::num::round2(short.planned)));
     let pct = num((short.share * 100.0).round());
+    let step = short
+        .milestone
+        .and_then(|i| plan.milestones().get(i))
+        .and_then(|m| m.id_text());
+    let planned = match step {
+        Some(id) => tr!(lang, "{id} の目標 {p}{unit}", "{id}'s target, {p}{unit}"),
+        None => tr!(lang, "開始時の値 {p}{unit}", "the baseline, {p}{unit}"),
+    };
     cx.report(
         KPI002,
         pos,
         tr!(
             lang,
-            "{date} の{name}は {a}{unit} で、計画の軌道 ({p}{unit}) から計画上の伸びの {pct}% 遅れています。原因を話し合い、次のアクションか計画を見直してください",
-            "{name} was {a}{unit} on {date}, behind the planned trajectory ({p}{unit}) by {pct}% of the planned gain: discuss why and adjust the next action or the plan"
+            "{date} の{name}は {a}{unit} で、計画値（{planned}）から、このマイルストーンで計画した伸びの {pct}% 遅れています。原因を話し合い、次のアクションか計画を見直してください",
+            "{name} was {a}{unit} on {date}, short of the plan ({planned}) by {pct}% of the gain planned for this milestone: discuss why and adjust the next action or the plan"
         ),
     );
 }

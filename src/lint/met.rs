@@ -12,10 +12,10 @@ pub fn met001(cx: &mut Cx<'_>, plan: &Plan) {
     let m = match &plan.metric {
         Field::Ok(m) => m,
         Field::Invalid => return,
-        Field::Missing => {
+        f @ (Field::Missing | Field::Null(_)) => {
             cx.report(
                 MET001,
-                Pos::START,
+                f.pos_or(Pos::START),
                 tr!(
                     lang,
                     "成長を計測する指標 `metric` がありません。name・unit・direction・baseline を書いてください",
@@ -27,9 +27,9 @@ pub fn met001(cx: &mut Cx<'_>, plan: &Plan) {
     };
     let missing: Vec<(&str, Pos)> = [
         ("name", m.value.name.is_blank(), m.value.name.pos_or(m.pos)),
-        ("unit", m.value.unit.is_missing(), m.pos),
-        ("direction", m.value.direction.is_missing(), m.pos),
-        ("baseline", m.value.baseline.is_missing(), m.pos),
+        ("unit", m.value.unit.is_missing(), m.value.unit.pos_or(m.pos)),
+        ("direction", m.value.direction.is_missing(), m.value.direction.pos_or(m.pos)),
+        ("baseline", m.value.baseline.is_missing(), m.value.baseline.pos_or(m.pos)),
     ]
     .into_iter()
     .filter_map(|(k, missing, pos)| missing.then_some((k, pos)))
@@ -59,7 +59,7 @@ fn correlations(plan: &Plan) -> Option<Result<&At<Correlations>, Pos>> {
     match &m.value.correlations {
         Field::Ok(c) => Some(Ok(c)),
         Field::Invalid => None,
-        Field::Missing => Some(Err(m.pos)),
+        f @ (Field::Missing | Field::Null(_)) => Some(Err(f.pos_or(m.pos))),
     }
 }
 

@@ -88,7 +88,7 @@ pub fn mil001(cx: &mut Cx<'_>, plan: &Plan) {
         Field::Invalid => return,
         Field::Ok(ms) if !ms.value.is_empty() => return,
         Field::Ok(ms) => ms.pos,
-        Field::Missing => Pos::START,
+        f @ (Field::Missing | Field::Null(_)) => f.pos_or(Pos::START),
     };
     let lang = cx.lang;
     cx.report(
@@ -133,7 +133,7 @@ pub fn mil003(cx: &mut Cx<'_>, plan: &Plan) {
             let id = name(m, i);
             cx.report(
                 MIL003,
-                m.pos,
+                m.target.pos_or(m.pos),
                 tr!(
                     lang,
                     "マイルストーン {id} に target（達成すべき指標の値）がありません。どのマイルストーンでも指標が改善するよう目標値を書いてください",
@@ -210,7 +210,7 @@ pub fn mil004(cx: &mut Cx<'_>, plan: &Plan) {
             Field::Invalid => continue,
             Field::Ok(q) if q.value.iter().any(|q| !q.ask_text().is_empty()) => continue,
             Field::Ok(q) => q.pos,
-            Field::Missing => m.pos,
+            f @ (Field::Missing | Field::Null(_)) => f.pos_or(m.pos),
         };
         cx.report(
             MIL004,
@@ -231,12 +231,12 @@ pub fn mil005(cx: &mut Cx<'_>, plan: &Plan) {
         let id = name(m, i);
         let (pos, what) = match &m.data {
             Field::Invalid => continue,
-            Field::Missing => (m.pos, "data"),
+            f @ (Field::Missing | Field::Null(_)) => (f.pos_or(m.pos), "data"),
             Field::Ok(d) => {
                 let items_ok = match &d.value.items {
                     Field::Ok(items) => items.value.iter().any(|s| !s.value.trim().is_empty()),
                     Field::Invalid => true,
-                    Field::Missing => false,
+                    Field::Missing | Field::Null(_) => false,
                 };
                 let amount_ok = !d.value.amount.is_blank();
                 let items_at = d.value.items.pos_or(d.pos);
@@ -269,9 +269,9 @@ pub fn mil006(cx: &mut Cx<'_>, plan: &Plan) {
         let id = name(m, i);
         match &m.cost_days {
             Field::Invalid => {}
-            Field::Missing => cx.report(
+            f @ (Field::Missing | Field::Null(_)) => cx.report(
                 MIL006,
-                m.pos,
+                f.pos_or(m.pos),
                 tr!(
                     lang,
                     "マイルストーン {id} に cost_days（人日）がありません。1 アクションのコストが KPI の改善に比べて低いことを示すため見積もりを書いてください",
@@ -370,6 +370,8 @@ pub fn mil008(cx: &mut Cx<'_>, plan: &Plan) {
 }
 
 /// MIL009: a done or missed milestone has `done_on`, `actual` and an update.
+/// The update is written at the review: when it is all that is missing, the
+/// finding is provisional (a warning) until the review date has passed.
 pub fn mil009(cx: &mut Cx<'_>, plan: &Plan) {
     let lang = cx.lang;
     for (i, m) in plan.milestones().iter().enumerate() {
@@ -392,6 +394,19 @@ pub fn mil009(cx: &mut Cx<'_>, plan: &Plan) {
         }
         let what = missing.join(", ");
         let (id, st) = (name(m, i), m.status().as_str());
+        let review = m.review_date().filter(|r| cx.today <= *r);
+        if let (["updates"], Some(r)) = (missing.as_slice(), review) {
+            cx.report_provisional(
+                MIL009,
+                m.pos,
+                tr!(
+                    lang,
+                    "マイルストーン {id} は {st} ですが、まだ updates に記録がありません。レビュー ({r}) で学んだことを update に書いてください（レビュー日を過ぎるとエラーになります）",
+                    "milestone {id} is {st} and has no entry in updates yet: write what it taught the team at its review ({r}); after that date this is an error"
+                ),
+            );
+            continue;
+        }
         cx.report(
             MIL009,
             m.pos,
@@ -404,7 +419,9 @@ pub fn mil009(cx: &mut Cx<'_>, plan: &Plan) {
     }
 }
 
-/// MIL010: a milestone that is not done or missed is past its due date.
+/// MIL010: a milestone that is not done or missed is past its review date
+/// (its due date when it has none). Between due and review it is awaiting
+/// review, not late.
 pub fn mil010(cx: &mut Cx<'_>, plan: &Plan) {
     let lang = cx.lang;
     let today = cx.today;
@@ -412,8 +429,10 @@ pub fn mil010(cx: &mut Cx<'_>, plan: &Plan) {
         if m.status().is_finished() {
             continue;
         }
-        let Some(due) = m.due.get() else { continue };
-        if due.value < today {
+        let (Some(due), Some(review)) = (m.due.get(), m.review_date()) else {
+            continue;
+        };
+        if review < today {
             let (id, d) = (name(m, i), due.value);
             cx.report(
                 MIL010,

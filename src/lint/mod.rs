@@ -44,6 +44,14 @@ impl Cx<'_> {
     pub fn report(&mut self, rule: &'static str, pos: crate::yaml::Pos, message: String) {
         self.out.push(Finding::new(rule, pos, message));
     }
+
+    /// Records a finding that is a warning at most until a date
+    /// ([`Finding::provisional`]).
+    pub fn report_provisional(&mut self, rule: &'static str, pos: crate::yaml::Pos, message: String) {
+        let mut f = Finding::new(rule, pos, message);
+        f.provisional = true;
+        self.out.push(f);
+    }
 }
 
 type Check = fn(&mut Cx<'_>, &Plan);
@@ -209,7 +217,8 @@ pub fn sort(diags: &mut [Diagnostic]) {
     });
 }
 
-/// Applies `[lint.rules]`, `lint.allow`, `status: dropped` and `status: draft`.
+/// Applies `[lint.rules]`, `lint.allow`, `status: dropped`, `status: draft`
+/// and provisional findings (errors become warnings for the last two).
 fn resolve<'c>(plan: &'c Checked, config: &'c Config) -> impl Iterator<Item = Diagnostic> + 'c {
     use crate::model::PlanStatus;
     let Checked {
@@ -233,7 +242,7 @@ fn resolve<'c>(plan: &'c Checked, config: &'c Config) -> impl Iterator<Item = Di
             Some(level) => level.severity()?,
             None => default,
         };
-        if status == PlanStatus::Draft && severity == Severity::Error {
+        if (status == PlanStatus::Draft || f.provisional) && severity == Severity::Error {
             severity = Severity::Warning;
         }
         Some(Diagnostic {

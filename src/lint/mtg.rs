@@ -13,7 +13,7 @@ use crate::yaml::Pos;
 fn meetings(plan: &Plan) -> Option<(Option<&Meetings>, Pos)> {
     match &plan.meetings {
         Field::Invalid => None,
-        Field::Missing => Some((None, Pos::START)),
+        f @ (Field::Missing | Field::Null(_)) => Some((None, f.pos_or(Pos::START))),
         Field::Ok(m) => Some((Some(&m.value), m.pos)),
     }
 }
@@ -28,10 +28,10 @@ pub fn mtg001(cx: &mut Cx<'_>, plan: &Plan) {
     let kickoff = m.map_or(&Field::Missing, |m| &m.kickoff);
     let (date, pos) = match kickoff {
         Field::Invalid => return,
-        Field::Missing => (None, pos),
+        f @ (Field::Missing | Field::Null(_)) => (None, f.pos_or(pos)),
         Field::Ok(k) => match &k.value.date {
             Field::Invalid => return,
-            Field::Missing => (None, k.pos),
+            f @ (Field::Missing | Field::Null(_)) => (None, f.pos_or(k.pos)),
             Field::Ok(d) => (Some(d.value), d.pos),
         },
     };
@@ -73,7 +73,7 @@ pub fn mtg002(cx: &mut Cx<'_>, plan: &Plan) {
     let exec = m.map_or(&Field::Missing, |m| &m.executive);
     let (missing, pos) = match exec {
         Field::Invalid => return,
-        Field::Missing => ("meetings.executive".to_string(), pos),
+        f @ (Field::Missing | Field::Null(_)) => ("meetings.executive".to_string(), f.pos_or(pos)),
         Field::Ok(e) => {
             let (audience, dates) = (&e.value.audience, &e.value.dates);
             let mut missing = Vec::new();
@@ -115,19 +115,20 @@ pub fn mtg003(cx: &mut Cx<'_>, plan: &Plan) {
     let progress = m.map_or(&Field::Missing, |m| &m.progress);
     let (missing, pos) = match progress {
         Field::Invalid => return,
-        Field::Missing => ("meetings.progress".to_string(), pos),
+        f @ (Field::Missing | Field::Null(_)) => ("meetings.progress".to_string(), f.pos_or(pos)),
         Field::Ok(p) => {
-            let missing: Vec<&str> = [
-                ("every", p.value.every.is_missing()),
-                ("weekday", p.value.weekday.is_missing()),
+            let missing: Vec<(&str, Pos)> = [
+                ("every", p.value.every.is_missing(), p.value.every.pos_or(p.pos)),
+                ("weekday", p.value.weekday.is_missing(), p.value.weekday.pos_or(p.pos)),
             ]
             .into_iter()
-            .filter_map(|(k, m)| m.then_some(k))
+            .filter_map(|(k, m, at)| m.then_some((k, at)))
             .collect();
-            if missing.is_empty() {
+            let Some(&(_, at)) = missing.first() else {
                 return;
-            }
-            (format!("meetings.progress.{}", missing.join(", ")), p.pos)
+            };
+            let keys: Vec<&str> = missing.iter().map(|(k, _)| *k).collect();
+            (format!("meetings.progress.{}", keys.join(", ")), at)
         }
     };
     cx.report(
@@ -167,7 +168,7 @@ pub fn mtg004(cx: &mut Cx<'_>, plan: &Plan) {
     }
     let pos = match &p.value.time {
         Field::Invalid => return,
-        Field::Missing => p.pos,
+        f @ (Field::Missing | Field::Null(_)) => f.pos_or(p.pos),
         Field::Ok(t) if t.value.trim().is_empty() => t.pos,
         Field::Ok(_) => return,
     };

@@ -137,6 +137,37 @@ fn path_text(path: &[Step<'_>]) -> String {
     s
 }
 
+/// Keys whose values are enum values, ids or dates, not text: `status:
+/// todo` is the documented default, not the placeholder word "TODO".
+const NOT_TEXT: &[&str] = &[
+    "status",
+    "direction",
+    "every",
+    "weekday",
+    "verdict",
+    "evidence",
+    "role",
+    "milestone",
+    "question",
+    "id",
+    "start",
+    "due",
+    "review",
+    "done_on",
+    "date",
+    "dates",
+];
+
+/// True when the value at `path` is an enum value, an id or a date: the
+/// nearest key names one (a list item of `dates` counts as `dates`).
+fn is_not_text(path: &[Step<'_>]) -> bool {
+    let key = path.iter().rev().find_map(|s| match s {
+        Step::Key(k) => Some(*k),
+        Step::Index(_) => None,
+    });
+    key.is_some_and(|k| NOT_TEXT.contains(&k))
+}
+
 /// Visits every scalar of the tree; `path` is the key path so far.
 fn walk<'n>(
     node: &'n Node,
@@ -147,7 +178,7 @@ fn walk<'n>(
 ) {
     match &node.value {
         Value::Scalar { text, .. } => {
-            if node.is_null() || !words.matches(text) {
+            if node.is_null() || is_not_text(path) || !words.matches(text) {
                 return;
             }
             let (path, text) = (path_text(path), text.trim());
@@ -235,6 +266,17 @@ mod tests {
         // An empty word matches nothing, not even an empty value.
         assert!(!is_placeholder("", &w));
         assert!(!is_placeholder("  ", &w));
+    }
+
+    #[test]
+    fn enum_values_ids_and_dates_are_not_text() {
+        let yaml = "status: todo\nmilestones:\n  - id: TODO\n    title: TODO\n    tasks:\n      - status: TODO\n        role: tbd\n        do: 未定\nmeetings:\n  executive:\n    dates: [TODO]\nmetric:\n  direction: TBD\n";
+        let (root, _) = crate::yaml::parse(yaml, 2);
+        let root = root.unwrap();
+        let f = pln004(&root, "", 20, &words(), Lang::En);
+        let at: Vec<_> = f.iter().map(|f| f.pos.line).collect();
+        // Only the milestone's title and the task's `do` are text.
+        assert_eq!(at, [5, 9], "{f:?}");
     }
 
     #[test]

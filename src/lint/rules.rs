@@ -75,8 +75,8 @@ rules! {
     MIL006: Warning, "各マイルストーンの cost_days が max_milestone_cost_days 以下である", "Every milestone has cost_days, at most max_milestone_cost_days";
     MIL007: Warning, "マイルストーン名が成果物（「モデルを作る」など）ではなく成果を表している", "The milestone title names an outcome, not an output such as \"build a model\"";
     MIL008: Error, "マイルストーン id が一意で、期限が start より後かつ単調増加している", "Milestone ids are unique; due dates are after start and strictly increasing";
-    MIL009: Error, "完了・未達のマイルストーンに done_on・actual・updates の記録がある", "A done or missed milestone has done_on, actual and an entry in updates";
-    MIL010: Warning, "未完了のマイルストーンが期限を過ぎていない", "A milestone that is not done or missed is not past its due date";
+    MIL009: Error, "完了・未達のマイルストーンに done_on・actual・updates の記録がある（updates はレビュー日までは警告）", "A done or missed milestone has done_on, actual and an entry in updates (the update is a warning until the review date)";
+    MIL010: Warning, "未完了のマイルストーンがレビュー日（review、なければ due）を過ぎていない", "A milestone that is not done or missed is not past its review date (`review`, or `due` without one)";
     MIL011: Info, "終わったマイルストーンの actual が target に届いていない: 学びを update に残す", "A finished milestone's actual missed its target: record what was learned";
     MIL012: Warning, "各マイルストーンに due 以降の review 日がある", "Every milestone has a review date on or after its due date";
     TSK001: Error, "各タスクに完了状態 (done_when) がある", "Every task states its done-state (done_when)";
@@ -91,7 +91,7 @@ rules! {
     ICE002: Error, "confidence が根拠 (evidence) の上限を超えていない", "Confidence does not exceed the cap of its declared evidence";
     UPD001: Error, "各 update が既存のマイルストーンを指し、日付があり、ストーリーかビジネスモデルを更新している", "Every update names an existing milestone, has a date, and changes the story or the business model";
     KPI001: Error, "計測値の日付が start 以降かつ昇順で、値が数値である", "Measurements have dates on or after start, in increasing order, with numeric values";
-    KPI002: Warning, "最新の計測値が計画の軌道から計画上の伸びの 20% を超えて遅れていない", "The latest measurement is not behind the planned trajectory by more than 20% of the planned gain";
+    KPI002: Warning, "最新の計測値がその時点の計画値（最初の期限までは baseline、各マイルストーンの期限からはその target）から、そのマイルストーンで計画した伸びの 20% を超えて遅れていない", "The latest measurement is not short of the planned value on its date (the baseline until the first due date, then each milestone's target) by more than 20% of that milestone's planned gain";
     PLN004: Error, "テンプレートのプレースホルダー（「（完了状態）」や TODO など）が残っていない", "No placeholder is left from a template (such as \"(done-state)\" or TODO), in the frontmatter or the body";
     MIL013: Warning, "計画がワークショップの期間に収まる: 最後のマイルストーンが start から plan_months か月以内", "The plan fits the workshop's horizon: the last milestone is due within plan_months calendar months of start";
     MIL014: Warning, "終わった各マイルストーンが KPI を実際に動かした: actual が前の actual（最初は baseline）より改善している", "Every finished milestone moved the KPI: its actual improves on the previous finished milestone's actual (the baseline for the first)";

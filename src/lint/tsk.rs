@@ -3,7 +3,7 @@
 use super::Cx;
 use super::mil::Name;
 use super::rules::*;
-use crate::model::{Field, Milestone, Plan, Task, TaskStatus};
+use crate::model::{Field, Milestone, Plan, Task};
 use crate::tr;
 
 /// A task's name in messages (`m2「推薦候補を選ぶ」`), formatted only when
@@ -44,7 +44,7 @@ pub fn tsk001(cx: &mut Cx<'_>, plan: &Plan) {
         if !t.done_when.is_blank() {
             continue;
         }
-        let pos = t.done_when.get().map_or(t.pos, |d| d.pos);
+        let pos = t.done_when.pos_or(t.pos);
         cx.report(
             TSK001,
             pos,
@@ -63,9 +63,9 @@ pub fn tsk002(cx: &mut Cx<'_>, plan: &Plan) {
     for (m, t, label) in tasks(plan) {
         match &t.due {
             Field::Invalid => {}
-            Field::Missing => cx.report(
+            f @ (Field::Missing | Field::Null(_)) => cx.report(
                 TSK002,
-                t.pos,
+                f.pos_or(t.pos),
                 tr!(
                     lang,
                     "タスク {label} に期限 (due) がありません",
@@ -164,7 +164,7 @@ pub fn tsk005(cx: &mut Cx<'_>, plan: &Plan) {
     let lang = cx.lang;
     let today = cx.today;
     for (_, t, label) in tasks(plan) {
-        if t.status() == TaskStatus::Done {
+        if !t.is_open() {
             continue;
         }
         let Some(d) = t.due.get() else { continue };

@@ -14,7 +14,7 @@ pub fn upd001(cx: &mut Cx<'_>, plan: &Plan) {
         if u.date.is_missing() {
             cx.report(
                 UPD001,
-                u.pos,
+                u.date.pos_or(u.pos),
                 tr!(
                     lang,
                     "update #{n} に日付 (date) がありません",
@@ -24,9 +24,9 @@ pub fn upd001(cx: &mut Cx<'_>, plan: &Plan) {
         }
         match &u.milestone {
             Field::Invalid => {}
-            Field::Missing => cx.report(
+            f @ (Field::Missing | Field::Null(_)) => cx.report(
                 UPD001,
-                u.pos,
+                f.pos_or(u.pos),
                 tr!(
                     lang,
                     "update #{n} がどのマイルストーンの学びなのか (milestone) が書かれていません",
@@ -85,9 +85,9 @@ pub fn upd002(cx: &mut Cx<'_>, plan: &Plan) {
         for a in u.answers() {
             match &a.question {
                 Field::Invalid => {}
-                Field::Missing => cx.report(
+                f @ (Field::Missing | Field::Null(_)) => cx.report(
                     UPD002,
-                    a.pos,
+                    f.pos_or(a.pos),
                     tr!(
                         lang,
                         "update #{n} の answers の項目にどの問いへの答えか (question) がありません。問いの番号（1 から）か id を書いてください",

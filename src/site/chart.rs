@@ -271,9 +271,15 @@ pub fn kpi_chart(plan: &Plan, today: NaiveDate, lang: Lang) -> Option<String> {
             esc(&month(lang, d))
         );
     }
-    // Planned trajectory.
+    // The plan as the states judge it: the baseline until the first due
+    // date, then a step to each milestone's target at its due date.
     let mut pts = vec![(start, baseline)];
-    pts.extend(targets.iter().map(|(d, t, _)| (*d, *t)));
+    for s in crate::progress::steps(plan) {
+        if let Some(&(_, before)) = pts.last() {
+            pts.push((s.due, before));
+        }
+        pts.push((s.due, s.target));
+    }
     if let Some(&(last_d, last_v)) = pts.last()
         && last_d < to
     {
@@ -584,6 +590,7 @@ pub fn timeline(
                     TaskStatus::Done => ("#15803d", "#15803d"),
                     TaskStatus::Doing => ("#f59e0b", "#b45309"),
                     TaskStatus::Todo => ("#fff", "#475569"),
+                    TaskStatus::Dropped => ("#e2e8f0", "#94a3b8"),
                 };
                 let tip = format!(
                     "{} — {} ({} {})",

@@ -39,18 +39,31 @@ pub fn reason_text(r: &Reason<'_>, plan: &Plan, lang: Lang) -> String {
         Reason::KpiBehind(s) => {
             let (date, a) = (long_date(lang, s.date), num(s.actual));
             let p = num(crate::num::round2(s.planned));
-            let pct = num((s.share * 100.0).round());
-            tr!(
-                lang,
-                "{date} の値 {a}{unit} は計画の軌道（{p}{unit}）から計画上の伸びの {pct}% 遅れています",
-                "the value on {date}, {a}{unit}, is behind the planned trajectory ({p}{unit}) by {pct}% of the planned gain"
-            )
+            // A difference of percentages is in points: "0.3 pt", not "0.3%".
+            let gap_unit = if unit == "%" { " pt" } else { unit };
+            let gap = num(crate::num::round2((s.actual - s.planned).abs()));
+            let step = s
+                .milestone
+                .and_then(|i| plan.milestones().get(i))
+                .and_then(|m| m.id_text());
+            match step {
+                Some(id) => tr!(
+                    lang,
+                    "指標が {id} の目標（{p}{unit}）に {gap}{gap_unit} 届いていません（{date} の値 {a}{unit}）",
+                    "the KPI is {gap}{gap_unit} short of {id}'s target ({p}{unit}): {a}{unit} on {date}"
+                ),
+                None => tr!(
+                    lang,
+                    "指標が開始時の値（{p}{unit}）より {gap}{gap_unit} 悪くなっています（{date} の値 {a}{unit}）",
+                    "the KPI is {gap}{gap_unit} worse than the baseline ({p}{unit}): {a}{unit} on {date}"
+                ),
+            }
         }
-        Reason::TasksOverdue(n) => tr!(
-            lang,
-            "期限を過ぎたタスクが {n} 件あります",
-            "{n} task(s) are past their due date"
-        ),
+        Reason::TasksOverdue(n) => match (lang, n) {
+            (Lang::Ja, n) => format!("期限を過ぎたタスクが {n} 件あります"),
+            (Lang::En, 1) => "1 task is overdue".to_string(),
+            (Lang::En, n) => format!("{n} tasks are overdue"),
+        },
         Reason::Stale { since, limit_days } => {
             let since = long_date(lang, *since);
             tr!(
@@ -105,17 +118,39 @@ pub(super) fn plan_check(p: &PlanFile, st: State, today: NaiveDate, config: &Con
     let upcoming: Vec<Value> = state::upcoming(plan, today, MILESTONE_DAYS)
         .into_iter()
         .map(|u| {
-            let (kind, m, d) = match u {
-                Upcoming::Due(m, d) => ("due", m, d),
-                Upcoming::Review(m, d) => ("review", m, d),
+            let (kind, m) = match u {
+                Upcoming::Due(m, _) => ("due", Some(m)),
+                Upcoming::Review(m, _) => ("review", Some(m)),
+                Upcoming::Executive(_) => ("executive", None),
             };
+            let d = u.date();
+            let audience = plan
+                .meetings
+                .value()
+                .and_then(|m| m.executive.value())
+                .and_then(|e| e.audience.text());
             tv!({
                 "kind": kind,
-                "kind_label": label(lang, if kind == "due" { "due" } else { "review" }),
-                "milestone": m.name(),
-                "target": m.target.copied().map(num),
+                "kind_label": label(lang, match kind {
+                    "due" => "due",
+                    "review" => "review",
+                    _ => "executive_report",
+                }),
+                "milestone": m.map(Milestone::name).or_else(|| audience.map(str::to_string)),
+                "target": m.and_then(|m| m.target.copied()).map(num),
                 "date": long_date(lang, d),
                 "date_iso": d.to_string(),
+            })
+        })
+        .collect();
+    let awaiting: Vec<Value> = state::awaiting_review(plan, today)
+        .into_iter()
+        .map(|(m, review)| {
+            tv!({
+                "milestone": m.name(),
+                "status_label": label_for(lang, "ms_status_", m.status().as_str()),
+                "review": long_date(lang, review),
+                "review_iso": review.to_string(),
             })
         })
         .collect();
@@ -156,6 +191,7 @@ pub(super) fn plan_check(p: &PlanFile, st: State, today: NaiveDate, config: &Con
         "overdue": overdue,
         "due_next": due_next,
         "upcoming": upcoming,
+        "awaiting_review": awaiting,
         "stale": stale,
     })
 }

@@ -81,9 +81,12 @@ const LABELS: &[(&str, &str, &str)] = &[
     ),
     (
         "upcoming_14",
-        "今後 14 日のマイルストーンとレビュー",
-        "Milestones and reviews in the next 14 days",
+        "今後 14 日のマイルストーン・レビュー・経営報告",
+        "Milestones, reviews and reports in the next 14 days",
     ),
+    ("executive_report", "経営報告", "Report"),
+    ("awaiting_review", "レビュー待ち", "Awaiting review"),
+    ("review_on", "レビュー日", "Review on"),
     ("stale", "計測が古くなっています", "Stale measurement"),
     ("why_state", "理由", "Why"),
     ("no_owner", "担当者未定", "No owner"),
@@ -215,6 +218,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("task_status_todo", "未着手", "to do"),
     ("task_status_doing", "作業中", "doing"),
     ("task_status_done", "完了", "done"),
+    ("task_status_dropped", "中止", "dropped"),
     ("every_week", "毎週", "Every week"),
     ("every_two-weeks", "隔週", "Every two weeks"),
     ("every_month", "毎月", "Every month"),
@@ -360,6 +364,15 @@ fn month_abbr(d: chrono::NaiveDate) -> &'static str {
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
     MONTHS.get(d.month0() as usize).copied().unwrap_or("")
+}
+
+/// "done 3 days late": a task done after its due date.
+pub fn late_text(lang: Lang, days: i64) -> String {
+    match (lang, days) {
+        (Lang::Ja, n) => format!("{n} 日遅れて完了"),
+        (Lang::En, 1) => "done 1 day late".to_string(),
+        (Lang::En, n) => format!("done {n} days late"),
+    }
 }
 
 /// A date for people: 2027年1月31日 / Jan 31, 2027. Pushed piece by piece

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use tera::Value;
 
-use super::labels::{label_for, long_date};
+use super::labels::{label_for, late_text, long_date};
 use super::{chart, feeds, markdown};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Severity};
@@ -206,7 +206,10 @@ pub(super) fn plan_page(
                                 "status": t.status().as_str(),
                                 "status_label": label_for(lang, "task_status_", t.status().as_str()),
                                 "owner": owner,
-                                "overdue": t.status() != crate::model::TaskStatus::Done && t.due.copied().is_some_and(|d| d < today),
+                                "overdue": t.is_open() && t.due.copied().is_some_and(|d| d < today),
+                                "done_on": date(t.done_on.copied()),
+                                "late": t.days_late().map(|n| late_text(lang, n)),
+                                "note": t.note.text(),
                             })
                         })
                         .collect();

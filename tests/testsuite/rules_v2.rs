@@ -704,8 +704,8 @@ fn kpi001_before_start_and_out_of_order_have_their_own_messages() {
 
 #[test]
 fn kpi002_at_exactly_20_percent_is_on_track() {
-    // Planned on m1's due date: 4.5; gain 2.5, a fifth of it 0.5 (exact in
-    // binary floating point).
+    // Planned on m1's due date: its target, 4.5; m1's gain 2.5, a fifth of
+    // it 0.5 (exact in binary floating point).
     let plan = |value: &str| {
         apply(&[
             ("target: 2.5", "target: 4.5"),
@@ -727,7 +727,7 @@ fn kpi002_at_exactly_20_percent_is_on_track() {
     let m = message(&d, "KPI002");
     assert!(
         m.contains("3.9375%")
-            && m.contains("(4.5%)")
+            && m.contains("(m1's target, 4.5%)")
             && m.contains("by 23%")
             && m.contains("2027-01-31"),
         "{m}"

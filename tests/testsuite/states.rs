@@ -56,6 +56,7 @@ fn write_others(r: &Repo) {
                 &[
                     MEASURED,
                     ("    due: 2027-02-28\n", "    due: 2027-02-12\n"),
+                    ("    review: 2027-03-02\n", "    review: 2027-02-14\n"),
                     ("        due: 2027-02-20\n", "        due: 2027-02-10\n"),
                     ("        due: 2027-02-22\n", "        due: 2027-02-11\n"),
                     ("        due: 2027-02-25\n", "        due: 2027-02-12\n"),
@@ -207,8 +208,9 @@ fn status_gives_every_plan_its_state() {
     assert_eq!(p["file"], "content/on-track.md");
     assert_eq!(p["latest"]["date"], "2027-02-10");
     assert_eq!(p["latest"]["value"], 2.8);
-    // 2.5 + (3.0 − 2.5) × 15/28 on the way from m1 (01-31) to m2 (02-28).
-    assert_eq!(p["planned"], 2.77);
+    // m1's target from its due date (01-31) until m2's (02-28): the plan
+    // steps, it does not slope.
+    assert_eq!(p["planned"], 2.5);
     assert_eq!(p["next_milestone"]["id"], "m2");
     assert_eq!(p["next_milestone"]["due"], "2027-02-28");
     assert_eq!(p["next_milestone"]["target"], 3.0);
@@ -352,7 +354,9 @@ fn report_json_has_the_period_measurements_milestones_and_tasks() {
         p["kpi"]["to"],
         serde_json::json!({"date": "2027-02-10", "value": 2.8})
     );
-    assert_eq!(p["kpi"]["planned"], 2.77);
+    // Planned at the period's end (2027-02-15): m1's target, in force
+    // from its due date (2027-01-31) until m2's.
+    assert_eq!(p["kpi"]["planned"], 2.5);
     assert_eq!(
         p["measurements"],
         serde_json::json!([{"date": "2027-02-10", "value": 2.8}])
