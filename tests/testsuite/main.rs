@@ -2,6 +2,7 @@
 
 mod adversarial;
 mod ci;
+mod cycle;
 mod cli;
 #[path = "../../benches/corpus.rs"]
 mod corpus;
