@@ -26,13 +26,16 @@ use crate::site::{BuildOptions, Histories, PlanPage, Renderer, can_have_page, pu
 /// Pages are rendered with each plan's own findings; PLN002 (a shared id)
 /// is the only rule that looks across plans, so the plans that share an
 /// id get their page again at the end, with every finding. With lint
-/// errors nothing is written (`None`): the temporary directory goes.
+/// errors nothing is written (`None`): the temporary directory goes;
+/// unless `allow_invalid`, which writes every plan, the invalid ones in
+/// the `invalid` state with their findings.
 /// `histories` maps plan files to their git history (`None`: not a git
 /// repository). Returns the diagnostics and how many files were written.
 pub fn write_site(
     run: &Run,
     histories: Option<&Histories>,
     opts: &BuildOptions,
+    allow_invalid: bool,
 ) -> Result<(Vec<Diagnostic>, Option<usize>)> {
     let timer = crate::timing::Timer::start();
     let repo = &run.repo;
@@ -76,7 +79,7 @@ pub fn write_site(
         }
         // A plan's own findings are final but for PLN002, which only adds.
         let d = crate::lint::plan_diagnostics(&c, config);
-        if d.iter().any(|d| d.severity == Severity::Error) {
+        if !allow_invalid && d.iter().any(|d| d.severity == Severity::Error) {
             failing.store(true, Relaxed);
         }
         if failing.load(Relaxed) {
@@ -112,7 +115,7 @@ pub fn write_site(
     cal.flush()?;
     timer.lap("load, lint and plan pages");
     let diags = run.finish(checked);
-    if diags.iter().any(|d| d.severity == Severity::Error) {
+    if !allow_invalid && diags.iter().any(|d| d.severity == Severity::Error) {
         return Ok((diags, None));
     }
     // Plans that share an id wrote the same page: the first one's again,

@@ -77,6 +77,11 @@ pub enum Command {
             help = "Also build every git tag matching [versions] tags under /v/TAG/"
         )]
         versions: bool,
+        #[arg(
+            long,
+            help = "Publish invalid plans as `invalid` (a card and a page listing their errors) and exit 0, instead of writing nothing"
+        )]
+        allow_invalid: bool,
     },
     /// Build, serve on 127.0.0.1:3000, rebuild on change, reload open pages
     Serve {
@@ -186,7 +191,14 @@ pub fn run(cli: &Cli) -> Result<u8> {
             out,
             base_url,
             versions,
-        } => crate::cmd::build::run(&g, out.as_deref(), base_url.as_deref(), *versions),
+            allow_invalid,
+        } => crate::cmd::build::run(
+            &g,
+            out.as_deref(),
+            base_url.as_deref(),
+            *versions,
+            *allow_invalid,
+        ),
         Command::Serve {
             port,
             bind,

@@ -13,10 +13,19 @@ use super::{color_choice, print_human, print_load_warnings};
 use crate::diag::{Diagnostic, Summary};
 use crate::load::{Detail, Repo};
 use crate::pipeline::Run;
+use crate::tr;
 
 /// Builds the site into `out` (default: `[site] output`); exit code 1 when
-/// the plans have lint errors (then nothing is written).
-pub fn run(g: &Globals, out: Option<&Path>, base_url: Option<&str>, versions: bool) -> Result<u8> {
+/// the plans have lint errors (then nothing is written), unless
+/// `allow_invalid`: then invalid plans are published in the `invalid`
+/// state with their findings, and the exit code is 0.
+pub fn run(
+    g: &Globals,
+    out: Option<&Path>,
+    base_url: Option<&str>,
+    versions: bool,
+    allow_invalid: bool,
+) -> Result<u8> {
     let run = Run::open(&g.root, g.today).map_err(anyhow::Error::new)?;
     print_load_warnings(&run.repo);
     let repo = &run.repo;
@@ -35,15 +44,37 @@ pub fn run(g: &Globals, out: Option<&Path>, base_url: Option<&str>, versions: bo
     };
     let plans = repo.paths.len();
     let mut err = StandardStream::stderr(color_choice(g.color, std::io::stderr().is_terminal()));
+    let lang = repo.config.lang();
+    // Prints the findings; true when they stop the build.
     let lint_errors = |err: &mut StandardStream, repo: &Repo, diags: &[Diagnostic]| {
         let summary = Summary::new(plans, diags);
         if !diags.is_empty() {
             print_human(err, g.quiet, repo, diags, &summary)?;
         }
-        if summary.errors > 0 {
-            eprintln!("error: the plans have lint errors; nothing was written");
+        if summary.errors > 0 && allow_invalid {
+            let n = crate::lint::by_plan(diags)
+                .values()
+                .filter(|d| d.iter().any(|d| d.severity == crate::diag::Severity::Error))
+                .count();
+            eprintln!(
+                "{}",
+                tr!(
+                    lang,
+                    "注意: エラーのある計画 {n} 件を「エラーあり」として公開します (--allow-invalid)",
+                    "note: {n} plan(s) with lint errors published as invalid (--allow-invalid)"
+                )
+            );
+        } else if summary.errors > 0 {
+            eprintln!(
+                "{}",
+                tr!(
+                    lang,
+                    "エラー: 計画に lint エラーがあるため、何も書き出していません",
+                    "error: the plans have lint errors; nothing was written"
+                )
+            );
         }
-        anyhow::Ok(summary.errors > 0)
+        anyhow::Ok(summary.errors > 0 && !allow_invalid)
     };
     if versions {
         // Every version's plans are kept in memory: they share work.
@@ -81,7 +112,8 @@ pub fn run(g: &Globals, out: Option<&Path>, base_url: Option<&str>, versions: bo
     if let Some(note) = note {
         eprintln!("note: {note}");
     }
-    let (diags, written) = crate::build::write_site(&run, histories.as_ref(), &opts)?;
+    let (diags, written) =
+        crate::build::write_site(&run, histories.as_ref(), &opts, allow_invalid)?;
     if lint_errors(&mut err, &run.repo, &diags)? {
         return Ok(1);
     }

@@ -236,3 +236,61 @@ fn a_null_value_is_reported_at_its_own_line() {
     let (_, d) = lint_at(&repo(&text), "2027-01-19");
     assert_eq!(d, [("MET004".to_string(), "error".to_string(), line)]);
 }
+
+/// Two teams' plans; the other team's has a typo (a measurement written
+/// as a string, out of order).
+fn portfolio(with_broken: bool) -> Repo {
+    let r = Repo::new();
+    r.file(FILE, &churn());
+    if with_broken {
+        let broken = base_plan()
+            .replacen("id: base-plan", "id: broken", 1)
+            .replacen("{ date: 2027-01-05, value: 2.4 }", "{ date: 2026-12-01, value: \"2.4%\" }", 1);
+        r.file("content/broken.md", &broken);
+    }
+    r
+}
+
+#[test]
+fn allow_invalid_publishes_the_others_and_the_broken_plan_with_its_errors() {
+    let today = "2027-01-19";
+    // Without the flag, today's contract: exit 1, nothing written.
+    let r = portfolio(true);
+    let b = run_at(r.path(), r.path(), today, &["build"]);
+    assert_eq!(b.code, 1, "{}", b.stderr);
+    assert!(!r.path().join("public").exists());
+    // With it: exit 0, the findings printed, every plan published.
+    let b = run_at(r.path(), r.path(), today, &["build", "--allow-invalid"]);
+    assert_eq!(b.code, 0, "{}", b.stderr);
+    assert!(b.stderr.contains("KPI001"), "{}", b.stderr);
+    assert!(b.stderr.contains("published as invalid"), "{}", b.stderr);
+    let out = r.path().join("public");
+    // The broken plan: an invalid card, and a page listing its errors at
+    // file:line.
+    let home = page(&out, "index.html");
+    let states: Vec<_> = home
+        .select(&sel("[data-plan][data-state]"))
+        .filter_map(|e| Some((e.value().attr("data-plan")?, e.value().attr("data-state")?)))
+        .collect();
+    assert!(states.contains(&("broken", "invalid")), "{states:?}");
+    assert!(states.contains(&("meal-kit-churn", "on-track")), "{states:?}");
+    let broken = page(&out, "plans/broken/index.html");
+    let errors = texts(&broken, "#findings li.sev-error");
+    assert!(!errors.is_empty());
+    assert!(
+        errors.iter().any(|e| e.contains("content/broken.md:") && e.contains("KPI001")),
+        "{errors:?}"
+    );
+    // The other plan's pages are byte for byte those of a build without
+    // the broken plan.
+    let alone = portfolio(false);
+    let b = run_at(alone.path(), alone.path(), today, &["build"]);
+    assert_eq!(b.code, 0, "{}", b.stderr);
+    let (with, without) = (all_files(&out), all_files(&alone.path().join("public")));
+    for rel in [
+        "plans/meal-kit-churn/index.html",
+        "plans/meal-kit-churn/report/index.html",
+    ] {
+        assert!(with[rel] == without[rel], "{rel} differs");
+    }
+}
