@@ -236,9 +236,9 @@ fn slim(plan: &mut Plan, today: chrono::NaiveDate) {
     if let Field::Ok(ms) = &mut plan.milestones {
         for m in &mut ms.value {
             if let Field::Ok(tasks) = &mut m.tasks {
-                tasks.value.retain(|t| {
-                    t.is_open() && t.due.copied().is_some_and(|d| d <= horizon)
-                });
+                tasks
+                    .value
+                    .retain(|t| t.is_open() && t.due.copied().is_some_and(|d| d <= horizon));
                 // `retain` keeps the buffer: most plans keep no task.
                 tasks.value.shrink_to_fit();
                 // Owners resolved as `state::owner` does, while the team

@@ -20,6 +20,7 @@ pub mod frontmatter;
 pub mod git;
 pub mod html;
 pub mod i18n;
+pub mod labels;
 pub mod ledger;
 pub mod lint;
 pub mod load;

@@ -45,12 +45,10 @@ pub fn planned_value(plan: &Plan, date: NaiveDate) -> Option<f64> {
 /// first due date, the baseline).
 fn planned_at(plan: &Plan, steps: &[Step], date: NaiveDate) -> Option<(f64, Option<Step>)> {
     let baseline = plan.metric.value()?.baseline.copied()?;
-    Some(
-        match steps.iter().take_while(|s| s.due <= date).last() {
-            Some(s) => (s.target, Some(*s)),
-            None => (baseline, None),
-        },
-    )
+    Some(match steps.iter().take_while(|s| s.due <= date).last() {
+        Some(s) => (s.target, Some(*s)),
+        None => (baseline, None),
+    })
 }
 
 /// How far the latest measurement falls short of the planned value
@@ -133,7 +131,12 @@ mod tests {
 
     use crate::testing::{at, d};
 
-    fn plan(dir: Direction, baseline: f64, targets: &[(&str, f64)], measured: &[(&str, f64)]) -> Plan {
+    fn plan(
+        dir: Direction,
+        baseline: f64,
+        targets: &[(&str, f64)],
+        measured: &[(&str, f64)],
+    ) -> Plan {
         Plan {
             start: at(d("2027-01-01")),
             metric: at(Metric {
@@ -185,7 +188,11 @@ mod tests {
         let p = plan(
             Direction::Increase,
             2.0,
-            &[("2027-01-11", 3.0), ("2027-01-11", 4.0), ("2027-01-05", 9.0)],
+            &[
+                ("2027-01-11", 3.0),
+                ("2027-01-11", 4.0),
+                ("2027-01-05", 9.0),
+            ],
             &[],
         );
         assert_eq!(steps(&p).len(), 1);
@@ -197,7 +204,12 @@ mod tests {
     #[test]
     fn week_one_noise_is_not_behind() {
         let churn = |v: f64, on: &str| {
-            plan(Direction::Decrease, 1.8, &[("2027-01-29", 1.6), ("2027-02-26", 1.4)], &[(on, v)])
+            plan(
+                Direction::Decrease,
+                1.8,
+                &[("2027-01-29", 1.6), ("2027-02-26", 1.4)],
+                &[(on, v)],
+            )
         };
         assert_eq!(shortfall(&churn(1.82, "2027-01-19")), None);
         // 20 % of m1's gain (0.2) is 0.04: 1.84 is exactly that, not more.
@@ -221,9 +233,19 @@ mod tests {
     #[test]
     fn no_gain_no_shortfall() {
         // A first target that plans no gain: nothing to fall short of.
-        let flat = plan(Direction::Increase, 2.0, &[("2027-01-11", 2.0)], &[("2027-01-05", 1.0)]);
+        let flat = plan(
+            Direction::Increase,
+            2.0,
+            &[("2027-01-11", 2.0)],
+            &[("2027-01-05", 1.0)],
+        );
         assert_eq!(shortfall(&flat), None);
-        let flat = plan(Direction::Increase, 2.0, &[("2027-01-11", 2.0)], &[("2027-01-12", 1.0)]);
+        let flat = plan(
+            Direction::Increase,
+            2.0,
+            &[("2027-01-11", 2.0)],
+            &[("2027-01-12", 1.0)],
+        );
         assert_eq!(shortfall(&flat), None);
         // No milestone at all.
         let none = plan(Direction::Increase, 2.0, &[], &[("2027-01-12", 1.0)]);

@@ -5,7 +5,11 @@
 
 use chrono::NaiveDate;
 
+use crate::i18n::Lang;
+use crate::labels::long_date;
 use crate::model::{Every, Milestone, Plan, PlanStatus, Task};
+use crate::num::fmt as num;
+use crate::tr;
 
 /// A plan's state, in the order the checks run: the first that holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -62,6 +66,61 @@ pub enum Reason<'p> {
     TasksOverdue(usize),
     /// The latest measurement (or `start`) is older than the limit.
     Stale { since: NaiveDate, limit_days: i64 },
+}
+
+impl Reason<'_> {
+    /// Why a plan is behind or at risk, in a sentence for people: the
+    /// check page, the report page and the reports.
+    pub fn text(&self, plan: &Plan, lang: Lang) -> String {
+        let unit = plan.unit();
+        match self {
+            Reason::MilestoneOverdue(m, due) => {
+                let name = m.name();
+                let due = long_date(lang, *due);
+                tr!(
+                    lang,
+                    "マイルストーン「{name}」の期限（{due}）を過ぎていますが、終わっていません",
+                    "milestone “{name}” was due {due} and is not finished"
+                )
+            }
+            Reason::KpiBehind(s) => {
+                let (date, a) = (long_date(lang, s.date), num(s.actual));
+                let p = num(crate::num::round2(s.planned));
+                // A difference of percentages is in points: "0.3 pt", not "0.3%".
+                let gap_unit = if unit == "%" { " pt" } else { unit };
+                let gap = num(crate::num::round2((s.actual - s.planned).abs()));
+                let step = s
+                    .milestone
+                    .and_then(|i| plan.milestones().get(i))
+                    .and_then(|m| m.id_text());
+                match step {
+                    Some(id) => tr!(
+                        lang,
+                        "指標が {id} の目標（{p}{unit}）に {gap}{gap_unit} 届いていません（{date} の値 {a}{unit}）",
+                        "the KPI is {gap}{gap_unit} short of {id}'s target ({p}{unit}): {a}{unit} on {date}"
+                    ),
+                    None => tr!(
+                        lang,
+                        "指標が開始時の値（{p}{unit}）より {gap}{gap_unit} 悪くなっています（{date} の値 {a}{unit}）",
+                        "the KPI is {gap}{gap_unit} worse than the baseline ({p}{unit}): {a}{unit} on {date}"
+                    ),
+                }
+            }
+            Reason::TasksOverdue(n) => match (lang, n) {
+                (Lang::Ja, n) => format!("期限を過ぎたタスクが {n} 件あります"),
+                (Lang::En, 1) => "1 task is overdue".to_string(),
+                (Lang::En, n) => format!("{n} tasks are overdue"),
+            },
+            Reason::Stale { since, limit_days } => {
+                let since = long_date(lang, *since);
+                tr!(
+                    lang,
+                    "最後の計測（{since}）から {limit_days} 日以上たっています",
+                    "the metric has not been measured for more than {limit_days} days (last: {since})"
+                )
+            }
+        }
+    }
 }
 
 /// A plan's state at `today` and the reasons behind it. `has_error`: the

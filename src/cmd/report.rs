@@ -91,7 +91,7 @@ pub fn run(g: &Globals, o: &Options<'_>) -> Result<u8> {
     let mut reports: Vec<PlanReport<'_>> = Vec::new();
     for p in &plans {
         let period = period_of(p);
-        let tasks_done = match &history.git {
+        let past = match &history.git {
             Some(git) => {
                 let commit = match commits.get(&period.since) {
                     Some(c) => *c,
@@ -112,7 +112,10 @@ pub fn run(g: &Globals, o: &Options<'_>) -> Result<u8> {
                     // No commit that early: the plan is new since.
                     None => None,
                 };
-                Some(crate::diff::tasks_done(old_plan, &p.plan))
+                Some(report::Past {
+                    tasks_done: crate::diff::tasks_done(old_plan, &p.plan),
+                    confidence: old_plan.and_then(report::Confidence::of),
+                })
             }
             None => None,
         };
@@ -120,7 +123,7 @@ pub fn run(g: &Globals, o: &Options<'_>) -> Result<u8> {
             .get(p.plan.file.as_str())
             .cloned()
             .unwrap_or_default();
-        reports.push(report::plan_report(&p.plan, diags, period, tasks_done));
+        reports.push(report::plan_report(&p.plan, diags, period, past));
     }
     let lang = run.config().lang();
     let since_text = match since {

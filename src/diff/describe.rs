@@ -38,6 +38,25 @@ impl Change {
                     "metric {field}: {from} → {to}"
                 )
             }
+            Change::IceChanged { field, from, to } => {
+                let word = |s: &Option<String>| match (*field, s) {
+                    ("evidence", Some(kind)) => crate::labels::evidence(lang, kind),
+                    _ => opt(s),
+                };
+                let (from, to) = (word(from), word(to));
+                let name = match (lang, *field) {
+                    (Lang::Ja, "impact") => "インパクト (impact)",
+                    (Lang::Ja, "confidence") => "確信度 (confidence)",
+                    (Lang::Ja, "ease") => "実現容易性 (ease)",
+                    (Lang::Ja, _) => "確信度の根拠 (evidence)",
+                    (Lang::En, f) => f,
+                };
+                tr!(
+                    lang,
+                    "ICE の{name}: {from} → {to}",
+                    "ICE {name}: {from} → {to}"
+                )
+            }
             Change::Team { role, from, to } => match (from, to) {
                 (None, Some(to)) => tr!(lang, "{role} に {to} が参加", "{to} joined as {role}"),
                 (Some(from), None) => tr!(lang, "{role} の {from} が外れた", "{from} left {role}"),

@@ -80,6 +80,12 @@ pub enum Change {
         from: Option<String>,
         to: Option<String>,
     },
+    /// `field`: impact, confidence, ease or evidence.
+    IceChanged {
+        field: &'static str,
+        from: Option<String>,
+        to: Option<String>,
+    },
     MilestoneAdded {
         milestone: String,
         title: Option<String>,
@@ -261,6 +267,9 @@ impl Diff {
 /// Reads one metric field as text, for comparing.
 type MetricField = fn(&crate::model::Metric) -> Option<String>;
 
+/// Reads one ICE field as text, for comparing.
+type IceField = fn(&crate::model::Ice) -> Option<String>;
+
 fn text(f: &crate::model::Field<String>) -> Option<String> {
     f.text().map(str::to_string)
 }
@@ -295,6 +304,23 @@ pub fn plan_changes(old: &Plan, new: &Plan) -> Vec<Change> {
         let (a, b) = (om.and_then(get), nm.and_then(get));
         if a != b {
             out.push(Change::Metric {
+                field,
+                from: a,
+                to: b,
+            });
+        }
+    }
+    let (oi, ni) = (old.ice.value(), new.ice.value());
+    let ice_fields: [(&'static str, IceField); 4] = [
+        ("impact", |i| i.impact.copied().map(num)),
+        ("confidence", |i| i.confidence.copied().map(num)),
+        ("ease", |i| i.ease.copied().map(num)),
+        ("evidence", |i| text(&i.evidence)),
+    ];
+    for (field, get) in ice_fields {
+        let (a, b) = (oi.and_then(get), ni.and_then(get));
+        if a != b {
+            out.push(Change::IceChanged {
                 field,
                 from: a,
                 to: b,

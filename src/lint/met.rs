@@ -27,9 +27,21 @@ pub fn met001(cx: &mut Cx<'_>, plan: &Plan) {
     };
     let missing: Vec<(&str, Pos)> = [
         ("name", m.value.name.is_blank(), m.value.name.pos_or(m.pos)),
-        ("unit", m.value.unit.is_missing(), m.value.unit.pos_or(m.pos)),
-        ("direction", m.value.direction.is_missing(), m.value.direction.pos_or(m.pos)),
-        ("baseline", m.value.baseline.is_missing(), m.value.baseline.pos_or(m.pos)),
+        (
+            "unit",
+            m.value.unit.is_missing(),
+            m.value.unit.pos_or(m.pos),
+        ),
+        (
+            "direction",
+            m.value.direction.is_missing(),
+            m.value.direction.pos_or(m.pos),
+        ),
+        (
+            "baseline",
+            m.value.baseline.is_missing(),
+            m.value.baseline.pos_or(m.pos),
+        ),
     ]
     .into_iter()
     .filter_map(|(k, missing, pos)| missing.then_some((k, pos)))

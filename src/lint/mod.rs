@@ -47,7 +47,12 @@ impl Cx<'_> {
 
     /// Records a finding that is a warning at most until a date
     /// ([`Finding::provisional`]).
-    pub fn report_provisional(&mut self, rule: &'static str, pos: crate::yaml::Pos, message: String) {
+    pub fn report_provisional(
+        &mut self,
+        rule: &'static str,
+        pos: crate::yaml::Pos,
+        message: String,
+    ) {
         let mut f = Finding::new(rule, pos, message);
         f.provisional = true;
         self.out.push(f);

@@ -118,8 +118,16 @@ pub fn mtg003(cx: &mut Cx<'_>, plan: &Plan) {
         f @ (Field::Missing | Field::Null(_)) => ("meetings.progress".to_string(), f.pos_or(pos)),
         Field::Ok(p) => {
             let missing: Vec<(&str, Pos)> = [
-                ("every", p.value.every.is_missing(), p.value.every.pos_or(p.pos)),
-                ("weekday", p.value.weekday.is_missing(), p.value.weekday.pos_or(p.pos)),
+                (
+                    "every",
+                    p.value.every.is_missing(),
+                    p.value.every.pos_or(p.pos),
+                ),
+                (
+                    "weekday",
+                    p.value.weekday.is_missing(),
+                    p.value.weekday.pos_or(p.pos),
+                ),
             ]
             .into_iter()
             .filter_map(|(k, m, at)| m.then_some((k, at)))

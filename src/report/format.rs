@@ -7,10 +7,18 @@ use serde_json::{Value, json};
 
 use super::{Period, PlanReport};
 use crate::i18n::Lang;
+use crate::labels::{evidence, label_for, long_date};
 use crate::model::{Milestone, Task};
 use crate::num::{fmt as num, round2};
 use crate::state::{self, Due};
 use crate::tr;
+
+fn confidence_json(c: Option<&super::Confidence>) -> Value {
+    c.map_or(
+        Value::Null,
+        |c| json!({"value": c.value, "evidence": c.evidence}),
+    )
+}
 
 fn point(p: Option<(chrono::NaiveDate, f64)>) -> Value {
     p.map_or(
@@ -41,9 +49,15 @@ pub fn plan_json(r: &PlanReport<'_>) -> Value {
         "since": r.period.since.to_string(),
         "until": r.period.until.to_string(),
         "kpi": {
+            "baseline": r.baseline,
             "from": point(r.kpi_from),
             "to": point(r.kpi_to),
             "planned": r.planned.map(round2),
+            "target": r.target.as_ref().map(|t| json!({"milestone": t.milestone, "value": t.value})),
+        },
+        "confidence": {
+            "before": confidence_json(r.confidence_before.as_ref()),
+            "now": confidence_json(r.confidence.as_ref()),
         },
         "measurements": r.measurements.iter().map(|m| point(Some(*m))).collect::<Vec<_>>(),
         "milestones_finished": r.finished.iter().map(|f| json!({
@@ -71,6 +85,7 @@ pub fn plan_json(r: &PlanReport<'_>) -> Value {
         "tasks_done": r.tasks_done.as_ref().map(|done| done.iter().map(|t| json!({
             "milestone": t.milestone,
             "role": t.role,
+            "owner": super::done_owner(p, t),
             "task": t.task,
         })).collect::<Vec<_>>()),
         "tasks_overdue": r.overdue.iter().map(|d| task_json(r, d)).collect::<Vec<_>>(),
@@ -102,9 +117,67 @@ pub fn json_doc(
     })
 }
 
-fn task_line(r: &PlanReport<'_>, m: &Milestone, t: &Task) -> String {
+/// The KPI for management: baseline → the value at the period's start →
+/// now → the target, with the planned value now.
+fn kpi_line(r: &PlanReport<'_>, lang: Lang) -> String {
+    let unit = r.plan.unit();
+    let value = |v: f64| format!("{}{unit}", num(v));
+    let mut parts = Vec::new();
+    if let Some(b) = r.baseline {
+        parts.push(format!("{} {}", tr!(lang, "開始時", "baseline"), value(b)));
+    }
+    if let Some((d, v)) = r.kpi_from {
+        parts.push(format!("{} ({})", value(v), long_date(lang, d)));
+    }
+    match r.kpi_to {
+        Some((d, v)) if Some((d, v)) != r.kpi_from => parts.push(format!(
+            "{} **{}** ({})",
+            tr!(lang, "現在", "now"),
+            value(v),
+            long_date(lang, d)
+        )),
+        Some(_) => {}
+        None => parts.push(format!("{} –", tr!(lang, "現在", "now"))),
+    }
+    if let Some(t) = &r.target {
+        parts.push(format!(
+            "{} {} {}",
+            tr!(lang, "目標", "target"),
+            t.milestone,
+            value(t.value)
+        ));
+    }
+    let mut line = parts.join(" → ");
+    if let Some(p) = r.planned {
+        let p = value(round2(p));
+        line.push_str(&tr!(lang, "（現在の計画値 {p}）", " (planned now: {p})"));
+    }
+    line
+}
+
+/// Confidence before → now, each with its evidence; `None` without one.
+fn confidence_line(r: &PlanReport<'_>, lang: Lang) -> Option<String> {
+    let one = |c: &super::Confidence| match &c.evidence {
+        Some(e) => {
+            let (v, e) = (num(c.value), evidence(lang, e));
+            tr!(lang, "{v}（{e}）", "{v} ({e})")
+        }
+        None => num(c.value),
+    };
+    let now = r.confidence.as_ref()?;
+    Some(match &r.confidence_before {
+        Some(before) if before != now => format!("{} → **{}**", one(before), one(now)),
+        _ => one(now),
+    })
+}
+
+fn task_line(r: &PlanReport<'_>, m: &Milestone, t: &Task, lang: Lang) -> String {
     let who = state::owner(r.plan, t).or(t.role.text()).unwrap_or("?");
-    let due = t.due.copied().map(|d| d.to_string()).unwrap_or_default();
+    let due = t
+        .due
+        .copied()
+        .map(|d| long_date(lang, d))
+        .unwrap_or_default();
     format!(
         "- {} — {who}, {due} ({})",
         md(t.do_.text().unwrap_or("")),
@@ -158,7 +231,15 @@ pub fn markdown(
     }
     for r in reports {
         let p = r.plan;
-        let _ = writeln!(out, "## {} `{}`\n", md(p.title_text()), r.state.as_str());
+        let (title, state) = (
+            md(p.title_text()),
+            label_for(lang, "state_", r.state.as_str()),
+        );
+        let _ = writeln!(
+            out,
+            "{}\n",
+            tr!(lang, "## {title}（{state}）", "## {title} ({state})")
+        );
         if last_executive {
             let (s, u) = (r.period.since, r.period.until);
             let _ = writeln!(
@@ -173,26 +254,15 @@ pub fn markdown(
             .value()
             .and_then(|m| m.name.text())
             .unwrap_or("KPI");
-        let v = |x: Option<(chrono::NaiveDate, f64)>| {
-            x.map_or("–".to_string(), |(d, v)| {
-                format!("{}{unit} ({d})", num(v))
-            })
-        };
-        let planned = r
-            .planned
-            .map_or("–".to_string(), |v| format!("{}{unit}", num(round2(v))));
-        let (from, to) = (v(r.kpi_from), v(r.kpi_to));
-        let _ = writeln!(
-            out,
-            "- **{}**: {from} → {to}; {} {planned}",
-            md(name),
-            tr!(lang, "計画", "planned")
-        );
+        let _ = writeln!(out, "- **{}**: {}", md(name), kpi_line(r, lang));
+        if let Some(c) = confidence_line(r, lang) {
+            let _ = writeln!(out, "- **{}**: {c}", tr!(lang, "確信度", "Confidence"));
+        }
         if !r.measurements.is_empty() {
             let list: Vec<String> = r
                 .measurements
                 .iter()
-                .map(|(d, x)| format!("{}{unit} ({d})", num(*x)))
+                .map(|(d, x)| format!("{}{unit} ({})", num(*x), long_date(lang, *d)))
                 .collect();
             let _ = writeln!(
                 out,
@@ -225,17 +295,17 @@ pub fn markdown(
                 let head = format!(
                     "- **{}** ({}, {}): {} {a} / {} {t}",
                     md(&m.name()),
-                    m.status().as_str(),
-                    f.done_on,
+                    label_for(lang, "ms_status_", m.status().as_str()),
+                    long_date(lang, f.done_on),
                     tr!(lang, "実績", "actual"),
                     tr!(lang, "目標", "target"),
                 );
                 std::iter::once(head).chain(f.answers.iter().map(|e| {
                     format!(
-                        "  - Q{} {} — `{}`{}",
+                        "  - Q{} {} — {}{}",
                         e.index,
                         md(e.question.ask_text()),
-                        e.state.as_str(),
+                        label_for(lang, "q_", e.state.as_str()),
                         e.finding
                             .map(|x| format!(": {}", md(x)))
                             .unwrap_or_default()
@@ -252,7 +322,11 @@ pub fn markdown(
             .updates
             .iter()
             .flat_map(|u| {
-                let date = u.date.copied().map(|d| d.to_string()).unwrap_or_default();
+                let date = u
+                    .date
+                    .copied()
+                    .map(|d| long_date(lang, d))
+                    .unwrap_or_default();
                 let mut lines = vec![format!("- {date} {}", u.milestone.text().unwrap_or(""))];
                 if let Some(s) = u.story.text() {
                     lines.push(format!(
@@ -276,12 +350,8 @@ pub fn markdown(
             let lines = done
                 .iter()
                 .map(|t| {
-                    format!(
-                        "- {} — {} ({})",
-                        md(&t.task),
-                        t.role.as_deref().unwrap_or("?"),
-                        t.milestone
-                    )
+                    let who = super::done_owner(p, t).or(t.role.as_deref()).unwrap_or("?");
+                    format!("- {} — {who} ({})", md(&t.task), t.milestone)
                 })
                 .collect();
             section(
@@ -290,13 +360,21 @@ pub fn markdown(
                 lines,
             );
         }
-        let overdue = r.overdue.iter().map(|(m, t)| task_line(r, m, t)).collect();
+        let overdue = r
+            .overdue
+            .iter()
+            .map(|(m, t)| task_line(r, m, t, lang))
+            .collect();
         section(
             &mut out,
             tr!(lang, "期限切れのタスク", "Tasks overdue"),
             overdue,
         );
-        let next = r.due_next.iter().map(|(m, t)| task_line(r, m, t)).collect();
+        let next = r
+            .due_next
+            .iter()
+            .map(|(m, t)| task_line(r, m, t, lang))
+            .collect();
         section(
             &mut out,
             tr!(

@@ -39,6 +39,52 @@ pub struct Finished<'p> {
     pub answers: Vec<ledger::Entry<'p>>,
 }
 
+/// A plan's ICE confidence and the evidence that earned it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Confidence {
+    pub value: f64,
+    /// The kind of evidence as written (`None`: not given).
+    pub evidence: Option<String>,
+}
+
+impl Confidence {
+    pub fn of(plan: &Plan) -> Option<Confidence> {
+        let ice = plan.ice.value()?;
+        Some(Confidence {
+            value: ice.confidence.copied()?,
+            evidence: ice.evidence.text().map(str::to_string),
+        })
+    }
+}
+
+/// What git says of a plan at the period's start: the tasks done since,
+/// and the confidence then (`None` when the plan is new since).
+#[derive(Debug, Clone, Default)]
+pub struct Past {
+    pub tasks_done: Vec<DoneTask>,
+    pub confidence: Option<Confidence>,
+}
+
+/// The milestone target the plan is heading for: the next unfinished
+/// milestone's, or the last milestone's when all are finished.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    pub milestone: String,
+    pub value: f64,
+}
+
+fn target(plan: &Plan) -> Option<Target> {
+    let ms = plan.milestones();
+    let m = ms
+        .iter()
+        .find(|m| !m.status().is_finished() && m.target.get().is_some())
+        .or_else(|| ms.iter().rev().find(|m| m.target.get().is_some()))?;
+    Some(Target {
+        milestone: m.id_text().unwrap_or("?").to_string(),
+        value: m.target.copied()?,
+    })
+}
+
 /// One plan's report.
 #[derive(Debug, Clone)]
 pub struct PlanReport<'p> {
@@ -46,11 +92,15 @@ pub struct PlanReport<'p> {
     /// The state at the period's end.
     pub state: State,
     pub period: Period,
+    /// The metric's baseline (its value at `start`).
+    pub baseline: Option<f64>,
     /// The last measurement at or before `since`, and at or before `until`.
     pub kpi_from: Option<(NaiveDate, f64)>,
     pub kpi_to: Option<(NaiveDate, f64)>,
     /// The planned value at `until`.
     pub planned: Option<f64>,
+    /// The target the plan is heading for.
+    pub target: Option<Target>,
     /// Measurements in the period, by date.
     pub measurements: Vec<(NaiveDate, f64)>,
     pub finished: Vec<Finished<'p>>,
@@ -58,6 +108,9 @@ pub struct PlanReport<'p> {
     pub updates: Vec<&'p Update>,
     /// Tasks that became done in the period (`None` outside git).
     pub tasks_done: Option<Vec<DoneTask>>,
+    /// The confidence at the period's start (`None` outside git, or when
+    /// the plan is new since).
+    pub confidence_before: Option<Confidence>,
     /// Not done, due before `until`.
     pub overdue: Vec<Due<'p>>,
     /// Not done, due in (`until`, `until` + 7 days].
@@ -67,7 +120,7 @@ pub struct PlanReport<'p> {
     /// confidence now: for the executive report.
     pub next: Option<&'p Milestone>,
     pub open_questions: Vec<ledger::Entry<'p>>,
-    pub confidence: Option<f64>,
+    pub confidence: Option<Confidence>,
 }
 
 /// The executive dates of a plan, sorted.
@@ -110,6 +163,28 @@ pub fn executive_period(plan: &Plan, today: NaiveDate) -> Period {
     }
 }
 
+/// Who did a task that became done: its owner in the plan now, or the
+/// team member of its role (`None` when neither is known).
+pub fn done_owner<'p>(plan: &'p Plan, t: &'p DoneTask) -> Option<&'p str> {
+    let m = plan
+        .milestones()
+        .iter()
+        .find(|m| m.id_text() == Some(t.milestone.as_str()));
+    let task = m.and_then(|m| {
+        m.tasks()
+            .iter()
+            .find(|x| x.do_.text() == Some(t.task.as_str()) && x.role.text() == t.role.as_deref())
+    });
+    match task {
+        Some(task) => state::owner(plan, task),
+        None => Some(
+            state::member(&plan.team, t.role.as_deref()?)?
+                .value
+                .as_str(),
+        ),
+    }
+}
+
 /// The value of the last measurement at or before `date`.
 fn value_at(plan: &Plan, date: NaiveDate) -> Option<(NaiveDate, f64)> {
     plan.measurements()
@@ -120,13 +195,14 @@ fn value_at(plan: &Plan, date: NaiveDate) -> Option<(NaiveDate, f64)> {
 }
 
 /// The report of `plan` for `period`. `diags` are the plan's findings
-/// (its state is `invalid` when one is an error); `tasks_done` comes from
-/// git ([`crate::diff::tasks_done`]) or is `None`.
+/// (its state is `invalid` when one is an error); `past` comes from git
+/// (tasks done by [`crate::diff::tasks_done`], the confidence at `since`)
+/// or is `None`.
 pub fn plan_report<'p>(
     plan: &'p Plan,
     diags: Vec<&'p Diagnostic>,
     period: Period,
-    tasks_done: Option<Vec<DoneTask>>,
+    past: Option<Past>,
 ) -> PlanReport<'p> {
     let has_error = diags
         .iter()
@@ -163,13 +239,16 @@ pub fn plan_report<'p>(
         plan,
         state: state::state(plan, has_error, until),
         period,
+        baseline: plan.metric.value().and_then(|m| m.baseline.copied()),
         kpi_from: value_at(plan, period.since),
         kpi_to: value_at(plan, until),
         planned: crate::progress::planned_value(plan, until),
+        target: target(plan),
         measurements,
         finished,
         updates,
-        tasks_done,
+        confidence_before: past.as_ref().and_then(|p| p.confidence.clone()),
+        tasks_done: past.map(|p| p.tasks_done),
         overdue: state::overdue_tasks(plan, until),
         due_next: state::tasks_due(plan, until, until + Duration::days(DUE_NEXT_DAYS)),
         findings: diags,
@@ -178,7 +257,7 @@ pub fn plan_report<'p>(
             .into_iter()
             .filter(|e| !e.is_answered())
             .collect(),
-        confidence: plan.ice.value().and_then(|i| i.confidence.copied()),
+        confidence: Confidence::of(plan),
     }
 }
 

@@ -13,9 +13,9 @@ use std::fmt::Write as _;
 use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
 
 use crate::config::Config;
+use crate::labels::label;
 use crate::model::{Every, Plan, Weekday};
 use crate::site::feeds::is_absolute;
-use crate::site::labels::label;
 
 fn byday(w: Weekday) -> &'static str {
     match w {

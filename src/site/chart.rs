@@ -8,10 +8,10 @@ use chrono::{Datelike, Duration, NaiveDate};
 
 use crate::html::esc;
 use crate::i18n::Lang;
+use crate::labels::{label, label_for, long_date, month};
 use crate::model::{MilestoneStatus, Plan, TaskStatus};
 use crate::num::fmt as num;
 use crate::progress::planned_value;
-use crate::site::labels::{label, label_for, long_date, month};
 
 /// Linear map from dates to x pixels.
 struct XScale {

@@ -9,10 +9,9 @@ use std::collections::BTreeMap;
 use chrono::{Duration, NaiveDate};
 use tera::Value;
 
-use super::labels::{label, label_for, long_date};
 use super::view::tv;
 use crate::config::Config;
-use crate::i18n::Lang;
+use crate::labels::{label, label_for, long_date};
 use crate::load::PlanFile;
 use crate::model::{Milestone, Plan, Task};
 use crate::num::fmt as num;
@@ -22,58 +21,6 @@ use crate::tr;
 /// Days ahead the check looks for tasks, and for milestones and reviews.
 pub const TASK_DAYS: i64 = 7;
 pub const MILESTONE_DAYS: i64 = 14;
-
-/// Why a plan is behind or at risk, in a sentence.
-pub fn reason_text(r: &Reason<'_>, plan: &Plan, lang: Lang) -> String {
-    let unit = plan.unit();
-    match r {
-        Reason::MilestoneOverdue(m, due) => {
-            let name = m.name();
-            let due = long_date(lang, *due);
-            tr!(
-                lang,
-                "マイルストーン「{name}」の期限（{due}）を過ぎていますが、終わっていません",
-                "milestone “{name}” was due {due} and is not finished"
-            )
-        }
-        Reason::KpiBehind(s) => {
-            let (date, a) = (long_date(lang, s.date), num(s.actual));
-            let p = num(crate::num::round2(s.planned));
-            // A difference of percentages is in points: "0.3 pt", not "0.3%".
-            let gap_unit = if unit == "%" { " pt" } else { unit };
-            let gap = num(crate::num::round2((s.actual - s.planned).abs()));
-            let step = s
-                .milestone
-                .and_then(|i| plan.milestones().get(i))
-                .and_then(|m| m.id_text());
-            match step {
-                Some(id) => tr!(
-                    lang,
-                    "指標が {id} の目標（{p}{unit}）に {gap}{gap_unit} 届いていません（{date} の値 {a}{unit}）",
-                    "the KPI is {gap}{gap_unit} short of {id}'s target ({p}{unit}): {a}{unit} on {date}"
-                ),
-                None => tr!(
-                    lang,
-                    "指標が開始時の値（{p}{unit}）より {gap}{gap_unit} 悪くなっています（{date} の値 {a}{unit}）",
-                    "the KPI is {gap}{gap_unit} worse than the baseline ({p}{unit}): {a}{unit} on {date}"
-                ),
-            }
-        }
-        Reason::TasksOverdue(n) => match (lang, n) {
-            (Lang::Ja, n) => format!("期限を過ぎたタスクが {n} 件あります"),
-            (Lang::En, 1) => "1 task is overdue".to_string(),
-            (Lang::En, n) => format!("{n} tasks are overdue"),
-        },
-        Reason::Stale { since, limit_days } => {
-            let since = long_date(lang, *since);
-            tr!(
-                lang,
-                "最後の計測（{since}）から {limit_days} 日以上たっています",
-                "the metric has not been measured for more than {limit_days} days (last: {since})"
-            )
-        }
-    }
-}
 
 fn task_view(plan: &Plan, m: &Milestone, t: &Task, config: &Config) -> Value {
     let lang = config.lang();
@@ -185,7 +132,7 @@ pub(super) fn plan_check(p: &PlanFile, st: State, today: NaiveDate, config: &Con
         "reasons": reasons
             .iter()
             .filter(|r| !matches!(r, Reason::Stale { .. }))
-            .map(|r| reason_text(r, plan, lang))
+            .map(|r| r.text(plan, lang))
             .collect::<Vec<_>>(),
         "next_check": next_check,
         "overdue": overdue,

@@ -5,9 +5,9 @@ use chrono::{NaiveDate, TimeZone, Utc};
 
 use crate::config::Config;
 use crate::i18n::Lang;
+use crate::labels::{label, label_for};
 use crate::load::PlanFile;
 use crate::model::{Plan, Update};
-use crate::site::labels::{label, label_for};
 
 /// One update of one plan, for the changelog page and feed.
 pub struct UpdateEntry<'a> {

@@ -24,7 +24,6 @@ pub mod chart;
 pub mod check;
 pub mod feeds;
 mod fragments;
-pub mod labels;
 pub mod markdown;
 mod report;
 pub mod sparkline;
@@ -40,7 +39,7 @@ use view::{
     finding_view, history_view, plan_card, plan_page, severity_counts, summary_view, update_view,
 };
 
-use labels::{label, label_for, long_date};
+use crate::labels::{label, label_for, long_date};
 
 /// What `planbook build` was asked for.
 #[derive(Debug, Clone)]
@@ -170,7 +169,7 @@ impl Renderer {
             opts: opts.clone(),
             scope,
             site: tera::Value::from_serializable(&site),
-            labels: tera::Value::from_serializable(&labels::labels(lang)),
+            labels: tera::Value::from_serializable(&crate::labels::labels(lang)),
             statics: theme.statics,
         })
     }

@@ -5,11 +5,11 @@
 
 use tera::Value;
 
-use super::labels::{label, label_for, long_date};
 use super::view::{finding_view, tv};
 use super::{Renderer, markdown};
 use crate::diag::Diagnostic;
 use crate::i18n::Lang;
+use crate::labels::{evidence, label, label_for, long_date};
 use crate::model::{Milestone, Plan, Task};
 use crate::num::fmt as num;
 use crate::report::{self, PlanReport};
@@ -25,8 +25,24 @@ fn task(r: &PlanReport<'_>, m: &Milestone, t: &Task, lang: Lang) -> Value {
     })
 }
 
-/// One plan's report for templates; `root` leads to the site's root.
-fn report_view(r: &PlanReport<'_>, root: &str, unsafe_html: bool, lang: Lang) -> Value {
+fn confidence(c: Option<&report::Confidence>, lang: Lang) -> Option<Value> {
+    c.map(|c| {
+        tv!({
+            "value": num(c.value),
+            "evidence": c.evidence.as_deref().map(|e| evidence(lang, e)),
+        })
+    })
+}
+
+/// One plan's report for templates; `root` leads to the site's root;
+/// `at`: the date the state's reasons are given for.
+fn report_view(
+    r: &PlanReport<'_>,
+    root: &str,
+    at: chrono::NaiveDate,
+    unsafe_html: bool,
+    lang: Lang,
+) -> Value {
     let p = r.plan;
     let u = p.unit();
     let value = |v: f64| format!("{}{u}", num(v));
@@ -50,11 +66,13 @@ fn report_view(r: &PlanReport<'_>, root: &str, unsafe_html: bool, lang: Lang) ->
         "since_iso": r.period.since.to_string(),
         "until_iso": r.period.until.to_string(),
         "metric": p.metric.value().and_then(|m| m.name.text()),
+        "reasons": state::assess(p, false, at).1.iter().map(|x| x.text(p, lang)).collect::<Vec<_>>(),
         "kpi": tv!({
             "from": point(r.kpi_from),
-            "to": point(r.kpi_to),
+            "to": point(r.kpi_to).filter(|_| r.kpi_to != r.kpi_from),
             "planned": r.planned.map(|v| value(crate::num::round2(v))),
-            "baseline": p.metric.value().and_then(|m| m.baseline.copied()).map(value),
+            "baseline": r.baseline.map(value),
+            "target": r.target.as_ref().map(|t| tv!({"milestone": t.milestone.as_str(), "value": value(t.value)})),
         }),
         "sparkline": super::sparkline::sparkline(p, lang),
         "measurements": r.measurements.iter().map(|(d, v)| tv!({"date": long_date(lang, *d), "value": value(*v)})).collect::<Vec<_>>(),
@@ -81,7 +99,7 @@ fn report_view(r: &PlanReport<'_>, root: &str, unsafe_html: bool, lang: Lang) ->
         })).collect::<Vec<_>>(),
         "tasks_done": r.tasks_done.as_ref().map(|done| done.iter().map(|t| tv!({
             "do": t.task.as_str(),
-            "owner": t.role.as_deref(),
+            "owner": report::done_owner(p, t).or(t.role.as_deref()),
             "milestone": t.milestone.as_str(),
         })).collect::<Vec<_>>()),
         "overdue": r.overdue.iter().map(|(m, t)| task(r, m, t, lang)).collect::<Vec<_>>(),
@@ -96,9 +114,36 @@ fn report_view(r: &PlanReport<'_>, root: &str, unsafe_html: bool, lang: Lang) ->
             "index": e.index,
             "question": e.question.ask_text(),
         })).collect::<Vec<_>>(),
-        "confidence": r.confidence.map(num),
+        "confidence": confidence(r.confidence.as_ref(), lang),
+        "confidence_before": confidence(r.confidence_before.as_ref(), lang).filter(|_| r.confidence_before != r.confidence),
         "findings": r.findings.iter().map(|d| finding_view(d, lang)).collect::<Vec<_>>(),
+        "findings_count": findings_count(&r.findings, lang),
+        "findings_href": format!("{root}plans/{}/index.html#findings", p.id),
     })
+}
+
+/// "2 findings (1 error)": what the report says of lint, for readers who
+/// follow the link for the details. `None` without findings.
+fn findings_count(findings: &[&Diagnostic], lang: Lang) -> Option<String> {
+    let n = findings.len();
+    let errors = findings
+        .iter()
+        .filter(|d| d.severity == crate::diag::Severity::Error)
+        .count();
+    match (lang, n, errors) {
+        (_, 0, _) => None,
+        (Lang::Ja, n, 0) => Some(format!("ルールの指摘が {n} 件あります")),
+        (Lang::Ja, n, e) => Some(format!(
+            "ルールの指摘が {n} 件（うちエラー {e} 件）あります"
+        )),
+        (Lang::En, 1, 0) => Some("1 finding of the rules".to_string()),
+        (Lang::En, n, 0) => Some(format!("{n} findings of the rules")),
+        (Lang::En, n, e) => Some(format!(
+            "{n} finding{} of the rules ({e} error{})",
+            if n == 1 { "" } else { "s" },
+            if e == 1 { "" } else { "s" }
+        )),
+    }
 }
 
 impl Renderer {
@@ -132,7 +177,13 @@ impl Renderer {
         let root = "../../../";
         let title = format!("{} · {}", label(lang, "exec_report"), plan.title_text());
         let mut ctx = self.ctx(root, &format!("plans/{}/report/", plan.id), &title);
-        let view = report_view(&r, root, self.config.markdown.unsafe_html, lang);
+        let view = report_view(
+            &r,
+            root,
+            self.opts.today,
+            self.config.markdown.unsafe_html,
+            lang,
+        );
         ctx.insert_value("reports", Value::from(vec![view]));
         ctx.insert("heading", &label(lang, "exec_report"));
         ctx.insert("executive", &true);
@@ -155,7 +206,15 @@ impl Renderer {
         let lang = self.config.lang();
         let views: Vec<Value> = reports
             .iter()
-            .map(|r| report_view(r, "", self.config.markdown.unsafe_html, lang))
+            .map(|r| {
+                report_view(
+                    r,
+                    "",
+                    r.period.until,
+                    self.config.markdown.unsafe_html,
+                    lang,
+                )
+            })
             .collect();
         let until = long_date(lang, self.opts.today);
         let heading = if since == "last-executive" {

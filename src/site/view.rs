@@ -10,12 +10,12 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use tera::Value;
 
-use super::labels::{label_for, late_text, long_date};
 use super::{chart, feeds, markdown};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Severity};
 use crate::git::HistoryEntry;
 use crate::i18n::Lang;
+use crate::labels::{label_for, late_text, long_date};
 use crate::model::Plan;
 use crate::num::fmt as num;
 use crate::progress::progress;
@@ -319,7 +319,7 @@ pub(super) fn plan_page(
             "impact": i.impact.copied().map(num),
             "confidence": i.confidence.copied().map(num),
             "ease": i.ease.copied().map(num),
-            "evidence": super::labels::evidence(lang, &evidence),
+            "evidence": crate::labels::evidence(lang, &evidence),
             "score": plan.ice_score().map(num),
         })),
         "updates": updates,

@@ -31,9 +31,9 @@ use crate::diff;
 use crate::git::{Git, Tag};
 use crate::html::esc;
 use crate::i18n::Lang;
+use crate::labels::{label, long_date};
 use crate::load::{self, Detail, PlanFile, Repo};
 use crate::revision::{config_at, content_dir_name, head_histories, plan_files_at};
-use crate::site::labels::{label, long_date};
 use crate::site::theme::Theme;
 use crate::site::write::Staging;
 use crate::site::{

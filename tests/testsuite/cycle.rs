@@ -83,7 +83,9 @@ fn the_plan_is_judged_against_m1s_target_after_its_due_date() {
         churn_with(&[
             (
                 "  - { date: 2027-01-19, value: 1.82 }\n",
-                &format!("  - {{ date: 2027-01-19, value: 1.82 }}\n  - {{ date: 2027-01-30, value: {v} }}\n"),
+                &format!(
+                    "  - {{ date: 2027-01-19, value: 1.82 }}\n  - {{ date: 2027-01-30, value: {v} }}\n"
+                ),
             ),
             ("        status: doing\n", "        status: done\n"),
             ("        status: todo\n", "        status: done\n"),
@@ -143,7 +145,10 @@ fn an_unfinished_milestone_awaits_its_review_before_it_is_late() {
     let b = run_at(r.path(), r.path(), "2027-01-31", &["build"]);
     assert_eq!(b.code, 0, "{}", b.stderr);
     let doc = page(&out, "check/index.html");
-    let waiting = texts(&doc, r#"section[data-plan="meal-kit-churn"] .awaiting-review li"#);
+    let waiting = texts(
+        &doc,
+        r#"section[data-plan="meal-kit-churn"] .awaiting-review li"#,
+    );
     assert_eq!(waiting.len(), 1, "{waiting:?}");
     assert!(waiting[0].contains("m1"), "{waiting:?}");
     let dates: Vec<_> = doc
@@ -186,7 +191,10 @@ fn a_dropped_task_is_never_overdue() {
     let doc = page(&r.path().join("public"), "plans/meal-kit-churn/index.html");
     let dropped = texts(&doc, "li.task-dropped");
     assert_eq!(dropped.len(), 1, "{dropped:?}");
-    assert!(dropped[0].contains("既存の BI で見られるので作らない"), "{dropped:?}");
+    assert!(
+        dropped[0].contains("既存の BI で見られるので作らない"),
+        "{dropped:?}"
+    );
     assert!(texts(&doc, "li.task-dropped.overdue").is_empty());
 }
 
@@ -212,7 +220,10 @@ fn status_todo_is_an_enum_value_not_a_placeholder() {
     let (code, d) = lint_at(&repo(&churn()), "2027-01-19");
     assert_eq!((code, d), (0, vec![]));
     // The word is still a placeholder where text is expected.
-    let r = repo(&churn_with(&[("title: 献立提案で週次解約率を下げる", "title: TODO")]));
+    let r = repo(&churn_with(&[(
+        "title: 献立提案で週次解約率を下げる",
+        "title: TODO",
+    )]));
     let (_, d) = lint_at(&r, "2027-01-19");
     assert_eq!(rules(&d), ["PLN004"]);
 }
@@ -245,7 +256,11 @@ fn portfolio(with_broken: bool) -> Repo {
     if with_broken {
         let broken = base_plan()
             .replacen("id: base-plan", "id: broken", 1)
-            .replacen("{ date: 2027-01-05, value: 2.4 }", "{ date: 2026-12-01, value: \"2.4%\" }", 1);
+            .replacen(
+                "{ date: 2027-01-05, value: 2.4 }",
+                "{ date: 2026-12-01, value: \"2.4%\" }",
+                1,
+            );
         r.file("content/broken.md", &broken);
     }
     r
@@ -273,12 +288,17 @@ fn allow_invalid_publishes_the_others_and_the_broken_plan_with_its_errors() {
         .filter_map(|e| Some((e.value().attr("data-plan")?, e.value().attr("data-state")?)))
         .collect();
     assert!(states.contains(&("broken", "invalid")), "{states:?}");
-    assert!(states.contains(&("meal-kit-churn", "on-track")), "{states:?}");
+    assert!(
+        states.contains(&("meal-kit-churn", "on-track")),
+        "{states:?}"
+    );
     let broken = page(&out, "plans/broken/index.html");
     let errors = texts(&broken, "#findings li.sev-error");
     assert!(!errors.is_empty());
     assert!(
-        errors.iter().any(|e| e.contains("content/broken.md:") && e.contains("KPI001")),
+        errors
+            .iter()
+            .any(|e| e.contains("content/broken.md:") && e.contains("KPI001")),
         "{errors:?}"
     );
     // The other plan's pages are byte for byte those of a build without
@@ -293,4 +313,154 @@ fn allow_invalid_publishes_the_others_and_the_broken_plan_with_its_errors() {
     ] {
         assert!(with[rel] == without[rel], "{rel} differs");
     }
+}
+
+/// The churn plan's history: committed on 01-05; on 01-30 m1's test
+/// results raise the confidence from 1 (estimates) to 2.5 (test results)
+/// and a measurement is added.
+fn lived_repo() -> Repo {
+    use crate::versions::git;
+    let r = repo(&churn());
+    git(r.path(), "2027-01-05", &["init", "-q"]);
+    git(r.path(), "2027-01-05", &["add", "-A"]);
+    git(r.path(), "2027-01-05", &["commit", "-q", "-m", "plan"]);
+    r.file(
+        FILE,
+        &churn_with(&[
+            (
+                "  confidence: 1.0\n  evidence: estimates\n",
+                "  confidence: 2.5\n  evidence: test_results\n",
+            ),
+            (
+                "  - { date: 2027-01-19, value: 1.82 }\n",
+                "  - { date: 2027-01-19, value: 1.82 }\n  - { date: 2027-01-30, value: 1.58 }\n",
+            ),
+        ]),
+    );
+    git(r.path(), "2027-01-30", &["commit", "-qam", "m1 measured"]);
+    r
+}
+
+#[test]
+fn diff_reports_a_confidence_change() {
+    let r = lived_repo();
+    let out = r.run(&["diff", "HEAD~1", "HEAD", "--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: Value = serde_json::from_str(&out.stdout).expect("diff JSON");
+    let changes = v["changed"][0]["changes"].as_array().expect("changes");
+    let ice: Vec<_> = changes
+        .iter()
+        .filter(|c| c["kind"] == "ice_changed")
+        .map(|c| {
+            (
+                c["field"].as_str().unwrap(),
+                c["from"].clone(),
+                c["to"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        ice,
+        [
+            ("confidence", "1".into(), "2.5".into()),
+            ("evidence", "estimates".into(), "test_results".into()),
+        ]
+    );
+    let human = r.run(&["diff", "HEAD~1", "HEAD"]);
+    assert!(
+        human.stdout.contains("ICE confidence: 1 → 2.5"),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        human
+            .stdout
+            .contains("ICE evidence: estimates → test results"),
+        "{}",
+        human.stdout
+    );
+}
+
+#[test]
+fn the_report_reads_baseline_to_target_and_confidence_before_to_after() {
+    let r = lived_repo();
+    let args = ["report", "--since", "2027-01-20", "--until", "2027-01-31"];
+    // JSON: every number, with the confidence from git.
+    let out = r.run(&[&args[..], &["--format", "json"]].concat());
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: Value = serde_json::from_str(&out.stdout).expect("report JSON");
+    let p = &v["plans"][0];
+    assert_eq!(p["kpi"]["baseline"], 1.8);
+    assert_eq!(p["kpi"]["from"]["value"], 1.82);
+    assert_eq!(p["kpi"]["to"]["value"], 1.58);
+    assert_eq!(
+        p["kpi"]["target"],
+        serde_json::json!({"milestone": "m1", "value": 1.6})
+    );
+    assert_eq!(
+        p["confidence"],
+        serde_json::json!({
+            "before": {"value": 1.0, "evidence": "estimates"},
+            "now": {"value": 2.5, "evidence": "test_results"},
+        })
+    );
+    // Markdown.
+    let md = r.run(&args);
+    assert_eq!(md.code, 0, "{}", md.stderr);
+    for want in [
+        "baseline 1.8% → 1.82% (Jan 19, 2027) → now **1.58%** (Jan 30, 2027) → target m1 1.6%",
+        "- **Confidence**: 1 (estimates) → **2.5 (test results)**",
+    ] {
+        assert!(md.stdout.contains(want), "no `{want}` in:\n{}", md.stdout);
+    }
+    // HTML.
+    let html = r.run(&[&args[..], &["--format", "html"]].concat());
+    let doc = scraper::Html::parse_document(&html.stdout);
+    let kpi = texts(&doc, ".kpi-move");
+    assert_eq!(kpi.len(), 1);
+    for want in ["1.8%", "1.82%", "1.58%", "m1", "1.6%"] {
+        assert!(kpi[0].contains(want), "{want} not in {kpi:?}");
+    }
+    let conf = texts(&doc, "p.confidence");
+    assert!(
+        conf[0].contains("1") && conf[0].contains("estimates") && conf[0].contains("2.5"),
+        "{conf:?}"
+    );
+    assert_eq!(texts(&doc, ".confidence-before").len(), 1);
+}
+
+#[test]
+fn the_report_page_gives_reasons_in_words_and_a_count_of_findings() {
+    // m1 late (after its review) with two tasks overdue, and a warning.
+    let r = repo(&churn_with(&[(
+        "    cost_days: 8\n",
+        "    cost_days: 30\n",
+    )]));
+    let b = run_at(r.path(), r.path(), "2027-02-05", &["build"]);
+    assert_eq!(b.code, 0, "{}", b.stderr);
+    let doc = page(
+        &r.path().join("public"),
+        "plans/meal-kit-churn/report/index.html",
+    );
+    let reasons = texts(&doc, "section.report .reasons li");
+    assert!(
+        reasons
+            .iter()
+            .any(|x| x.contains("m1") && x.contains("not finished")),
+        "{reasons:?}"
+    );
+    // No raw lint messages: a count, linking to the plan page's findings.
+    let count = texts(&doc, ".report-findings .findings-count a");
+    assert_eq!(count.len(), 1, "{count:?}");
+    assert!(count[0].contains("findings of the rules"), "{count:?}");
+    let text = texts(&doc, ".report-findings").join(" ");
+    assert!(
+        !text.contains("MIL006") && !text.contains("cost_days"),
+        "{text}"
+    );
+    let href: Vec<_> = doc
+        .select(&sel(".report-findings .findings-count a"))
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    assert_eq!(href, ["../../../plans/meal-kit-churn/index.html#findings"]);
 }

@@ -2,10 +2,10 @@
 
 mod adversarial;
 mod ci;
-mod cycle;
 mod cli;
 #[path = "../../benches/corpus.rs"]
 mod corpus;
+mod cycle;
 mod hostile;
 mod layout;
 mod rules;

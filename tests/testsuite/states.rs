@@ -429,11 +429,13 @@ fn report_markdown_and_html_carry_the_same_report() {
     assert_eq!(md.code, 0, "{}", md.stderr);
     assert!(md.stdout.starts_with("# Progress report"), "{}", md.stdout);
     for want in [
-        "## 推薦によるお気に入り登録率の向上 `on-track`",
+        "## 推薦によるお気に入り登録率の向上 (on track)",
+        "baseline 2% → 2.4% (Jan 5, 2027) → now **2.8%** (Feb 10, 2027) → target m2 3% (planned now: 2.5%)",
+        "- **Confidence**: 1 (estimates)",
         "### Milestones finished",
-        "`supported`: 推薦枠だけで 0.7pt 上がった",
+        "— supported: 推薦枠だけで 0.7pt 上がった",
         "### Tasks done in the period",
-        "- 管理画面を作る — dev (m2)",
+        "- 管理画面を作る — 鈴木 一郎 (m2)",
     ] {
         assert!(md.stdout.contains(want), "no `{want}` in:\n{}", md.stdout);
     }

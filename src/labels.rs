@@ -55,7 +55,8 @@ const LABELS: &[(&str, &str, &str)] = &[
         "Tasks done in the period",
     ),
     ("open_questions", "まだ答えていない問い", "Open questions"),
-    ("confidence_now", "現在の確信度", "Confidence now"),
+    ("confidence_now", "確信度", "Confidence"),
+    ("now", "現在", "now"),
     (
         "no_git_tasks",
         "git の履歴がないため、完了したタスクは載せていません。",
