@@ -216,6 +216,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("ms_status_in_progress", "進行中", "in progress"),
     ("ms_status_done", "完了", "done"),
     ("ms_status_missed", "未達", "missed"),
+    ("missed_target", "未達の目標", "Missed target"),
     ("task_status_todo", "未着手", "to do"),
     ("task_status_doing", "作業中", "doing"),
     ("task_status_done", "完了", "done"),

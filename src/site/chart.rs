@@ -167,7 +167,8 @@ pub fn kpi_chart(plan: &Plan, today: NaiveDate, lang: Lang) -> Option<String> {
     let name = metric.name.text().unwrap_or("");
     let (from, to) = plan_range(plan, today, &[])?;
 
-    let targets: Vec<(NaiveDate, f64, String)> = plan
+    // (due, target, id, missed)
+    let targets: Vec<(NaiveDate, f64, String, bool)> = plan
         .milestones()
         .iter()
         .filter_map(|m| {
@@ -175,6 +176,7 @@ pub fn kpi_chart(plan: &Plan, today: NaiveDate, lang: Lang) -> Option<String> {
                 m.due.copied()?,
                 m.target.copied()?,
                 m.id_text().unwrap_or("").to_string(),
+                m.status() == MilestoneStatus::Missed,
             ))
         })
         .collect();
@@ -215,13 +217,18 @@ pub fn kpi_chart(plan: &Plan, today: NaiveDate, lang: Lang) -> Option<String> {
         num(baseline),
         long_date(lang, start)
     );
-    for (d, t, id) in &targets {
+    for (d, t, id, missed) in &targets {
         let _ = write!(
             desc,
-            " {id} {}: {}{unit} ({}).",
+            " {id} {}: {}{unit} ({}{}).",
             label(lang, "target"),
             num(*t),
-            long_date(lang, *d)
+            long_date(lang, *d),
+            if *missed {
+                format!(", {}", label(lang, "ms_status_missed"))
+            } else {
+                String::new()
+            }
         );
     }
     if let Some((d, v)) = measured.last() {
@@ -295,36 +302,57 @@ pub fn kpi_chart(plan: &Plan, today: NaiveDate, lang: Lang) -> Option<String> {
         path.join(" "),
         esc(&label(lang, "planned"))
     );
-    // Milestone targets.
-    for (d, t, mid) in &targets {
+    // Milestone targets: a missed one is a hollow red diamond.
+    for (d, t, mid, missed) in &targets {
         let (cx, cy) = (xs.x(*d), y(*t));
+        let (class, paint, status) = if *missed {
+            (
+                "target missed",
+                r##"fill="#fff" stroke="#b91c1c" stroke-width="2""##,
+                format!(" — {}", label(lang, "ms_status_missed")),
+            )
+        } else {
+            ("target", r##"fill="#2f6fb0""##, String::new())
+        };
         let _ = write!(
             s,
-            r##"<path class="target" d="M{} {}l6 6l-6 6l-6 -6z" fill="#2f6fb0"><title>{}</title></path><text x="{}" y="{}" text-anchor="middle" font-size="12" fill="#2f6fb0">{}</text>"##,
+            r##"<path class="{class}" d="M{} {}l6 6l-6 6l-6 -6z" {paint}><title>{}</title></path><text x="{}" y="{}" text-anchor="middle" font-size="12" fill="{}">{}</text>"##,
             f(cx),
             f(cy - 6.0),
             esc(&format!(
-                "{mid} {}: {}{unit} ({})",
+                "{mid} {}: {}{unit} ({}){status}",
                 label(lang, "target"),
                 num(*t),
                 long_date(lang, *d)
             )),
             f(cx),
             f(cy - 10.0),
+            if *missed { "#b91c1c" } else { "#2f6fb0" },
             esc(mid)
         );
     }
-    // Measurements.
+    // Measurements: the line breaks where no reading was taken for more
+    // than twice the progress cadence (a gap is not a trend).
     if !measured.is_empty() {
-        let path: Vec<String> = measured
-            .iter()
-            .map(|(d, v)| format!("{},{}", f(xs.x(*d)), f(y(*v))))
-            .collect();
-        let _ = write!(
-            s,
-            r##"<polyline class="measured" points="{}" fill="none" stroke="#c2410c" stroke-width="2.5"/>"##,
-            path.join(" ")
-        );
+        let max_gap = 2 * crate::state::cadence_days(plan);
+        let mut runs: Vec<Vec<String>> = vec![Vec::new()];
+        let mut prev: Option<NaiveDate> = None;
+        for (d, v) in &measured {
+            if prev.is_some_and(|p| (*d - p).num_days() > max_gap) {
+                runs.push(Vec::new());
+            }
+            if let Some(run) = runs.last_mut() {
+                run.push(format!("{},{}", f(xs.x(*d)), f(y(*v))));
+            }
+            prev = Some(*d);
+        }
+        for run in runs.iter().filter(|r| r.len() > 1) {
+            let _ = write!(
+                s,
+                r##"<polyline class="measured" points="{}" fill="none" stroke="#c2410c" stroke-width="2.5"/>"##,
+                run.join(" ")
+            );
+        }
         for (d, v) in &measured {
             let _ = write!(
                 s,
@@ -370,6 +398,17 @@ pub fn kpi_chart(plan: &Plan, today: NaiveDate, lang: Lang) -> Option<String> {
         ly + 4.0,
         esc(&label(lang, "target")),
     );
+    if targets.iter().any(|t| t.3) {
+        let _ = write!(
+            s,
+            r##"<g class="legend legend-missed" font-size="12" fill="#333"><path d="M{} {}l6 6l-6 6l-6 -6z" fill="#fff" stroke="#b91c1c" stroke-width="2"/><text x="{}" y="{}">{}</text></g>"##,
+            left + 366.0,
+            ly - 6.0,
+            left + 378.0,
+            ly + 4.0,
+            esc(&label(lang, "missed_target")),
+        );
+    }
     s.push_str("</svg>");
     Some(s)
 }
@@ -384,7 +423,9 @@ fn tr_title(lang: Lang, name: &str) -> String {
 /// One row of the KPI data table, in date order.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct KpiRow {
+    /// The date for people (in the site language) and as `YYYY-MM-DD`.
     pub date: String,
+    pub date_iso: String,
     pub kind: String,
     pub planned: Option<String>,
     pub actual: Option<String>,
@@ -404,7 +445,8 @@ pub fn kpi_rows(plan: &Plan, lang: Lang) -> Vec<KpiRow> {
             start,
             0,
             KpiRow {
-                date: start.to_string(),
+                date: long_date(lang, start),
+                date_iso: start.to_string(),
                 kind: label(lang, "baseline").into_owned(),
                 planned: Some(fmt(b)),
                 actual: None,
@@ -419,7 +461,8 @@ pub fn kpi_rows(plan: &Plan, lang: Lang) -> Vec<KpiRow> {
             due,
             1,
             KpiRow {
-                date: due.to_string(),
+                date: long_date(lang, due),
+                date_iso: due.to_string(),
                 kind: format!("{} {}", m.id_text().unwrap_or(""), label(lang, "target")),
                 planned: Some(fmt(t)),
                 actual: m
@@ -438,7 +481,8 @@ pub fn kpi_rows(plan: &Plan, lang: Lang) -> Vec<KpiRow> {
             d,
             2,
             KpiRow {
-                date: d.to_string(),
+                date: long_date(lang, d),
+                date_iso: d.to_string(),
                 kind: label(lang, "measured").into_owned(),
                 planned: planned_value(plan, d).map(|p| fmt(crate::num::round2(p))),
                 actual: Some(fmt(v)),
@@ -446,7 +490,21 @@ pub fn kpi_rows(plan: &Plan, lang: Lang) -> Vec<KpiRow> {
         ));
     }
     rows.sort_by_key(|r| (r.0, r.1));
-    rows.into_iter().map(|r| r.2).collect()
+    // One row per date: a target and a measurement on the same day share
+    // it ("m1 target / measured"), the planned value from the first that
+    // has one, the actual from the measurement (or the milestone).
+    let mut out: Vec<(NaiveDate, KpiRow)> = Vec::with_capacity(rows.len());
+    for (d, _, row) in rows {
+        match out.last_mut() {
+            Some((last, merged)) if *last == d => {
+                merged.kind = format!("{} / {}", merged.kind, row.kind);
+                merged.planned = merged.planned.take().or(row.planned);
+                merged.actual = row.actual.or(merged.actual.take());
+            }
+            _ => out.push((d, row)),
+        }
+    }
+    out.into_iter().map(|r| r.1).collect()
 }
 
 /// The timeline: milestones as bars, review dates, tasks by role, kickoff

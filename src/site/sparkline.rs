@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use crate::html::esc;
 use crate::i18n::Lang;
+use crate::labels::long_date;
 use crate::model::Plan;
 use crate::num::fmt as num;
 use crate::tr;
@@ -13,8 +14,33 @@ const W: f64 = 120.0;
 const H: f64 = 28.0;
 const PAD: f64 = 3.0;
 
+/// The planned value over [`from`, `to`] as the corners of a step line:
+/// the value at `from`, then a step at each due date in between.
+fn planned_steps(
+    plan: &Plan,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Vec<(chrono::NaiveDate, f64)> {
+    let Some(first) = crate::progress::planned_value(plan, from) else {
+        return Vec::new();
+    };
+    let mut out = vec![(from, first)];
+    for s in crate::progress::steps(plan) {
+        if from < s.due && s.due <= to {
+            let before = out.last().map_or(first, |p| p.1);
+            out.push((s.due, before));
+            out.push((s.due, s.target));
+        }
+    }
+    let end = out.last().map_or(first, |p| p.1);
+    out.push((to, end));
+    out
+}
+
 /// The measurements (from `start` and the baseline when both are set) as
-/// an `svg.sparkline`; `None` when the plan has no measurement.
+/// an `svg.sparkline`, with the planned value as a dashed step line and,
+/// for a metric that should go down, a "↓"; `None` when the plan has no
+/// measurement.
 pub fn sparkline(plan: &Plan, lang: Lang) -> Option<String> {
     let mut points: Vec<(chrono::NaiveDate, f64)> = plan
         .measurements()
@@ -30,12 +56,16 @@ pub fn sparkline(plan: &Plan, lang: Lang) -> Option<String> {
         points.insert(0, (start, b));
     }
     let from = points.first().map_or(first.0, |p| p.0);
+    let plan_line = planned_steps(plan, from, last.0);
     let days = ((last.0 - from).num_days().max(1)) as f64;
     let (lo, hi) = points
         .iter()
+        .chain(&plan_line)
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
             (lo.min(p.1), hi.max(p.1))
         });
+    let decrease = plan.metric.value().and_then(|m| m.direction.copied())
+        == Some(crate::model::Direction::Decrease);
     let span = if hi > lo { hi - lo } else { 1.0 };
     let xy = |d: chrono::NaiveDate, v: f64| {
         let x = if points.len() == 1 {
@@ -53,14 +83,44 @@ pub fn sparkline(plan: &Plan, lang: Lang) -> Option<String> {
     let unit = plan.unit();
     let words: Vec<String> = points
         .iter()
-        .map(|(d, v)| format!("{}{unit} ({d})", num(*v)))
+        .map(|(d, v)| format!("{}{unit} ({})", num(*v), long_date(lang, *d)))
         .collect();
     let w = words.join(" → ");
-    let title = tr!(lang, "計測値の推移: {w}", "Measurements: {w}");
+    let mut title = tr!(lang, "計測値の推移: {w}", "Measurements: {w}");
+    if let Some(&(_, p)) = plan_line.last() {
+        let p = num(crate::num::round2(p));
+        title.push_str(&tr!(lang, "（計画値 {p}{unit}）", " (planned: {p}{unit})"));
+    }
+    if decrease {
+        title.push_str(&tr!(lang, "。低いほど良い指標", "; lower is better"));
+    }
     let mut svg = format!(
-        "<svg class=\"sparkline\" viewBox=\"0 0 {W} {H}\" width=\"{W}\" height=\"{H}\" role=\"img\" aria-label=\"{t}\"><title>{t}</title>",
-        t = esc(&title)
+        "<svg class=\"sparkline\" viewBox=\"0 0 {W} {H}\" width=\"{W}\" height=\"{H}\" role=\"img\" aria-label=\"{t}\"{dir}><title>{t}</title>",
+        t = esc(&title),
+        dir = if decrease {
+            " data-direction=\"decrease\""
+        } else {
+            ""
+        }
     );
+    if plan_line.len() > 1 {
+        let mut path = String::new();
+        for (i, (d, v)) in plan_line.iter().enumerate() {
+            let (x, y) = xy(*d, *v);
+            let _ = write!(path, "{}{x:.1},{y:.1}", if i == 0 { "" } else { " " });
+        }
+        let _ = write!(
+            svg,
+            "<polyline class=\"spark-plan\" points=\"{path}\" fill=\"none\"/>"
+        );
+    }
+    if decrease {
+        // Top left: the way that is better.
+        let _ = write!(
+            svg,
+            "<text class=\"spark-dir\" x=\"0\" y=\"9\" font-size=\"9\">↓</text>"
+        );
+    }
     let mut path = String::new();
     for (i, (d, v)) in points.iter().enumerate() {
         let (x, y) = xy(*d, *v);

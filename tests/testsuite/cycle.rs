@@ -464,3 +464,90 @@ fn the_report_page_gives_reasons_in_words_and_a_count_of_findings() {
         .collect();
     assert_eq!(href, ["../../../plans/meal-kit-churn/index.html#findings"]);
 }
+
+#[test]
+fn charts_are_honest_about_gaps_misses_and_direction() {
+    // Weekly cadence: a gap of more than 14 days breaks the measured line.
+    let text = churn_with(&[
+        (
+            "  - { date: 2027-01-04, value: 1.8 }\n  - { date: 2027-01-19, value: 1.82 }\n",
+            "  - { date: 2027-01-04, value: 1.8 }\n  - { date: 2027-01-11, value: 1.79 }\n  - { date: 2027-01-29, value: 1.7 }\n  - { date: 2027-02-26, value: 1.5 }\n  - { date: 2027-03-05, value: 1.45 }\n",
+        ),
+        (
+            "    status: in_progress\n",
+            "    status: missed\n    done_on: 2027-01-29\n    actual: 1.7\n",
+        ),
+    ]);
+    let r = repo(&text);
+    let b = run_at(
+        r.path(),
+        r.path(),
+        "2027-03-05",
+        &["build", "--allow-invalid"],
+    );
+    assert_eq!(b.code, 0, "{}", b.stderr);
+    let out = r.path().join("public");
+    let doc = page(&out, "plans/meal-kit-churn/index.html");
+    let chart = sel("svg.kpi-chart");
+    let svg = doc.select(&chart).next().expect("kpi chart");
+    let lines: Vec<_> = svg.select(&sel("polyline.measured")).collect();
+    // 01-04 → 01-11 is a line; 18 days to 01-29 and 28 days to 02-26
+    // break it (01-29 stands alone, a point); 02-26 → 03-05 is a line.
+    assert_eq!(lines.len(), 2, "{}", svg.html());
+    assert_eq!(svg.select(&sel("circle.measurement")).count(), 5);
+    // m1 was missed: its own marker and legend entry; m2 is not.
+    assert_eq!(svg.select(&sel("path.target.missed")).count(), 1);
+    assert_eq!(svg.select(&sel("path.target")).count(), 2);
+    assert_eq!(svg.select(&sel("g.legend-missed")).count(), 1);
+    // The planned line steps: horizontal then vertical at each due date.
+    let planned = svg
+        .select(&sel("polyline.planned"))
+        .next()
+        .and_then(|p| p.value().attr("points").map(str::to_string))
+        .expect("planned line");
+    let pts: Vec<(f64, f64)> = planned
+        .split(' ')
+        .map(|p| {
+            let (x, y) = p.split_once(',').expect("x,y");
+            (x.parse().unwrap(), y.parse().unwrap())
+        })
+        .collect();
+    assert!(
+        pts.windows(2).all(|w| w[0].0 == w[1].0 || w[0].1 == w[1].1),
+        "not a step line: {planned}"
+    );
+    // The KPI table: one row per date (m1's due date has a target and a
+    // measurement).
+    let dates: Vec<_> = doc
+        .select(&sel("table.kpi-data time"))
+        .filter_map(|t| t.value().attr("datetime"))
+        .collect();
+    let mut unique = dates.clone();
+    unique.dedup();
+    assert_eq!(dates, unique);
+    assert!(dates.contains(&"2027-01-29"));
+    let row = texts(&doc, "table.kpi-data tr")
+        .into_iter()
+        .find(|t| t.contains("Jan 29, 2027"))
+        .expect("m1's row");
+    assert!(
+        row.contains("m1") && row.contains("1.6%") && row.contains("1.7%"),
+        "{row}"
+    );
+    // The sparkline on the home page: the plan as a dashed line, and the
+    // metric marked as one that should go down.
+    let home = page(&out, "index.html");
+    let spark = home
+        .select(&sel("svg.sparkline"))
+        .next()
+        .expect("sparkline");
+    assert_eq!(spark.value().attr("data-direction"), Some("decrease"));
+    assert_eq!(spark.select(&sel("polyline.spark-plan")).count(), 1);
+    assert_eq!(spark.select(&sel("text.spark-dir")).count(), 1);
+    let title = spark
+        .select(&sel("title"))
+        .next()
+        .expect("title")
+        .inner_html();
+    assert!(title.contains("lower is better"), "{title}");
+}
