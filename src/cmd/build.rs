@@ -90,16 +90,30 @@ pub fn run(
                     crate::versions::build(&git, &tags, run.repo, checked, &opts, g.quiet)?;
                 timer.lap("versions: freed");
                 if !g.quiet {
-                    eprintln!(
-                        "built {plans} plans and {} tagged version(s) into {} ({} files)",
+                    let (tags, dir, files) = (
                         report.versions.saturating_sub(1),
                         out.display(),
-                        report.files
+                        report.files,
+                    );
+                    eprintln!(
+                        "{}",
+                        tr!(
+                            lang,
+                            "{plans} 件の計画とタグ付きの版 {tags} 件を {dir} に書き出しました（{files} ファイル）",
+                            "built {plans} plans and {tags} tagged version(s) into {dir} ({files} files)"
+                        )
                     );
                 }
                 return Ok(0);
             }
-            Err(why) => eprintln!("note: versions skipped: {why}; building the latest site only"),
+            Err(why) => eprintln!(
+                "{}",
+                tr!(
+                    lang,
+                    "注意: 版を作れません（{why}）。最新のサイトだけを書き出します",
+                    "note: versions skipped: {why}; building the latest site only"
+                )
+            ),
         }
     }
     let files: Vec<String> = repo
@@ -110,7 +124,7 @@ pub fn run(
     let (histories, note) =
         crate::revision::working_tree_histories(&repo.root, &repo.config, &files);
     if let Some(note) = note {
-        eprintln!("note: {note}");
+        eprintln!("{}", tr!(lang, "注意: {note}", "note: {note}"));
     }
     let (diags, written) =
         crate::build::write_site(&run, histories.as_ref(), &opts, allow_invalid)?;
@@ -118,8 +132,15 @@ pub fn run(
         return Ok(1);
     }
     if !g.quiet {
-        let files = written.unwrap_or_default();
-        eprintln!("built {plans} plans into {} ({files} files)", out.display());
+        let (files, dir) = (written.unwrap_or_default(), out.display());
+        eprintln!(
+            "{}",
+            tr!(
+                lang,
+                "{plans} 件の計画を {dir} に書き出しました（{files} ファイル）",
+                "built {plans} plans into {dir} ({files} files)"
+            )
+        );
     }
     Ok(0)
 }

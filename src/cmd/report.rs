@@ -79,9 +79,10 @@ pub fn run(g: &Globals, o: &Options<'_>) -> Result<u8> {
             until,
         },
     };
-    let history = History::open(&g.root);
+    let lang = run.config().lang();
+    let history = History::open(&g.root, lang);
     if let Some(note) = &history.note {
-        eprintln!("note: {note}");
+        eprintln!("{}", crate::tr!(lang, "注意: {note}", "note: {note}"));
     }
     let by_file = crate::lint::by_file(&checked.diags);
     // Each period start's commit, and each commit's plans, read once: with
@@ -125,7 +126,6 @@ pub fn run(g: &Globals, o: &Options<'_>) -> Result<u8> {
             .unwrap_or_default();
         reports.push(report::plan_report(&p.plan, diags, period, past));
     }
-    let lang = run.config().lang();
     let since_text = match since {
         Since::Date(d) => d.to_string(),
         Since::LastExecutive => "last-executive".to_string(),
@@ -175,7 +175,7 @@ struct History {
 }
 
 impl History {
-    fn open(root: &std::path::Path) -> History {
+    fn open(root: &std::path::Path, lang: crate::i18n::Lang) -> History {
         match Git::open(root) {
             Ok(git) => History {
                 git: Some(git),
@@ -183,16 +183,22 @@ impl History {
             },
             Err(Unavailable::Shallow) => History {
                 git: None,
-                note: Some(format!(
-                    "tasks done in the period left out: {}",
-                    Unavailable::Shallow
-                )),
+                note: Some({
+                    let why = Unavailable::Shallow;
+                    crate::tr!(
+                        lang,
+                        "期間中に完了したタスクは載せていません: {why}",
+                        "tasks done in the period left out: {why}"
+                    )
+                }),
             },
             Err(_) => History {
                 git: None,
-                note: Some(
-                    "not a git repository: tasks done in the period are left out".to_string(),
-                ),
+                note: Some(crate::tr!(
+                    lang,
+                    "git リポジトリではないため、期間中に完了したタスクは載せていません",
+                    "not a git repository: tasks done in the period are left out"
+                )),
             },
         }
     }

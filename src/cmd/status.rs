@@ -113,7 +113,7 @@ fn human(w: &mut StandardStream, snaps: &[Snapshot], quiet: bool, lang: Lang) ->
     ];
     let state_w = State::ALL
         .iter()
-        .map(|s| s.as_str().len())
+        .map(|s| width(&state_word(*s, lang)))
         .max()
         .unwrap_or(8);
     let mut widths = header.clone().map(|h| width(&h));
@@ -140,7 +140,12 @@ fn human(w: &mut StandardStream, snaps: &[Snapshot], quiet: bool, lang: Lang) ->
     writeln!(w)?;
     for (s, r) in snaps.iter().zip(&rows) {
         w.set_color(&color(s.state))?;
-        write!(w, "{:state_w$}", s.state.as_str())?;
+        let word = state_word(s.state, lang);
+        write!(
+            w,
+            "{word}{}",
+            " ".repeat(state_w.saturating_sub(width(&word)))
+        )?;
         w.reset()?;
         write_cells(w, r, &widths)?;
         writeln!(w)?;
@@ -150,15 +155,25 @@ fn human(w: &mut StandardStream, snaps: &[Snapshot], quiet: bool, lang: Lang) ->
             .iter()
             .filter_map(|st| {
                 let n = snaps.iter().filter(|x| x.state == *st).count();
-                (n > 0).then(|| format!("{n} {}", st.as_str()))
+                let word = state_word(*st, lang);
+                (n > 0).then(|| tr!(lang, "{word} {n} 件", "{n} {word}"))
             })
             .collect();
         writeln!(w)?;
-        let (n, c) = (snaps.len(), counts.join(", "));
+        let (n, c) = (snaps.len(), counts.join(&tr!(lang, "、", ", ")));
         writeln!(w, "{}", tr!(lang, "{n} 件の計画: {c}", "{n} plan(s): {c}"))?;
     }
     w.flush()?;
     Ok(())
+}
+
+/// A state as the table shows it: its id in English (`on-track`, as in
+/// the JSON), its label in Japanese (順調).
+fn state_word(s: State, lang: Lang) -> std::borrow::Cow<'static, str> {
+    match lang {
+        Lang::Ja => crate::labels::label_for(lang, "state_", s.as_str()),
+        Lang::En => s.as_str().into(),
+    }
 }
 
 fn write_cells(w: &mut StandardStream, cells: &[String], widths: &[usize]) -> Result<()> {

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 
 use super::Change;
 use crate::i18n::Lang;
+use crate::labels::label_for;
 use crate::num::fmt as num;
 use crate::tr;
 
@@ -28,6 +29,10 @@ impl Change {
                 tr!(lang, "タイトル: {from} → {to}", "title: {from} → {to}")
             }
             Change::Status { from, to } => {
+                let (from, to) = (
+                    label_for(lang, "plan_status_", from),
+                    label_for(lang, "plan_status_", to),
+                );
                 tr!(lang, "状態: {from} → {to}", "status: {from} → {to}")
             }
             Change::Metric { field, from, to } => {
@@ -114,11 +119,17 @@ impl Change {
                 milestone,
                 from,
                 to,
-            } => tr!(
-                lang,
-                "{milestone} の状態: {from} → {to}",
-                "{milestone} status {from} → {to}"
-            ),
+            } => {
+                let (from, to) = (
+                    label_for(lang, "ms_status_", from),
+                    label_for(lang, "ms_status_", to),
+                );
+                tr!(
+                    lang,
+                    "{milestone} の状態: {from} → {to}",
+                    "{milestone} status {from} → {to}"
+                )
+            }
             Change::TaskAdded {
                 milestone,
                 role,
@@ -164,6 +175,10 @@ impl Change {
                 to,
             } => {
                 let role = opt(role);
+                let (from, to) = (
+                    label_for(lang, "task_status_", from),
+                    label_for(lang, "task_status_", to),
+                );
                 tr!(
                     lang,
                     "{milestone} のタスク（{role}）{task}: {from} → {to}",
@@ -210,12 +225,7 @@ impl Change {
                 verdict,
                 finding,
             } => {
-                let v = match *verdict {
-                    "supported" => lang.pick("支持された", "supported"),
-                    "refuted" => lang.pick("反証された", "refuted"),
-                    "inconclusive" => lang.pick("結論が出なかった", "inconclusive"),
-                    _ => lang.pick("回答済み", "answered"),
-                };
+                let v = label_for(lang, "q_", verdict);
                 let finding = finding
                     .as_deref()
                     .map(|f| tr!(lang, "（{f}）", " ({f})"))

@@ -439,7 +439,7 @@ pub fn mil010(cx: &mut Cx<'_>, plan: &Plan) {
                 due.pos,
                 tr!(
                     lang,
-                    "マイルストーン {id} は期限 {d} を過ぎていますが、まだ終わっていません。結果を記録して status を done か missed にするか、計画を見直して期限を更新してください",
+                    "マイルストーン {id} は期限 {d} を過ぎていますが、まだ終わっていません。結果を記録して `status: done` か `status: missed` にするか、計画を見直して期限を更新してください",
                     "milestone {id} was due {d} and is not done or missed: record its result, or re-plan and move the date"
                 ),
             );

@@ -117,6 +117,11 @@ pub fn json_doc(
     })
 }
 
+/// " (x)" in English, "（x）" in Japanese.
+fn paren(lang: Lang, x: &str) -> String {
+    tr!(lang, "（{x}）", " ({x})")
+}
+
 /// The KPI for management: baseline → the value at the period's start →
 /// now → the target, with the planned value now.
 fn kpi_line(r: &PlanReport<'_>, lang: Lang) -> String {
@@ -127,14 +132,14 @@ fn kpi_line(r: &PlanReport<'_>, lang: Lang) -> String {
         parts.push(format!("{} {}", tr!(lang, "開始時", "baseline"), value(b)));
     }
     if let Some((d, v)) = r.kpi_from {
-        parts.push(format!("{} ({})", value(v), long_date(lang, d)));
+        parts.push(format!("{}{}", value(v), paren(lang, &long_date(lang, d))));
     }
     match r.kpi_to {
         Some((d, v)) if Some((d, v)) != r.kpi_from => parts.push(format!(
-            "{} **{}** ({})",
+            "{} **{}**{}",
             tr!(lang, "現在", "now"),
             value(v),
-            long_date(lang, d)
+            paren(lang, &long_date(lang, d))
         )),
         Some(_) => {}
         None => parts.push(format!("{} –", tr!(lang, "現在", "now"))),
@@ -179,9 +184,10 @@ fn task_line(r: &PlanReport<'_>, m: &Milestone, t: &Task, lang: Lang) -> String 
         .map(|d| long_date(lang, d))
         .unwrap_or_default();
     format!(
-        "- {} — {who}, {due} ({})",
+        "- {} — {who}{}{due}{}",
         md(t.do_.text().unwrap_or("")),
-        m.id_text().unwrap_or("?")
+        tr!(lang, "、", ", "),
+        paren(lang, m.id_text().unwrap_or("?"))
     )
 }
 
@@ -200,7 +206,7 @@ pub fn markdown(
     lang: Lang,
 ) -> String {
     let mut out = String::new();
-    let (since, until) = (period.since, period.until);
+    let (since, until) = (long_date(lang, period.since), long_date(lang, period.until));
     let head = if last_executive {
         tr!(
             lang,
@@ -241,7 +247,10 @@ pub fn markdown(
             tr!(lang, "## {title}（{state}）", "## {title} ({state})")
         );
         if last_executive {
-            let (s, u) = (r.period.since, r.period.until);
+            let (s, u) = (
+                long_date(lang, r.period.since),
+                long_date(lang, r.period.until),
+            );
             let _ = writeln!(
                 out,
                 "{}\n",
@@ -262,7 +271,7 @@ pub fn markdown(
             let list: Vec<String> = r
                 .measurements
                 .iter()
-                .map(|(d, x)| format!("{}{unit} ({})", num(*x), long_date(lang, *d)))
+                .map(|(d, x)| format!("{}{unit}{}", num(*x), paren(lang, &long_date(lang, *d))))
                 .collect();
             let _ = writeln!(
                 out,
@@ -292,11 +301,16 @@ pub fn markdown(
                         .copied()
                         .map_or("–".into(), |x| format!("{}{unit}", num(x))),
                 );
-                let head = format!(
-                    "- **{}** ({}, {}): {} {a} / {} {t}",
-                    md(&m.name()),
+                let status = format!(
+                    "{}{}{}",
                     label_for(lang, "ms_status_", m.status().as_str()),
-                    long_date(lang, f.done_on),
+                    tr!(lang, "、", ", "),
+                    long_date(lang, f.done_on)
+                );
+                let head = format!(
+                    "- **{}**{}: {} {a} / {} {t}",
+                    md(&m.name()),
+                    paren(lang, &status),
                     tr!(lang, "実績", "actual"),
                     tr!(lang, "目標", "target"),
                 );
@@ -351,7 +365,7 @@ pub fn markdown(
                 .iter()
                 .map(|t| {
                     let who = super::done_owner(p, t).or(t.role.as_deref()).unwrap_or("?");
-                    format!("- {} — {who} ({})", md(&t.task), t.milestone)
+                    format!("- {} — {who}{}", md(&t.task), paren(lang, &t.milestone))
                 })
                 .collect();
             section(

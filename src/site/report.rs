@@ -224,6 +224,9 @@ impl Renderer {
                 "Progress report (since the last executive report, until {until})"
             )
         } else {
+            // One date format per language: the date asked for, as a date.
+            let since = chrono::NaiveDate::parse_from_str(since, "%Y-%m-%d")
+                .map_or_else(|_| since.to_string(), |d| long_date(lang, d));
             tr!(
                 lang,
                 "進捗レポート（{since} の翌日から {until} まで）",

@@ -551,3 +551,153 @@ fn charts_are_honest_about_gaps_misses_and_direction() {
         .inner_html();
     assert!(title.contains("lower is better"), "{title}");
 }
+
+/// English words that must not appear in Japanese output: state names,
+/// verdicts, task and milestone statuses, and the CLI's summaries.
+const ENGLISH: &[&str] = &[
+    "behind",
+    "at-risk",
+    "at risk",
+    "on-track",
+    "on track",
+    "invalid",
+    "draft",
+    "dropped",
+    "done",
+    "supported",
+    "refuted",
+    "inconclusive",
+    "todo",
+    "to do",
+    "doing",
+    "missed",
+    "planned",
+    "in_progress",
+    "built",
+    "plans",
+];
+
+/// Where `text` has a word of [`ENGLISH`] standing alone (no ASCII letter,
+/// digit, `_`, `-` or `.` touching it): with a little context. The YAML a
+/// message tells the user to write (`status: done`, in backquotes) is
+/// code, not prose.
+fn english_words(text: &str) -> Vec<String> {
+    let prose: String = text
+        .split('`')
+        .enumerate()
+        .filter(|(i, _)| i % 2 == 0)
+        .map(|(_, s)| s)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let lower = prose.to_lowercase();
+    let edge = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || "_-.".contains(c));
+    let mut hits = Vec::new();
+    for w in ENGLISH {
+        for (i, _) in lower.match_indices(w) {
+            let before = lower[..i].chars().next_back();
+            let after = lower[i + w.len()..].chars().next();
+            if edge(before) || edge(after) || lower[..i].ends_with("status: ") {
+                continue;
+            }
+            let from = lower[..i]
+                .char_indices()
+                .rev()
+                .nth(20)
+                .map_or(0, |(j, _)| j);
+            let to = lower[i..]
+                .char_indices()
+                .nth(w.len() + 20)
+                .map_or(lower.len(), |(j, _)| i + j);
+            hits.push(lower[from..to].to_string());
+        }
+    }
+    hits
+}
+
+/// The text a reader sees: text nodes outside `script` and `style`.
+fn visible_text(html: &str) -> String {
+    let doc = scraper::Html::parse_document(html);
+    let mut out = String::new();
+    for node in doc.root_element().descendants() {
+        if let Some(t) = node.value().as_text() {
+            let hidden = node.ancestors().any(|a| {
+                a.value()
+                    .as_element()
+                    .is_some_and(|e| matches!(e.name(), "script" | "style" | "title"))
+            });
+            if !hidden {
+                out.push_str(t);
+                out.push(' ');
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn japanese_output_is_japanese() {
+    // The Japanese demo, without what its authors wrote in English (the
+    // English example plan and the bilingual introduction): every word
+    // planbook itself writes must be Japanese.
+    let r = Repo::empty();
+    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    r.file(
+        "book.toml",
+        &std::fs::read_to_string(demo.join("book.toml")).unwrap(),
+    );
+    for f in ["favorites-reco.md", "examples/top-page-pv.md"] {
+        let text = std::fs::read_to_string(demo.join("content").join(f)).unwrap();
+        r.file(&format!("content/{f}"), &text);
+    }
+    // And the churn plan lived to the review window: a dropped task, a
+    // task done late, a finished milestone with a verdict.
+    let churn = churn_with(&[
+        (
+            "    status: in_progress\n",
+            "    status: done\n    done_on: 2027-01-29\n    actual: 1.58\n",
+        ),
+        (
+            "        status: doing\n",
+            "        status: done\n        done_on: 2027-01-25\n",
+        ),
+        (
+            "        status: todo\n",
+            "        status: dropped\n        note: 既存の BI で足りる\n",
+        ),
+        (
+            "updates: []\n",
+            "updates:\n  - date: 2027-02-02\n    milestone: m1\n    answers:\n      - { question: 1, verdict: supported, finding: 提案だけで 0.2pt 下がった }\n    story: 会員は提案された献立を試す\n    business_model: 変更なし\n",
+        ),
+    ]);
+    r.file(FILE, &churn);
+    let today = "2027-02-05";
+    let run = |args: &[&str]| run_at(r.path(), r.path(), today, args);
+    let b = run(&["build", "--allow-invalid"]);
+    assert_eq!(b.code, 0, "{}", b.stderr);
+    let mut outputs: Vec<(String, String)> = vec![("build".into(), b.stderr.clone())];
+    for args in [
+        &["status"][..],
+        &["report", "--since", "2027-01-20"],
+        &["report", "--since", "2027-01-20", "--format", "html"],
+    ] {
+        let o = run(args);
+        assert_eq!(o.code, 0, "{args:?}: {}", o.stderr);
+        let text = if args.contains(&"html") {
+            visible_text(&o.stdout)
+        } else {
+            o.stdout
+        };
+        outputs.push((args.join(" "), format!("{text}\n{}", o.stderr)));
+    }
+    for (path, bytes) in all_files(&r.path().join("public")) {
+        if path.ends_with(".html") {
+            outputs.push((path, visible_text(&String::from_utf8_lossy(&bytes))));
+        }
+    }
+    let found: Vec<(String, Vec<String>)> = outputs
+        .into_iter()
+        .map(|(what, text)| (what, english_words(&text)))
+        .filter(|(_, hits)| !hits.is_empty())
+        .collect();
+    assert!(found.is_empty(), "English in Japanese output: {found:#?}");
+}
