@@ -87,6 +87,16 @@ struct Words {
     amount: &'static str,
     audience: &'static str,
     body: &'static str,
+    /// The numbers (and the unit) the team must choose, as YAML scalars:
+    /// quoted placeholders in a draft, values in the example.
+    unit: &'static str,
+    baseline: &'static str,
+    m1_target: &'static str,
+    m2_target: &'static str,
+    impact: &'static str,
+    ease: &'static str,
+    m1_cost: &'static str,
+    m2_cost: &'static str,
 }
 
 impl Words {
@@ -129,6 +139,14 @@ impl Words {
                 "## ストーリー\n\n（顧客がこのプロダクトを使う必然性を、出来事の順に書きます）\n\n## ビジネスモデル\n\n（成長サイクルがどう回るかを書きます）",
                 "## Story\n\n(Write, step by step, why the customer needs this product.)\n\n## Business model\n\n(Write how the growth cycle turns.)",
             ),
+            unit: t("\"（単位）\"", "\"(unit)\""),
+            baseline: t("\"（開始時の値）\"", "\"(value at start)\""),
+            m1_target: t("\"（m1 の目標値）\"", "\"(m1 target)\""),
+            m2_target: t("\"（m2 の目標値）\"", "\"(m2 target)\""),
+            impact: t("\"（1〜10）\"", "\"(1-10)\""),
+            ease: t("\"（1〜10）\"", "\"(1-10)\""),
+            m1_cost: t("\"（人日）\"", "\"(person-days)\""),
+            m2_cost: t("\"（人日）\"", "\"(person-days)\""),
         }
     }
 
@@ -182,6 +200,14 @@ impl Words {
                 "## ストーリー\n\n顧客はトップページで好みの商品に出会い、お気に入りに登録する。\n\n## ビジネスモデル\n\nお気に入りが購入につながり、登録のデータで推薦が良くなる。",
                 "## Story\n\nCustomers meet items they like on the top page and favourite them.\n\n## Business model\n\nFavourites lead to purchases, and their data makes recommendations better.",
             ),
+            unit: "\"%\"",
+            baseline: "1.0",
+            m1_target: "1.5",
+            m2_target: "2.0",
+            impact: "5",
+            ease: "5",
+            m1_cost: "5",
+            m2_cost: "10",
         }
     }
 }
@@ -261,15 +287,15 @@ start: {start}
 use_case: "{use_case}"
 team:
 {team}ice:
-  impact: 5
-  ease: 5
+  impact: {impact}
+  ease: {ease}
   confidence: 1.0
   evidence: estimates
 metric:
   name: "{metric}"
-  unit: "%"
+  unit: {unit}
   direction: increase
-  baseline: 1.0
+  baseline: {baseline}
   correlations:
     customer_experience: "{ce}"
     revenue: "{rev}"
@@ -278,25 +304,25 @@ milestones:
   - id: m1
     title: "{m1_title}"
     due: {m1}
-    target: 1.5
+    target: {m1_target}
     questions:
       - "{q1}"
     data:
       items: ["{item}"]
       amount: "{amount}"
-    cost_days: 5
+    cost_days: {m1_cost}
     review: {m1_review}
     tasks:
 {m1_tasks}  - id: m2
     title: "{m2_title}"
     due: {m2}
-    target: 2.0
+    target: {m2_target}
     questions:
       - "{q2}"
     data:
       items: ["{item}"]
       amount: "{amount}"
-    cost_days: 10
+    cost_days: {m2_cost}
     review: {m2_review}
     tasks:
 {m2_tasks}meetings:
@@ -328,6 +354,14 @@ milestones:
         amount = w.amount,
         audience = w.audience,
         body = w.body,
+        unit = w.unit,
+        baseline = w.baseline,
+        m1_target = w.m1_target,
+        m2_target = w.m2_target,
+        impact = w.impact,
+        ease = w.ease,
+        m1_cost = w.m1_cost,
+        m2_cost = w.m2_cost,
         m1_review = d((m1 - start).num_days() + 3),
         m2_review = d((m2 - start).num_days() + 3),
         m1_tasks = tasks(d((m1 - start).num_days() - 7)),

@@ -25,6 +25,12 @@ pub fn run(g: &Globals, paths: &[PathBuf], format: Format, deny_warnings: bool) 
     let linted = checked.len();
     let known: BTreeSet<&str> = checked.iter().map(crate::lint::Checked::file).collect();
     let selected = select(&run.repo, &known, paths)?;
+    let drafts: Vec<String> = checked
+        .iter()
+        .filter(|c| c.status() == crate::model::PlanStatus::Draft)
+        .map(|c| c.file().to_string())
+        .filter(|f| selected.as_ref().is_none_or(|s| s.contains(f)))
+        .collect();
     let all = run.finish(checked);
     let diags: Vec<Diagnostic> = match &selected {
         None => all,
@@ -41,6 +47,18 @@ pub fn run(g: &Globals, paths: &[PathBuf], format: Format, deny_warnings: bool) 
         Format::Human => {
             let mut w = StandardStream::stdout(color_choice(g.color, stdout.is_terminal()));
             print_human(&mut w, g.quiet, &run.repo, &diags, &summary)?;
+            if !g.quiet && !drafts.is_empty() {
+                let files = drafts.join(", ");
+                writeln!(
+                    w,
+                    "{}",
+                    crate::tr!(
+                        lang,
+                        "下書き: {files}。プレースホルダーを埋めたら `status: draft` を `status: active` にしてください（下書きのエラーは警告として出ています。active にすると状態が付き、ルールがすべて効きます）",
+                        "draft: {files}. Fill in the placeholders, then change `status: draft` to `status: active` (a draft's errors show as warnings; an active plan gets a state and every rule applies)"
+                    )
+                )?;
+            }
         }
         Format::Json => stdout.write_all(render::json(&diags, &summary).as_bytes())?,
         Format::Github => stdout.write_all(render::github(&diags).as_bytes())?,

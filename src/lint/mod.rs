@@ -177,6 +177,11 @@ impl Checked {
         &self.id
     }
 
+    /// The plan's `status`.
+    pub fn status(&self) -> crate::model::PlanStatus {
+        self.status
+    }
+
     fn new(plan: &Plan, findings: Vec<Finding>) -> Checked {
         Checked {
             file: plan.file.clone(),

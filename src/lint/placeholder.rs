@@ -62,6 +62,13 @@ impl Words {
     }
 }
 
+/// True when `text` is a placeholder (PLN004) for `words`
+/// (`[lint] placeholder_words`): the parser leaves a placeholder where a
+/// number goes to PLN004 instead of reporting a wrong type.
+pub fn is_placeholder(text: &str, words: &[String]) -> bool {
+    Words::new(words).matches(text)
+}
+
 /// `（…）` or `(…)` with no closing bracket inside.
 fn is_bracketed(t: &str) -> bool {
     let inner = if let Some(rest) = t.strip_prefix('（') {
@@ -212,10 +219,6 @@ fn walk<'n>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn is_placeholder(text: &str, words: &[String]) -> bool {
-        Words::new(words).matches(text)
-    }
 
     fn words() -> Vec<String> {
         crate::config::Config::default().lint.placeholder_words

@@ -221,8 +221,39 @@ fn init_writes_a_repo_that_lints_clean_and_new_adds_plans() {
         .count();
     assert_eq!(d.len(), placeholders, "{d:?}");
     assert!(d.len() >= 20, "{}", d.len());
+    // Every number the team must choose is a placeholder too, reported
+    // once (PLN004, not also as a wrong type).
+    let paths: Vec<&str> = d.iter().filter_map(|d| d["message"].as_str()).collect();
+    for key in [
+        "ice.impact",
+        "ice.ease",
+        "metric.unit",
+        "metric.baseline",
+        "milestones[0].target",
+        "milestones[1].target",
+        "milestones[0].cost_days",
+        "milestones[1].cost_days",
+    ] {
+        assert!(
+            paths.iter().any(|m| m.contains(&format!("`{key}`"))),
+            "{key} is not a placeholder: {paths:?}"
+        );
+    }
+    // The summary says how a draft becomes a plan.
+    let human = dir.run(&["lint"]);
+    assert!(
+        human.stdout.contains("content/second-plan.md")
+            && human.stdout.contains("`status: active`"),
+        "{}",
+        human.stdout
+    );
     // Filled in, the draft lints clean.
     let filled = text
+        .replace("\"（開始時の値）\"", "2.0")
+        .replace("\"（m1 の目標値）\"", "2.5")
+        .replace("\"（m2 の目標値）\"", "3.0")
+        .replace("\"（1〜10）\"", "5")
+        .replace("\"（人日）\"", "5")
         .replace("（", "")
         .replace("）", "")
         .replace("status: draft", "status: active");
