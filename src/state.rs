@@ -533,4 +533,196 @@ mod tests {
         rank_by(&mut items, |x| (x.0, x.1));
         assert_eq!(items, [(2.0, "z"), (1.0, "a"), (1.0, "b"), (0.0, "c")]);
     }
+
+    /// [`plan`] measured on 01-30 (not stale in early February), with m1
+    /// reviewed on `review`.
+    fn with_review(mut p: Plan, review: Option<&str>) -> Plan {
+        p.measurements = at(vec![Measurement {
+            date: at(d("2027-01-30")),
+            value: at(1.0),
+            ..Measurement::default()
+        }]);
+        if let Field::Ok(ms) = &mut p.milestones
+            && let Some(m) = ms.value.first_mut()
+        {
+            m.review = review.map_or(Field::Missing, |r| at(d(r)));
+        }
+        p
+    }
+
+    #[test]
+    fn a_milestone_is_late_only_after_its_review_date() {
+        // m1 is due 02-01; without a review date, that is the review date.
+        let p = with_review(plan(vec![]), None);
+        assert_eq!(state(&p, false, d("2027-02-01")), State::OnTrack);
+        assert_eq!(state(&p, false, d("2027-02-02")), State::Behind);
+        // Reviewed on 02-03: awaiting review until then.
+        let p = with_review(plan(vec![]), Some("2027-02-03"));
+        assert_eq!(state(&p, false, d("2027-02-03")), State::OnTrack);
+        let (s, reasons) = assess(&p, false, d("2027-02-04"));
+        assert_eq!(s, State::Behind);
+        // The reason names the due date, not the review date.
+        assert!(
+            matches!(reasons.as_slice(), [Reason::MilestoneOverdue(_, due)] if *due == d("2027-02-01")),
+            "{reasons:?}"
+        );
+        // A finished milestone is never late.
+        let mut done = p.clone();
+        if let Field::Ok(ms) = &mut done.milestones {
+            ms.value[0].status = at(MilestoneStatus::Done);
+        }
+        assert_ne!(state(&done, false, d("2027-03-01")), State::Behind);
+    }
+
+    #[test]
+    fn awaiting_review_is_between_due_and_review_without_an_update() {
+        let p = with_review(plan(vec![]), Some("2027-02-03"));
+        let waiting = |p: &Plan, day: &str| -> Vec<NaiveDate> {
+            awaiting_review(p, d(day))
+                .into_iter()
+                .map(|(_, r)| r)
+                .collect()
+        };
+        assert!(waiting(&p, "2027-02-01").is_empty(), "on its due date");
+        assert_eq!(waiting(&p, "2027-02-02"), [d("2027-02-03")]);
+        assert_eq!(waiting(&p, "2027-02-03"), [d("2027-02-03")]);
+        assert!(waiting(&p, "2027-02-04").is_empty(), "after the review");
+        // Finished early, before its due date: awaiting its review too.
+        let mut done = p.clone();
+        if let Field::Ok(ms) = &mut done.milestones {
+            ms.value[0].status = at(MilestoneStatus::Done);
+        }
+        assert_eq!(waiting(&done, "2027-01-30"), [d("2027-02-03")]);
+        // Reviewed: an update names it.
+        done.updates = at(vec![Update {
+            milestone: at("m1".to_string()),
+            ..Update::default()
+        }]);
+        assert!(waiting(&done, "2027-02-02").is_empty());
+        // Without a review date it is reviewed on its due date.
+        let p = with_review(plan(vec![]), None);
+        assert!(waiting(&p, "2027-02-02").is_empty());
+    }
+
+    #[test]
+    fn due_dates_are_exclusive_for_overdue_and_due_soon() {
+        let p = plan(vec![
+            task(TaskStatus::Todo, "2027-01-15"),
+            task(TaskStatus::Todo, "2027-01-14"),
+            task(TaskStatus::Dropped, "2027-01-10"),
+            task(TaskStatus::Dropped, "2027-01-16"),
+        ]);
+        let today = d("2027-01-15");
+        // Due today is not overdue, due yesterday is; dropped never is.
+        let overdue: Vec<_> = overdue_tasks(&p, today)
+            .iter()
+            .map(|(_, t)| t.due.copied())
+            .collect();
+        assert_eq!(overdue, [Some(d("2027-01-14"))]);
+        // Due soon: after today, up to and including the last day.
+        let soon: Vec<_> = tasks_due(&p, d("2027-01-14"), today)
+            .iter()
+            .map(|(_, t)| t.due.copied())
+            .collect();
+        assert_eq!(soon, [Some(d("2027-01-15"))]);
+        assert!(tasks_due(&p, today, d("2027-01-16")).is_empty(), "dropped");
+    }
+
+    #[test]
+    fn upcoming_includes_reports_to_management() {
+        let mut p = plan(vec![]);
+        p.meetings = at(Meetings {
+            executive: at(Executive {
+                dates: at(vec![
+                    At {
+                        value: d("2027-01-25"),
+                        pos: crate::yaml::Pos::START,
+                    },
+                    At {
+                        value: d("2027-03-01"),
+                        pos: crate::yaml::Pos::START,
+                    },
+                ]),
+                ..Executive::default()
+            }),
+            ..Meetings::default()
+        });
+        let u = upcoming(&p, d("2027-01-20"), 14);
+        assert_eq!(
+            u.iter().map(Upcoming::date).collect::<Vec<_>>(),
+            [d("2027-01-25"), d("2027-02-01")]
+        );
+        assert!(matches!(u[0], Upcoming::Executive(_)));
+        // The window's ends are included.
+        assert_eq!(upcoming(&p, d("2027-01-25"), 0).len(), 1);
+        assert_eq!(upcoming(&p, d("2027-01-11"), 14).len(), 1);
+    }
+
+    #[test]
+    fn rank_orders_plans_by_ice_score_then_id() {
+        let scored = |id: &str, impact: f64| Plan {
+            id: id.to_string(),
+            ice: at(Ice {
+                impact: at(impact),
+                confidence: at(1.0),
+                ease: at(1.0),
+                ..Ice::default()
+            }),
+            ..Plan::default()
+        };
+        let mut plans = vec![
+            scored("b", 2.0),
+            scored("a", 2.0),
+            scored("z", 9.0),
+            Plan {
+                id: "c".into(),
+                ..Plan::default()
+            },
+        ];
+        rank(&mut plans, |p| p);
+        let ids: Vec<&str> = plans.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, ["z", "a", "b", "c"]);
+    }
+
+    #[test]
+    fn reasons_read_as_sentences() {
+        let p = plan(vec![]);
+        assert_eq!(
+            Reason::TasksOverdue(1).text(&p, Lang::En),
+            "1 task is overdue"
+        );
+        assert_eq!(
+            Reason::TasksOverdue(3).text(&p, Lang::En),
+            "3 tasks are overdue"
+        );
+        assert_eq!(
+            Reason::TasksOverdue(3).text(&p, Lang::Ja),
+            "期限を過ぎたタスクが 3 件あります"
+        );
+        let mut pct = plan(vec![]);
+        pct.metric = at(Metric {
+            unit: at("%".to_string()),
+            ..Metric::default()
+        });
+        let short = crate::progress::Shortfall {
+            date: d("2027-02-10"),
+            actual: 2.2,
+            planned: 2.5,
+            milestone: Some(0),
+            share: 0.6,
+        };
+        assert_eq!(
+            Reason::KpiBehind(short).text(&pct, Lang::En),
+            "the KPI is 0.3 pt short of m1's target (2.5%): 2.2% on Feb 10, 2027"
+        );
+        let before = crate::progress::Shortfall {
+            milestone: None,
+            ..short
+        };
+        assert!(
+            Reason::KpiBehind(before)
+                .text(&pct, Lang::Ja)
+                .starts_with("指標が開始時の値（2.5%）より 0.3 pt 悪くなっています"),
+        );
+    }
 }
