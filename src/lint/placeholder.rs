@@ -185,7 +185,7 @@ fn walk<'n>(
 ) {
     match &node.value {
         Value::Scalar { text, .. } => {
-            if node.is_null() || is_not_text(path) || !words.matches(text) {
+            if node.is_null() || !words.matches(text) || is_not_text(path) {
                 return;
             }
             let (path, text) = (path_text(path), text.trim());

@@ -425,6 +425,45 @@ fn pages_render_in_a_browser() {
     }
 }
 
+/// The executive report is handed out on paper: each demo plan's report
+/// page prints on one A4/Letter page (Chromium's print to PDF, pages
+/// counted in the PDF).
+#[test]
+fn report_pages_print_on_one_page() {
+    let Some(chromium) = chromium() else {
+        eprintln!("skipping: no chromium on this machine");
+        return;
+    };
+    let (_tmp, out) = build_demo(&[]);
+    for plan in ["favorites-reco", "churn-alerts", "top-page-pv"] {
+        let pdf = out.join(format!("{plan}.pdf"));
+        let profile = tempfile::tempdir().unwrap();
+        let r = headless(chromium, profile.path())
+            .arg("--no-pdf-header-footer")
+            .arg(format!("--print-to-pdf={}", pdf.display()))
+            .arg(format!(
+                "file://{}",
+                out.join(format!("plans/{plan}/report/index.html"))
+                    .display()
+            ))
+            .output()
+            .unwrap();
+        let bytes = std::fs::read(&pdf).unwrap_or_else(|e| {
+            panic!(
+                "{plan}: no PDF ({e}): {}",
+                String::from_utf8_lossy(&r.stderr)
+            )
+        });
+        // Page objects: `/Type /Page`, not the `/Type /Pages` tree.
+        let text = String::from_utf8_lossy(&bytes);
+        let pages = text
+            .match_indices("/Type /Page")
+            .filter(|(i, m)| !text[i + m.len()..].starts_with('s'))
+            .count();
+        assert_eq!(pages, 1, "{plan}: the report prints on {pages} pages");
+    }
+}
+
 /// Headless Chromium with a profile of its own and nothing that reaches
 /// the network.
 fn headless(chromium: &str, profile: &Path) -> std::process::Command {
