@@ -158,6 +158,11 @@ fn push_events(
             );
         }
         for (j, t) in m.tasks().iter().enumerate() {
+            // A dropped task is off the team's calendar (the uid keeps its
+            // place, so the other tasks' events keep theirs).
+            if t.status() == crate::model::TaskStatus::Dropped {
+                continue;
+            }
             let Some(due) = t.due.copied() else { continue };
             let role = t
                 .role

@@ -66,7 +66,13 @@ fn report_view(
         "since_iso": r.period.since.to_string(),
         "until_iso": r.period.until.to_string(),
         "metric": p.metric.value().and_then(|m| m.name.text()),
-        "reasons": state::assess(p, false, at).1.iter().map(|x| x.text(p, lang)).collect::<Vec<_>>(),
+        // Only a plan behind or at risk has reasons.
+        "reasons": match r.state {
+            state::State::Behind | state::State::AtRisk => {
+                state::assess(p, false, at).1.iter().map(|x| x.text(p, lang)).collect::<Vec<_>>()
+            }
+            _ => Vec::new(),
+        },
         "kpi": tv!({
             "from": point(r.kpi_from),
             "to": point(r.kpi_to).filter(|_| r.kpi_to != r.kpi_from),

@@ -21,11 +21,17 @@ fn planned_steps(
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
 ) -> Vec<(chrono::NaiveDate, f64)> {
-    let Some(first) = crate::progress::planned_value(plan, from) else {
+    let steps = crate::progress::steps(plan);
+    let Some(baseline) = plan.metric.value().and_then(|m| m.baseline.copied()) else {
         return Vec::new();
     };
+    let first = steps
+        .iter()
+        .take_while(|s| s.due <= from)
+        .last()
+        .map_or(baseline, |s| s.target);
     let mut out = vec![(from, first)];
-    for s in crate::progress::steps(plan) {
+    for s in steps {
         if from < s.due && s.due <= to {
             let before = out.last().map_or(first, |p| p.1);
             out.push((s.due, before));

@@ -25,7 +25,8 @@ use crate::progress::progress;
 /// `Into<tera::Value>`.
 macro_rules! tv {
     ({ $($key:literal : $value:expr),* $(,)? }) => {{
-        let mut map = tera::Map::new();
+        // Sized once: a plan page makes thousands of these maps.
+        let mut map = tera::Map::with_capacity(<[&str]>::len(&[$($key),*]));
         $( map.insert(tera::value::Key::Str($key), tera::Value::from($value)); )*
         tera::Value::from(map)
     }};
