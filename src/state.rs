@@ -20,7 +20,7 @@ pub enum State {
     Dropped,
     Done,
     /// An unfinished milestone is past its due date, or the latest
-    /// measurement is behind the planned trajectory (KPI002).
+    /// measurement falls short of the planned value (KPI002).
     Behind,
     /// A task that is not done is past its due date, or the metric has not
     /// been measured for more than twice the progress cadence.
@@ -282,7 +282,7 @@ pub struct Snapshot {
     pub unit: String,
     /// The latest measurement (date, value).
     pub latest: Option<(NaiveDate, f64)>,
-    /// The planned value at the date (KPI002's interpolation).
+    /// The planned value at the date (the step in force, as KPI002 judges it).
     pub planned: Option<f64>,
     /// The first unfinished milestone in file order, even when overdue.
     pub next: Option<NextMilestone>,

@@ -157,7 +157,7 @@ fn plan_range(
     ))
 }
 
-/// The KPI chart: planned trajectory, milestone targets, measurements and
+/// The KPI chart: the plan as steps, milestone targets, measurements and
 /// today. `None` when the plan has no start or baseline to draw from.
 pub fn kpi_chart(plan: &Plan, today: NaiveDate, lang: Lang) -> Option<String> {
     let metric = plan.metric.value()?;
