@@ -109,15 +109,20 @@ pub fn sparkline(plan: &Plan, lang: Lang) -> Option<String> {
             ""
         }
     );
-    if plan_line.len() > 1 {
+    // `x,y x,y …` of a line through `pts`.
+    let path = |pts: &[(chrono::NaiveDate, f64)]| {
         let mut path = String::new();
-        for (i, (d, v)) in plan_line.iter().enumerate() {
+        for (i, (d, v)) in pts.iter().enumerate() {
             let (x, y) = xy(*d, *v);
             let _ = write!(path, "{}{x:.1},{y:.1}", if i == 0 { "" } else { " " });
         }
+        path
+    };
+    if plan_line.len() > 1 {
         let _ = write!(
             svg,
-            "<polyline class=\"spark-plan\" points=\"{path}\" fill=\"none\"/>"
+            "<polyline class=\"spark-plan\" points=\"{}\" fill=\"none\"/>",
+            path(&plan_line)
         );
     }
     if decrease {
@@ -127,14 +132,10 @@ pub fn sparkline(plan: &Plan, lang: Lang) -> Option<String> {
             "<text class=\"spark-dir\" x=\"0\" y=\"9\" font-size=\"9\">↓</text>"
         );
     }
-    let mut path = String::new();
-    for (i, (d, v)) in points.iter().enumerate() {
-        let (x, y) = xy(*d, *v);
-        let _ = write!(path, "{}{x:.1},{y:.1}", if i == 0 { "" } else { " " });
-    }
     let _ = write!(
         svg,
-        "<polyline class=\"spark-line\" points=\"{path}\" fill=\"none\"/>"
+        "<polyline class=\"spark-line\" points=\"{}\" fill=\"none\"/>",
+        path(&points)
     );
     let (x, y) = xy(last.0, last.1);
     let _ = write!(
