@@ -80,7 +80,7 @@ pub fn mtg002(cx: &mut Cx<'_>, plan: &Plan) {
             if audience.is_blank() {
                 missing.push(("audience", audience.pos_or(e.pos)));
             }
-            if matches!(dates, Field::Missing) || dates.value().is_some_and(|d| d.is_empty()) {
+            if dates.is_missing() || dates.value().is_some_and(|d| d.is_empty()) {
                 missing.push(("dates", dates.pos_or(e.pos)));
             }
             // An empty value is pointed at; missing keys at `executive`.

@@ -246,6 +246,41 @@ fn a_null_value_is_reported_at_its_own_line() {
     let (line, _) = pos_of(&text, "correlations:", "correlations");
     let (_, d) = lint_at(&repo(&text), "2027-01-19");
     assert_eq!(d, [("MET004".to_string(), "error".to_string(), line)]);
+    // The same for a list, a number and a date written without a value.
+    for (from, to, rule, key) in [
+        (
+            "    dates: [2027-01-29, 2027-02-26]\n",
+            "    dates:\n",
+            "MTG002",
+            "    dates:",
+        ),
+        (
+            "  baseline: 1.8\n",
+            "  baseline:\n",
+            "MET001",
+            "  baseline:",
+        ),
+        (
+            "    cost_days: 8\n",
+            "    cost_days: ~\n",
+            "MIL006",
+            "    cost_days:",
+        ),
+        (
+            "        due: 2027-01-15\n",
+            "        due:\n",
+            "TSK002",
+            "        due:",
+        ),
+    ] {
+        let text = churn_with(&[(from, to)]);
+        let (line, _) = pos_of(&text, key, key.trim());
+        let (_, d) = lint_at(&repo(&text), "2027-01-19");
+        assert!(
+            d.iter().any(|(r, _, l)| r == rule && *l == line),
+            "{rule} not at line {line}: {d:?}"
+        );
+    }
 }
 
 /// Two teams' plans; the other team's has a typo (a measurement written
