@@ -124,6 +124,23 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = crate::cmd::report::ReportFormat::Markdown)]
         format: crate::cmd::report::ReportFormat,
     },
+    /// Record a reading of the metric in a plan file, in place (the rest of the file kept byte for byte)
+    Measure {
+        /// The plan: its id, or the path of its file
+        plan: String,
+        /// The value: 1.62, 1.62% or full-width digits, in the metric's unit
+        #[arg(allow_hyphen_values = true)]
+        value: String,
+        /// The day it was measured [default: --today]
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_today)]
+        date: Option<NaiveDate>,
+        /// Overwrite the measurement already recorded on that date
+        #[arg(long)]
+        replace: bool,
+        /// Print the change as a unified diff and change nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// What changed in the plans between two git revisions, in plain words
     Diff {
         /// The old revision (default: the merge-base of HEAD with the default branch)
@@ -234,6 +251,22 @@ pub fn run(cli: &Cli) -> Result<u8> {
                 until: *until,
                 plans,
                 format: *format,
+            },
+        ),
+        Command::Measure {
+            plan,
+            value,
+            date,
+            replace,
+            dry_run,
+        } => crate::cmd::measure::run(
+            &g,
+            &crate::cmd::measure::Options {
+                plan,
+                value,
+                date: *date,
+                replace: *replace,
+                dry_run: *dry_run,
             },
         ),
         Command::Diff { base, head, format } => {

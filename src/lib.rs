@@ -16,6 +16,7 @@ pub mod cmd;
 pub mod config;
 pub mod diag;
 pub mod diff;
+pub mod edit;
 pub mod frontmatter;
 pub mod git;
 pub mod html;

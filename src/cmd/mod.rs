@@ -5,6 +5,7 @@
 pub mod build;
 pub mod diff;
 pub mod lint;
+pub mod measure;
 pub mod report;
 pub mod status;
 

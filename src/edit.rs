@@ -1,0 +1,635 @@
+//! Editing a plan file in place, for the commands that record progress
+//! (`planbook measure`): the edit touches only the lines it means to,
+//! keeping everything else byte for byte (comments, key order, quoting,
+//! flow or block style, blank lines, line endings, a BOM, the body).
+//!
+//! No YAML is re-serialised. The positioned tree ([`crate::yaml`]) says
+//! where things are; the new text is made in the style of its neighbours
+//! and spliced in by lines. A shape the editor cannot edit safely (an
+//! anchor or alias, a flow list over several lines, a quoted number) is
+//! refused with a message rather than guessed at, and every edit is
+//! checked by parsing the result again: the document must equal the old
+//! one but for the intended change.
+
+use chrono::NaiveDate;
+
+use crate::i18n::Lang;
+use crate::tr;
+use crate::yaml::{self, Node, Value};
+
+/// An edit the editor will not make: the message says why and what to do.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refused(pub String);
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Refused {}
+
+/// What a measurement edit did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Appended,
+    /// `--replace`: the value of the measurement on that date changed.
+    Replaced,
+    /// The same value on the same date is recorded already.
+    Unchanged,
+}
+
+/// A plan file as lines: the text without its BOM, split after each `\n`.
+struct Lines<'a> {
+    bom: bool,
+    eol: &'static str,
+    /// Each line with its line ending.
+    lines: Vec<&'a str>,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Lines<'a> {
+        let (bom, body) = match text.strip_prefix('\u{feff}') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let eol = if body.contains("\r\n") { "\r\n" } else { "\n" };
+        Lines {
+            bom,
+            eol,
+            lines: body.split_inclusive('\n').collect(),
+        }
+    }
+
+    /// Line `n` (1-based) without its line ending.
+    fn get(&self, n: usize) -> &'a str {
+        self.lines
+            .get(n.wrapping_sub(1))
+            .map_or("", |l| l.trim_end_matches(['\n', '\r']))
+    }
+
+    /// The file with `new` (whole lines, each ending in the file's line
+    /// ending) inserted before line `at` (1-based) and `drop` lines from
+    /// there removed.
+    fn splice(&self, at: usize, drop: usize, new: &[String]) -> String {
+        let mut out = String::new();
+        if self.bom {
+            out.push('\u{feff}');
+        }
+        let at = at.saturating_sub(1).min(self.lines.len());
+        for l in self.lines.iter().take(at) {
+            out.push_str(l);
+        }
+        // The line before may lack a final newline: give it one.
+        if at > 0 && !out.ends_with('\n') && !new.is_empty() {
+            out.push_str(self.eol);
+        }
+        for l in new {
+            out.push_str(l);
+        }
+        for l in self.lines.iter().skip(at + drop) {
+            out.push_str(l);
+        }
+        out
+    }
+}
+
+fn indent(line: &str) -> usize {
+    line.len() - line.trim_start_matches(' ').len()
+}
+
+/// The byte offset in `line` of 1-based character column `col`.
+fn byte_at(line: &str, col: usize) -> usize {
+    line.char_indices()
+        .nth(col.saturating_sub(1))
+        .map_or(line.len(), |(i, _)| i)
+}
+
+/// A measurement in the file: its date and the node of its value.
+struct Item<'n> {
+    node: &'n Node,
+    date: Option<NaiveDate>,
+    /// `date` and `value` in the order the item writes them.
+    keys: Vec<&'n str>,
+}
+
+fn item(node: &Node) -> Option<Item<'_>> {
+    let Value::Map(entries) = &node.value else {
+        return None;
+    };
+    let date = entries
+        .iter()
+        .find(|e| e.key == "date")
+        .and_then(|e| e.value.value.as_scalar())
+        .and_then(|t| crate::frontmatter::parse_date(t).ok());
+    Some(Item {
+        node,
+        date,
+        keys: entries.iter().map(|e| e.key.as_str()).collect(),
+    })
+}
+
+/// Records the measurement `value` (a plain YAML number, as it is to be
+/// written) on `date` in the plan file `text`: appended to `measurements`
+/// in the style of the items before it, or, with `replace`, written over
+/// the value of the measurement already on that date. A date before the
+/// latest one, or a date already recorded (without `replace`), is refused.
+pub fn record_measurement(
+    text: &str,
+    date: NaiveDate,
+    value: &str,
+    replace: bool,
+    lang: Lang,
+) -> Result<(String, Outcome), Refused> {
+    let refuse = |msg: String| Err(Refused(msg));
+    let lines = Lines::new(text);
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let Ok(split) = crate::frontmatter::split(body) else {
+        return refuse(tr!(
+            lang,
+            "フロントマター（`---` で囲んだ YAML）がないため記録できません",
+            "the file has no frontmatter (YAML between `---` lines) to record in"
+        ));
+    };
+    let (root, errors) = yaml::parse_full(split.yaml, split.yaml_line);
+    let (Some(root), true) = (root, errors.is_empty()) else {
+        return refuse(tr!(
+            lang,
+            "フロントマターの YAML が読めません。`planbook lint` で直してから記録してください",
+            "the frontmatter is not valid YAML: fix it (`planbook lint`) before recording"
+        ));
+    };
+    let Value::Map(entries) = &root.value else {
+        return refuse(tr!(
+            lang,
+            "フロントマターがマッピングではありません",
+            "the frontmatter is not a mapping"
+        ));
+    };
+    let d = date.to_string();
+    let entry = entries.iter().find(|e| e.key == "measurements");
+    let (new_text, outcome) = match entry {
+        // No list yet: one at the end of the frontmatter.
+        None => {
+            let close = split.body_line.saturating_sub(1);
+            let new = [
+                format!("measurements:{}", lines.eol),
+                format!("  - {{ date: {d}, value: {value} }}{}", lines.eol),
+            ];
+            (lines.splice(close, 0, &new), Outcome::Appended)
+        }
+        Some(e) if e.value.is_null() => {
+            let key_line = lines.get(e.key_pos.line);
+            let after = key_line
+                .get(byte_at(key_line, e.key_pos.column)..)
+                .and_then(|s| s.split_once(':'))
+                .map_or("", |(_, rest)| rest.trim());
+            if !(after.is_empty() || after.starts_with('#')) {
+                return refuse(tr!(
+                    lang,
+                    "measurements が `{after}` と書かれています。リストにしてから記録してください",
+                    "measurements is written as `{after}`: make it a list first"
+                ));
+            }
+            let pad = " ".repeat(indent(key_line) + 2);
+            let new = [format!(
+                "{pad}- {{ date: {d}, value: {value} }}{}",
+                lines.eol
+            )];
+            (lines.splice(e.key_pos.line + 1, 0, &new), Outcome::Appended)
+        }
+        Some(e) => {
+            let Value::Seq(nodes) = &e.value.value else {
+                return refuse(tr!(
+                    lang,
+                    "measurements がリストではありません",
+                    "measurements is not a list"
+                ));
+            };
+            let items: Vec<Item<'_>> = nodes.iter().filter_map(item).collect();
+            if items.len() != nodes.len() {
+                return refuse(tr!(
+                    lang,
+                    "measurements に {{date, value}} ではない項目があります。`planbook lint` で直してから記録してください",
+                    "measurements has an item that is not {{date, value}}: fix it (`planbook lint`) before recording"
+                ));
+            }
+            let region_end = nodes.last().map_or(e.key_pos.line, |n| n.pos.line);
+            if (e.key_pos.line..=region_end).any(|n| lines.get(n).contains(['&', '*'])) {
+                return refuse(tr!(
+                    lang,
+                    "measurements にアンカーかエイリアス（& や *）があります。安全に編集できないので、手で書いてください",
+                    "measurements uses an anchor or alias (& or *), which cannot be edited safely: write this one by hand"
+                ));
+            }
+            if let Some(same) = items.iter().find(|i| i.date == Some(date)) {
+                if !replace {
+                    return refuse(tr!(
+                        lang,
+                        "{d} の計測値はもう記録されています。書き換えるときは --replace を付けてください",
+                        "a measurement on {d} is recorded already: add --replace to overwrite it"
+                    ));
+                }
+                replace_value(&lines, same, value, lang)?
+            } else {
+                if let Some(latest) = items.iter().filter_map(|i| i.date).max()
+                    && date < latest
+                {
+                    return refuse(tr!(
+                        lang,
+                        "{d} は最新の計測日 {latest} より前です。計測値は日付の順に記録します",
+                        "{d} is before the latest measurement ({latest}): measurements are recorded in date order"
+                    ));
+                }
+                append(&lines, e, &items, &d, value, lang)?
+            }
+        }
+    };
+    verify(text, &new_text, date, value, outcome, lang)?;
+    Ok((new_text, outcome))
+}
+
+/// The new text with `value` written over the value of `same`.
+fn replace_value(
+    lines: &Lines<'_>,
+    same: &Item<'_>,
+    value: &str,
+    lang: Lang,
+) -> Result<(String, Outcome), Refused> {
+    let Value::Map(entries) = &same.node.value else {
+        return Err(Refused(String::new()));
+    };
+    let Some(v) = entries.iter().find(|e| e.key == "value") else {
+        return Err(Refused(tr!(
+            lang,
+            "その日の計測に value がありません",
+            "that day's measurement has no value"
+        )));
+    };
+    let (Some(old), true) = (v.value.value.as_scalar(), is_plain(&v.value)) else {
+        return Err(Refused(tr!(
+            lang,
+            "その日の value が数値として書かれていません。手で直してください",
+            "that day's value is not written as a plain number: edit it by hand"
+        )));
+    };
+    if old == value {
+        return Ok((lines.splice(1, 0, &[]), Outcome::Unchanged));
+    }
+    let line = lines.get(v.value.pos.line);
+    let at = byte_at(line, v.value.pos.column);
+    let (Some(before), Some(after)) = (line.get(..at), line.get(at + old.len()..)) else {
+        return Err(Refused(String::new()));
+    };
+    let new = format!("{before}{value}{after}{}", lines.eol);
+    Ok((lines.splice(v.value.pos.line, 1, &[new]), Outcome::Replaced))
+}
+
+fn is_plain(node: &Node) -> bool {
+    matches!(node.value, Value::Scalar { plain: true, .. })
+}
+
+/// The new text with `{date, value}` appended to the list of `e`, in the
+/// style of its last item.
+fn append(
+    lines: &Lines<'_>,
+    e: &yaml::Entry,
+    items: &[Item<'_>],
+    d: &str,
+    value: &str,
+    lang: Lang,
+) -> Result<(String, Outcome), Refused> {
+    let cannot = || {
+        Refused(tr!(
+            lang,
+            "measurements の書き方（複数行にわたるフロー形式など）を安全に編集できません。手で書いてください",
+            "measurements is written in a shape that cannot be edited safely (such as a flow list over several lines): write this one by hand"
+        ))
+    };
+    let key_line = lines.get(e.key_pos.line);
+    let after_key = key_line
+        .get(byte_at(key_line, e.key_pos.column)..)
+        .and_then(|s| s.split_once(':'))
+        .map_or("", |(_, rest)| rest);
+    let pair = |keys: &[&str], braces: bool| {
+        let kv: Vec<String> = keys
+            .iter()
+            .map(|k| match *k {
+                "date" => format!("date: {d}"),
+                _ => format!("value: {value}"),
+            })
+            .collect();
+        if braces {
+            format!("{{ {} }}", kv.join(", "))
+        } else {
+            format!("{{{}}}", kv.join(", "))
+        }
+    };
+    // A flow list on the key's line: `measurements: [...]`.
+    if after_key.trim_start().starts_with('[') {
+        let Some(close) = key_line.rfind(']') else {
+            return Err(cannot());
+        };
+        if items.iter().any(|i| i.node.pos.line != e.key_pos.line) {
+            return Err(cannot());
+        }
+        let (head, tail) = key_line.split_at(close);
+        let new_item = match items.last() {
+            Some(last) => {
+                let spaced = lines
+                    .get(last.node.pos.line)
+                    .get(byte_at(key_line, last.node.pos.column)..)
+                    .is_some_and(|s| s.starts_with("{ "));
+                format!(", {}", pair(&last.keys, spaced))
+            }
+            None => pair(&["date", "value"], false),
+        };
+        let new = format!("{}{new_item}{tail}{}", head.trim_end(), lines.eol);
+        return Ok((lines.splice(e.key_pos.line, 1, &[new]), Outcome::Appended));
+    }
+    // A block list: `- ` items on lines of their own.
+    let Some(last) = items.last() else {
+        return Err(cannot());
+    };
+    let line = lines.get(last.node.pos.line);
+    let item_at = byte_at(line, last.node.pos.column);
+    let Some(prefix) = line.get(..item_at) else {
+        return Err(cannot());
+    };
+    if !prefix.trim_end().ends_with('-') || prefix.trim() != "-" {
+        return Err(cannot());
+    }
+    let dash = indent(line);
+    // The last item runs on while lines are indented past its dash.
+    let mut end = last.node.pos.line;
+    while end < lines.lines.len() {
+        let next = lines.get(end + 1);
+        if next.trim().is_empty() || indent(next) <= dash {
+            break;
+        }
+        end += 1;
+    }
+    let rest = line.get(item_at..).unwrap_or("");
+    let new: Vec<String> = if rest.starts_with('{') {
+        if !rest.trim_end().ends_with('}') && !rest.contains("} ") {
+            return Err(cannot());
+        }
+        vec![format!(
+            "{prefix}{}{}",
+            pair(&last.keys, rest.starts_with("{ ")),
+            lines.eol
+        )]
+    } else {
+        // Block mapping items: each key on a line of its own, aligned.
+        if end - last.node.pos.line + 1 != last.keys.len() {
+            return Err(cannot());
+        }
+        let pad = " ".repeat(prefix.chars().count());
+        last.keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| {
+                let v = if *k == "date" { d } else { value };
+                let lead = if i == 0 { prefix } else { pad.as_str() };
+                format!("{lead}{k}: {v}{}", lines.eol)
+            })
+            .collect()
+    };
+    Ok((lines.splice(end + 1, 0, &new), Outcome::Appended))
+}
+
+/// Parses the edited file again: its frontmatter must equal the old one
+/// but for the one measurement. Anything else is a bug in the editor, and
+/// the edit is refused rather than written.
+fn verify(
+    old: &str,
+    new: &str,
+    date: NaiveDate,
+    value: &str,
+    outcome: Outcome,
+    lang: Lang,
+) -> Result<(), Refused> {
+    let tree = |text: &str| -> Option<serde_json::Value> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let split = crate::frontmatter::split(text).ok()?;
+        let (root, errors) = yaml::parse_full(split.yaml, split.yaml_line);
+        errors.is_empty().then_some(())?;
+        Some(root?.to_json())
+    };
+    let (Some(mut before), Some(after)) = (tree(old), tree(new)) else {
+        return Err(unsafe_edit(lang));
+    };
+    let number: serde_json::Value = value
+        .parse::<f64>()
+        .ok()
+        .and_then(serde_json::Number::from_f64)
+        .map_or(serde_json::Value::Null, |n| {
+            // YAML types `2` as an integer: compare as JSON would.
+            match value.parse::<i64>() {
+                Ok(i) => serde_json::Value::from(i),
+                Err(_) => serde_json::Value::Number(n),
+            }
+        });
+    let d = date.to_string();
+    let list = before
+        .as_object_mut()
+        .map(|o| o.entry("measurements").or_insert(serde_json::Value::Null));
+    if let Some(list) = list {
+        if list.is_null() {
+            *list = serde_json::Value::Array(Vec::new());
+        }
+        if let Some(items) = list.as_array_mut() {
+            match outcome {
+                Outcome::Appended => {
+                    items.push(serde_json::json!({ "date": d, "value": number }));
+                }
+                Outcome::Replaced => {
+                    for i in items.iter_mut() {
+                        if i.get("date").and_then(|x| x.as_str()) == Some(d.as_str())
+                            && let Some(v) = i.get_mut("value")
+                        {
+                            *v = number.clone();
+                        }
+                    }
+                }
+                Outcome::Unchanged => {}
+            }
+        }
+    }
+    // Key order inside the new item may differ from the JSON above.
+    if same_ignoring_key_order(&before, &after) {
+        Ok(())
+    } else {
+        Err(unsafe_edit(lang))
+    }
+}
+
+fn same_ignoring_key_order(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    use serde_json::Value as J;
+    match (a, b) {
+        (J::Object(x), J::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| same_ignoring_key_order(v, w)))
+        }
+        (J::Array(x), J::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(v, w)| same_ignoring_key_order(v, w))
+        }
+        _ => a == b,
+    }
+}
+
+fn unsafe_edit(lang: Lang) -> Refused {
+    Refused(tr!(
+        lang,
+        "この書き方のファイルを安全に編集できませんでした。何も変えていません。手で書いてください",
+        "the edit could not be made safely in this file, and nothing was changed: write this one by hand"
+    ))
+}
+
+/// A value as a person types it — `1.62`, `1.62%`, `１．６２％`, `-3` —
+/// checked against the metric's `unit` and written as a plain YAML number.
+pub fn parse_value(input: &str, unit: &str, lang: Lang) -> Result<String, Refused> {
+    let half: String = input
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '．' => '.',
+            '－' | '−' => '-',
+            '＋' => '+',
+            '％' => '%',
+            '，' => ',',
+            _ => c,
+        })
+        .collect();
+    let unit_half = unit.trim();
+    let number = half
+        .strip_suffix(unit_half)
+        .filter(|_| !unit_half.is_empty())
+        .unwrap_or(&half)
+        .trim()
+        .replace(',', "");
+    let number = number.strip_prefix('+').unwrap_or(&number);
+    match number.parse::<f64>() {
+        Ok(v) if v.is_finite() && yaml::scalar_number(number).is_some() => Ok(number.to_string()),
+        _ => Err(Refused(tr!(
+            lang,
+            "`{input}` は数値として読めません（単位は {unit}）。例: 1.62",
+            "`{input}` is not a number (the metric's unit is {unit}); e.g. 1.62"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        crate::frontmatter::parse_date(s).unwrap()
+    }
+
+    fn record(text: &str, date: &str, value: &str) -> Result<String, Refused> {
+        record_measurement(text, d(date), value, false, Lang::En).map(|(t, _)| t)
+    }
+
+    const HEAD: &str = "---\ntitle: x\n";
+    const TAIL: &str = "meetings: {}\n---\nbody\n";
+
+    #[test]
+    fn appends_in_the_style_of_the_list() {
+        for (list, added) in [
+            (
+                "measurements:\n  - { date: 2027-01-04, value: 1.8 }\n",
+                "  - { date: 2027-01-11, value: 1.7 }\n",
+            ),
+            (
+                "measurements:\n- {date: 2027-01-04, value: 1.8}  # first\n",
+                "- {date: 2027-01-11, value: 1.7}\n",
+            ),
+            (
+                "measurements:\n  - value: 1.8\n    date: 2027-01-04\n",
+                "  - value: 1.7\n    date: 2027-01-11\n",
+            ),
+        ] {
+            let text = format!("{HEAD}{list}{TAIL}");
+            let want = format!("{HEAD}{list}{added}{TAIL}");
+            assert_eq!(record(&text, "2027-01-11", "1.7").unwrap(), want);
+        }
+        let flow = format!("{HEAD}measurements: [{{date: 2027-01-04, value: 1.8}}]  # w\n{TAIL}");
+        assert_eq!(
+            record(&flow, "2027-01-11", "1.7").unwrap(),
+            format!(
+                "{HEAD}measurements: [{{date: 2027-01-04, value: 1.8}}, {{date: 2027-01-11, value: 1.7}}]  # w\n{TAIL}"
+            )
+        );
+        let empty = format!("{HEAD}measurements: []\n{TAIL}");
+        assert_eq!(
+            record(&empty, "2027-01-11", "1.7").unwrap(),
+            format!("{HEAD}measurements: [{{date: 2027-01-11, value: 1.7}}]\n{TAIL}")
+        );
+        let null = format!("{HEAD}measurements:\n{TAIL}");
+        assert_eq!(
+            record(&null, "2027-01-11", "1.7").unwrap(),
+            format!("{HEAD}measurements:\n  - {{ date: 2027-01-11, value: 1.7 }}\n{TAIL}")
+        );
+        let none = format!("{HEAD}{TAIL}");
+        assert_eq!(
+            record(&none, "2027-01-11", "1.7").unwrap(),
+            format!(
+                "{HEAD}meetings: {{}}\nmeasurements:\n  - {{ date: 2027-01-11, value: 1.7 }}\n---\nbody\n"
+            )
+        );
+    }
+
+    #[test]
+    fn keeps_crlf_and_a_bom() {
+        let text = "\u{feff}---\r\ntitle: x\r\nmeasurements:\r\n  - { date: 2027-01-04, value: 1.8 }\r\n---\r\n";
+        assert_eq!(
+            record(text, "2027-01-11", "1.7").unwrap(),
+            "\u{feff}---\r\ntitle: x\r\nmeasurements:\r\n  - { date: 2027-01-04, value: 1.8 }\r\n  - { date: 2027-01-11, value: 1.7 }\r\n---\r\n"
+        );
+    }
+
+    #[test]
+    fn refuses_what_it_cannot_do_safely() {
+        let list = "measurements:\n  - { date: 2027-01-11, value: 1.8 }\n";
+        let text = format!("{HEAD}{list}{TAIL}");
+        assert!(
+            record(&text, "2027-01-04", "1.7").is_err(),
+            "before the latest"
+        );
+        assert!(record(&text, "2027-01-11", "1.7").is_err(), "same date");
+        let (t, o) = record_measurement(&text, d("2027-01-11"), "1.7", true, Lang::En).unwrap();
+        assert_eq!(o, Outcome::Replaced);
+        assert_eq!(t, text.replace("value: 1.8", "value: 1.7"));
+        let alias = format!(
+            "{HEAD}m: &m {{ date: 2027-01-04, value: 1.8 }}\nmeasurements:\n  - *m\n{TAIL}"
+        );
+        assert!(record(&alias, "2027-01-11", "1.7").is_err(), "alias");
+        let multi = format!("{HEAD}measurements: [\n  {{date: 2027-01-04, value: 1.8}}]\n{TAIL}");
+        assert!(
+            record(&multi, "2027-01-11", "1.7").is_err(),
+            "multi-line flow"
+        );
+        assert!(record("no frontmatter\n", "2027-01-11", "1.7").is_err());
+    }
+
+    #[test]
+    fn values_as_people_type_them() {
+        let ok = |s: &str| parse_value(s, "%", Lang::En).unwrap();
+        assert_eq!(ok("1.62"), "1.62");
+        assert_eq!(ok("1.62%"), "1.62");
+        assert_eq!(ok(" １．６２％ "), "1.62");
+        assert_eq!(ok("-3"), "-3");
+        assert_eq!(ok("1,250"), "1250");
+        assert!(parse_value("1.62pt", "%", Lang::En).is_err());
+        assert!(parse_value("abc", "%", Lang::En).is_err());
+        assert!(parse_value("NaN", "%", Lang::En).is_err());
+        assert_eq!(parse_value("125万", "万PV/週", Lang::En).ok(), None);
+        assert_eq!(
+            parse_value("125万PV/週", "万PV/週", Lang::En).unwrap(),
+            "125"
+        );
+    }
+}

@@ -1,0 +1,228 @@
+//! `planbook measure`: a reading recorded in the plan file in place, in
+//! every style the format allows, and every refusal leaving the file as
+//! it was.
+
+use serde_json::Value;
+
+use crate::support::*;
+
+const FILE: &str = "content/meal-kit-churn.md";
+
+fn churn() -> String {
+    include_str!("../fixtures/churn-plan.md").to_string()
+}
+
+fn repo(text: &str) -> Repo {
+    let r = Repo::new();
+    r.file(FILE, text);
+    r
+}
+
+fn read(r: &Repo) -> String {
+    std::fs::read_to_string(r.path().join(FILE)).unwrap()
+}
+
+fn measure(r: &Repo, today: &str, args: &[&str]) -> Run {
+    run_at(
+        r.path(),
+        r.path(),
+        today,
+        &[&["measure"][..], args].concat(),
+    )
+}
+
+/// The churn plan's measurements written in each style, and the line a
+/// reading of 1.75 on 01-26 adds after them.
+const STYLES: &[(&str, &str, &str)] = &[
+    (
+        "block list of flow maps",
+        "measurements:\n  - { date: 2027-01-04, value: 1.8 }\n  - { date: 2027-01-19, value: 1.82 }\n",
+        "measurements:\n  - { date: 2027-01-04, value: 1.8 }\n  - { date: 2027-01-19, value: 1.82 }\n  - { date: 2027-01-26, value: 1.75 }\n",
+    ),
+    (
+        "block list of block maps, comments between",
+        "measurements:\n  # kickoff week\n  - date: 2027-01-04\n    value: 1.8   # baseline week\n\n  - date: 2027-01-19\n    value: 1.82\n",
+        "measurements:\n  # kickoff week\n  - date: 2027-01-04\n    value: 1.8   # baseline week\n\n  - date: 2027-01-19\n    value: 1.82\n  - date: 2027-01-26\n    value: 1.75\n",
+    ),
+    (
+        "flow list",
+        "measurements: [{date: 2027-01-04, value: 1.8}, {date: 2027-01-19, value: 1.82}]  # 週次\n",
+        "measurements: [{date: 2027-01-04, value: 1.8}, {date: 2027-01-19, value: 1.82}, {date: 2027-01-26, value: 1.75}]  # 週次\n",
+    ),
+    (
+        "quoted dates, unindented dashes",
+        "measurements:\n- { date: \"2027-01-04\", value: 1.8 }\n- { date: '2027-01-19', value: 1.82 }\n",
+        "measurements:\n- { date: \"2027-01-04\", value: 1.8 }\n- { date: '2027-01-19', value: 1.82 }\n- { date: 2027-01-26, value: 1.75 }\n",
+    ),
+];
+
+const LIST: &str =
+    "measurements:\n  - { date: 2027-01-04, value: 1.8 }\n  - { date: 2027-01-19, value: 1.82 }\n";
+
+#[test]
+fn a_reading_is_one_line_more_in_every_style() {
+    for (style, list, after) in STYLES {
+        for (crlf, bom) in [(false, false), (true, true)] {
+            let fix = |s: &str| {
+                let s = if crlf {
+                    s.replace('\n', "\r\n")
+                } else {
+                    s.to_string()
+                };
+                if bom { format!("\u{feff}{s}") } else { s }
+            };
+            let before = fix(&churn().replacen(LIST, list, 1));
+            let want = fix(&churn().replacen(LIST, after, 1));
+            let r = repo(&before);
+            let out = measure(&r, "2027-01-26", &["meal-kit-churn", "1.75%"]);
+            assert_eq!(out.code, 0, "{style}: {}", out.stderr);
+            assert_eq!(read(&r), want, "{style} (crlf {crlf})");
+        }
+    }
+}
+
+#[test]
+fn dry_run_shows_the_edit_and_changes_nothing() {
+    let r = repo(&churn());
+    let dry = measure(&r, "2027-01-26", &["meal-kit-churn", "1.75", "--dry-run"]);
+    assert_eq!(dry.code, 0, "{}", dry.stderr);
+    assert_eq!(read(&r), churn());
+    let added: Vec<&str> = dry
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with('+') && !l.starts_with("+++"))
+        .collect();
+    assert_eq!(added, ["+  - { date: 2027-01-26, value: 1.75 }"]);
+    assert!(
+        dry.stdout
+            .starts_with("--- a/content/meal-kit-churn.md\n+++ b/content/meal-kit-churn.md\n")
+    );
+    // The real edit adds exactly that line.
+    let real = measure(&r, "2027-01-26", &["meal-kit-churn", "1.75"]);
+    assert_eq!(real.code, 0, "{}", real.stderr);
+    let new = read(&r);
+    let gained: Vec<&str> = new
+        .lines()
+        .filter(|l| !churn().lines().any(|o| o == *l))
+        .collect();
+    assert_eq!(gained, [&added[0][1..]]);
+}
+
+#[test]
+fn plans_json_changes_only_in_the_new_measurement() {
+    let r = repo(&churn());
+    let json = |r: &Repo| -> Value {
+        let b = run_at(r.path(), r.path(), "2027-01-26", &["build"]);
+        assert_eq!(b.code, 0, "{}", b.stderr);
+        serde_json::from_slice(&std::fs::read(r.path().join("public/plans.json")).unwrap()).unwrap()
+    };
+    let mut before = json(&r);
+    let out = measure(
+        &r,
+        "2027-01-26",
+        &["meal-kit-churn", "1.75", "--date", "2027-01-25"],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let after = json(&r);
+    before["plans"][0]["measurements"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({"date": "2027-01-25", "value": 1.75}));
+    // `progress` (the latest value) follows from the measurement.
+    before["plans"][0]["progress"] = after["plans"][0]["progress"].clone();
+    assert_eq!(before, after);
+}
+
+#[test]
+fn replace_overwrites_the_days_value_only() {
+    let r = repo(&churn());
+    let out = measure(
+        &r,
+        "2027-01-26",
+        &["meal-kit-churn", "1.81", "--date", "2027-01-19"],
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("--replace"), "{}", out.stderr);
+    let out = measure(
+        &r,
+        "2027-01-26",
+        &[
+            "meal-kit-churn",
+            "1.81",
+            "--date",
+            "2027-01-19",
+            "--replace",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(read(&r), churn().replace("value: 1.82 }", "value: 1.81 }"));
+}
+
+#[test]
+fn refusals_leave_the_file_as_it_was() {
+    let cases: &[(&str, &[&str], &str)] = &[
+        ("unknown plan", &["no-such-plan", "1.7"], "no plan is"),
+        (
+            "before the latest",
+            &["meal-kit-churn", "1.7", "--date", "2027-01-10"],
+            "before the latest",
+        ),
+        ("not a number", &["meal-kit-churn", "abc"], "not a number"),
+        ("another unit", &["meal-kit-churn", "1.7pt"], "not a number"),
+    ];
+    for (what, args, says) in cases {
+        let r = repo(&churn());
+        let out = measure(&r, "2027-01-26", args);
+        assert_eq!(out.code, 2, "{what}: {}", out.stderr);
+        assert!(out.stderr.contains(says), "{what}: {}", out.stderr);
+        assert_eq!(read(&r), churn(), "{what}");
+    }
+    // An alias in the list: refused, not guessed.
+    let alias = churn().replacen(
+        LIST,
+        "first: &first { date: 2027-01-04, value: 1.8 }\nmeasurements:\n  - *first\n  - { date: 2027-01-19, value: 1.82 }\n",
+        1,
+    );
+    let r = repo(&alias);
+    let out = measure(&r, "2027-01-26", &["meal-kit-churn", "1.7"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert_eq!(read(&r), alias);
+    // A read-only file.
+    let r = repo(&churn());
+    let path = r.path().join(FILE);
+    let mut perm = std::fs::metadata(&path).unwrap().permissions();
+    perm.set_readonly(true);
+    std::fs::set_permissions(&path, perm).unwrap();
+    let out = measure(&r, "2027-01-26", &["meal-kit-churn", "1.7"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("read-only"), "{}", out.stderr);
+    assert_eq!(read(&r), churn());
+}
+
+#[test]
+fn by_path_and_what_lint_now_says() {
+    let r = repo(&churn());
+    // By path, relative to the working directory; 1.9 % is half of m1's
+    // gain the wrong way: the edit introduces KPI002, a warning.
+    let out = run_at(
+        &r.path().join("content"),
+        r.path(),
+        "2027-01-26",
+        &["measure", "meal-kit-churn.md", "1.9"],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("recorded 1.9% on 2027-01-26"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("KPI002"), "{}", out.stderr);
+    // A reading in line with the plan introduces nothing.
+    let out = measure(
+        &r,
+        "2027-02-01",
+        &["meal-kit-churn", "1.62", "--date", "2027-01-31"],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(!out.stderr.contains('['), "{}", out.stderr);
+}
