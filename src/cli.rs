@@ -141,6 +141,63 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Set a task's status (done with its done_on, dropped with a note) in a plan file, in place
+    Task {
+        /// The plan: its id, or the path of its file
+        plan: String,
+        /// todo, doing, done or dropped
+        #[arg(value_parser = parse_task_status)]
+        status: crate::model::TaskStatus,
+        /// Words of the task's `do` (any case); the one task that has them
+        text: Option<String>,
+        /// Only tasks of this milestone
+        #[arg(long, value_name = "ID")]
+        milestone: Option<String>,
+        /// Only tasks of this role
+        #[arg(long, value_name = "ROLE")]
+        role: Option<String>,
+        /// The day it was done [default: --today]
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_today)]
+        on: Option<NaiveDate>,
+        /// A note: why it was dropped, or a remark
+        #[arg(long)]
+        note: Option<String>,
+        /// Print the change as a unified diff and change nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Set a milestone's status (start, done, missed) with done_on and actual, in place
+    Milestone {
+        /// The plan: its id, or the path of its file
+        plan: String,
+        /// The milestone's id
+        id: String,
+        /// What happened
+        #[arg(value_enum)]
+        event: crate::cmd::milestone::Event,
+        /// The measured value [default: the latest measurement]
+        #[arg(long, allow_hyphen_values = true)]
+        actual: Option<String>,
+        /// The day it ended [default: --today]
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_today)]
+        on: Option<NaiveDate>,
+        /// Print the change as a unified diff and change nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Set the ICE confidence and the evidence that earned it, in place
+    Confidence {
+        /// The plan: its id, or the path of its file
+        plan: String,
+        /// The confidence (0.01–10; capped by the evidence, ICE003)
+        value: String,
+        /// The kind of evidence: a key of [lint.confidence_caps]
+        #[arg(long)]
+        evidence: String,
+        /// Print the change as a unified diff and change nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// What changed in the plans between two git revisions, in plain words
     Diff {
         /// The old revision (default: the merge-base of HEAD with the default branch)
@@ -151,6 +208,11 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
         format: DiffFormat,
     },
+}
+
+fn parse_task_status(s: &str) -> Result<crate::model::TaskStatus, String> {
+    crate::model::TaskStatus::parse(s)
+        .ok_or_else(|| format!("`{s}` is not a task status: todo, doing, done or dropped"))
 }
 
 fn parse_today(s: &str) -> Result<NaiveDate, String> {
@@ -266,6 +328,60 @@ pub fn run(cli: &Cli) -> Result<u8> {
                 value,
                 date: *date,
                 replace: *replace,
+                dry_run: *dry_run,
+            },
+        ),
+        Command::Task {
+            plan,
+            status,
+            text,
+            milestone,
+            role,
+            on,
+            note,
+            dry_run,
+        } => crate::cmd::task::run(
+            &g,
+            &crate::cmd::task::Options {
+                plan,
+                status: *status,
+                text: text.as_deref(),
+                milestone: milestone.as_deref(),
+                role: role.as_deref(),
+                on: *on,
+                note: note.as_deref(),
+                dry_run: *dry_run,
+            },
+        ),
+        Command::Milestone {
+            plan,
+            id,
+            event,
+            actual,
+            on,
+            dry_run,
+        } => crate::cmd::milestone::run(
+            &g,
+            &crate::cmd::milestone::Options {
+                plan,
+                id,
+                event: *event,
+                actual: actual.as_deref(),
+                on: *on,
+                dry_run: *dry_run,
+            },
+        ),
+        Command::Confidence {
+            plan,
+            value,
+            evidence,
+            dry_run,
+        } => crate::cmd::confidence::run(
+            &g,
+            &crate::cmd::confidence::Options {
+                plan,
+                value,
+                evidence,
                 dry_run: *dry_run,
             },
         ),

@@ -3,11 +3,15 @@
 //! plan diff. Argument parsing and exit codes stay in `cli`.
 
 pub mod build;
+pub mod confidence;
 pub mod diff;
 pub mod lint;
 pub mod measure;
+pub mod milestone;
+mod record;
 pub mod report;
 pub mod status;
+pub mod task;
 
 use std::path::PathBuf;
 

@@ -8,7 +8,7 @@ mod corpus;
 mod cycle;
 mod hostile;
 mod layout;
-mod measure;
+mod record;
 mod rules;
 mod rules_v2;
 mod search;

@@ -1,6 +1,6 @@
-//! `planbook measure`: a reading recorded in the plan file in place, in
-//! every style the format allows, and every refusal leaving the file as
-//! it was.
+//! The commands that record progress in a plan file, in place:
+//! `measure` (in every style the format allows), `task`, `milestone` and
+//! `confidence`; every refusal leaves the file as it was.
 
 use serde_json::Value;
 
@@ -225,4 +225,199 @@ fn by_path_and_what_lint_now_says() {
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(!out.stderr.contains('['), "{}", out.stderr);
+}
+
+fn cmd(r: &Repo, today: &str, args: &[&str]) -> Run {
+    run_at(r.path(), r.path(), today, args)
+}
+
+/// What an edit did, line by line: the lines it added and the lines it
+/// removed, in order (a line diff).
+fn changed(before: &str, after: &str) -> (Vec<String>, Vec<String>) {
+    let (mut added, mut gone) = (Vec::new(), Vec::new());
+    for change in similar::TextDiff::from_lines(before, after).iter_all_changes() {
+        let line = change.value().trim_end_matches(['\n', '\r']).to_string();
+        match change.tag() {
+            similar::ChangeTag::Insert => added.push(line),
+            similar::ChangeTag::Delete => gone.push(line),
+            similar::ChangeTag::Equal => {}
+        }
+    }
+    (added, gone)
+}
+
+#[test]
+fn task_sets_the_status_of_the_one_task_that_matches() {
+    let r = repo(&churn());
+    // Done: its status, and the day it was done.
+    let out = cmd(
+        &r,
+        "2027-01-25",
+        &["task", "meal-kit-churn", "done", "配信"],
+    );
+    assert_eq!(out.code, 2, "two tasks say 配信: {}", out.stderr);
+    assert!(
+        out.stderr.contains("m1 dev — 提案メールを配信する") && out.stderr.contains("m2 dev"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(read(&r), churn());
+    let out = cmd(
+        &r,
+        "2027-01-25",
+        &[
+            "task",
+            "meal-kit-churn",
+            "done",
+            "配信",
+            "--milestone",
+            "m1",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let (added, gone) = changed(&churn(), &read(&r));
+    assert_eq!(gone, ["        status: doing"]);
+    assert_eq!(
+        added,
+        ["        status: done", "        done_on: 2027-01-25"]
+    );
+    // Dropped with a note that needs quotes; matched by role alone.
+    let before = read(&r);
+    let out = cmd(
+        &r,
+        "2027-01-25",
+        &[
+            "task",
+            "meal-kit-churn",
+            "dropped",
+            "--milestone",
+            "m1",
+            "--role",
+            "ds",
+            "--note",
+            "BI で足りる: 作らない",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let (added, gone) = changed(&before, &read(&r));
+    assert_eq!(gone, ["        status: todo"]);
+    assert_eq!(
+        added,
+        [
+            "        status: dropped",
+            "        note: \"BI で足りる: 作らない\""
+        ]
+    );
+    // No match: the tasks are listed, nothing changes.
+    let before = read(&r);
+    let out = cmd(
+        &r,
+        "2027-01-25",
+        &["task", "meal-kit-churn", "done", "存在しない"],
+    );
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("m2 ds — 好みのクラスタを作る"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(read(&r), before);
+    // The plan lints clean and the dropped task is not overdue.
+    let (code, v) = r.lint_json();
+    assert_eq!(code, 0, "{v}");
+    let s = cmd(&r, "2027-01-26", &["status", "--format", "json"]);
+    let v: Value = serde_json::from_str(&s.stdout).unwrap();
+    assert_eq!(v["plans"][0]["overdue_tasks"], 0, "{v}");
+}
+
+#[test]
+fn milestone_done_records_the_day_and_the_actual_and_lint_lists_the_review() {
+    let r = repo(&churn());
+    let out = measure(&r, "2027-01-29", &["meal-kit-churn", "1.58"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let before = read(&r);
+    let out = cmd(
+        &r,
+        "2027-01-29",
+        &["milestone", "meal-kit-churn", "m1", "done"],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let (added, gone) = changed(&before, &read(&r));
+    assert_eq!(gone, ["    status: in_progress"]);
+    assert_eq!(
+        added,
+        [
+            "    status: done",
+            "    done_on: 2027-01-29",
+            "    actual: 1.58"
+        ]
+    );
+    // What the review must write is listed: the update, the answer, the
+    // story and the business model; warnings until the review date.
+    for rule in ["MIL009", "MIL015", "MIL016"] {
+        assert!(out.stderr.contains(rule), "{rule}: {}", out.stderr);
+    }
+    assert!(!out.stderr.contains("error["), "{}", out.stderr);
+    // Start: the next milestone is in progress; a key it did not have.
+    let before = read(&r);
+    let out = cmd(
+        &r,
+        "2027-01-30",
+        &["milestone", "meal-kit-churn", "m2", "start"],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let (added, gone) = changed(&before, &read(&r));
+    assert!(gone.is_empty(), "{gone:?}");
+    assert_eq!(added, ["    status: in_progress"]);
+    // An unknown milestone.
+    let out = cmd(
+        &r,
+        "2027-01-30",
+        &["milestone", "meal-kit-churn", "m9", "start"],
+    );
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("m1, m2"), "{}", out.stderr);
+}
+
+#[test]
+fn confidence_sets_the_value_and_its_evidence() {
+    let r = repo(&churn());
+    let out = cmd(
+        &r,
+        "2027-01-29",
+        &[
+            "confidence",
+            "meal-kit-churn",
+            "2.5",
+            "--evidence",
+            "test_results",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let (added, gone) = changed(&churn(), &read(&r));
+    assert_eq!(gone, ["  confidence: 1.0", "  evidence: estimates"]);
+    assert_eq!(added, ["  confidence: 2.5", "  evidence: test_results"]);
+    // Over the cap of its evidence: written, and ICE003 says so.
+    let out = cmd(
+        &r,
+        "2027-01-29",
+        &[
+            "confidence",
+            "meal-kit-churn",
+            "5",
+            "--evidence",
+            "opinions",
+        ],
+    );
+    assert!(out.stderr.contains("ICE003"), "{}", out.stderr);
+    // An unknown kind: refused, with the kinds there are.
+    let before = read(&r);
+    let out = cmd(
+        &r,
+        "2027-01-29",
+        &["confidence", "meal-kit-churn", "2", "--evidence", "vibes"],
+    );
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("test_results"), "{}", out.stderr);
+    assert_eq!(read(&r), before);
 }

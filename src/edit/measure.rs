@@ -1,33 +1,12 @@
-//! Editing a plan file in place, for the commands that record progress
-//! (`planbook measure`): the edit touches only the lines it means to,
-//! keeping everything else byte for byte (comments, key order, quoting,
-//! flow or block style, blank lines, line endings, a BOM, the body).
-//!
-//! No YAML is re-serialised. The positioned tree ([`crate::yaml`]) says
-//! where things are; the new text is made in the style of its neighbours
-//! and spliced in by lines. A shape the editor cannot edit safely (an
-//! anchor or alias, a flow list over several lines, a quoted number) is
-//! refused with a message rather than guessed at, and every edit is
-//! checked by parsing the result again: the document must equal the old
-//! one but for the intended change.
+//! Recording a measurement: appended to `measurements` in the style of
+//! the list, or written over the value of that day (`--replace`).
 
 use chrono::NaiveDate;
 
+use super::{Lines, Refused, byte_at, indent, same_ignoring_key_order, unsafe_edit};
 use crate::i18n::Lang;
 use crate::tr;
 use crate::yaml::{self, Node, Value};
-
-/// An edit the editor will not make: the message says why and what to do.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Refused(pub String);
-
-impl std::fmt::Display for Refused {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Refused {}
 
 /// What a measurement edit did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,72 +16,6 @@ pub enum Outcome {
     Replaced,
     /// The same value on the same date is recorded already.
     Unchanged,
-}
-
-/// A plan file as lines: the text without its BOM, split after each `\n`.
-struct Lines<'a> {
-    bom: bool,
-    eol: &'static str,
-    /// Each line with its line ending.
-    lines: Vec<&'a str>,
-}
-
-impl<'a> Lines<'a> {
-    fn new(text: &'a str) -> Lines<'a> {
-        let (bom, body) = match text.strip_prefix('\u{feff}') {
-            Some(rest) => (true, rest),
-            None => (false, text),
-        };
-        let eol = if body.contains("\r\n") { "\r\n" } else { "\n" };
-        Lines {
-            bom,
-            eol,
-            lines: body.split_inclusive('\n').collect(),
-        }
-    }
-
-    /// Line `n` (1-based) without its line ending.
-    fn get(&self, n: usize) -> &'a str {
-        self.lines
-            .get(n.wrapping_sub(1))
-            .map_or("", |l| l.trim_end_matches(['\n', '\r']))
-    }
-
-    /// The file with `new` (whole lines, each ending in the file's line
-    /// ending) inserted before line `at` (1-based) and `drop` lines from
-    /// there removed.
-    fn splice(&self, at: usize, drop: usize, new: &[String]) -> String {
-        let mut out = String::new();
-        if self.bom {
-            out.push('\u{feff}');
-        }
-        let at = at.saturating_sub(1).min(self.lines.len());
-        for l in self.lines.iter().take(at) {
-            out.push_str(l);
-        }
-        // The line before may lack a final newline: give it one.
-        if at > 0 && !out.ends_with('\n') && !new.is_empty() {
-            out.push_str(self.eol);
-        }
-        for l in new {
-            out.push_str(l);
-        }
-        for l in self.lines.iter().skip(at + drop) {
-            out.push_str(l);
-        }
-        out
-    }
-}
-
-fn indent(line: &str) -> usize {
-    line.len() - line.trim_start_matches(' ').len()
-}
-
-/// The byte offset in `line` of 1-based character column `col`.
-fn byte_at(line: &str, col: usize) -> usize {
-    line.char_indices()
-        .nth(col.saturating_sub(1))
-        .map_or(line.len(), |(i, _)| i)
 }
 
 /// A measurement in the file: its date and the node of its value.
@@ -464,63 +377,6 @@ fn verify(
     }
 }
 
-fn same_ignoring_key_order(a: &serde_json::Value, b: &serde_json::Value) -> bool {
-    use serde_json::Value as J;
-    match (a, b) {
-        (J::Object(x), J::Object(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(k, v)| y.get(k).is_some_and(|w| same_ignoring_key_order(v, w)))
-        }
-        (J::Array(x), J::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(v, w)| same_ignoring_key_order(v, w))
-        }
-        _ => a == b,
-    }
-}
-
-fn unsafe_edit(lang: Lang) -> Refused {
-    Refused(tr!(
-        lang,
-        "この書き方のファイルを安全に編集できませんでした。何も変えていません。手で書いてください",
-        "the edit could not be made safely in this file, and nothing was changed: write this one by hand"
-    ))
-}
-
-/// A value as a person types it — `1.62`, `1.62%`, `１．６２％`, `-3` —
-/// checked against the metric's `unit` and written as a plain YAML number.
-pub fn parse_value(input: &str, unit: &str, lang: Lang) -> Result<String, Refused> {
-    let half: String = input
-        .trim()
-        .chars()
-        .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-            '．' => '.',
-            '－' | '−' => '-',
-            '＋' => '+',
-            '％' => '%',
-            '，' => ',',
-            _ => c,
-        })
-        .collect();
-    let unit_half = unit.trim();
-    let number = half
-        .strip_suffix(unit_half)
-        .filter(|_| !unit_half.is_empty())
-        .unwrap_or(&half)
-        .trim()
-        .replace(',', "");
-    let number = number.strip_prefix('+').unwrap_or(&number);
-    match number.parse::<f64>() {
-        Ok(v) if v.is_finite() && yaml::scalar_number(number).is_some() => Ok(number.to_string()),
-        _ => Err(Refused(tr!(
-            lang,
-            "`{input}` は数値として読めません（単位は {unit}）。例: 1.62",
-            "`{input}` is not a number (the metric's unit is {unit}); e.g. 1.62"
-        ))),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -615,21 +471,89 @@ mod tests {
         assert!(record("no frontmatter\n", "2027-01-11", "1.7").is_err());
     }
 
+    /// Generated plans in every list style, with a week of readings
+    /// recorded one by one: each result parses, has one more measurement,
+    /// keeps every line it had (a flow list's one line grows), and every
+    /// refusal (a day before the latest) leaves the text as it was.
     #[test]
-    fn values_as_people_type_them() {
-        let ok = |s: &str| parse_value(s, "%", Lang::En).unwrap();
-        assert_eq!(ok("1.62"), "1.62");
-        assert_eq!(ok("1.62%"), "1.62");
-        assert_eq!(ok(" １．６２％ "), "1.62");
-        assert_eq!(ok("-3"), "-3");
-        assert_eq!(ok("1,250"), "1250");
-        assert!(parse_value("1.62pt", "%", Lang::En).is_err());
-        assert!(parse_value("abc", "%", Lang::En).is_err());
-        assert!(parse_value("NaN", "%", Lang::En).is_err());
-        assert_eq!(parse_value("125万", "万PV/週", Lang::En).ok(), None);
-        assert_eq!(
-            parse_value("125万PV/週", "万PV/週", Lang::En).unwrap(),
-            "125"
-        );
+    fn generated_lists_take_a_season_of_readings() {
+        let styles = [
+            |d: &str, v: &str| format!("  - {{ date: {d}, value: {v} }}\n"),
+            |d: &str, v: &str| format!("- {{date: {d}, value: {v}}}  # note\n"),
+            |d: &str, v: &str| format!("  - date: {d}\n    value: {v}\n"),
+            |d: &str, v: &str| format!("  - value: {v}\n    date: \"{d}\"\n"),
+        ];
+        for (i, x) in crate::testing::xorshift(0x5eed, 60) {
+            let style = styles[(x % 4) as usize];
+            let flow = x % 5 == 0;
+            let crlf = x % 3 == 0;
+            let n = (x >> 8) % 4;
+            let mut day = d("2027-01-04");
+            let mut list = String::new();
+            let mut items = Vec::new();
+            for k in 0..n {
+                let v = format!("1.{}", 80 - k);
+                if flow {
+                    items.push(format!("{{date: {day}, value: {v}}}"));
+                } else {
+                    list.push_str(&style(&day.to_string(), &v));
+                }
+                day += chrono::Duration::days(7);
+            }
+            let list = if flow {
+                format!("measurements: [{}]\n", items.join(", "))
+            } else if n == 0 {
+                "measurements:\n".to_string()
+            } else {
+                format!("measurements:\n  # weekly\n{list}")
+            };
+            let mut text = format!("---\ntitle: 計画 {i}\n{list}updates: []\n---\n## 本文\n");
+            if crlf {
+                text = text.replace('\n', "\r\n");
+            }
+            for week in 0..3 {
+                let before = text.clone();
+                let early = day - chrono::Duration::days(30);
+                if n + week > 0 {
+                    assert!(
+                        record_measurement(&text, early, "1.5", false, Lang::En).is_err(),
+                        "{i}: a day before the latest"
+                    );
+                }
+                let (new, outcome) =
+                    record_measurement(&text, day, &format!("1.{}", 70 - week), false, Lang::En)
+                        .unwrap_or_else(|e| panic!("{i} week {week}: {e}\n{text}"));
+                assert_eq!(outcome, Outcome::Appended);
+                let count = |t: &str| {
+                    super::super::tree_json(t)
+                        .and_then(|j| {
+                            j.get("measurements")
+                                .and_then(|m| m.as_array().map(Vec::len))
+                        })
+                        .unwrap_or(0)
+                };
+                assert_eq!(count(&new), count(&before) + 1, "{i}: {new}");
+                let old_lines: Vec<&str> = before.split_inclusive('\n').collect();
+                let new_lines: Vec<&str> = new.split_inclusive('\n').collect();
+                if flow {
+                    assert_eq!(new_lines.len(), old_lines.len(), "{i}");
+                } else {
+                    // A block-map item is two lines; an empty list starts
+                    // with a flow map, which later readings copy.
+                    let block_maps = n > 0 && (x % 4) >= 2;
+                    let grew = if block_maps { 2 } else { 1 };
+                    assert_eq!(new_lines.len(), old_lines.len() + grew, "{i}: {new}");
+                    assert!(
+                        old_lines.iter().all(|l| new_lines.contains(l)),
+                        "{i}: {new}"
+                    );
+                }
+                if crlf {
+                    assert!(!new.replace("\r\n", "").contains('\n'), "{i}: a bare LF");
+                }
+                text = new;
+                day += chrono::Duration::days(7);
+            }
+        }
     }
 }

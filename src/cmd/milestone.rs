@@ -1,0 +1,119 @@
+//! `planbook milestone PLAN ID start|done|missed`: sets a milestone's
+//! `status` and, when it ends, `done_on` and `actual`, in place.
+
+use anyhow::{Result, bail};
+use chrono::NaiveDate;
+
+use super::Globals;
+use super::record;
+use crate::edit::{self, Set, Step};
+use crate::load::Detail;
+use crate::pipeline::Run;
+use crate::tr;
+
+/// What happened to the milestone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Event {
+    /// Work has started: `status: in_progress`
+    Start,
+    /// It reached its target: `status: done`, `done_on`, `actual`
+    Done,
+    /// It ended short of its target: `status: missed`, `done_on`, `actual`
+    Missed,
+}
+
+/// What `planbook milestone` was asked to do.
+pub struct Options<'a> {
+    pub plan: &'a str,
+    pub id: &'a str,
+    pub event: Event,
+    pub actual: Option<&'a str>,
+    pub on: Option<NaiveDate>,
+    pub dry_run: bool,
+}
+
+pub fn run(g: &Globals, o: &Options<'_>) -> Result<u8> {
+    let run = Run::open(&g.root, g.today).map_err(anyhow::Error::new)?;
+    let lang = run.config().lang();
+    let (path, text) = record::read(&run, o.plan)?;
+    let name = crate::load::rel_name(&run.repo.root, &path);
+    let plan = run.load_one(&path, Detail::Lint, |_| {}).plan;
+    let Some(root) = edit::tree(&text) else {
+        bail!(
+            "{}",
+            tr!(
+                lang,
+                "{name}: フロントマターが読めません。`planbook lint` で直してから記録してください",
+                "{name}: the frontmatter does not parse: fix it (`planbook lint`) before recording"
+            )
+        );
+    };
+    let Some(index) = plan
+        .milestones()
+        .iter()
+        .position(|m| m.id_text() == Some(o.id))
+    else {
+        let ids: Vec<&str> = plan
+            .milestones()
+            .iter()
+            .filter_map(|m| m.id_text())
+            .collect();
+        let (id, ids) = (o.id, ids.join(", "));
+        bail!(
+            "{}",
+            tr!(
+                lang,
+                "{name}: マイルストーン `{id}` がありません（{ids}）",
+                "{name}: no milestone `{id}` (the milestones are {ids})"
+            )
+        );
+    };
+    let status = match o.event {
+        Event::Start => "in_progress",
+        Event::Done => "done",
+        Event::Missed => "missed",
+    };
+    let mut sets = vec![Set {
+        key: "status",
+        value: status.to_string(),
+        after: &["due", "target", "cost_days", "review"],
+    }];
+    if o.event != Event::Start {
+        let on = o.on.unwrap_or(g.today);
+        let actual = match o.actual {
+            Some(a) => edit::parse_value(a, plan.unit(), lang)?,
+            None => match crate::progress::progress(&plan).latest {
+                Some((_, v)) => crate::num::fmt(v),
+                None => bail!(
+                    "{}",
+                    tr!(
+                        lang,
+                        "{name}: 計測値がまだないので actual が決まりません。--actual で指定してください",
+                        "{name}: no measurement yet to take the actual value from: give --actual"
+                    )
+                ),
+            },
+        };
+        sets.push(Set {
+            key: "done_on",
+            value: on.to_string(),
+            after: &["due", "target", "cost_days", "review", "status"],
+        });
+        sets.push(Set {
+            key: "actual",
+            value: actual,
+            after: &["due", "target", "cost_days", "review", "status", "done_on"],
+        });
+    }
+    let at = [Step::Key("milestones"), Step::Index(index)];
+    // The parsed plan and the tree list milestones in the same order.
+    let new = edit::set_scalars(&text, &root, &at, &sets, lang)
+        .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+    let (id, label) = (o.id, crate::labels::label_for(lang, "ms_status_", status));
+    let done = tr!(
+        lang,
+        "マイルストーン {id} を{label}にしました",
+        "milestone {id} is now {label}"
+    );
+    record::commit(g, &run, &path, &text, &new, o.dry_run, &done)
+}

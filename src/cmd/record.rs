@@ -1,0 +1,184 @@
+//! What the commands that record progress (`measure`, `task`,
+//! `milestone`, `confidence`) share: finding the plan file, showing the
+//! edit (`--dry-run`) or writing it atomically, and linting the plan
+//! after the edit to print what it introduced.
+
+use std::io::{IsTerminal, Write as _};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use codespan_reporting::term::termcolor::StandardStream;
+
+use super::{Globals, color_choice, print_human};
+use crate::diag::{Diagnostic, Summary};
+use crate::load::Detail;
+use crate::pipeline::Run;
+use crate::tr;
+
+/// Writes `new` over the plan file at `path` (or, with `dry_run`, prints
+/// the change as a unified diff), then says `done` and prints the lint
+/// findings the edit introduced. Exit code 1 when one of those is an error.
+pub fn commit(
+    g: &Globals,
+    run: &Run,
+    path: &Path,
+    old: &str,
+    new: &str,
+    dry_run: bool,
+    done: &str,
+) -> Result<u8> {
+    let config = run.config();
+    let lang = config.lang();
+    let name = crate::load::rel_name(&run.repo.root, path);
+    if dry_run {
+        print!("{}", unified_diff(old, new, &name));
+        return Ok(0);
+    }
+    let (_, checked) = run.check_one(path, Detail::Lint);
+    let before = crate::lint::plan_diagnostics(&checked, config);
+    write_atomically(path, new, &name, lang)?;
+    let (_, checked) = run.check_one(path, Detail::Lint);
+    let introduced: Vec<Diagnostic> = crate::lint::plan_diagnostics(&checked, config)
+        .into_iter()
+        .filter(|d| {
+            !before
+                .iter()
+                .any(|o| o.rule == d.rule && o.message == d.message)
+        })
+        .collect();
+    eprintln!("{name}: {done}");
+    if !introduced.is_empty() {
+        let mut err =
+            StandardStream::stderr(color_choice(g.color, std::io::stderr().is_terminal()));
+        let summary = Summary::new(1, &introduced);
+        print_human(&mut err, g.quiet, &run.repo, &introduced, &summary)?;
+    }
+    Ok(u8::from(
+        introduced
+            .iter()
+            .any(|d| d.severity == crate::diag::Severity::Error),
+    ))
+}
+
+/// The plan file and its text, as the edit starts from them.
+pub fn read(run: &Run, plan: &str) -> Result<(PathBuf, String)> {
+    let path = find_plan(run, plan)?;
+    let name = crate::load::rel_name(&run.repo.root, &path);
+    let text =
+        std::fs::read_to_string(&path).map_err(|e| anyhow::anyhow!("cannot read {name}: {e}"))?;
+    Ok((path, text))
+}
+
+/// The plan file `plan` names: a path to a file, or a plan id (the file
+/// `ID.md`, or the file whose frontmatter says `id: ID`). Exit 2 when none
+/// or several match.
+pub fn find_plan(run: &Run, plan: &str) -> Result<PathBuf> {
+    let lang = run.config().lang();
+    let as_path = Path::new(plan);
+    if as_path.is_file() {
+        return Ok(as_path.to_path_buf());
+    }
+    let paths = &run.repo.paths;
+    let by_stem: Vec<&PathBuf> = paths
+        .iter()
+        .filter(|p| crate::load::stem_of(p) == plan)
+        .collect();
+    let found: Vec<&PathBuf> = if by_stem.is_empty() {
+        // The id written in a frontmatter: read each file's first lines
+        // only as far as the closing `---`, not the whole repository's plans.
+        paths.iter().filter(|p| declares_id(p, plan)).collect()
+    } else {
+        by_stem
+    };
+    match found.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] => bail!(
+            "{}",
+            tr!(
+                lang,
+                "`{plan}` という計画がありません（`planbook status` で id を確かめてください）",
+                "no plan is `{plan}` (see `planbook status` for the ids)"
+            )
+        ),
+        many => {
+            let files: Vec<String> = many
+                .iter()
+                .map(|p| crate::load::rel_name(&run.repo.root, p))
+                .collect();
+            let files = files.join(", ");
+            bail!(
+                "{}",
+                tr!(
+                    lang,
+                    "`{plan}` に当たる計画が複数あります: {files}。ファイルのパスで指定してください",
+                    "`{plan}` matches several plans: {files}; give the file's path"
+                )
+            )
+        }
+    }
+}
+
+/// True when the frontmatter of `path` has a top-level `id: ID` line.
+fn declares_id(path: &Path, id: &str) -> bool {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return false;
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    text.lines()
+        .skip(1)
+        .take_while(|l| l.trim_end() != "---")
+        .filter_map(|l| l.strip_prefix("id:"))
+        .any(|v| {
+            v.split('#')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .trim_matches(['"', '\''])
+                == id
+        })
+}
+
+/// `--dry-run`: the change as a unified diff.
+fn unified_diff(old: &str, new: &str, name: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(2)
+        .header(&format!("a/{name}"), &format!("b/{name}"))
+        .to_string()
+}
+
+/// Writes `text` over `path` through a temporary file beside it and a
+/// rename: a crash leaves the old file whole. A read-only file is refused.
+fn write_atomically(path: &Path, text: &str, name: &str, lang: crate::i18n::Lang) -> Result<()> {
+    let meta = std::fs::metadata(path).with_context(|| format!("cannot read {name}"))?;
+    if meta.permissions().readonly() {
+        bail!(
+            "{}",
+            tr!(
+                lang,
+                "{name} は読み取り専用です。何も変えていません",
+                "{name} is read-only: nothing was changed"
+            )
+        );
+    }
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let file = path
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{file}.planbook-{}", std::process::id()));
+    let write = || -> std::io::Result<()> {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        f.write_all(text.as_bytes())?;
+        f.set_permissions(meta.permissions())?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    };
+    write().map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        anyhow::anyhow!("cannot write {name}: {e}")
+    })
+}
