@@ -129,8 +129,11 @@ pub enum Command {
         /// The plan: its id, or the path of its file
         plan: String,
         /// The value: 1.62, 1.62% or full-width digits, in the metric's unit
-        #[arg(allow_hyphen_values = true)]
-        value: String,
+        #[arg(allow_hyphen_values = true, required_unless_present = "from")]
+        value: Option<String>,
+        /// Import every `date,value` row of a CSV file not recorded yet (`-`: standard input)
+        #[arg(long, value_name = "FILE.csv", conflicts_with_all = ["value", "date"])]
+        from: Option<PathBuf>,
         /// The day it was measured [default: --today]
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_today)]
         date: Option<NaiveDate>,
@@ -318,6 +321,7 @@ pub fn run(cli: &Cli) -> Result<u8> {
         Command::Measure {
             plan,
             value,
+            from,
             date,
             replace,
             dry_run,
@@ -325,7 +329,8 @@ pub fn run(cli: &Cli) -> Result<u8> {
             &g,
             &crate::cmd::measure::Options {
                 plan,
-                value,
+                value: value.as_deref(),
+                from: from.as_deref(),
                 date: *date,
                 replace: *replace,
                 dry_run: *dry_run,

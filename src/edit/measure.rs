@@ -42,6 +42,36 @@ fn item(node: &Node) -> Option<Item<'_>> {
     })
 }
 
+/// The value recorded on `date` in the plan file `text`, as written.
+pub fn recorded(text: &str, date: NaiveDate) -> Option<String> {
+    let root = super::tree(text)?;
+    let Value::Map(entries) = &root.value else {
+        return None;
+    };
+    let Value::Seq(items) = &entries
+        .iter()
+        .find(|e| e.key == "measurements")?
+        .value
+        .value
+    else {
+        return None;
+    };
+    items.iter().find_map(|n| {
+        let Value::Map(kv) = &n.value else {
+            return None;
+        };
+        let get = |k: &str| {
+            kv.iter()
+                .find(|e| e.key == k)
+                .and_then(|e| e.value.value.as_scalar())
+        };
+        let d = crate::frontmatter::parse_date(get("date")?).ok()?;
+        (d == date)
+            .then(|| get("value").map(str::to_string))
+            .flatten()
+    })
+}
+
 /// Records the measurement `value` (a plain YAML number, as it is to be
 /// written) on `date` in the plan file `text`: appended to `measurements`
 /// in the style of the items before it, or, with `replace`, written over

@@ -19,7 +19,7 @@ mod map;
 mod measure;
 
 pub use map::{Set, Step, set_scalars, string};
-pub use measure::{Outcome, record_measurement};
+pub use measure::{Outcome, record_measurement, recorded};
 
 /// An edit the editor will not make: the message says why and what to do.
 #[derive(Debug, Clone, PartialEq)]

@@ -421,3 +421,145 @@ fn confidence_sets_the_value_and_its_evidence() {
     assert!(out.stderr.contains("test_results"), "{}", out.stderr);
     assert_eq!(read(&r), before);
 }
+
+#[test]
+fn measure_from_csv_imports_the_rows_not_recorded_yet() {
+    let r = repo(&churn());
+    let csv = "date,value\n2027-01-04,1.8\n2027-01-19,1.82\n2027-02-02,1.68\n2027-01-26,1.75%\n2027-01-10,1.79\nbad,row\n";
+    r.file("week.csv", csv);
+    let out = measure(&r, "2027-02-02", &["meal-kit-churn", "--from", "week.csv"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let (added, gone) = changed(&churn(), &read(&r));
+    assert!(gone.is_empty(), "{gone:?}");
+    assert_eq!(
+        added,
+        [
+            "  - { date: 2027-01-26, value: 1.75 }",
+            "  - { date: 2027-02-02, value: 1.68 }"
+        ]
+    );
+    // What it skipped, and why: a day before the latest, a bad row.
+    assert!(out.stderr.contains("line 6 (2027-01-10)"), "{}", out.stderr);
+    assert!(out.stderr.contains("`bad` is not a date"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("recorded 2 measurement(s)"),
+        "{}",
+        out.stderr
+    );
+    // Again, from standard input: nothing new.
+    let before = read(&r);
+    let again = std::process::Command::new(bin())
+        .args(["--root"])
+        .arg(r.path())
+        .args([
+            "--today",
+            "2027-02-02",
+            "measure",
+            "meal-kit-churn",
+            "--from",
+            "-",
+        ])
+        .stdin(std::fs::File::open(r.path().join("week.csv")).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("no new measurements"));
+    assert_eq!(read(&r), before);
+}
+
+/// Four weeks of the churn plan recorded with the commands alone, no
+/// hand edit: the plan lints clean but for what m1's review must write,
+/// and `status` and `report` show what was recorded.
+#[test]
+fn a_month_of_the_workshop_cycle_with_commands_only() {
+    let r = repo(&churn());
+    let steps: &[(&str, &[&str])] = &[
+        (
+            "2027-01-22",
+            &[
+                "task",
+                "meal-kit-churn",
+                "done",
+                "配信",
+                "--milestone",
+                "m1",
+            ],
+        ),
+        (
+            "2027-01-22",
+            &[
+                "task",
+                "meal-kit-churn",
+                "dropped",
+                "ダッシュボード",
+                "--note",
+                "既存の BI で足りる",
+            ],
+        ),
+        ("2027-01-26", &["measure", "meal-kit-churn", "1.7%"]),
+        ("2027-01-29", &["measure", "meal-kit-churn", "1.58"]),
+        ("2027-01-29", &["milestone", "meal-kit-churn", "m1", "done"]),
+        (
+            "2027-01-29",
+            &[
+                "confidence",
+                "meal-kit-churn",
+                "2.5",
+                "--evidence",
+                "test_results",
+            ],
+        ),
+        (
+            "2027-01-30",
+            &["milestone", "meal-kit-churn", "m2", "start"],
+        ),
+        (
+            "2027-02-01",
+            &["task", "meal-kit-churn", "doing", "対象会員"],
+        ),
+    ];
+    for (today, args) in steps {
+        let out = cmd(&r, today, args);
+        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+    }
+    let (code, v) = {
+        let out = cmd(&r, "2027-02-01", &["lint", "--format", "json"]);
+        (
+            out.code,
+            serde_json::from_str::<Value>(&out.stdout).unwrap(),
+        )
+    };
+    assert_eq!(code, 0, "{v}");
+    let mut rules: Vec<String> = diagnostics(&v)
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {}",
+                d["rule"].as_str().unwrap(),
+                d["severity"].as_str().unwrap()
+            )
+        })
+        .collect();
+    rules.sort();
+    assert_eq!(
+        rules,
+        ["MIL009 warning", "MIL015 warning", "MIL016 warning"]
+    );
+    let s = cmd(&r, "2027-02-01", &["status", "--format", "json"]);
+    let s: Value = serde_json::from_str(&s.stdout).unwrap();
+    let p = &s["plans"][0];
+    assert_eq!(p["state"], "on-track", "{p}");
+    assert_eq!(p["latest"]["value"], 1.58);
+    assert_eq!(p["next_milestone"]["id"], "m2");
+    assert_eq!(p["overdue_tasks"], 0);
+    let rep = cmd(
+        &r,
+        "2027-02-01",
+        &["report", "--since", "2027-01-20", "--format", "json"],
+    );
+    let rep: Value = serde_json::from_str(&rep.stdout).unwrap();
+    let p = &rep["plans"][0];
+    assert_eq!(p["milestones_finished"][0]["actual"], 1.58);
+    assert_eq!(p["confidence"]["now"]["value"], 2.5);
+    assert_eq!(p["measurements"].as_array().map(Vec::len), Some(2));
+}
