@@ -32,6 +32,55 @@ pub struct Options<'a> {
     pub dry_run: bool,
 }
 
+/// The update a finished milestone's review fills in: one answer per
+/// question (verdict and finding), the story and the business model, each
+/// a placeholder that lint lists (PLN004) — warnings until the review
+/// date, errors after.
+fn review_update(
+    m: &crate::model::Milestone,
+    on: NaiveDate,
+    lang: crate::i18n::Lang,
+) -> Vec<String> {
+    let id = m.id_text().unwrap_or("?");
+    let ph = |ja: &str, en: &str| edit::string(lang.pick(ja, en));
+    let mut item = vec![format!("- date: {on}"), format!("  milestone: {id}")];
+    if !m.questions().is_empty() {
+        item.push("  answers:".to_string());
+        for (i, q) in m.questions().iter().enumerate() {
+            let which =
+                q.id.text()
+                    .map_or_else(|| (i + 1).to_string(), str::to_string);
+            item.push(format!("    - question: {which}"));
+            item.push(format!(
+                "      verdict: {}",
+                ph(
+                    "（supported・refuted・inconclusive のどれか）",
+                    "(supported, refuted or inconclusive)"
+                )
+            ));
+            item.push(format!(
+                "      finding: {}",
+                ph("（データで分かったこと）", "(what the data showed)")
+            ));
+        }
+    }
+    item.push(format!(
+        "  story: {}",
+        ph(
+            "（ストーリーで変わったこと・変わらなかったこと）",
+            "(what changed in the story, or did not)"
+        )
+    ));
+    item.push(format!(
+        "  business_model: {}",
+        ph(
+            "（ビジネスモデルで変わったこと・変わらなかったこと）",
+            "(what changed in the business model, or did not)"
+        )
+    ));
+    item
+}
+
 pub fn run(g: &Globals, o: &Options<'_>) -> Result<u8> {
     let run = Run::open(&g.root, g.today).map_err(anyhow::Error::new)?;
     let lang = run.config().lang();
@@ -107,8 +156,19 @@ pub fn run(g: &Globals, o: &Options<'_>) -> Result<u8> {
     }
     let at = [Step::Key("milestones"), Step::Index(index)];
     // The parsed plan and the tree list milestones in the same order.
-    let new = edit::set_scalars(&text, &root, &at, &sets, lang)
+    let mut new = edit::set_scalars(&text, &root, &at, &sets, lang)
         .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+    // A milestone that ends gets the update its review will fill in,
+    // unless it has one already.
+    let milestone = plan.milestones().get(index);
+    let reviewed = milestone.is_some_and(|m| crate::ledger::updates_for(&plan, m).next().is_some());
+    if o.event != Event::Start
+        && !reviewed
+        && let Some(m) = milestone
+    {
+        let item = review_update(m, o.on.unwrap_or(g.today), lang);
+        new = edit::append_update(&new, &item, lang).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+    }
     let (id, label) = (o.id, crate::labels::label_for(lang, "ms_status_", status));
     let done = tr!(
         lang,

@@ -17,9 +17,11 @@ use crate::yaml;
 
 mod map;
 mod measure;
+mod update;
 
 pub use map::{Set, Step, set_scalars, string};
 pub use measure::{Outcome, record_measurement, recorded};
+pub use update::append_update;
 
 /// An edit the editor will not make: the message says why and what to do.
 #[derive(Debug, Clone, PartialEq)]

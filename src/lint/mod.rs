@@ -122,7 +122,74 @@ pub fn check_plan(
             check(&mut cx, plan);
         }
     }
+    review_pending(plan, today, &mut cx.out);
     cx.out
+}
+
+/// A placeholder (PLN004) inside the update of a milestone whose review
+/// has not passed is what that review will write (`planbook milestone …
+/// done` leaves them): provisional until the review date, an error after.
+fn review_pending(plan: &Plan, today: NaiveDate, findings: &mut [Finding]) {
+    let updates = plan.updates();
+    if updates.is_empty() {
+        return;
+    }
+    for f in findings.iter_mut().filter(|f| f.rule == rules::PLN004) {
+        let line = f.pos.line;
+        // The update whose lines hold the finding: the last one starting
+        // at or before it (updates are items of one list).
+        let Some(u) = updates.iter().rev().find(|u| u.pos.line <= line) else {
+            continue;
+        };
+        let next = updates
+            .iter()
+            .map(|u| u.pos.line)
+            .filter(|l| *l > u.pos.line)
+            .min();
+        if next.is_some_and(|n| line >= n) {
+            continue;
+        }
+        let pending = u
+            .milestone
+            .text()
+            .and_then(|id| plan.milestone(id))
+            .and_then(|m| m.review_date())
+            .is_some_and(|review| today <= review);
+        if pending && line_in_updates(plan, line) {
+            f.provisional = true;
+        }
+    }
+}
+
+/// True when `line` is inside the `updates` list: at or after its first
+/// item, and before whatever the plan has next (another top-level key, or
+/// the body).
+fn line_in_updates(plan: &Plan, line: usize) -> bool {
+    let Some(last) = plan.updates().iter().map(|u| u.pos.line).max() else {
+        return false;
+    };
+    let first = plan
+        .updates()
+        .iter()
+        .map(|u| u.pos.line)
+        .min()
+        .unwrap_or(last);
+    let lines = [
+        plan.title.get().map(|a| a.pos.line),
+        plan.status.get().map(|a| a.pos.line),
+        plan.start.get().map(|a| a.pos.line),
+        plan.use_case.get().map(|a| a.pos.line),
+        plan.team.get().map(|a| a.pos.line),
+        plan.ice.get().map(|a| a.pos.line),
+        plan.metric.get().map(|a| a.pos.line),
+        plan.milestones.get().map(|a| a.pos.line),
+        plan.measurements.get().map(|a| a.pos.line),
+        plan.meetings.get().map(|a| a.pos.line),
+        plan.allow.values().map(|a| a.pos.line).min(),
+        Some(plan.body_line),
+    ];
+    let end = lines.into_iter().flatten().filter(|l| *l > last).min();
+    first <= line && end.is_none_or(|e| line < e)
 }
 
 /// Lints every plan: per-plan rules in parallel, then PLN002 across plans,

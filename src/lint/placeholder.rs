@@ -185,7 +185,11 @@ fn walk<'n>(
 ) {
     match &node.value {
         Value::Scalar { text, .. } => {
-            if node.is_null() || !words.matches(text) || is_not_text(path) {
+            // An enum value, id or date is no placeholder word (`status:
+            // todo`), but a bracket placeholder there still is one.
+            let placeholder =
+                words.matches(text) && (is_bracketed(text.trim()) || !is_not_text(path));
+            if node.is_null() || !placeholder {
                 return;
             }
             let (path, text) = (path_text(path), text.trim());
@@ -280,6 +284,11 @@ mod tests {
         let at: Vec<_> = f.iter().map(|f| f.pos.line).collect();
         // Only the milestone's title and the task's `do` are text.
         assert_eq!(at, [5, 9], "{f:?}");
+        // A bracket placeholder is one wherever it stands.
+        let (root, _) =
+            crate::yaml::parse("updates:\n  - verdict: （どれか）\n    milestone: m1\n", 2);
+        let f = pln004(&root.unwrap(), "", 20, &words(), Lang::En);
+        assert_eq!(f.iter().map(|f| f.pos.line).collect::<Vec<_>>(), [3]);
     }
 
     #[test]
