@@ -580,3 +580,190 @@ fn a_month_of_the_workshop_cycle_with_commands_only() {
     assert_eq!(p["confidence"]["now"]["value"], 2.5);
     assert_eq!(p["measurements"].as_array().map(Vec::len), Some(2));
 }
+
+/// The churn plan in one of the shapes the format allows: measurements as
+/// a block list of flow maps, of block maps, or a flow list; tasks as
+/// block or one-line flow maps; LF or CRLF; with or without a BOM.
+fn styled(x: u64) -> String {
+    let mut text = churn();
+    match x % 3 {
+        1 => {
+            text = text.replacen(
+                LIST,
+                "measurements:\n  # weekly\n  - date: 2027-01-04\n    value: 1.8\n  - date: 2027-01-19\n    value: 1.82   # after the mail\n",
+                1,
+            )
+        }
+        2 => {
+            text = text.replacen(
+                LIST,
+                "measurements: [{date: 2027-01-04, value: 1.8}, {date: 2027-01-19, value: 1.82}]\n",
+                1,
+            )
+        }
+        _ => {}
+    }
+    if (x >> 3) % 2 == 1 {
+        // Every task on one line: `- { role: …, do: …, … }`.
+        let mut out = String::new();
+        let mut task: Vec<String> = Vec::new();
+        let flush = |task: &mut Vec<String>, out: &mut String| {
+            if !task.is_empty() {
+                out.push_str(&format!("      - {{ {} }}\n", task.join(", ")));
+                task.clear();
+            }
+        };
+        for line in text.lines() {
+            if let Some(first) = line.strip_prefix("      - role: ") {
+                flush(&mut task, &mut out);
+                task.push(format!("role: {first}"));
+            } else if !task.is_empty() && line.starts_with("        ") {
+                // A comma ends a value in a flow mapping: quote it.
+                let kv = line.trim();
+                task.push(match kv.split_once(": ") {
+                    Some((k, v)) if v.contains(',') => format!("{k}: \"{v}\""),
+                    _ => kv.to_string(),
+                });
+            } else {
+                flush(&mut task, &mut out);
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+        text = out;
+    }
+    if (x >> 5) % 2 == 1 {
+        text = text.replace('\n', "\r\n");
+    }
+    if (x >> 7) % 2 == 1 {
+        text = format!("\u{feff}{text}");
+    }
+    text
+}
+
+/// Generated plans and command sequences: every edit's `--dry-run` shows
+/// exactly the lines the real edit changes, the file always parses, and
+/// every finding the edit brings is one the command printed.
+#[test]
+fn generated_plans_and_command_sequences() {
+    let roles = ["pm", "dev", "ds"];
+    let statuses = ["todo", "doing", "done", "dropped"];
+    let findings = |r: &Repo, today: &str| -> Vec<(String, String)> {
+        let out = cmd(r, today, &["lint", "--format", "json"]);
+        let v: Value = serde_json::from_str(&out.stdout).unwrap();
+        diagnostics(&v)
+            .iter()
+            .map(|d| {
+                (
+                    d["rule"].as_str().unwrap().to_string(),
+                    d["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let (mut edits, mut refusals) = (0, 0);
+    for (i, x) in (1..=24u64).map(|i| (i, i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 7)) {
+        let r = repo(&styled(x));
+        let mut day = chrono::NaiveDate::from_ymd_opt(2027, 1, 20).unwrap();
+        for step in 0..5u64 {
+            day += chrono::Duration::days(3);
+            let today = day.to_string();
+            let y = x.rotate_left((step * 11) as u32);
+            let value = format!("1.{}", 60 + (y % 30));
+            let args: Vec<String> = match y % 4 {
+                0 => vec!["measure".into(), "meal-kit-churn".into(), value],
+                1 => vec![
+                    "task".into(),
+                    "meal-kit-churn".into(),
+                    statuses[(y / 4 % 4) as usize].into(),
+                    "--milestone".into(),
+                    format!("m{}", 1 + y / 16 % 2),
+                    "--role".into(),
+                    roles[(y / 32 % 3) as usize].into(),
+                ],
+                2 => vec![
+                    "milestone".into(),
+                    "meal-kit-churn".into(),
+                    "m1".into(),
+                    ["start", "done", "missed"][(y / 4 % 3) as usize].into(),
+                    "--actual".into(),
+                    value,
+                ],
+                _ => vec![
+                    "confidence".into(),
+                    "meal-kit-churn".into(),
+                    format!("0.{}", 1 + y % 9),
+                    "--evidence".into(),
+                    "estimates".into(),
+                ],
+            };
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let before = read(&r);
+            let lint_before = findings(&r, &today);
+            let dry = cmd(&r, &today, &[&args[..], &["--dry-run"]].concat());
+            assert_eq!(read(&r), before, "{i}/{step} {args:?}: --dry-run wrote");
+            let real = cmd(&r, &today, &args);
+            let what = format!("{i}/{step} {args:?}");
+            if dry.code == 2 {
+                assert_eq!(real.code, 2, "{what}: {}", real.stderr);
+                assert_eq!(read(&r), before, "{what}: a refusal wrote");
+                refusals += 1;
+                continue;
+            }
+            edits += 1;
+            assert_ne!(real.code, 2, "{what}: {}", real.stderr);
+            let after = read(&r);
+            // The dry run's diff is the real edit's.
+            let (added, gone) = changed(&before, &after);
+            let plus: Vec<String> = dry
+                .stdout
+                .lines()
+                .filter(|l| l.starts_with('+') && !l.starts_with("+++"))
+                .map(|l| l[1..].trim_end_matches('\r').to_string())
+                .collect();
+            let minus: Vec<String> = dry
+                .stdout
+                .lines()
+                .filter(|l| l.starts_with('-') && !l.starts_with("---"))
+                .map(|l| l[1..].trim_end_matches('\r').to_string())
+                .collect();
+            let strip = |v: Vec<String>| -> Vec<String> {
+                v.into_iter()
+                    .map(|l| l.trim_start_matches('\u{feff}').to_string())
+                    .collect()
+            };
+            assert_eq!(strip(added), strip(plus), "{what}");
+            assert_eq!(strip(gone), strip(minus), "{what}");
+            // Line endings and the BOM are the file's.
+            assert_eq!(
+                after.starts_with('\u{feff}'),
+                before.starts_with('\u{feff}'),
+                "{what}"
+            );
+            if before.contains("\r\n") {
+                assert!(
+                    !after.replace("\r\n", "").contains('\n'),
+                    "{what}: a bare LF"
+                );
+            }
+            // It parses, and what lint says new was announced.
+            let lint_after = findings(&r, &today);
+            assert!(
+                !lint_after.iter().any(|(rule, _)| rule == "PLN001"),
+                "{what}: {lint_after:?}"
+            );
+            for (rule, message) in &lint_after {
+                if !lint_before.contains(&(rule.clone(), message.clone())) {
+                    assert!(
+                        real.stderr.contains(rule.as_str()),
+                        "{what}: {rule} not announced: {}",
+                        real.stderr
+                    );
+                }
+            }
+        }
+    }
+    // Every step names one task and moves the date on: all edit (the
+    // refusals have tests of their own).
+    assert_eq!((edits, refusals), (120, 0));
+}
