@@ -131,6 +131,27 @@ fn plans_json_changes_only_in_the_new_measurement() {
     // `progress` (the latest value) follows from the measurement.
     before["plans"][0]["progress"] = after["plans"][0]["progress"].clone();
     assert_eq!(before, after);
+    // A task done: its status and done_on, nothing else.
+    let mut before = after;
+    let out = run_at(
+        r.path(),
+        r.path(),
+        "2027-01-26",
+        &[
+            "task",
+            "meal-kit-churn",
+            "done",
+            "配信",
+            "--milestone",
+            "m1",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let after = json(&r);
+    let task = &mut before["plans"][0]["milestones"][0]["tasks"][1];
+    task["status"] = "done".into();
+    task["done_on"] = "2027-01-26".into();
+    assert_eq!(before, after);
 }
 
 #[test]
@@ -485,11 +506,13 @@ fn measure_from_csv_imports_the_rows_not_recorded_yet() {
     assert_eq!(read(&r), before);
 }
 
-/// Four weeks of the churn plan recorded with the commands alone, no
-/// hand edit: the plan lints clean but for what m1's review must write,
-/// and `status` and `report` show what was recorded.
+/// Six weeks of the churn plan recorded with the commands alone, no hand
+/// edit: after four the plan lints clean but for what m1's review must
+/// write (warnings), and `status` and `report` show what was recorded;
+/// after six, with the review date passed and nothing written, those
+/// placeholders — and only they — are errors.
 #[test]
-fn a_month_of_the_workshop_cycle_with_commands_only() {
+fn six_weeks_of_the_workshop_cycle_with_commands_only() {
     let r = repo(&churn());
     let steps: &[(&str, &[&str])] = &[
         (
@@ -579,6 +602,43 @@ fn a_month_of_the_workshop_cycle_with_commands_only() {
     assert_eq!(p["milestones_finished"][0]["actual"], 1.58);
     assert_eq!(p["confidence"]["now"]["value"], 2.5);
     assert_eq!(p["measurements"].as_array().map(Vec::len), Some(2));
+    // Weeks five and six: m2's work and readings.
+    let steps: &[(&str, &[&str])] = &[
+        ("2027-02-08", &["measure", "meal-kit-churn", "1.55"]),
+        (
+            "2027-02-10",
+            &["task", "meal-kit-churn", "done", "対象会員"],
+        ),
+        (
+            "2027-02-12",
+            &["task", "meal-kit-churn", "done", "クラスタ"],
+        ),
+        ("2027-02-15", &["measure", "meal-kit-churn", "1.5"]),
+    ];
+    for (today, args) in steps {
+        let out = cmd(&r, today, args);
+        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+    }
+    let out = cmd(&r, "2027-02-15", &["lint", "--format", "json"]);
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    let rules: Vec<String> = diagnostics(&v)
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {}",
+                d["rule"].as_str().unwrap(),
+                d["severity"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(rules, ["PLN004 error"; 4]);
+    let rep = cmd(
+        &r,
+        "2027-02-15",
+        &["report", "--since", "2027-02-01", "--format", "json"],
+    );
+    let rep: Value = serde_json::from_str(&rep.stdout).unwrap();
+    assert_eq!(rep["plans"][0]["kpi"]["to"]["value"], 1.5);
 }
 
 /// The churn plan in one of the shapes the format allows: measurements as
