@@ -35,18 +35,12 @@ pub fn run(g: &Globals, o: &Options<'_>) -> Result<u8> {
         );
     }
     let value = edit::parse_value(o.value, "", lang)?;
-    let (path, text) = record::read(&run, o.plan)?;
-    let name = crate::load::rel_name(&run.repo.root, &path);
-    let Some(root) = edit::tree(&text) else {
-        bail!(
-            "{}",
-            tr!(
-                lang,
-                "{name}: フロントマターが読めません。`planbook lint` で直してから記録してください",
-                "{name}: the frontmatter does not parse: fix it (`planbook lint`) before recording"
-            )
-        );
-    };
+    let record::Target {
+        path,
+        name,
+        text,
+        root,
+    } = record::open(&run, o.plan)?;
     let sets = [
         Set {
             key: "confidence",

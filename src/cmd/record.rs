@@ -60,6 +60,40 @@ pub fn commit(
     ))
 }
 
+/// A plan file as an edit starts from it.
+pub struct Target {
+    pub path: PathBuf,
+    /// Relative to the root, for messages.
+    pub name: String,
+    pub text: String,
+    /// Its frontmatter as parsed.
+    pub root: crate::yaml::Node,
+}
+
+/// Finds and reads the plan file `plan` names and parses its frontmatter;
+/// a frontmatter that does not parse cleanly is refused (exit 2).
+pub fn open(run: &Run, plan: &str) -> Result<Target> {
+    let lang = run.config().lang();
+    let (path, text) = read(run, plan)?;
+    let name = crate::load::rel_name(&run.repo.root, &path);
+    let Some(root) = crate::edit::tree(&text) else {
+        bail!(
+            "{}",
+            tr!(
+                lang,
+                "{name}: フロントマターが読めません。`planbook lint` で直してから記録してください",
+                "{name}: the frontmatter does not parse: fix it (`planbook lint`) before recording"
+            )
+        );
+    };
+    Ok(Target {
+        path,
+        name,
+        text,
+        root,
+    })
+}
+
 /// The plan file and its text, as the edit starts from them.
 pub fn read(run: &Run, plan: &str) -> Result<(PathBuf, String)> {
     let path = find_plan(run, plan)?;

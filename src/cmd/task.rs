@@ -78,18 +78,12 @@ fn tasks(root: &Node) -> Vec<Found> {
 pub fn run(g: &Globals, o: &Options<'_>) -> Result<u8> {
     let run = Run::open(&g.root, g.today).map_err(anyhow::Error::new)?;
     let lang = run.config().lang();
-    let (path, text) = record::read(&run, o.plan)?;
-    let name = crate::load::rel_name(&run.repo.root, &path);
-    let Some(root) = edit::tree(&text) else {
-        bail!(
-            "{}",
-            tr!(
-                lang,
-                "{name}: フロントマターが読めません。`planbook lint` で直してから記録してください",
-                "{name}: the frontmatter does not parse: fix it (`planbook lint`) before recording"
-            )
-        );
-    };
+    let record::Target {
+        path,
+        name,
+        text,
+        root,
+    } = record::open(&run, o.plan)?;
     let want = o.text.map(str::to_lowercase);
     let all = tasks(&root);
     let found: Vec<&Found> = all
