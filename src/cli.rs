@@ -15,9 +15,20 @@ use crate::cmd::{Color, DiffFormat, Format, Globals};
 use crate::frontmatter::parse_date;
 use crate::{schema, template};
 
+/// `planbook --version`: the version, the commit and the target it was
+/// built for (stamped by `build.rs`).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("PLANBOOK_COMMIT"),
+    " ",
+    env!("PLANBOOK_TARGET"),
+    ")"
+);
+
 /// planbook: lint ML growth plans and build them into a static site.
 #[derive(Debug, Parser)]
-#[command(name = "planbook", version, about, long_about = None)]
+#[command(name = "planbook", version = VERSION, about, long_about = None)]
 pub struct Cli {
     /// The plan repository (where book.toml and content/ are)
     #[arg(long, global = true, value_name = "DIR", default_value = ".")]
@@ -103,6 +114,14 @@ pub enum Command {
     },
     /// Print the JSON Schema of the plan frontmatter
     Schema,
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): `planbook man > planbook.1`
+    Man,
     /// One line per plan: its state, latest value vs planned, next milestone, overdue tasks, questions answered
     Status {
         /// Output format
@@ -227,6 +246,15 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(&cli) {
         Ok(code) => ExitCode::from(code),
+        // `planbook man | head`: the reader went away; nothing to report.
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             let mut err = std::io::stderr().lock();
             let _ = writeln!(err, "error: {e:#}");
@@ -297,6 +325,16 @@ pub fn run(cli: &Cli) -> Result<u8> {
                 poll: *poll,
                 quiet: cli.quiet,
             })?;
+            Ok(0)
+        }
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(*shell, &mut cmd, "planbook", &mut std::io::stdout());
+            Ok(0)
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cmd).render(&mut std::io::stdout())?;
             Ok(0)
         }
         Command::Schema => {

@@ -305,3 +305,89 @@ fn every_rule_is_documented() {
         );
     }
 }
+
+#[test]
+fn version_names_the_commit_and_the_target() {
+    let r = Repo::new();
+    let out = r.run(&["--version"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // `planbook 0.1.0 (abc1234567 x86_64-unknown-linux-gnu)`
+    let line = out.stdout.trim();
+    let inner = line
+        .strip_prefix(&format!("planbook {} (", env!("CARGO_PKG_VERSION")))
+        .and_then(|s| s.strip_suffix(')'))
+        .unwrap_or_else(|| panic!("{line}"));
+    let (commit, target) = inner.split_once(' ').unwrap_or_else(|| panic!("{line}"));
+    assert!(
+        !commit.is_empty() && commit.chars().all(|c| c.is_ascii_alphanumeric()),
+        "{line}"
+    );
+    assert!(target.split('-').count() >= 3, "{line}");
+}
+
+/// Completion scripts and the man page are accepted by what reads them:
+/// bash always; zsh, fish and groff where this machine has them.
+#[test]
+fn completions_and_the_man_page_parse() {
+    use std::process::{Command, Stdio};
+    let r = Repo::new();
+    let has = |tool: &str| Command::new(tool).arg("--version").output().is_ok();
+    let check = |shell: &str, tool: &str, args: &[&str]| {
+        let out = r.run(&["completions", shell]);
+        assert_eq!(out.code, 0, "{shell}: {}", out.stderr);
+        assert!(
+            out.stdout.contains("planbook") && out.stdout.contains("measure"),
+            "{shell}"
+        );
+        if !has(tool) {
+            eprintln!("skipping the {shell} syntax check: no {tool} here");
+            return;
+        }
+        let file = r.path().join(format!("planbook.{shell}"));
+        std::fs::write(&file, &out.stdout).unwrap();
+        let status = Command::new(tool)
+            .args(args)
+            .arg(&file)
+            .stdout(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success(), "{tool} rejects the {shell} completions");
+    };
+    check("bash", "bash", &["-n"]);
+    check("zsh", "zsh", &["-n"]);
+    check("fish", "fish", &["--no-execute"]);
+    for shell in ["powershell", "elvish"] {
+        let out = r.run(&["completions", shell]);
+        assert_eq!(out.code, 0, "{shell}: {}", out.stderr);
+        assert!(out.stdout.contains("planbook"), "{shell}");
+    }
+    let man = r.run(&["man"]);
+    assert_eq!(man.code, 0, "{}", man.stderr);
+    assert!(man.stdout.contains(".TH planbook 1") && man.stdout.contains("measure"));
+    if has("groff") {
+        let file = r.path().join("planbook.1");
+        std::fs::write(&file, &man.stdout).unwrap();
+        let out = Command::new("groff")
+            .args(["-man", "-Tutf8", "-ww", "-z"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(String::from_utf8_lossy(&out.stderr), "", "groff warnings");
+    }
+    // A reader that stops early is no error.
+    let mut child = Command::new(bin())
+        .arg("man")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
