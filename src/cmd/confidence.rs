@@ -35,12 +35,8 @@ pub fn run(g: &Globals, o: &Options<'_>) -> Result<u8> {
         );
     }
     let value = edit::parse_value(o.value, "", lang)?;
-    let record::Target {
-        path,
-        name,
-        text,
-        root,
-    } = record::open(&run, o.plan)?;
+    let t = record::read(&run, o.plan)?;
+    let (name, root) = (&t.name, t.tree(lang)?);
     let sets = [
         Set {
             key: "confidence",
@@ -53,7 +49,7 @@ pub fn run(g: &Globals, o: &Options<'_>) -> Result<u8> {
             after: &["impact", "ease", "confidence"],
         },
     ];
-    let new = edit::set_scalars(&text, &root, &[Step::Key("ice")], &sets, lang).map_err(|e| {
+    let new = edit::set_scalars(&t.text, &root, &[Step::Key("ice")], &sets, lang).map_err(|e| {
         anyhow::anyhow!(
             "{name}: {e}{}",
             tr!(
@@ -69,5 +65,5 @@ pub fn run(g: &Globals, o: &Options<'_>) -> Result<u8> {
         "確信度を {value}（{kind}）にしました",
         "confidence is now {value} ({kind})"
     );
-    record::commit(g, &run, &path, &text, &new, o.dry_run, &done)
+    record::commit(g, &run, &t, &new, o.dry_run, &done)
 }

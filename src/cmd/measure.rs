@@ -7,7 +7,6 @@ use chrono::NaiveDate;
 use super::Globals;
 use super::record;
 use crate::edit::{self, Outcome};
-use crate::load::Detail;
 use crate::pipeline::Run;
 use crate::tr;
 
@@ -26,12 +25,10 @@ pub struct Options<'a> {
 pub fn run(g: &Globals, o: &Options<'_>) -> Result<u8> {
     let run = Run::open(&g.root, g.today).map_err(anyhow::Error::new)?;
     let lang = run.config().lang();
-    let (path, text) = record::read(&run, o.plan)?;
-    let name = crate::load::rel_name(&run.repo.root, &path);
-    let plan = run.load_one(&path, Detail::Lint, |_| {}).plan;
-    let unit = plan.unit();
+    let t = record::read(&run, o.plan)?;
+    let (name, unit) = (&t.name, t.file.plan.unit());
     if let Some(csv) = o.from {
-        return import(g, &run, &path, &text, csv, unit, o);
+        return import(g, &run, &t, csv, o);
     }
     let Some(value) = o.value else {
         bail!(
@@ -45,7 +42,7 @@ pub fn run(g: &Globals, o: &Options<'_>) -> Result<u8> {
     };
     let value = edit::parse_value(value, unit, lang)?;
     let date = o.date.unwrap_or(g.today);
-    let (new, outcome) = edit::record_measurement(&text, date, &value, o.replace, lang)
+    let (new, outcome) = edit::record_measurement(&t.text, date, &value, o.replace, lang)
         .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
     if outcome == Outcome::Unchanged && !o.dry_run {
         eprintln!(
@@ -70,7 +67,7 @@ pub fn run(g: &Globals, o: &Options<'_>) -> Result<u8> {
             "recorded {value}{unit} on {date}"
         ),
     };
-    record::commit(g, &run, &path, &text, &new, o.dry_run, &done)
+    record::commit(g, &run, &t, &new, o.dry_run, &done)
 }
 
 /// `--from FILE.csv`: every `date,value` row not recorded yet, in date
@@ -82,13 +79,12 @@ pub fn run(g: &Globals, o: &Options<'_>) -> Result<u8> {
 fn import(
     g: &Globals,
     run: &Run,
-    path: &std::path::Path,
-    text: &str,
+    t: &record::Target,
     csv: &std::path::Path,
-    unit: &str,
     o: &Options<'_>,
 ) -> Result<u8> {
     let lang = run.config().lang();
+    let unit = t.file.plan.unit();
     let input = if csv == std::path::Path::new("-") {
         std::io::read_to_string(std::io::stdin()).context("cannot read standard input")?
     } else {
@@ -128,7 +124,7 @@ fn import(
         }
     }
     rows.sort_by_key(|r| r.1);
-    let mut new = text.to_string();
+    let mut new = t.text.clone();
     let mut added = 0;
     for (n, date, value) in &rows {
         match edit::record_measurement(&new, *date, value, o.replace, lang) {
@@ -166,7 +162,7 @@ fn import(
         "計測値を {added} 件記録しました（飛ばした行 {count}）",
         "recorded {added} measurement(s) (rows skipped: {count})"
     );
-    record::commit(g, run, path, text, &new, o.dry_run, &done)
+    record::commit(g, run, t, &new, o.dry_run, &done)
 }
 
 fn same_number(recorded: Option<&str>, value: &str) -> bool {

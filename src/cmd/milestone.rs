@@ -7,7 +7,6 @@ use chrono::NaiveDate;
 use super::Globals;
 use super::record;
 use crate::edit::{self, Set, Step};
-use crate::load::Detail;
 use crate::pipeline::Run;
 use crate::tr;
 
@@ -84,13 +83,9 @@ fn review_update(
 pub fn run(g: &Globals, o: &Options<'_>) -> Result<u8> {
     let run = Run::open(&g.root, g.today).map_err(anyhow::Error::new)?;
     let lang = run.config().lang();
-    let record::Target {
-        path,
-        name,
-        text,
-        root,
-    } = record::open(&run, o.plan)?;
-    let plan = run.load_one(&path, Detail::Lint, |_| {}).plan;
+    let t = record::read(&run, o.plan)?;
+    let (name, root) = (&t.name, t.tree(lang)?);
+    let plan = &t.file.plan;
     let Some(index) = plan
         .milestones()
         .iter()
@@ -125,7 +120,7 @@ pub fn run(g: &Globals, o: &Options<'_>) -> Result<u8> {
         let on = o.on.unwrap_or(g.today);
         let actual = match o.actual {
             Some(a) => edit::parse_value(a, plan.unit(), lang)?,
-            None => match crate::progress::progress(&plan).latest {
+            None => match crate::progress::progress(plan).latest {
                 Some((_, v)) => crate::num::fmt(v),
                 None => bail!(
                     "{}",
@@ -150,12 +145,12 @@ pub fn run(g: &Globals, o: &Options<'_>) -> Result<u8> {
     }
     let at = [Step::Key("milestones"), Step::Index(index)];
     // The parsed plan and the tree list milestones in the same order.
-    let mut new = edit::set_scalars(&text, &root, &at, &sets, lang)
+    let mut new = edit::set_scalars(&t.text, &root, &at, &sets, lang)
         .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
     // A milestone that ends gets the update its review will fill in,
     // unless it has one already.
     let milestone = plan.milestones().get(index);
-    let reviewed = milestone.is_some_and(|m| crate::ledger::updates_for(&plan, m).next().is_some());
+    let reviewed = milestone.is_some_and(|m| crate::ledger::updates_for(plan, m).next().is_some());
     if o.event != Event::Start
         && !reviewed
         && let Some(m) = milestone
@@ -169,5 +164,5 @@ pub fn run(g: &Globals, o: &Options<'_>) -> Result<u8> {
         "マイルストーン {id} を{label}にしました",
         "milestone {id} is now {label}"
     );
-    record::commit(g, &run, &path, &text, &new, o.dry_run, &done)
+    record::commit(g, &run, &t, &new, o.dry_run, &done)
 }

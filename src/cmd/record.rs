@@ -15,28 +15,27 @@ use crate::load::Detail;
 use crate::pipeline::Run;
 use crate::tr;
 
-/// Writes `new` over the plan file at `path` (or, with `dry_run`, prints
+/// Writes `new` over the plan file of `t` (or, with `dry_run`, prints
 /// the change as a unified diff), then says `done` and prints the lint
 /// findings the edit introduced. Exit code 1 when one of those is an error.
 pub fn commit(
     g: &Globals,
     run: &Run,
-    path: &Path,
-    old: &str,
+    t: &Target,
     new: &str,
     dry_run: bool,
     done: &str,
 ) -> Result<u8> {
     let config = run.config();
-    let lang = config.lang();
-    let name = crate::load::rel_name(&run.repo.root, path);
+    let (name, path) = (&t.name, t.path.as_path());
     if dry_run {
-        print!("{}", unified_diff(old, new, &name));
+        print!("{}", unified_diff(&t.text, new, name));
         return Ok(0);
     }
-    let (_, checked) = run.check_one(path, Detail::Lint);
-    let before = crate::lint::plan_diagnostics(&checked, config);
-    write_atomically(path, new, &name, lang)?;
+    // The plan as it was read: checked without reading it again.
+    let before =
+        crate::lint::plan_diagnostics(&crate::lint::check_file(&t.file, config, run.today), config);
+    write_atomically(path, new, name, config.lang())?;
     let (_, checked) = run.check_one(path, Detail::Lint);
     let introduced: Vec<Diagnostic> = crate::lint::plan_diagnostics(&checked, config)
         .into_iter()
@@ -60,47 +59,56 @@ pub fn commit(
     ))
 }
 
-/// A plan file as an edit starts from it.
+/// A plan file as an edit starts from it: read once, with the size limit
+/// every plan has, and parsed.
 pub struct Target {
     pub path: PathBuf,
     /// Relative to the root, for messages.
     pub name: String,
+    /// The file's text, BOM included.
     pub text: String,
-    /// Its frontmatter as parsed.
-    pub root: crate::yaml::Node,
+    /// The plan as parsed from that text (its unit, milestones; the
+    /// findings before the edit).
+    pub file: crate::load::PlanFile,
 }
 
-/// Finds and reads the plan file `plan` names and parses its frontmatter;
-/// a frontmatter that does not parse cleanly is refused (exit 2).
-pub fn open(run: &Run, plan: &str) -> Result<Target> {
-    let lang = run.config().lang();
-    let (path, text) = read(run, plan)?;
-    let name = crate::load::rel_name(&run.repo.root, &path);
-    let Some(root) = crate::edit::tree(&text) else {
-        bail!(
-            "{}",
-            tr!(
-                lang,
-                "{name}: フロントマターが読めません。`planbook lint` で直してから記録してください",
-                "{name}: the frontmatter does not parse: fix it (`planbook lint`) before recording"
+impl Target {
+    /// The frontmatter as a positioned tree; one that does not parse
+    /// cleanly is refused (exit 2).
+    pub fn tree(&self, lang: crate::i18n::Lang) -> Result<crate::yaml::Node> {
+        let name = &self.name;
+        crate::edit::tree(&self.text).ok_or_else(|| {
+            anyhow::anyhow!(
+                "{}",
+                tr!(
+                    lang,
+                    "{name}: フロントマターが読めません。`planbook lint` で直してから記録してください",
+                    "{name}: the frontmatter does not parse: fix it (`planbook lint`) before recording"
+                )
             )
-        );
-    };
+        })
+    }
+}
+
+/// Finds the plan file `plan` names, reads and parses it.
+pub fn read(run: &Run, plan: &str) -> Result<Target> {
+    let path = find_plan(run, plan)?;
+    let name = crate::load::rel_name(&run.repo.root, &path);
+    let mut bytes = None;
+    let file = run.load_one(&path, Detail::Lint, |b| bytes = Some(b.to_vec()));
+    // Unread (I/O error, too large) or not UTF-8: PLN001 says why.
+    let text = bytes
+        .and_then(|b| String::from_utf8(b).ok())
+        .ok_or_else(|| {
+            let why = file.findings.first().map_or("", |f| f.message.as_str());
+            anyhow::anyhow!("cannot read {name}: {why}")
+        })?;
     Ok(Target {
         path,
         name,
         text,
-        root,
+        file,
     })
-}
-
-/// The plan file and its text, as the edit starts from them.
-pub fn read(run: &Run, plan: &str) -> Result<(PathBuf, String)> {
-    let path = find_plan(run, plan)?;
-    let name = crate::load::rel_name(&run.repo.root, &path);
-    let text =
-        std::fs::read_to_string(&path).map_err(|e| anyhow::anyhow!("cannot read {name}: {e}"))?;
-    Ok((path, text))
 }
 
 /// The plan file `plan` names: a path to a file, or a plan id (the file
@@ -153,22 +161,26 @@ pub fn find_plan(run: &Run, plan: &str) -> Result<PathBuf> {
 }
 
 /// True when the frontmatter of `path` has a top-level `id: ID` line.
+/// Reads the file only as far as the closing `---`.
 fn declares_id(path: &Path, id: &str) -> bool {
-    let Ok(text) = std::fs::read_to_string(path) else {
+    use std::io::BufRead;
+    let Ok(file) = std::fs::File::open(path) else {
         return false;
     };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    text.lines()
+    std::io::BufReader::new(file)
+        .lines()
+        .map_while(Result::ok)
         .skip(1)
         .take_while(|l| l.trim_end() != "---")
-        .filter_map(|l| l.strip_prefix("id:"))
-        .any(|v| {
-            v.split('#')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .trim_matches(['"', '\''])
-                == id
+        .any(|l| {
+            l.strip_prefix("id:").is_some_and(|v| {
+                v.split('#')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .trim_matches(['"', '\''])
+                    == id
+            })
         })
 }
 

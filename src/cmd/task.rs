@@ -78,12 +78,8 @@ fn tasks(root: &Node) -> Vec<Found> {
 pub fn run(g: &Globals, o: &Options<'_>) -> Result<u8> {
     let run = Run::open(&g.root, g.today).map_err(anyhow::Error::new)?;
     let lang = run.config().lang();
-    let record::Target {
-        path,
-        name,
-        text,
-        root,
-    } = record::open(&run, o.plan)?;
+    let t = record::read(&run, o.plan)?;
+    let (name, root) = (&t.name, t.tree(lang)?);
     let want = o.text.map(str::to_lowercase);
     let all = tasks(&root);
     let found: Vec<&Found> = all
@@ -151,7 +147,7 @@ pub fn run(g: &Globals, o: &Options<'_>) -> Result<u8> {
         Step::Key("tasks"),
         Step::Index(task.task),
     ];
-    let new = edit::set_scalars(&text, &root, &at, &sets, lang)
+    let new = edit::set_scalars(&t.text, &root, &at, &sets, lang)
         .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
     let label = crate::labels::label_for(lang, "task_status_", status);
     let (m, what) = (&task.milestone_id, &task.do_);
@@ -160,5 +156,5 @@ pub fn run(g: &Globals, o: &Options<'_>) -> Result<u8> {
         "{m} のタスク「{what}」を{label}にしました",
         "task “{what}” of {m} is now {label}"
     );
-    record::commit(g, &run, &path, &text, &new, o.dry_run, &done)
+    record::commit(g, &run, &t, &new, o.dry_run, &done)
 }

@@ -827,3 +827,27 @@ fn generated_plans_and_command_sequences() {
     // refusals have tests of their own).
     assert_eq!((edits, refusals), (120, 0));
 }
+
+#[test]
+fn a_plan_is_found_by_the_id_its_frontmatter_declares() {
+    // The file's name is not the id: the frontmatter's `id:` line finds it.
+    let r = Repo::new();
+    r.file("content/team-a/churn.md", &churn());
+    let out = measure(&r, "2027-01-26", &["meal-kit-churn", "1.75"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let text = std::fs::read_to_string(r.path().join("content/team-a/churn.md")).unwrap();
+    assert!(
+        text.contains("  - { date: 2027-01-26, value: 1.75 }\n"),
+        "{text}"
+    );
+    // Two files that declare it: give a path.
+    r.file("content/team-b/copy.md", &churn());
+    let out = measure(&r, "2027-01-27", &["meal-kit-churn", "1.74"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("content/team-a/churn.md")
+            && out.stderr.contains("content/team-b/copy.md"),
+        "{}",
+        out.stderr
+    );
+}
