@@ -213,6 +213,18 @@ impl Plan {
         self.updates.value().map_or(&[], Vec::as_slice)
     }
 
+    /// `meetings.executive`: the reporting to management.
+    pub fn executive(&self) -> Option<&Executive> {
+        self.meetings.value()?.executive.value()
+    }
+
+    /// The dates of the reports to management, as written.
+    pub fn executive_dates(&self) -> &[At<NaiveDate>] {
+        self.executive()
+            .and_then(|e| e.dates.value())
+            .map_or(&[], Vec::as_slice)
+    }
+
     /// The milestone with id `id`, if any (the first when ids repeat).
     pub fn milestone(&self, id: &str) -> Option<&Milestone> {
         self.milestones().iter().find(|m| m.id_text() == Some(id))

@@ -42,13 +42,37 @@ pub fn planned_value(plan: &Plan, date: NaiveDate) -> Option<f64> {
 }
 
 /// The planned value at `date` and the step in force (`None`: before the
-/// first due date, the baseline).
-fn planned_at(plan: &Plan, steps: &[Step], date: NaiveDate) -> Option<(f64, Option<Step>)> {
+/// first due date, the baseline), with the plan's [`steps`] made once by
+/// a caller that asks for several dates.
+pub fn planned_at(plan: &Plan, steps: &[Step], date: NaiveDate) -> Option<(f64, Option<Step>)> {
     let baseline = plan.metric.value()?.baseline.copied()?;
     Some(match steps.iter().take_while(|s| s.due <= date).last() {
         Some(s) => (s.target, Some(*s)),
         None => (baseline, None),
     })
+}
+
+/// The planned value over [`from`, `to`] as the corners of a step line,
+/// for the chart and the sparkline: the value at `from`, then at each due
+/// date in between a step from the value before to the milestone's
+/// target, and the last value held to `to`. Empty without a baseline.
+pub fn planned_line(plan: &Plan, from: NaiveDate, to: NaiveDate) -> Vec<(NaiveDate, f64)> {
+    let steps = steps(plan);
+    let Some((first, _)) = planned_at(plan, &steps, from) else {
+        return Vec::new();
+    };
+    let mut out = vec![(from, first)];
+    for s in steps.iter().filter(|s| from < s.due && s.due <= to) {
+        let before = out.last().map_or(first, |p| p.1);
+        out.push((s.due, before));
+        out.push((s.due, s.target));
+    }
+    if let Some(&(last, value)) = out.last()
+        && last < to
+    {
+        out.push((to, value));
+    }
+    out
 }
 
 /// How far the latest measurement falls short of the planned value

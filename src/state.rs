@@ -368,12 +368,7 @@ pub fn upcoming(plan: &Plan, today: NaiveDate, days: i64) -> Vec<Upcoming<'_>> {
             out.push(Upcoming::Review(m, d));
         }
     }
-    let exec = plan
-        .meetings
-        .value()
-        .and_then(|m| m.executive.value())
-        .and_then(|e| e.dates.value());
-    for d in exec.into_iter().flatten() {
+    for d in plan.executive_dates() {
         if within(d.value) {
             out.push(Upcoming::Executive(d.value));
         }

@@ -125,13 +125,7 @@ pub struct PlanReport<'p> {
 
 /// The executive dates of a plan, sorted.
 fn executive_dates(plan: &Plan) -> Vec<NaiveDate> {
-    let mut dates: Vec<NaiveDate> = plan
-        .meetings
-        .value()
-        .and_then(|m| m.executive.value())
-        .and_then(|e| e.dates.value())
-        .map(|d| d.iter().map(|a| a.value).collect())
-        .unwrap_or_default();
+    let mut dates: Vec<NaiveDate> = plan.executive_dates().iter().map(|a| a.value).collect();
     dates.sort();
     dates
 }

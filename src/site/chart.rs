@@ -11,7 +11,7 @@ use crate::i18n::Lang;
 use crate::labels::{label, label_for, long_date, month};
 use crate::model::{MilestoneStatus, Plan, TaskStatus};
 use crate::num::fmt as num;
-use crate::progress::planned_value;
+use crate::progress::planned_at;
 
 /// Linear map from dates to x pixels.
 struct XScale {
@@ -280,18 +280,7 @@ pub fn kpi_chart(plan: &Plan, today: NaiveDate, lang: Lang) -> Option<String> {
     }
     // The plan as the states judge it: the baseline until the first due
     // date, then a step to each milestone's target at its due date.
-    let mut pts = vec![(start, baseline)];
-    for s in crate::progress::steps(plan) {
-        if let Some(&(_, before)) = pts.last() {
-            pts.push((s.due, before));
-        }
-        pts.push((s.due, s.target));
-    }
-    if let Some(&(last_d, last_v)) = pts.last()
-        && last_d < to
-    {
-        pts.push((to, last_v));
-    }
+    let pts = crate::progress::planned_line(plan, start, to);
     let path: Vec<String> = pts
         .iter()
         .map(|(d, v)| format!("{},{}", f(xs.x(*d)), f(y(*v))))
@@ -439,6 +428,8 @@ pub fn kpi_rows(plan: &Plan, lang: Lang) -> Vec<KpiRow> {
     };
     let unit = metric.unit.text().unwrap_or("").to_string();
     let fmt = |v: f64| format!("{}{unit}", num(v));
+    // The steps once for every measurement's planned value.
+    let steps = crate::progress::steps(plan);
     let mut rows: Vec<(NaiveDate, u8, KpiRow)> = Vec::new();
     if let (Some(start), Some(b)) = (plan.start.copied(), metric.baseline.copied()) {
         rows.push((
@@ -484,7 +475,7 @@ pub fn kpi_rows(plan: &Plan, lang: Lang) -> Vec<KpiRow> {
                 date: long_date(lang, d),
                 date_iso: d.to_string(),
                 kind: label(lang, "measured").into_owned(),
-                planned: planned_value(plan, d).map(|p| fmt(crate::num::round2(p))),
+                planned: planned_at(plan, &steps, d).map(|(p, _)| fmt(crate::num::round2(p))),
                 actual: Some(fmt(v)),
             },
         ));
@@ -521,11 +512,7 @@ pub fn timeline(
     let kickoff = meetings
         .and_then(|m| m.kickoff.value())
         .and_then(|k| k.date.copied());
-    let exec: Vec<NaiveDate> = meetings
-        .and_then(|m| m.executive.value())
-        .and_then(|e| e.dates.value())
-        .map(|d| d.iter().map(|a| a.value).collect())
-        .unwrap_or_default();
+    let exec: Vec<NaiveDate> = plan.executive_dates().iter().map(|a| a.value).collect();
     extra.extend(kickoff);
     extra.extend(exec.iter().copied());
     for m in plan.milestones() {

@@ -62,6 +62,7 @@ pub(super) fn plan_check(p: &PlanFile, st: State, today: NaiveDate, config: &Con
         .into_iter()
         .map(|(owner, tasks)| tv!({"owner": owner, "tasks": tasks}))
         .collect();
+    let audience = plan.executive().and_then(|e| e.audience.text());
     let upcoming: Vec<Value> = state::upcoming(plan, today, MILESTONE_DAYS)
         .into_iter()
         .map(|u| {
@@ -71,11 +72,6 @@ pub(super) fn plan_check(p: &PlanFile, st: State, today: NaiveDate, config: &Con
                 Upcoming::Executive(_) => ("executive", None),
             };
             let d = u.date();
-            let audience = plan
-                .meetings
-                .value()
-                .and_then(|m| m.executive.value())
-                .and_then(|e| e.audience.text());
             tv!({
                 "kind": kind,
                 "kind_label": label(lang, match kind {

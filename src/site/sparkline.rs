@@ -14,35 +14,6 @@ const W: f64 = 120.0;
 const H: f64 = 28.0;
 const PAD: f64 = 3.0;
 
-/// The planned value over [`from`, `to`] as the corners of a step line:
-/// the value at `from`, then a step at each due date in between.
-fn planned_steps(
-    plan: &Plan,
-    from: chrono::NaiveDate,
-    to: chrono::NaiveDate,
-) -> Vec<(chrono::NaiveDate, f64)> {
-    let steps = crate::progress::steps(plan);
-    let Some(baseline) = plan.metric.value().and_then(|m| m.baseline.copied()) else {
-        return Vec::new();
-    };
-    let first = steps
-        .iter()
-        .take_while(|s| s.due <= from)
-        .last()
-        .map_or(baseline, |s| s.target);
-    let mut out = vec![(from, first)];
-    for s in steps {
-        if from < s.due && s.due <= to {
-            let before = out.last().map_or(first, |p| p.1);
-            out.push((s.due, before));
-            out.push((s.due, s.target));
-        }
-    }
-    let end = out.last().map_or(first, |p| p.1);
-    out.push((to, end));
-    out
-}
-
 /// The measurements (from `start` and the baseline when both are set) as
 /// an `svg.sparkline`, with the planned value as a dashed step line and,
 /// for a metric that should go down, a "↓"; `None` when the plan has no
@@ -62,7 +33,7 @@ pub fn sparkline(plan: &Plan, lang: Lang) -> Option<String> {
         points.insert(0, (start, b));
     }
     let from = points.first().map_or(first.0, |p| p.0);
-    let plan_line = planned_steps(plan, from, last.0);
+    let plan_line = crate::progress::planned_line(plan, from, last.0);
     let days = ((last.0 - from).num_days().max(1)) as f64;
     let (lo, hi) = points
         .iter()
