@@ -131,50 +131,12 @@ pub fn check_plan(
 /// done` leaves them): provisional until the review date, an error after.
 fn review_pending(plan: &Plan, today: NaiveDate, findings: &mut [Finding]) {
     let updates = plan.updates();
-    if updates.is_empty() {
+    let Some(last) = updates.iter().map(|u| u.pos.line).max() else {
         return;
-    }
-    for f in findings.iter_mut().filter(|f| f.rule == rules::PLN004) {
-        let line = f.pos.line;
-        // The update whose lines hold the finding: the last one starting
-        // at or before it (updates are items of one list).
-        let Some(u) = updates.iter().rev().find(|u| u.pos.line <= line) else {
-            continue;
-        };
-        let next = updates
-            .iter()
-            .map(|u| u.pos.line)
-            .filter(|l| *l > u.pos.line)
-            .min();
-        if next.is_some_and(|n| line >= n) {
-            continue;
-        }
-        let pending = u
-            .milestone
-            .text()
-            .and_then(|id| plan.milestone(id))
-            .and_then(|m| m.review_date())
-            .is_some_and(|review| today <= review);
-        if pending && line_in_updates(plan, line) {
-            f.provisional = true;
-        }
-    }
-}
-
-/// True when `line` is inside the `updates` list: at or after its first
-/// item, and before whatever the plan has next (another top-level key, or
-/// the body).
-fn line_in_updates(plan: &Plan, line: usize) -> bool {
-    let Some(last) = plan.updates().iter().map(|u| u.pos.line).max() else {
-        return false;
     };
-    let first = plan
-        .updates()
-        .iter()
-        .map(|u| u.pos.line)
-        .min()
-        .unwrap_or(last);
-    let lines = [
+    // The list ends where whatever the plan has next begins: another
+    // top-level key, or the body.
+    let next = [
         plan.title.get().map(|a| a.pos.line),
         plan.status.get().map(|a| a.pos.line),
         plan.start.get().map(|a| a.pos.line),
@@ -188,8 +150,24 @@ fn line_in_updates(plan: &Plan, line: usize) -> bool {
         plan.allow.values().map(|a| a.pos.line).min(),
         Some(plan.body_line),
     ];
-    let end = lines.into_iter().flatten().filter(|l| *l > last).min();
-    first <= line && end.is_none_or(|e| line < e)
+    let end = next.into_iter().flatten().filter(|l| *l > last).min();
+    for f in findings.iter_mut().filter(|f| f.rule == rules::PLN004) {
+        let line = f.pos.line;
+        if end.is_some_and(|e| line >= e) {
+            continue;
+        }
+        // The update whose lines hold the finding: the last one starting
+        // at or before it (updates are items of one list, in file order).
+        let Some(u) = updates.iter().rev().find(|u| u.pos.line <= line) else {
+            continue;
+        };
+        f.provisional = u
+            .milestone
+            .text()
+            .and_then(|id| plan.milestone(id))
+            .and_then(|m| m.review_date())
+            .is_some_and(|review| today <= review);
+    }
 }
 
 /// Lints every plan: per-plan rules in parallel, then PLN002 across plans,
