@@ -5,7 +5,7 @@
 //! at that key's indentation (or, in a one-line flow mapping, `, key: v`
 //! before its `}`).
 
-use super::{Lines, Refused, byte_at, cannot, same_ignoring_key_order, unsafe_edit};
+use super::{Lines, Refused, byte_at, cannot, scalar_json, unsafe_edit};
 use crate::i18n::Lang;
 use crate::yaml::{self, Node, Value};
 
@@ -154,36 +154,22 @@ fn node_at<'n>(root: &'n Node, path: &[Step]) -> Option<&'n Node> {
     Some(node)
 }
 
-/// The JSON a YAML scalar written as `text` reads as.
-fn scalar_json(text: &str) -> serde_json::Value {
-    let (root, _) = yaml::parse_full(&format!("v: {text}\n"), 1);
-    root.map(|r| r.to_json())
-        .and_then(|j| j.get("v").cloned())
-        .unwrap_or(serde_json::Value::Null)
-}
-
 /// The new file must read as the old one with `sets` applied at `path`.
 fn check(old: &str, new: &str, path: &[Step], sets: &[Set<'_>], lang: Lang) -> Result<(), Refused> {
-    let (Some(mut want), Some(got)) = (super::tree_json(old), super::tree_json(new)) else {
-        return Err(unsafe_edit(lang));
-    };
-    let mut at = &mut want;
-    for step in path {
-        at = match step {
-            Step::Key(k) => at.get_mut(*k),
-            Step::Index(i) => at.get_mut(*i),
+    super::verify(old, new, lang, |want| {
+        let mut at = want;
+        for step in path {
+            at = match step {
+                Step::Key(k) => at.get_mut(*k),
+                Step::Index(i) => at.get_mut(*i),
+            }?;
         }
-        .ok_or_else(|| unsafe_edit(lang))?;
-    }
-    let obj = at.as_object_mut().ok_or_else(|| unsafe_edit(lang))?;
-    for set in sets {
-        obj.insert(set.key.to_string(), scalar_json(&set.value));
-    }
-    if same_ignoring_key_order(&want, &got) {
-        Ok(())
-    } else {
-        Err(unsafe_edit(lang))
-    }
+        let obj = at.as_object_mut()?;
+        for set in sets {
+            obj.insert(set.key.to_string(), scalar_json(&set.value));
+        }
+        Some(())
+    })
 }
 
 /// `s` as a YAML scalar: plain when YAML reads it back as the same string,

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use super::{Lines, Refused, byte_at, indent, same_ignoring_key_order, unsafe_edit};
+use super::{Lines, Refused, byte_at, indent};
 use crate::i18n::Lang;
 use crate::tr;
 use crate::yaml::{self, Node, Value};
@@ -352,59 +352,26 @@ fn verify(
     outcome: Outcome,
     lang: Lang,
 ) -> Result<(), Refused> {
-    let tree = |text: &str| -> Option<serde_json::Value> {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let split = crate::frontmatter::split(text).ok()?;
-        let (root, errors) = yaml::parse_full(split.yaml, split.yaml_line);
-        errors.is_empty().then_some(())?;
-        Some(root?.to_json())
-    };
-    let (Some(mut before), Some(after)) = (tree(old), tree(new)) else {
-        return Err(unsafe_edit(lang));
-    };
-    let number: serde_json::Value = value
-        .parse::<f64>()
-        .ok()
-        .and_then(serde_json::Number::from_f64)
-        .map_or(serde_json::Value::Null, |n| {
-            // YAML types `2` as an integer: compare as JSON would.
-            match value.parse::<i64>() {
-                Ok(i) => serde_json::Value::from(i),
-                Err(_) => serde_json::Value::Number(n),
+    let (d, number) = (date.to_string(), super::scalar_json(value));
+    super::verify(old, new, lang, |want| {
+        let items = super::list_mut(want, "measurements")?;
+        match outcome {
+            Outcome::Appended => {
+                items.push(serde_json::json!({ "date": d, "value": number }));
             }
-        });
-    let d = date.to_string();
-    let list = before
-        .as_object_mut()
-        .map(|o| o.entry("measurements").or_insert(serde_json::Value::Null));
-    if let Some(list) = list {
-        if list.is_null() {
-            *list = serde_json::Value::Array(Vec::new());
-        }
-        if let Some(items) = list.as_array_mut() {
-            match outcome {
-                Outcome::Appended => {
-                    items.push(serde_json::json!({ "date": d, "value": number }));
-                }
-                Outcome::Replaced => {
-                    for i in items.iter_mut() {
-                        if i.get("date").and_then(|x| x.as_str()) == Some(d.as_str())
-                            && let Some(v) = i.get_mut("value")
-                        {
-                            *v = number.clone();
-                        }
+            Outcome::Replaced => {
+                for i in items.iter_mut() {
+                    if i.get("date").and_then(|x| x.as_str()) == Some(d.as_str())
+                        && let Some(v) = i.get_mut("value")
+                    {
+                        *v = number.clone();
                     }
                 }
-                Outcome::Unchanged => {}
             }
+            Outcome::Unchanged => {}
         }
-    }
-    // Key order inside the new item may differ from the JSON above.
-    if same_ignoring_key_order(&before, &after) {
-        Ok(())
-    } else {
-        Err(unsafe_edit(lang))
-    }
+        Some(())
+    })
 }
 
 #[cfg(test)]

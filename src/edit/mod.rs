@@ -145,6 +145,50 @@ fn tree_json(text: &str) -> Option<serde_json::Value> {
     tree(text).map(|r| r.to_json())
 }
 
+/// Checks an edit by reading both files back: `expect` makes the intended
+/// change to the old frontmatter (as JSON), and the new frontmatter must
+/// equal the result, key order aside. A file that does not parse, an
+/// `expect` that finds nothing to change (`None`) or any other difference
+/// refuses the edit: it is a bug in the editor, and nothing is written.
+fn verify(
+    old: &str,
+    new: &str,
+    lang: Lang,
+    expect: impl FnOnce(&mut serde_json::Value) -> Option<()>,
+) -> Result<(), Refused> {
+    let (Some(mut want), Some(got)) = (tree_json(old), tree_json(new)) else {
+        return Err(unsafe_edit(lang));
+    };
+    match expect(&mut want) {
+        Some(()) if same_ignoring_key_order(&want, &got) => Ok(()),
+        _ => Err(unsafe_edit(lang)),
+    }
+}
+
+/// The top-level list `key` of a frontmatter as JSON, made an empty list
+/// when it is absent or null.
+fn list_mut<'j>(
+    root: &'j mut serde_json::Value,
+    key: &str,
+) -> Option<&'j mut Vec<serde_json::Value>> {
+    let list = root
+        .as_object_mut()?
+        .entry(key)
+        .or_insert(serde_json::Value::Null);
+    if list.is_null() {
+        *list = serde_json::Value::Array(Vec::new());
+    }
+    list.as_array_mut()
+}
+
+/// The JSON a YAML scalar written as `text` reads as.
+fn scalar_json(text: &str) -> serde_json::Value {
+    let (root, _) = yaml::parse_full(&format!("v: {text}\n"), 1);
+    root.map(|r| r.to_json())
+        .and_then(|j| j.get("v").cloned())
+        .unwrap_or(serde_json::Value::Null)
+}
+
 fn indent(line: &str) -> usize {
     line.len() - line.trim_start_matches(' ').len()
 }

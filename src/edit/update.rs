@@ -1,7 +1,7 @@
 //! Appending an entry to `updates`: the block `planbook milestone … done`
 //! leaves for the review to fill in.
 
-use super::{Lines, Refused, byte_at, cannot, indent, same_ignoring_key_order, unsafe_edit};
+use super::{Lines, Refused, byte_at, cannot, indent, unsafe_edit};
 use crate::i18n::Lang;
 use crate::yaml::{self, Value};
 
@@ -85,31 +85,16 @@ fn body_line(text: &str) -> Option<usize> {
 
 /// The new file must read as the old one with `item` appended to `updates`.
 fn check(old: &str, new: &str, item: &[String], lang: Lang) -> Result<(), Refused> {
-    let (Some(mut want), Some(got)) = (super::tree_json(old), super::tree_json(new)) else {
-        return Err(unsafe_edit(lang));
-    };
-    let doc: String = item.iter().map(|l| format!("  {l}\n")).collect();
-    let (root, errors) = yaml::parse_full(&format!("x:\n{doc}"), 1);
-    let entry = root
-        .filter(|_| errors.is_empty())
-        .map(|r| r.to_json())
-        .and_then(|j| j.get("x").and_then(|x| x.get(0)).cloned())
-        .ok_or_else(|| unsafe_edit(lang))?;
-    let obj = want.as_object_mut().ok_or_else(|| unsafe_edit(lang))?;
-    let list = obj
-        .entry("updates")
-        .or_insert(serde_json::Value::Array(Vec::new()));
-    if list.is_null() {
-        *list = serde_json::Value::Array(Vec::new());
-    }
-    list.as_array_mut()
-        .ok_or_else(|| unsafe_edit(lang))?
-        .push(entry);
-    if same_ignoring_key_order(&want, &got) {
-        Ok(())
-    } else {
-        Err(unsafe_edit(lang))
-    }
+    super::verify(old, new, lang, |want| {
+        let doc: String = item.iter().map(|l| format!("  {l}\n")).collect();
+        let (root, errors) = yaml::parse_full(&format!("x:\n{doc}"), 1);
+        let entry = root
+            .filter(|_| errors.is_empty())
+            .map(|r| r.to_json())
+            .and_then(|j| j.get("x").and_then(|x| x.get(0)).cloned())?;
+        super::list_mut(want, "updates")?.push(entry);
+        Some(())
+    })
 }
 
 #[cfg(test)]
