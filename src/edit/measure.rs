@@ -304,14 +304,7 @@ fn append(
     }
     let dash = indent(line);
     // The last item runs on while lines are indented past its dash.
-    let mut end = last.node.pos.line;
-    while end < lines.lines.len() {
-        let next = lines.get(end + 1);
-        if next.trim().is_empty() || indent(next) <= dash {
-            break;
-        }
-        end += 1;
-    }
+    let end = lines.item_end(last.node.pos.line, dash);
     let rest = line.get(item_at..).unwrap_or("");
     let new: Vec<String> = if rest.starts_with('{') {
         if !rest.trim_end().ends_with('}') && !rest.contains("} ") {

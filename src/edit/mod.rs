@@ -57,6 +57,21 @@ impl<'a> Lines<'a> {
         }
     }
 
+    /// The last line of the block-list item that starts on line `first`
+    /// with its dash at column `dash` (0-based): the lines after it that
+    /// are indented past the dash belong to it; a blank line ends it.
+    fn item_end(&self, first: usize, dash: usize) -> usize {
+        let mut end = first;
+        while end < self.lines.len() {
+            let next = self.get(end + 1);
+            if next.trim().is_empty() || indent(next) <= dash {
+                break;
+            }
+            end += 1;
+        }
+        end
+    }
+
     /// Line `n` (1-based) without its line ending.
     fn get(&self, n: usize) -> &'a str {
         self.lines

@@ -59,14 +59,7 @@ pub fn append_update(text: &str, item: &[String], lang: Lang) -> Result<String, 
                         return Err(cannot(lang));
                     };
                     let dash = indent(lines.get(last.pos.line));
-                    let mut end = last.pos.line;
-                    while end < lines.lines.len() {
-                        let next = lines.get(end + 1);
-                        if next.trim().is_empty() || indent(next) <= dash {
-                            break;
-                        }
-                        end += 1;
-                    }
+                    let end = lines.item_end(last.pos.line, dash);
                     lines.splice(end + 1, 0, &shifted(dash))
                 }
                 _ => return Err(cannot(lang)),
