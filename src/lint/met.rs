@@ -25,7 +25,8 @@ pub fn met001(cx: &mut Cx<'_>, plan: &Plan) {
             return;
         }
     };
-    let missing: Vec<(&str, Pos)> = [
+    // An empty name is pointed at; missing keys at `metric`.
+    if let Some((keys, pos)) = super::missing_keys(&[
         ("name", m.value.name.is_blank(), m.value.name.pos_or(m.pos)),
         (
             "unit",
@@ -42,17 +43,7 @@ pub fn met001(cx: &mut Cx<'_>, plan: &Plan) {
             m.value.baseline.is_missing(),
             m.value.baseline.pos_or(m.pos),
         ),
-    ]
-    .into_iter()
-    .filter_map(|(k, missing, pos)| missing.then_some((k, pos)))
-    .collect();
-    // An empty name is pointed at; missing keys at `metric`.
-    if let Some(&(_, pos)) = missing.first() {
-        let keys = missing
-            .iter()
-            .map(|(k, _)| *k)
-            .collect::<Vec<_>>()
-            .join(", ");
+    ]) {
         cx.report(
             MET001,
             pos,

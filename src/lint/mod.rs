@@ -396,6 +396,18 @@ pub fn by_plan(diags: &[Diagnostic]) -> BTreeMap<&str, Vec<&Diagnostic>> {
 
 use crate::num::fmt as num;
 
+/// Of `(key, is missing, where)`, the missing keys joined with ", " and
+/// where the finding points: at the first missing one (its value or key
+/// when written, else where the caller said). `None` when none is missing.
+pub(crate) fn missing_keys(
+    keys: &[(&str, bool, crate::yaml::Pos)],
+) -> Option<(String, crate::yaml::Pos)> {
+    let missing: Vec<&(&str, bool, crate::yaml::Pos)> = keys.iter().filter(|k| k.1).collect();
+    let pos = missing.first()?.2;
+    let names: Vec<&str> = missing.iter().map(|k| k.0).collect();
+    Some((names.join(", "), pos))
+}
+
 /// "the metric" in messages: its name if it has one.
 pub(crate) fn metric_label(plan: &Plan, lang: Lang) -> String {
     match plan.metric.value().and_then(|m| m.name.text()) {

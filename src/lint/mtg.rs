@@ -76,22 +76,14 @@ pub fn mtg002(cx: &mut Cx<'_>, plan: &Plan) {
         f @ (Field::Missing | Field::Null(_)) => ("meetings.executive".to_string(), f.pos_or(pos)),
         Field::Ok(e) => {
             let (audience, dates) = (&e.value.audience, &e.value.dates);
-            let mut missing = Vec::new();
-            if audience.is_blank() {
-                missing.push(("audience", audience.pos_or(e.pos)));
-            }
-            if dates.is_missing() || dates.value().is_some_and(|d| d.is_empty()) {
-                missing.push(("dates", dates.pos_or(e.pos)));
-            }
+            let no_dates = dates.is_missing() || dates.value().is_some_and(|d| d.is_empty());
             // An empty value is pointed at; missing keys at `executive`.
-            let Some(&(_, pos)) = missing.first() else {
+            let Some((keys, pos)) = super::missing_keys(&[
+                ("audience", audience.is_blank(), audience.pos_or(e.pos)),
+                ("dates", no_dates, dates.pos_or(e.pos)),
+            ]) else {
                 return;
             };
-            let keys = missing
-                .iter()
-                .map(|(k, _)| *k)
-                .collect::<Vec<_>>()
-                .join(", ");
             (format!("meetings.executive.{keys}"), pos)
         }
     };
@@ -117,7 +109,7 @@ pub fn mtg003(cx: &mut Cx<'_>, plan: &Plan) {
         Field::Invalid => return,
         f @ (Field::Missing | Field::Null(_)) => ("meetings.progress".to_string(), f.pos_or(pos)),
         Field::Ok(p) => {
-            let missing: Vec<(&str, Pos)> = [
+            let Some((keys, at)) = super::missing_keys(&[
                 (
                     "every",
                     p.value.every.is_missing(),
@@ -128,15 +120,10 @@ pub fn mtg003(cx: &mut Cx<'_>, plan: &Plan) {
                     p.value.weekday.is_missing(),
                     p.value.weekday.pos_or(p.pos),
                 ),
-            ]
-            .into_iter()
-            .filter_map(|(k, m, at)| m.then_some((k, at)))
-            .collect();
-            let Some(&(_, at)) = missing.first() else {
+            ]) else {
                 return;
             };
-            let keys: Vec<&str> = missing.iter().map(|(k, _)| *k).collect();
-            (format!("meetings.progress.{}", keys.join(", ")), at)
+            (format!("meetings.progress.{keys}"), at)
         }
     };
     cx.report(
