@@ -31,9 +31,7 @@ fn repo(text: &str) -> Repo {
 
 /// `(rule, severity, line)` of every diagnostic at `today`, and the exit code.
 fn lint_at(r: &Repo, today: &str) -> (i32, Vec<(String, String, u64)>) {
-    let out = run_at(r.path(), r.path(), today, &["lint", "--format", "json"]);
-    let v: Value = serde_json::from_str(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", out.stdout, out.stderr));
+    let (code, v) = r.lint_json_at(today);
     let d = diagnostics(&v)
         .into_iter()
         .map(|d| {
@@ -44,7 +42,7 @@ fn lint_at(r: &Repo, today: &str) -> (i32, Vec<(String, String, u64)>) {
             )
         })
         .collect();
-    (out.code, d)
+    (code, d)
 }
 
 /// The plan's entry of `status --format json` at `today`.

@@ -385,8 +385,7 @@ fn milestone_done_records_the_day_and_the_actual_and_lint_lists_the_review() {
     // What the review must write is listed, one placeholder each, as
     // warnings until the review date (02-02) and errors after it.
     let pln004 = |today: &str| -> Vec<String> {
-        let out = cmd(&r, today, &["lint", "--format", "json"]);
-        let v: Value = serde_json::from_str(&out.stdout).unwrap();
+        let (_, v) = r.lint_json_at(today);
         diagnostics(&v)
             .iter()
             .filter(|d| d["rule"] == "PLN004")
@@ -563,13 +562,7 @@ fn six_weeks_of_the_workshop_cycle_with_commands_only() {
         let out = cmd(&r, today, args);
         assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
     }
-    let (code, v) = {
-        let out = cmd(&r, "2027-02-01", &["lint", "--format", "json"]);
-        (
-            out.code,
-            serde_json::from_str::<Value>(&out.stdout).unwrap(),
-        )
-    };
+    let (code, v) = r.lint_json_at("2027-02-01");
     assert_eq!(code, 0, "{v}");
     let mut rules: Vec<String> = diagnostics(&v)
         .iter()
@@ -619,8 +612,7 @@ fn six_weeks_of_the_workshop_cycle_with_commands_only() {
         let out = cmd(&r, today, args);
         assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
     }
-    let out = cmd(&r, "2027-02-15", &["lint", "--format", "json"]);
-    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    let (_, v) = r.lint_json_at("2027-02-15");
     let rules: Vec<String> = diagnostics(&v)
         .iter()
         .map(|d| {
@@ -709,8 +701,7 @@ fn generated_plans_and_command_sequences() {
     let roles = ["pm", "dev", "ds"];
     let statuses = ["todo", "doing", "done", "dropped"];
     let findings = |r: &Repo, today: &str| -> Vec<(String, String)> {
-        let out = cmd(r, today, &["lint", "--format", "json"]);
-        let v: Value = serde_json::from_str(&out.stdout).unwrap();
+        let (_, v) = r.lint_json_at(today);
         diagnostics(&v)
             .iter()
             .map(|d| {

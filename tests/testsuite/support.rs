@@ -67,7 +67,17 @@ impl Repo {
 
     /// Lints with `--format json` and returns the document.
     pub fn lint_json(&self) -> (i32, Value) {
-        let r = self.run(&["lint", "--format", "json"]);
+        self.lint_json_at(TODAY)
+    }
+
+    /// [`Repo::lint_json`] at `today`.
+    pub fn lint_json_at(&self, today: &str) -> (i32, Value) {
+        let r = run_at(
+            self.path(),
+            self.path(),
+            today,
+            &["lint", "--format", "json"],
+        );
         let v: Value = serde_json::from_str(&r.stdout)
             .unwrap_or_else(|e| panic!("not JSON ({e}): {}\nstderr: {}", r.stdout, r.stderr));
         (r.code, v)
