@@ -9,6 +9,7 @@ mod cycle;
 mod hostile;
 mod layout;
 mod record;
+mod release;
 mod rules;
 mod rules_v2;
 mod search;

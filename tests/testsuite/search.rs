@@ -79,8 +79,8 @@ fn search_can_be_switched_off() {
 }
 
 /// Serves `dir` on a loopback port until the returned guard is dropped.
-struct Server {
-    port: u16,
+pub struct Server {
+    pub port: u16,
     stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -94,7 +94,7 @@ impl Drop for Server {
     }
 }
 
-fn serve(dir: PathBuf) -> Server {
+pub fn serve(dir: PathBuf) -> Server {
     let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
     let port = server.server_addr().to_ip().unwrap().port();
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
