@@ -33,6 +33,9 @@ pub enum Unavailable {
     NotARepo,
     Bare,
     Shallow,
+    /// A repository is there but cannot be opened (a broken `.git`, one
+    /// owned by someone else, an unreadable directory): the message says why.
+    Broken(String),
 }
 
 impl std::fmt::Display for Unavailable {
@@ -42,6 +45,9 @@ impl std::fmt::Display for Unavailable {
             Unavailable::Bare => "the git repository has no work tree",
             Unavailable::Shallow => {
                 "the git repository is a shallow clone (fetch the full history: `git fetch --unshallow`, or `fetch-depth: 0` in CI)"
+            }
+            Unavailable::Broken(why) => {
+                return write!(f, "the git repository cannot be opened: {why}");
             }
         })
     }
@@ -109,7 +115,17 @@ impl Git {
     /// Opens the repository containing `root`, or says why there is none to
     /// read. A shallow clone counts as unavailable: its history is cut off.
     pub fn open(root: &Path) -> std::result::Result<Git, Unavailable> {
-        let repo = gix::discover(root).map_err(|_| Unavailable::NotARepo)?;
+        let repo = gix::discover(root).map_err(|e| {
+            use gix::discover::upwards::Error as Up;
+            match e.downcast_any_ref::<Up>() {
+                Some(
+                    Up::NoGitRepository { .. }
+                    | Up::NoGitRepositoryWithinCeiling { .. }
+                    | Up::NoGitRepositoryWithinFs { .. },
+                ) => Unavailable::NotARepo,
+                _ => Unavailable::Broken(format!("{e:#}")),
+            }
+        })?;
         let workdir = repo.workdir().ok_or(Unavailable::Bare)?;
         if repo.is_shallow().unwrap_or(false) {
             return Err(Unavailable::Shallow);

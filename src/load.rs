@@ -101,9 +101,8 @@ pub fn open(root: &Path) -> Result<Repo, LoadError> {
             has_config: root.join("book.toml").is_file(),
         });
     }
-    let (paths, warnings) = plan_paths_checked(&content_dir)?;
-    let index_path = content_dir.join("index.md");
-    let index_page = std::fs::read_to_string(&index_path).ok();
+    let (paths, mut warnings) = plan_paths_checked(&content_dir)?;
+    let index_page = read_index_page(&content_dir, &mut warnings);
     Ok(Repo {
         root: root.to_path_buf(),
         config,
@@ -112,6 +111,38 @@ pub fn open(root: &Path) -> Result<Repo, LoadError> {
         index_page,
         warnings,
     })
+}
+
+/// `index.md` of the content directory, the home page's introduction:
+/// `None` when there is none. One that cannot be read, or is not UTF-8
+/// text, is left out with a warning naming it (the site is still built).
+pub fn read_index_page(content_dir: &Path, warnings: &mut Vec<String>) -> Option<String> {
+    let path = content_dir.join("index.md");
+    match std::fs::read(&path) {
+        Ok(bytes) => index_text(&path.display().to_string(), bytes, warnings),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => {
+            warnings.push(format!(
+                "{}: cannot be read ({e}); the home page is built without its introduction",
+                path.display()
+            ));
+            None
+        }
+    }
+}
+
+/// The text of an `index.md` read from `name` (a path, or `rev:path`).
+pub fn index_text(name: &str, bytes: Vec<u8>, warnings: &mut Vec<String>) -> Option<String> {
+    match String::from_utf8(bytes) {
+        Ok(text) => Some(text),
+        Err(e) => {
+            warnings.push(format!(
+                "{name}: not UTF-8 text (byte {}); the home page is built without its introduction: save the file as UTF-8",
+                e.utf8_error().valid_up_to() + 1
+            ));
+            None
+        }
+    }
 }
 
 /// Every plan file under `dir`, sorted: `.md` files, except `_*.md` drafts,

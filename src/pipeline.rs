@@ -78,9 +78,11 @@ impl Run {
             let bytes = git.blob(f.oid)?;
             blobs.push((f.path, bytes));
         }
-        let index_page = git
-            .read(commit, &format!("{dir}/index.md"))?
-            .map(|b| String::from_utf8_lossy(&b).into_owned());
+        let mut warnings = Vec::new();
+        let index_name = format!("{dir}/index.md");
+        let index_page = git.read(commit, &index_name)?.and_then(|b| {
+            crate::load::index_text(&format!("{name}:{index_name}"), b, &mut warnings)
+        });
         Ok(Run {
             repo: Repo {
                 // Files of a revision are named root-relative; nothing of
@@ -90,7 +92,7 @@ impl Run {
                 config,
                 paths: blobs.iter().map(|(p, _)| p.into()).collect(),
                 index_page,
-                warnings: Vec::new(),
+                warnings,
             },
             today,
             blobs: Some(blobs),

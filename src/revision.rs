@@ -32,13 +32,8 @@ pub fn working_tree_histories(
 ) -> (Option<Histories>, Option<String>) {
     let git = match Git::open(root) {
         Ok(g) => g,
-        Err(Unavailable::Shallow) => {
-            return (
-                None,
-                Some(format!("plan history left out: {}", Unavailable::Shallow)),
-            );
-        }
-        Err(_) => return (None, None),
+        Err(Unavailable::NotARepo) => return (None, None),
+        Err(why) => return (None, Some(format!("plan history left out: {why}"))),
     };
     match head_histories(&git, config, files) {
         Ok(h) => (Some(h), None),

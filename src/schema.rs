@@ -179,9 +179,8 @@ pub fn schema() -> Value {
 
 /// The schema, pretty-printed with a trailing newline.
 pub fn json_schema() -> String {
-    let mut s = serde_json::to_string_pretty(&schema()).unwrap_or_default();
-    s.push('\n');
-    s
+    // A `Value` prints infallibly; `{:#}` is serde_json's pretty form.
+    format!("{:#}\n", schema())
 }
 
 #[cfg(test)]

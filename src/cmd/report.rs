@@ -181,23 +181,20 @@ impl History {
                 git: Some(git),
                 note: None,
             },
-            Err(Unavailable::Shallow) => History {
-                git: None,
-                note: Some({
-                    let why = Unavailable::Shallow;
-                    crate::tr!(
-                        lang,
-                        "期間中に完了したタスクは載せていません: {why}",
-                        "tasks done in the period left out: {why}"
-                    )
-                }),
-            },
-            Err(_) => History {
+            Err(Unavailable::NotARepo) => History {
                 git: None,
                 note: Some(crate::tr!(
                     lang,
                     "git リポジトリではないため、期間中に完了したタスクは載せていません",
                     "not a git repository: tasks done in the period are left out"
+                )),
+            },
+            Err(why) => History {
+                git: None,
+                note: Some(crate::tr!(
+                    lang,
+                    "期間中に完了したタスクは載せていません: {why}",
+                    "tasks done in the period left out: {why}"
                 )),
             },
         }

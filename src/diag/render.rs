@@ -164,9 +164,8 @@ pub fn json(diags: &[Diagnostic], summary: &Summary) -> String {
         "diagnostics": diags,
         "summary": summary,
     });
-    let mut s = serde_json::to_string(&doc).unwrap_or_default();
-    s.push('\n');
-    s
+    // A `Value` prints infallibly.
+    format!("{doc}\n")
 }
 
 /// Escapes the message part of a GitHub workflow command.
@@ -289,9 +288,7 @@ pub fn sarif(diags: &[Diagnostic], lang: Lang) -> String {
             "results": results,
         }]
     });
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    s.push('\n');
-    s
+    format!("{doc:#}\n")
 }
 
 fn other(lang: Lang) -> Lang {

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::Diff;
+use super::{Change, Diff};
 use crate::i18n::Lang;
 use crate::tr;
 
@@ -158,11 +158,10 @@ impl Diff {
                     .changes
                     .iter()
                     .map(|c| {
-                        let mut v = serde_json::to_value(c).unwrap_or_default();
-                        if let Some(o) = v.as_object_mut() {
-                            o.insert("text".into(), c.describe(lang).into());
-                        }
-                        v
+                        serde_json::json!(WithText {
+                            change: c,
+                            text: c.describe(lang),
+                        })
                     })
                     .collect();
                 serde_json::json!({
@@ -184,10 +183,16 @@ impl Diff {
                 "introduced": self.introduced.len(), "fixed": self.fixed.len(),
             },
         });
-        let mut s = serde_json::to_string(&doc).unwrap_or_default();
-        s.push('\n');
-        s
+        format!("{doc}\n")
     }
+}
+
+/// A change as JSON: its kind and fields, and the sentence describing it.
+#[derive(Serialize)]
+struct WithText<'a> {
+    #[serde(flatten)]
+    change: &'a Change,
+    text: String,
 }
 
 /// Plan text made inert in markdown: HTML and link/emphasis syntax escaped.

@@ -185,7 +185,12 @@ pub fn serve(opts: ServeOptions) -> Result<()> {
             let outcome = if paths.iter().any(|p| session.is_global_change(p)) {
                 session.reload_all().and_then(|()| session.build())
             } else {
-                session.update(&paths).and_then(|()| session.build())
+                session.update(&paths).and_then(|warnings| {
+                    for w in warnings {
+                        eprintln!("warning: {w}");
+                    }
+                    session.build()
+                })
             };
             if !quiet && std::io::stderr().is_terminal() {
                 eprintln!("rebuilt after a change to {}", describe(&paths, &root));

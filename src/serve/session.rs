@@ -193,8 +193,9 @@ impl Session {
     }
 
     /// Re-reads the given paths under the content directory: changed,
-    /// new and deleted plans, and `content/index.md`.
-    pub fn update(&mut self, changed: &[PathBuf]) -> Result<()> {
+    /// new and deleted plans, and `content/index.md`; returns the warnings
+    /// for the terminal (an `index.md` that cannot be read).
+    pub fn update(&mut self, changed: &[PathBuf]) -> Result<Vec<String>> {
         let current: Vec<PathBuf> =
             load::plan_paths(&self.run.repo.content_dir).map_err(anyhow::Error::new)?;
         // Deleted (or renamed away) plans.
@@ -208,9 +209,9 @@ impl Session {
             .map(|p| (p.clone(), read_plan(&self.run, p)))
             .collect();
         self.plans.extend(fresh);
-        self.run.repo.index_page =
-            std::fs::read_to_string(self.run.repo.content_dir.join("index.md")).ok();
-        Ok(())
+        let mut warnings = Vec::new();
+        self.run.repo.index_page = load::read_index_page(&self.run.repo.content_dir, &mut warnings);
+        Ok(warnings)
     }
 
     /// Lints and renders; plan pages come from the cache when neither their

@@ -142,20 +142,30 @@ impl Staging {
     }
 
     /// Replaces the output with what was written.
-    pub fn commit(mut self) -> Result<()> {
+    pub fn commit(self) -> Result<()> {
+        self.commit_with(|from, to| std::fs::rename(from, to))
+    }
+
+    /// [`Staging::commit`] with its renames done by `rename` (tests make
+    /// them fail).
+    fn commit_with(mut self, rename: impl Fn(&Path, &Path) -> std::io::Result<()>) -> Result<()> {
         let (out, tmp) = (&self.out, &self.tmp);
         let old = sibling(out, "planbook-old");
         if out.exists() {
-            std::fs::rename(out, &old)
-                .with_context(|| format!("cannot move {} aside", out.display()))?;
+            rename(out, &old).with_context(|| format!("cannot move {} aside", out.display()))?;
         }
-        if let Err(e) = std::fs::rename(tmp, out) {
-            // Put the previous site back.
-            if old.exists() {
-                let _ = std::fs::rename(&old, out);
+        if let Err(e) = rename(tmp, out) {
+            let failed = format!("cannot move the new site to {}", out.display());
+            // Put the previous site back, or say where it was left.
+            if old.exists()
+                && let Err(back) = rename(&old, out)
+            {
+                anyhow::bail!(
+                    "{failed}: {e}; the previous site could not be moved back either ({back}): it is at {}",
+                    old.display()
+                );
             }
-            return Err(e)
-                .with_context(|| format!("cannot move the new site to {}", out.display()));
+            return Err(e).context(failed);
         }
         self.committed = true;
         if old.exists() {
@@ -187,5 +197,68 @@ impl Drop for Staging {
         if !self.committed {
             let _ = std::fs::remove_dir_all(&self.tmp);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    /// When the new site cannot be moved in and the previous one cannot be
+    /// moved back, the error says so and where the previous site is.
+    #[test]
+    fn a_rollback_that_cannot_rename_says_where_the_old_site_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("index.html"), "old").unwrap();
+        let staging = Staging::new(&out).unwrap();
+        staging.write_all(&Files::default()).unwrap();
+        let calls = Cell::new(0);
+        let err = staging
+            .commit_with(|from, to| {
+                calls.set(calls.get() + 1);
+                match calls.get() {
+                    1 => std::fs::rename(from, to),
+                    _ => Err(std::io::Error::other("disk on fire")),
+                }
+            })
+            .unwrap_err();
+        let msg = format!("{err:#}");
+        let old = sibling(&out, "planbook-old");
+        assert!(msg.contains("cannot move the new site to"), "{msg}");
+        assert!(msg.contains("could not be moved back"), "{msg}");
+        assert!(msg.contains(&old.display().to_string()), "{msg}");
+        assert_eq!(
+            std::fs::read_to_string(old.join("index.html")).unwrap(),
+            "old"
+        );
+        assert_eq!(calls.get(), 3);
+    }
+
+    /// A failed move of the new site puts the previous one back.
+    #[test]
+    fn a_failed_swap_puts_the_old_site_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("index.html"), "old").unwrap();
+        let staging = Staging::new(&out).unwrap();
+        let calls = Cell::new(0);
+        let err = staging
+            .commit_with(|from, to| {
+                calls.set(calls.get() + 1);
+                match calls.get() {
+                    2 => Err(std::io::Error::other("no")),
+                    _ => std::fs::rename(from, to),
+                }
+            })
+            .unwrap_err();
+        assert!(format!("{err:#}").contains("cannot move the new site"));
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "old"
+        );
     }
 }

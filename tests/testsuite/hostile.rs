@@ -187,3 +187,58 @@ fn unreadable_frontmatter_reports_only_pln001() {
         );
     }
 }
+
+/// A `content/index.md` that is not UTF-8 is left out of the home page
+/// with a warning naming it, not dropped in silence.
+#[test]
+fn a_non_utf8_index_page_is_a_warning_naming_it() {
+    let repo = Repo::new();
+    repo.bytes(
+        "content/index.md",
+        b"# \x82\xb1\x82\xf1\x82\xc9\x82\xbf\x82\xcd\n",
+    );
+    let r = repo.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("index.md: not UTF-8 text (byte 3)"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("save the file as UTF-8"), "{}", r.stderr);
+    assert!(repo.path().join("public/index.html").is_file());
+}
+
+/// A git repository that is there but cannot be opened (here a corrupt
+/// `.git/config`) is said to be broken, with gix's reason, instead of
+/// being taken for "not a git repository".
+#[test]
+fn a_git_repository_that_cannot_be_opened_is_named() {
+    let repo = Repo::new();
+    crate::versions::git(repo.path(), "2027-02-01", &["init", "-q"]);
+    crate::versions::git(repo.path(), "2027-02-01", &["add", "-A"]);
+    crate::versions::git(repo.path(), "2027-02-01", &["commit", "-q", "-m", "plans"]);
+    std::fs::write(repo.path().join(".git/config"), "[core\n\tbare = maybe\n").unwrap();
+    let r = repo.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("the git repository cannot be opened"),
+        "{}",
+        r.stderr
+    );
+    let r = repo.run(&["report"]);
+    assert!(
+        r.stdout.contains("the git repository cannot be opened")
+            || r.stderr.contains("the git repository cannot be opened"),
+        "{}\n{}",
+        r.stdout,
+        r.stderr
+    );
+    assert!(!r.stdout.contains("not a git repository"), "{}", r.stdout);
+    let r = repo.run(&["diff"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("the git repository cannot be opened"),
+        "{}",
+        r.stderr
+    );
+}
