@@ -11,10 +11,12 @@ use anyhow::{Result, bail};
 use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Severity};
-use crate::load::{Detail, PlanFile, Repo};
+use crate::git::Histories;
+use crate::load::{Detail, Repo};
 use crate::model::Plan;
+use crate::model::PlanFile;
 use crate::pipeline::Run;
-use crate::site::{BuildOptions, Histories, PlanPage, Renderer, can_have_page, publishable};
+use crate::site::{BuildOptions, PlanPage, Renderer, can_have_page, publishable};
 
 /// Lints the plans of a working-tree run ([`Run::open`]) and writes the site to `opts.out` atomically, in
 /// one pass over the plans: a few hundred at a time are parsed and checked

@@ -11,7 +11,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 
 use crate::i18n::Lang;
-use crate::lint::rules::{self, Level};
+use crate::rules::{self, Level};
 
 /// The resolved configuration, defaults applied.
 #[derive(Debug, Clone)]

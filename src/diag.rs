@@ -5,24 +5,7 @@ use serde::Serialize;
 
 use crate::yaml::Pos;
 
-/// How serious a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Error,
-    Warning,
-    Info,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        }
-    }
-}
+pub use crate::rules::Severity;
 
 /// What a rule found in one plan, before severities are resolved.
 #[derive(Debug, Clone, PartialEq)]

@@ -79,6 +79,9 @@ pub struct TreeFile {
     pub is_link: bool,
 }
 
+/// Plan file → the commits that changed it, newest first.
+pub type Histories = BTreeMap<String, Vec<HistoryEntry>>;
+
 /// One commit that touched a plan file.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct HistoryEntry {
@@ -420,12 +423,7 @@ impl Git {
     /// of `tip`: the non-merge commits that changed it, newest first,
     /// following renames (a file added in the commit that deleted another
     /// with the same or mostly the same content).
-    pub fn histories(
-        &self,
-        tip: ObjectId,
-        dir: &str,
-        paths: &[String],
-    ) -> Result<BTreeMap<String, Vec<HistoryEntry>>> {
+    pub fn histories(&self, tip: ObjectId, dir: &str, paths: &[String]) -> Result<Histories> {
         // Tracked path (as of the commit being looked at) → the path it has
         // at `tip`.
         let mut tracked: HashMap<String, String> =

@@ -11,30 +11,13 @@ use std::path::{Path, PathBuf};
 use crate::config::{Config, ConfigError};
 use crate::diag::Finding;
 use crate::frontmatter;
-use crate::lint::rules::PLN001;
-use crate::model::Plan;
+use crate::model::{Plan, PlanFile};
+use crate::rules::PLN001;
 use crate::tr;
 use crate::yaml::Pos;
 
 /// Plan files larger than this are not parsed (PLN001).
 pub const MAX_PLAN_BYTES: u64 = 4 * 1024 * 1024;
-
-/// One plan and the findings from parsing it.
-#[derive(Debug, Clone)]
-pub struct PlanFile {
-    pub plan: Plan,
-    pub findings: Vec<Finding>,
-    /// A content key for caches shared between builds of the same plan
-    /// (`build --versions`): equal non-zero keys mean the same file, path
-    /// and configuration. 0 when no one keeps such caches.
-    pub key: u64,
-}
-
-impl AsRef<PlanFile> for PlanFile {
-    fn as_ref(&self) -> &PlanFile {
-        self
-    }
-}
 
 /// How much of each plan to keep in memory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
+use crate::diag::Finding;
 use crate::yaml::{Node, Pos};
 
 /// A value and the position of its first character in the plan file.
@@ -421,6 +422,12 @@ impl Task {
         !matches!(self.status(), TaskStatus::Done | TaskStatus::Dropped)
     }
 
+    /// Open and past its due date at `today` (due today is not overdue):
+    /// the one definition TSK005, the plan states and the pages use.
+    pub fn overdue(&self, today: NaiveDate) -> bool {
+        self.is_open() && self.due.copied().is_some_and(|d| d < today)
+    }
+
     /// Days a done task was finished after its `due` (by `done_on`);
     /// `None` when on time or when either date is missing.
     pub fn days_late(&self) -> Option<i64> {
@@ -481,4 +488,21 @@ pub struct Progress {
 pub struct Executive {
     pub audience: Field<String>,
     pub dates: Field<Vec<At<NaiveDate>>>,
+}
+
+/// One plan and the findings from parsing it.
+#[derive(Debug, Clone)]
+pub struct PlanFile {
+    pub plan: Plan,
+    pub findings: Vec<Finding>,
+    /// A content key for caches shared between builds of the same plan
+    /// (`build --versions`): equal non-zero keys mean the same file, path
+    /// and configuration. 0 when no one keeps such caches.
+    pub key: u64,
+}
+
+impl AsRef<PlanFile> for PlanFile {
+    fn as_ref(&self) -> &PlanFile {
+        self
+    }
 }

@@ -30,7 +30,8 @@ use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::git::Git;
 use crate::lint;
-use crate::load::{self, Detail, LoadError, PlanFile, Repo};
+use crate::load::{self, Detail, LoadError, Repo};
+use crate::model::PlanFile;
 
 /// A repository opened once and the day it is checked at.
 pub struct Run {

@@ -240,7 +240,7 @@ impl JsonWriter {
 mod tests {
     use super::*;
     use crate::config::Config;
-    use crate::load::PlanFile;
+    use crate::model::PlanFile;
     use serde_json::{Value, json};
 
     /// The serde_json way of making a `plans.json` entry, which

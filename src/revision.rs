@@ -10,8 +10,8 @@ use anyhow::Result;
 use gix::ObjectId;
 
 use crate::config::Config;
+use crate::git::Histories;
 use crate::git::{Git, Unavailable};
-use crate::site::Histories;
 
 /// The content directory as a root-relative git path: `content`.
 pub fn content_dir_name(config: &Config) -> String {

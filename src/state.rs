@@ -202,7 +202,11 @@ pub type Due<'p> = (&'p Milestone, &'p Task);
 /// Open tasks (neither done nor dropped) whose due date is before `date`,
 /// in file order.
 pub fn overdue_tasks(plan: &Plan, date: NaiveDate) -> Vec<Due<'_>> {
-    tasks_where(plan, |due| due < date)
+    plan.milestones()
+        .iter()
+        .flat_map(|m| m.tasks().iter().map(move |t| (m, t)))
+        .filter(|(_, t)| t.overdue(date))
+        .collect()
 }
 
 /// Open tasks due in (`after`, `until`], in file order.

@@ -69,7 +69,7 @@ pub struct Target {
     pub text: String,
     /// The plan as parsed from that text (its unit, milestones; the
     /// findings before the edit).
-    pub file: crate::load::PlanFile,
+    pub file: crate::model::PlanFile,
 }
 
 impl Target {

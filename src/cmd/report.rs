@@ -11,7 +11,8 @@ use chrono::{Duration, NaiveDate};
 
 use super::{Globals, print_load_warnings};
 use crate::git::{Git, Unavailable};
-use crate::load::{Detail, PlanFile};
+use crate::load::Detail;
+use crate::model::PlanFile;
 use crate::pipeline::Run;
 use crate::report::{self, Period, PlanReport, format};
 use gix::ObjectId;

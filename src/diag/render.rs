@@ -11,7 +11,7 @@ use serde_json::json;
 
 use super::{Diagnostic, Severity, Summary};
 use crate::i18n::Lang;
-use crate::lint::rules::RULES;
+use crate::rules::RULES;
 use std::path::Path;
 
 /// Byte offset of a 1-based (line, char column) in `source`.

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::diag::{Diagnostic, Severity};
-use crate::load::PlanFile;
+use crate::model::PlanFile;
 use crate::model::{Milestone, Plan, Task, TaskStatus};
 use crate::num::fmt as num;
 

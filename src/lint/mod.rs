@@ -14,8 +14,8 @@ use chrono::NaiveDate;
 use crate::config::Config;
 use crate::diag::{Diagnostic, Finding, Severity};
 use crate::i18n::Lang;
-use crate::load::PlanFile;
 use crate::model::Plan;
+use crate::model::PlanFile;
 use crate::tr;
 
 mod ice;
@@ -25,7 +25,7 @@ mod mil;
 mod mtg;
 pub mod placeholder;
 mod pln;
-pub mod rules;
+pub use crate::rules;
 mod tsk;
 mod upd;
 

@@ -164,11 +164,8 @@ pub fn tsk005(cx: &mut Cx<'_>, plan: &Plan) {
     let lang = cx.lang;
     let today = cx.today;
     for (_, t, label) in tasks(plan) {
-        if !t.is_open() {
-            continue;
-        }
         let Some(d) = t.due.get() else { continue };
-        if d.value < today {
+        if t.overdue(today) {
             let dv = d.value;
             cx.report(
                 TSK005,

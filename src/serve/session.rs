@@ -14,9 +14,11 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Severity};
-use crate::load::{self, Detail, PlanFile};
+use crate::git::Histories;
+use crate::load::{self, Detail};
+use crate::model::PlanFile;
 use crate::pipeline::Run;
-use crate::site::{BuildOptions, Files, Histories, PlanPage, Renderer};
+use crate::site::{BuildOptions, Files, PlanPage, Renderer};
 
 /// The result of one build.
 pub struct Outcome {

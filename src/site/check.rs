@@ -12,7 +12,7 @@ use tera::Value;
 use super::view::tv;
 use crate::config::Config;
 use crate::labels::{label, label_for, long_date};
-use crate::load::PlanFile;
+use crate::model::PlanFile;
 use crate::model::{Milestone, Plan, Task};
 use crate::num::fmt as num;
 use crate::state::{self, Reason, State, Upcoming};
@@ -121,7 +121,7 @@ pub(super) fn plan_check(p: &PlanFile, st: State, today: NaiveDate, config: &Con
     tv!({
         "id": plan.id.as_str(),
         "title": plan.title_text(),
-        "href": format!("../plans/{}/index.html", plan.id),
+        "href": format!("../{}", crate::paths::plan_page(&plan.id)),
         "state": st.as_str(),
         "state_label": label_for(lang, "state_", st.as_str()),
         // A stale metric has its own note below.

@@ -6,7 +6,7 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use crate::config::Config;
 use crate::i18n::Lang;
 use crate::labels::{label, label_for};
-use crate::load::PlanFile;
+use crate::model::PlanFile;
 use crate::model::{Plan, Update};
 
 /// One update of one plan, for the changelog page and feed.
@@ -119,7 +119,10 @@ pub fn atom(
             ));
             e.set_updated(midnight(date));
             e.set_links(vec![link(
-                format!("{base_url}plans/{}/index.html#changelog", u.plan.id),
+                format!(
+                    "{base_url}{}#changelog",
+                    crate::paths::plan_page(&u.plan.id)
+                ),
                 "alternate",
             )]);
             let html = match fragments.filter(|_| u.key != 0) {

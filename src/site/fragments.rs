@@ -8,7 +8,7 @@
 //! plans with the versions around it, so with a [`Fragments`] cache each
 //! distinct item is rendered once for all of them rather than once per
 //! version; calendar events and home-page card views are cached the same
-//! way. Items are looked up by [`PlanFile::key`](crate::load::PlanFile)
+//! way. Items are looked up by [`PlanFile::key`](crate::model::PlanFile)
 //! (which covers the plan's bytes, path and book.toml) and the renderer's
 //! [`scope`](Renderer::scope) (its theme and site values); plans with key 0
 //! are not cached.

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::git::HistoryEntry;
-use crate::load::PlanFile;
+use crate::model::PlanFile;
 use crate::model::{Plan, is_valid_id};
 use crate::state::State;
 
@@ -34,7 +34,7 @@ pub mod write;
 pub use fragments::Fragments;
 use fragments::Item;
 pub(crate) use fragments::{cached, key_of};
-pub use view::{Finding, Histories};
+pub use view::Finding;
 use view::{
     finding_view, history_view, plan_card, plan_page, severity_counts, summary_view, update_view,
 };
@@ -244,7 +244,7 @@ impl Renderer {
 
     /// The output path of a plan's page.
     pub fn plan_path(plan: &Plan) -> String {
-        format!("plans/{}/index.html", plan.id)
+        crate::paths::plan_page(&plan.id)
     }
 
     /// One of a plan's own pages ([`PlanPage`]).
@@ -269,7 +269,11 @@ impl Renderer {
         diags: &[&Diagnostic],
         history: Option<&[HistoryEntry]>,
     ) -> Result<Vec<u8>> {
-        let mut ctx = self.ctx("../../", &format!("plans/{}/", plan.id), plan.title_text());
+        let mut ctx = self.ctx(
+            "../../",
+            &crate::paths::plan_dir(&plan.id),
+            plan.title_text(),
+        );
         ctx.insert_value(
             "plan",
             plan_page(plan, diags, &self.config, self.opts.today),
@@ -490,7 +494,7 @@ impl Renderer {
                     "id": p.plan.id,
                     "title": p.plan.title_text(),
                     "file": p.plan.file,
-                    "href": linked.then(|| format!("../plans/{}/index.html", p.plan.id)),
+                    "href": linked.then(|| format!("../{}", crate::paths::plan_page(&p.plan.id))),
                     "findings": d.iter().map(|d| finding_view(d, lang)).collect::<Vec<_>>(),
                 }))
             })

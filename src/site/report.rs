@@ -59,7 +59,7 @@ fn report_view(
     tv!({
         "id": p.id.as_str(),
         "title": p.title_text(),
-        "href": format!("{root}plans/{}/index.html", p.id),
+        "href": format!("{root}{}", crate::paths::plan_page(&p.id)),
         "state": r.state.as_str(),
         "state_label": label_for(lang, "state_", r.state.as_str()),
         "period": tr!(lang, "{since} の翌日〜{until}", "after {since} until {until}"),
@@ -124,7 +124,7 @@ fn report_view(
         "confidence_before": confidence(r.confidence_before.as_ref(), lang).filter(|_| r.confidence_before != r.confidence),
         "findings": r.findings.iter().map(|d| finding_view(d, lang)).collect::<Vec<_>>(),
         "findings_count": findings_count(&r.findings, lang),
-        "findings_href": format!("{root}plans/{}/index.html#findings", p.id),
+        "findings_href": format!("{root}{}#findings", crate::paths::plan_page(&p.id)),
     })
 }
 
@@ -155,7 +155,7 @@ fn findings_count(findings: &[&Diagnostic], lang: Lang) -> Option<String> {
 impl Renderer {
     /// The output path of a plan's executive report.
     pub fn report_path(plan: &Plan) -> String {
-        format!("plans/{}/report/index.html", plan.id)
+        crate::paths::plan_report(&plan.id)
     }
 
     /// A plan's executive report: the period up to the next executive date
@@ -182,7 +182,7 @@ impl Renderer {
         r.due_next.clear();
         let root = "../../../";
         let title = format!("{} · {}", label(lang, "exec_report"), plan.title_text());
-        let mut ctx = self.ctx(root, &format!("plans/{}/report/", plan.id), &title);
+        let mut ctx = self.ctx(root, &crate::paths::plan_report_dir(&plan.id), &title);
         let view = report_view(
             &r,
             root,

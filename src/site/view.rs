@@ -5,8 +5,6 @@
 //! tera then copies: on a plan page the copy (and dropping the JSON) cost
 //! as much as building the view.
 
-use std::collections::BTreeMap;
-
 use chrono::NaiveDate;
 use tera::Value;
 
@@ -32,9 +30,6 @@ macro_rules! tv {
     }};
 }
 pub(super) use tv;
-
-/// Plan file → the commits that changed it, newest first.
-pub type Histories = BTreeMap<String, Vec<HistoryEntry>>;
 
 pub(super) fn history_view(history: &[HistoryEntry], lang: Lang) -> Value {
     let entries: Vec<Value> = history
@@ -134,7 +129,7 @@ pub(super) fn plan_card(
         "state": state.as_str(),
         "state_label": label_for(lang, "state_", state.as_str()),
         "sparkline": super::sparkline::sparkline(plan, lang),
-        "href": format!("{root}plans/{}/index.html", plan.id),
+        "href": format!("{root}{}", crate::paths::plan_page(&plan.id)),
         "title": plan.title_text(),
         "use_case": plan.use_case.text(),
         "status": plan.status().as_str(),
@@ -207,7 +202,7 @@ pub(super) fn plan_page(
                                 "status": t.status().as_str(),
                                 "status_label": label_for(lang, "task_status_", t.status().as_str()),
                                 "owner": owner,
-                                "overdue": t.is_open() && t.due.copied().is_some_and(|d| d < today),
+                                "overdue": t.overdue(today),
                                 "done_on": date(t.done_on.copied()),
                                 "late": t.days_late().map(|n| late_text(lang, n)),
                                 "note": t.note.text(),
@@ -386,7 +381,7 @@ pub(super) fn update_view(u: &feeds::UpdateEntry<'_>, config: &Config, root: &st
     tv!({
         "plan_id": u.plan.id.as_str(),
         "plan_title": u.plan.title_text(),
-        "href": format!("{root}plans/{}/index.html", u.plan.id),
+        "href": format!("{root}{}", crate::paths::plan_page(&u.plan.id)),
         "date": u.date.map(|d| long_date(lang, d)),
         "date_iso": u.date.map(|d| d.to_string()),
         "milestone": u.update.milestone.text(),

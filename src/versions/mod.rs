@@ -28,17 +28,16 @@ use serde_json::{Value, json};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Summary};
 use crate::diff;
-use crate::git::{Git, Tag};
+use crate::git::{Git, Histories, Tag};
 use crate::html::esc;
 use crate::i18n::Lang;
 use crate::labels::{label, long_date};
-use crate::load::{self, Detail, PlanFile, Repo};
+use crate::load::{self, Detail, Repo};
+use crate::model::PlanFile;
 use crate::revision::{config_at, content_dir_name, head_histories, plan_files_at};
 use crate::site::theme::Theme;
 use crate::site::write::Staging;
-use crate::site::{
-    BuildOptions, Fragments, Histories, MARK_BASE, MARK_NAV, PlanPage, Renderer, key_of,
-};
+use crate::site::{BuildOptions, Fragments, MARK_BASE, MARK_NAV, PlanPage, Renderer, key_of};
 use crate::tr;
 
 mod input;

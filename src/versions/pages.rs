@@ -18,7 +18,7 @@ pub(super) fn changes_page(
     let new = diff::Side::new(&b.plans, &b.diags);
     let d = diff::diff(&old, &new);
     let has = |id: &str| {
-        let page = format!("plans/{id}/index.html");
+        let page = crate::paths::plan_page(id);
         b.pages.iter().any(|(p, _)| *p == page)
     };
     let plan_ref = |p: &diff::PlanRef, linked: bool| {

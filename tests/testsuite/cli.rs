@@ -297,7 +297,7 @@ fn japanese_messages_by_default() {
 #[test]
 fn every_rule_is_documented() {
     let docs = include_str!("../../docs/rules.md");
-    for r in planbook::lint::rules::RULES {
+    for r in planbook::rules::RULES {
         assert!(
             docs.contains(&format!("| {} |", r.id)),
             "{} missing from docs/rules.md",

@@ -1,6 +1,8 @@
-//! The source layout keeps its shape: no import cycle between modules
-//! (`crate::` paths outside comments and tests; a module and its children
-//! count as one only through `super::`), and no file over 800 lines.
+//! The source layout keeps its shape: no import cycle between files
+//! (`crate::` paths outside comments and tests, brace groups included; a
+//! module and its children count as one only through `super::`), none
+//! between top-level modules (a directory module and its files count as
+//! one), and no file over 800 lines.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -36,16 +38,63 @@ fn modules() -> BTreeMap<String, String> {
     out
 }
 
+/// The paths a `crate::` at `code[at..]` names: `crate::a::b` is one,
+/// `crate::{a, b::{c, d}}` three (`a`, `b::c`, `b::d`).
+fn crate_paths(code: &str) -> Vec<String> {
+    fn expand(prefix: &str, s: &str, out: &mut Vec<String>) {
+        let s = s.trim_start();
+        let head: String = s
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == ':')
+            .collect();
+        let rest = &s[head.len()..];
+        let path = format!("{prefix}{head}");
+        if let Some(group) = rest.strip_prefix('{') {
+            // Split the group at its top-level commas.
+            let (mut depth, mut start) = (0, 0);
+            for (i, c) in group.char_indices() {
+                match c {
+                    '{' => depth += 1,
+                    '}' if depth == 0 => {
+                        expand(&path, &group[start..i], out);
+                        return;
+                    }
+                    '}' => depth -= 1,
+                    ',' if depth == 0 => {
+                        expand(&path, &group[start..i], out);
+                        start = i + 1;
+                    }
+                    _ => {}
+                }
+            }
+        } else if !path.is_empty() {
+            out.push(path);
+        }
+    }
+    let mut out = Vec::new();
+    for (i, _) in code.match_indices("crate::") {
+        expand("", &code[i + 7..], &mut out);
+    }
+    out
+}
+
+#[test]
+fn crate_paths_reads_brace_groups_and_digits() {
+    assert_eq!(
+        crate_paths(
+            "use crate::{i18n::Lang, site::{view, mod2::x}, a};
+let _ = crate::b::c(1);"
+        ),
+        ["i18n::Lang", "site::view", "site::mod2::x", "a", "b::c"]
+    );
+}
+
 /// The modules each module names with `crate::`.
 fn imports(mods: &BTreeMap<String, String>) -> BTreeMap<&str, BTreeSet<&str>> {
     let mut graph = BTreeMap::new();
     for (name, code) in mods {
         let mut deps = BTreeSet::new();
-        for (i, _) in code.match_indices("crate::") {
-            let path: String = code[i + 7..]
-                .chars()
-                .take_while(|c| c.is_ascii_lowercase() || *c == '_' || *c == ':')
-                .collect();
+        for path in crate_paths(code) {
             let parts: Vec<&str> = path.split("::").filter(|p| !p.is_empty()).collect();
             // The longest prefix that is a module.
             for k in (1..=parts.len()).rev() {
@@ -63,11 +112,8 @@ fn imports(mods: &BTreeMap<String, String>) -> BTreeMap<&str, BTreeSet<&str>> {
     graph
 }
 
-#[test]
-fn no_import_cycles_between_modules() {
-    let mods = modules();
-    assert!(mods.contains_key("versions::nav") && mods.contains_key("lint::rules"));
-    let graph = imports(&mods);
+/// The first cycle in `graph`, as the path that closes it.
+fn find_cycle<'a>(graph: &BTreeMap<&'a str, BTreeSet<&'a str>>) -> Option<Vec<&'a str>> {
     // Depth-first search for a back edge; report the cycle it closes.
     fn visit<'a>(
         m: &'a str,
@@ -93,13 +139,53 @@ fn no_import_cycles_between_modules() {
         None
     }
     let mut done = BTreeSet::new();
-    for m in graph.keys() {
-        let cycle = visit(m, &graph, &mut Vec::new(), &mut done);
-        assert!(
-            cycle.is_none(),
-            "import cycle: {}",
-            cycle.unwrap().join(" → ")
+    graph
+        .keys()
+        .find_map(|m| visit(m, graph, &mut Vec::new(), &mut done))
+}
+
+/// No cycle between top-level modules: `lint` and `load` (say) may not
+/// import each other even through their files. Leaves (the rule catalogue,
+/// the model, escaping, number formatting) import nothing above them.
+#[test]
+fn no_import_cycles_between_top_level_modules() {
+    let mods = modules();
+    let graph = imports(&mods);
+    let mut top: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for (m, deps) in &graph {
+        let a = m.split("::").next().unwrap();
+        let entry = top.entry(a).or_default();
+        for d in deps {
+            let b = d.split("::").next().unwrap();
+            if b != a {
+                entry.insert(b);
+            }
+        }
+    }
+    if let Some(cycle) = find_cycle(&top) {
+        panic!(
+            "import cycle between top-level modules: {}",
+            cycle.join(" → ")
         );
+    }
+    // The check sees brace imports and names with digits.
+    assert!(top["lint"].contains("i18n"), "{:?}", top["lint"]);
+    for leaf in ["rules", "html", "num", "paths", "i18n"] {
+        let deps: Vec<_> = top[leaf]
+            .iter()
+            .filter(|d| **d != "i18n" && **d != "tr")
+            .collect();
+        assert!(deps.is_empty(), "{leaf} is a leaf but imports {deps:?}");
+    }
+}
+
+#[test]
+fn no_import_cycles_between_modules() {
+    let mods = modules();
+    assert!(mods.contains_key("versions::nav") && mods.contains_key("rules"));
+    let graph = imports(&mods);
+    if let Some(cycle) = find_cycle(&graph) {
+        panic!("import cycle: {}", cycle.join(" → "));
     }
     // The check sees real imports.
     assert!(graph["serve::session"].contains("load"));

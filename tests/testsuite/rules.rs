@@ -411,7 +411,7 @@ fn a_repo_with_one_violation_of_each_rule_reports_each_id() {
             .entry(d["rule"].as_str().unwrap().to_string())
             .or_insert(0) += 1;
     }
-    for info in planbook::lint::rules::RULES {
+    for info in planbook::rules::RULES {
         let expected = if info.id == "PLN002" { 2 } else { 1 };
         assert_eq!(
             counts.get(info.id),

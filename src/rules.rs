@@ -1,11 +1,31 @@
-//! The rule catalogue (docs/rules.md): every rule id with its default severity and
-//! its description in both languages. The checks live in the family modules
-//! (`pln.rs`, `met.rs`, …), one function per rule named after its id.
+//! The rule catalogue (docs/rules.md): every rule id with its default
+//! severity and its description in both languages, and the severities. A
+//! leaf that config, parsing, lint and the output formats all read; it
+//! imports only `i18n`. The checks live in `lint/` (`pln.rs`, `met.rs`, …),
+//! one function per rule named after its id.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-use crate::diag::Severity;
 use crate::i18n::Lang;
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
 
 /// A rule level in `[lint.rules]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
