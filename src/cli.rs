@@ -17,7 +17,7 @@ use crate::{schema, template};
 
 /// `planbook --version`: the version, the commit and the target it was
 /// built for (stamped by `build.rs`).
-pub const VERSION: &str = concat!(
+pub(crate) const VERSION: &str = concat!(
     env!("CARGO_PKG_VERSION"),
     " (",
     env!("PLANBOOK_COMMIT"),
@@ -29,7 +29,7 @@ pub const VERSION: &str = concat!(
 /// planbook: lint ML growth plans and build them into a static site.
 #[derive(Debug, Parser)]
 #[command(name = "planbook", version = VERSION, about, long_about = None)]
-pub struct Cli {
+pub(crate) struct Cli {
     /// The plan repository (where book.toml and content/ are)
     #[arg(long, global = true, value_name = "DIR", default_value = ".")]
     pub root: PathBuf,
@@ -47,7 +47,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Create a plan repository: book.toml and one example plan that lints clean
     Init {
         /// Where to create it (default: the current directory)
@@ -264,7 +264,7 @@ pub fn main() -> ExitCode {
 }
 
 /// Runs one command; `Ok(code)` for lint outcomes, `Err` for exit 2.
-pub fn run(cli: &Cli) -> Result<u8> {
+pub(crate) fn run(cli: &Cli) -> Result<u8> {
     let today = cli
         .today
         .unwrap_or_else(|| chrono::Local::now().date_naive());

@@ -107,7 +107,7 @@ impl Default for Versions {
     }
 }
 
-pub const DEFAULT_VANITY: &[&str] = &[
+pub(crate) const DEFAULT_VANITY: &[&str] = &[
     "page view",
     "pv",
     "アクセス数",
@@ -120,11 +120,12 @@ pub const DEFAULT_VANITY: &[&str] = &[
     "ダウンロード数",
 ];
 
-pub const DEFAULT_PLACEHOLDER_WORDS: &[&str] = &["TODO", "TBD", "FIXME", "xxx", "未定", "要確認"];
+pub(crate) const DEFAULT_PLACEHOLDER_WORDS: &[&str] =
+    &["TODO", "TBD", "FIXME", "xxx", "未定", "要確認"];
 
-pub const DEFAULT_VANITY_EXCEPTIONS: &[&str] = &["再訪問"];
+pub(crate) const DEFAULT_VANITY_EXCEPTIONS: &[&str] = &["再訪問"];
 
-pub const DEFAULT_OUTPUT_ONLY: &[&str] = &[
+pub(crate) const DEFAULT_OUTPUT_ONLY: &[&str] = &[
     "モデルを作る",
     "モデル構築",
     "モデル開発",
@@ -135,7 +136,7 @@ pub const DEFAULT_OUTPUT_ONLY: &[&str] = &[
     "build the platform",
 ];
 
-pub const DEFAULT_CAPS: &[(&str, f64)] = &[
+pub(crate) const DEFAULT_CAPS: &[(&str, f64)] = &[
     ("self_conviction", 0.01),
     ("opinions", 0.1),
     ("estimates", 1.0),
@@ -192,7 +193,7 @@ impl Default for Config {
 
 impl Config {
     /// Reads `book.toml` in `root`; a missing file gives the defaults.
-    pub fn load(root: &Path) -> Result<Config, ConfigError> {
+    pub(crate) fn load(root: &Path) -> Result<Config, ConfigError> {
         let path = root.join("book.toml");
         match std::fs::read_to_string(&path) {
             Ok(text) => Config::parse(&text, "book.toml"),
@@ -306,13 +307,13 @@ impl Config {
         Ok(())
     }
 
-    pub fn lang(&self) -> Lang {
+    pub(crate) fn lang(&self) -> Lang {
         self.site.language
     }
 }
 
 /// The workshop's three roles, named in the site language.
-pub fn default_roles(lang: Lang) -> IndexMap<String, String> {
+pub(crate) fn default_roles(lang: Lang) -> IndexMap<String, String> {
     let names: [(&str, &str, &str); 3] = [
         ("pm", "プロダクトマネージャー", "Product manager"),
         ("dev", "開発者", "Developer"),

@@ -426,15 +426,6 @@ fn push_int(s: &mut String, n: i32) {
     }
 }
 
-/// A short axis date: 1/31 or Jan 31.
-pub fn short_date(lang: Lang, d: chrono::NaiveDate) -> String {
-    use chrono::Datelike;
-    match lang {
-        Lang::Ja => format!("{}/{}", d.month(), d.day()),
-        Lang::En => format!("{} {}", month_abbr(d), d.day()),
-    }
-}
-
 /// A month tick: 2027年1月 / Jan 2027.
 pub fn month(lang: Lang, d: chrono::NaiveDate) -> String {
     use chrono::Datelike;
@@ -480,10 +471,6 @@ mod tests {
             assert_eq!(
                 long_date(Lang::En, date),
                 date.format("%b %-d, %Y").to_string()
-            );
-            assert_eq!(
-                short_date(Lang::En, date),
-                date.format("%b %-d").to_string()
             );
             assert_eq!(month(Lang::En, date), date.format("%b %Y").to_string());
         }

@@ -9,40 +9,46 @@
     not(test),
     deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
 )]
+// The library is planbook's own: `pub` is what the binary, the tests, the
+// benches and the fuzz targets use, everything else is `pub(crate)` so that
+// rustc reports dead code. Its documentation is for maintainers and links
+// crate-private items freely: read it with
+// `cargo doc --no-deps --document-private-items`.
+#![allow(rustdoc::private_intra_doc_links)]
 
-pub mod build;
+pub(crate) mod build;
 pub mod cli;
-pub mod cmd;
+pub(crate) mod cmd;
 pub mod config;
-pub mod diag;
-pub mod diff;
-pub mod edit;
+pub(crate) mod diag;
+pub(crate) mod diff;
+pub(crate) mod edit;
 pub mod frontmatter;
-pub mod git;
-pub mod html;
-pub mod i18n;
-pub mod labels;
-pub mod ledger;
+pub(crate) mod git;
+pub(crate) mod html;
+pub(crate) mod i18n;
+pub(crate) mod labels;
+pub(crate) mod ledger;
 pub mod lint;
 pub mod load;
-pub mod model;
-pub mod num;
-pub mod paths;
+pub(crate) mod model;
+pub(crate) mod num;
+pub(crate) mod paths;
 pub mod pipeline;
-pub mod plans_json;
-pub mod progress;
-pub mod report;
-pub mod revision;
+pub(crate) mod plans_json;
+pub(crate) mod progress;
+pub(crate) mod report;
+pub(crate) mod revision;
 pub mod rules;
-pub mod schema;
-pub mod search;
+pub(crate) mod schema;
+pub(crate) mod search;
 pub mod serve;
 pub mod site;
-pub mod state;
-pub mod suggest;
-pub mod template;
+pub(crate) mod state;
+pub(crate) mod suggest;
+pub(crate) mod template;
 #[cfg(test)]
 mod testing;
-pub mod timing;
-pub mod versions;
+pub(crate) mod timing;
+pub(crate) mod versions;
 pub mod yaml;

@@ -17,7 +17,7 @@ use crate::tr;
 use crate::yaml::Pos;
 
 /// Plan files larger than this are not parsed (PLN001).
-pub const MAX_PLAN_BYTES: u64 = 4 * 1024 * 1024;
+pub(crate) const MAX_PLAN_BYTES: u64 = 4 * 1024 * 1024;
 
 /// How much of each plan to keep in memory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,7 +99,7 @@ pub fn open(root: &Path) -> Result<Repo, LoadError> {
 /// `index.md` of the content directory, the home page's introduction:
 /// `None` when there is none. One that cannot be read, or is not UTF-8
 /// text, is left out with a warning naming it (the site is still built).
-pub fn read_index_page(content_dir: &Path, warnings: &mut Vec<String>) -> Option<String> {
+pub(crate) fn read_index_page(content_dir: &Path, warnings: &mut Vec<String>) -> Option<String> {
     let path = content_dir.join("index.md");
     match std::fs::read(&path) {
         Ok(bytes) => index_text(&path.display().to_string(), bytes, warnings),
@@ -115,7 +115,7 @@ pub fn read_index_page(content_dir: &Path, warnings: &mut Vec<String>) -> Option
 }
 
 /// The text of an `index.md` read from `name` (a path, or `rev:path`).
-pub fn index_text(name: &str, bytes: Vec<u8>, warnings: &mut Vec<String>) -> Option<String> {
+pub(crate) fn index_text(name: &str, bytes: Vec<u8>, warnings: &mut Vec<String>) -> Option<String> {
     match String::from_utf8(bytes) {
         Ok(text) => Some(text),
         Err(e) => {
@@ -134,7 +134,7 @@ pub fn index_text(name: &str, bytes: Vec<u8>, warnings: &mut Vec<String>) -> Opt
 /// Symbolic links are not followed into directories. A link to a `.md`
 /// file inside `dir` is read as a plan; links that point outside `dir`,
 /// dangle or loop are skipped and reported in the returned warnings.
-pub fn plan_paths_checked(dir: &Path) -> Result<(Vec<PathBuf>, Vec<String>), LoadError> {
+pub(crate) fn plan_paths_checked(dir: &Path) -> Result<(Vec<PathBuf>, Vec<String>), LoadError> {
     let mut out = Vec::new();
     let mut warnings = Vec::new();
     let canonical_dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
@@ -186,12 +186,12 @@ pub fn plan_paths_checked(dir: &Path) -> Result<(Vec<PathBuf>, Vec<String>), Loa
 }
 
 /// [`plan_paths_checked`] without the warnings.
-pub fn plan_paths(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
+pub(crate) fn plan_paths(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
     plan_paths_checked(dir).map(|(paths, _)| paths)
 }
 
 /// The root-relative, `/`-separated name of `path`.
-pub fn rel_name(root: &Path, path: &Path) -> String {
+pub(crate) fn rel_name(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     rel.components()
         .map(|c| c.as_os_str().to_string_lossy())
@@ -199,14 +199,9 @@ pub fn rel_name(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
-/// Reads and parses one plan file; never fails.
-pub fn load_plan(root: &Path, path: &Path, config: &Config, detail: Detail) -> PlanFile {
-    load_plan_with(root, path, config, detail, |_| {})
-}
-
-/// [`load_plan`], showing the bytes read to `inspect` first (`serve`
-/// hashes them), so that a file is read once.
-pub fn load_plan_with(
+/// Reads and parses one plan file; never fails. The bytes read are shown
+/// to `inspect` first (`serve` hashes them), so that a file is read once.
+pub(crate) fn load_plan_with(
     root: &Path,
     path: &Path,
     config: &Config,
@@ -256,7 +251,7 @@ fn read_file<'b>(path: &Path, buf: &'b mut Vec<u8>) -> Result<&'b [u8], Unreadab
 }
 
 /// The file stem, which is a plan's default id.
-pub fn stem_of(path: &Path) -> String {
+pub(crate) fn stem_of(path: &Path) -> String {
     path.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default()
@@ -264,13 +259,18 @@ pub fn stem_of(path: &Path) -> String {
 
 /// Why a plan's bytes could not be had.
 #[derive(Debug)]
-pub enum Unreadable {
+pub(crate) enum Unreadable {
     TooLarge(u64),
     Io(String),
 }
 
 /// The PLN001 plan for a file that could not be read.
-pub fn unreadable(file: String, stem: String, why: &Unreadable, config: &Config) -> PlanFile {
+pub(crate) fn unreadable(
+    file: String,
+    stem: String,
+    why: &Unreadable,
+    config: &Config,
+) -> PlanFile {
     let lang = config.lang();
     let message = match why {
         Unreadable::TooLarge(len) => {
@@ -305,7 +305,7 @@ fn failed(file: String, stem: String, message: String, pos: Pos) -> PlanFile {
 
 /// Parses the bytes of a plan file (`file` is its root-relative name);
 /// never fails. Used for files on disk and for files read from git.
-pub fn parse_bytes(
+pub(crate) fn parse_bytes(
     file: String,
     stem: String,
     bytes: &[u8],

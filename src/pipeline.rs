@@ -67,7 +67,12 @@ impl Run {
     /// Opens the repository as of `commit` (read from the object database,
     /// never checked out); `name` says which revision in messages. Errors
     /// when the commit has no content directory or its book.toml is bad.
-    pub fn at_revision(git: &Git, commit: ObjectId, name: &str, today: NaiveDate) -> Result<Run> {
+    pub(crate) fn at_revision(
+        git: &Git,
+        commit: ObjectId,
+        name: &str,
+        today: NaiveDate,
+    ) -> Result<Run> {
         use crate::revision::{config_at, content_dir_name, plan_files_at};
         let (config, _) = config_at(git, commit, name)?;
         let dir = content_dir_name(&config);
@@ -101,19 +106,24 @@ impl Run {
     }
 
     /// The repository's configuration.
-    pub fn config(&self) -> &Config {
+    pub(crate) fn config(&self) -> &Config {
         &self.repo.config
     }
 
     /// Reads and parses one plan file of the working tree, showing its
     /// bytes to `inspect` first (`serve` hashes them): one read per file.
-    pub fn load_one(&self, path: &Path, detail: Detail, inspect: impl FnOnce(&[u8])) -> PlanFile {
+    pub(crate) fn load_one(
+        &self,
+        path: &Path,
+        detail: Detail,
+        inspect: impl FnOnce(&[u8]),
+    ) -> PlanFile {
         load::load_plan_with(&self.repo.root, path, &self.repo.config, detail, inspect)
     }
 
     /// Reads, parses and checks one plan file of the working tree: the
     /// plan and what [`Run::finish`] needs of it.
-    pub fn check_one(&self, path: &Path, detail: Detail) -> (PlanFile, lint::Checked) {
+    pub(crate) fn check_one(&self, path: &Path, detail: Detail) -> (PlanFile, lint::Checked) {
         let f = self.load_one(path, detail, |_| {});
         let c = lint::check_file(&f, &self.repo.config, self.today);
         (f, c)
@@ -158,7 +168,7 @@ impl Run {
     /// Every plan's state at the run's date, in home-page order (ICE
     /// score, then id), each made as soon as its plan is checked and the
     /// model dropped (`planbook status`).
-    pub fn snapshots(&self) -> Vec<crate::state::Snapshot> {
+    pub(crate) fn snapshots(&self) -> Vec<crate::state::Snapshot> {
         use std::collections::HashSet;
         let (mut snaps, checked): (Vec<crate::state::Snapshot>, Vec<lint::Checked>) = self
             .check_each(Detail::Lint, |f, c| {
@@ -194,7 +204,7 @@ impl Run {
 
 /// Checks plans already in memory (`serve`, between edits): per-plan rules
 /// in parallel, PLN002, severities; diagnostics sorted.
-pub fn check<P: AsRef<PlanFile> + Sync>(
+pub(crate) fn check<P: AsRef<PlanFile> + Sync>(
     plans: &[P],
     config: &Config,
     today: NaiveDate,

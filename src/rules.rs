@@ -18,7 +18,7 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -38,7 +38,7 @@ pub enum Level {
 }
 
 impl Level {
-    pub fn severity(self) -> Option<Severity> {
+    pub(crate) fn severity(self) -> Option<Severity> {
         match self {
             Level::Error => Some(Severity::Error),
             Level::Warning => Some(Severity::Warning),
@@ -59,7 +59,7 @@ pub struct RuleInfo {
 }
 
 impl RuleInfo {
-    pub fn summary(&self, lang: Lang) -> &'static str {
+    pub(crate) fn summary(&self, lang: Lang) -> &'static str {
         match lang {
             Lang::Ja => self.ja,
             Lang::En => self.en,
@@ -123,7 +123,7 @@ rules! {
 }
 
 /// Looks a rule up by id.
-pub fn info(id: &str) -> Option<&'static RuleInfo> {
+pub(crate) fn info(id: &str) -> Option<&'static RuleInfo> {
     RULES.iter().find(|r| r.id == id)
 }
 

@@ -21,7 +21,7 @@ use reader::{KeyPath, Reader};
 
 /// The most items a list in a plan may have (milestones, tasks, …); items
 /// past it are dropped with a PLN001.
-pub const MAX_LIST_ITEMS: usize = 1000;
+pub(crate) const MAX_LIST_ITEMS: usize = 1000;
 
 /// Names Windows reserves for devices: a plan page at `plans/con/` could not
 /// be checked out or opened there.
@@ -31,11 +31,11 @@ const RESERVED_NAMES: &[&str] = &[
 ];
 
 /// True for names Windows reserves (`con`, `nul`, `com1`, …).
-pub fn is_reserved_name(id: &str) -> bool {
+pub(crate) fn is_reserved_name(id: &str) -> bool {
     RESERVED_NAMES.contains(&id)
 }
 
-pub const PLAN_KEYS: &[&str] = &[
+pub(crate) const PLAN_KEYS: &[&str] = &[
     "title",
     "id",
     "status",
@@ -50,10 +50,10 @@ pub const PLAN_KEYS: &[&str] = &[
     "meetings",
     "lint",
 ];
-pub const ICE_KEYS: &[&str] = &["impact", "ease", "confidence", "evidence"];
-pub const METRIC_KEYS: &[&str] = &["name", "unit", "direction", "baseline", "correlations"];
-pub const CORRELATION_KEYS: &[&str] = &["customer_experience", "revenue", "model_accuracy"];
-pub const MILESTONE_KEYS: &[&str] = &[
+pub(crate) const ICE_KEYS: &[&str] = &["impact", "ease", "confidence", "evidence"];
+pub(crate) const METRIC_KEYS: &[&str] = &["name", "unit", "direction", "baseline", "correlations"];
+pub(crate) const CORRELATION_KEYS: &[&str] = &["customer_experience", "revenue", "model_accuracy"];
+pub(crate) const MILESTONE_KEYS: &[&str] = &[
     "id",
     "title",
     "due",
@@ -67,8 +67,8 @@ pub const MILESTONE_KEYS: &[&str] = &[
     "actual",
     "tasks",
 ];
-pub const DATA_KEYS: &[&str] = &["items", "amount"];
-pub const TASK_KEYS: &[&str] = &[
+pub(crate) const DATA_KEYS: &[&str] = &["items", "amount"];
+pub(crate) const TASK_KEYS: &[&str] = &[
     "role",
     "owner",
     "do",
@@ -78,9 +78,9 @@ pub const TASK_KEYS: &[&str] = &[
     "done_on",
     "note",
 ];
-pub const MEASUREMENT_KEYS: &[&str] = &["date", "value"];
-pub const QUESTION_KEYS: &[&str] = &["id", "ask"];
-pub const UPDATE_KEYS: &[&str] = &[
+pub(crate) const MEASUREMENT_KEYS: &[&str] = &["date", "value"];
+pub(crate) const QUESTION_KEYS: &[&str] = &["id", "ask"];
+pub(crate) const UPDATE_KEYS: &[&str] = &[
     "date",
     "milestone",
     "answered",
@@ -88,12 +88,12 @@ pub const UPDATE_KEYS: &[&str] = &[
     "story",
     "business_model",
 ];
-pub const ANSWER_KEYS: &[&str] = &["question", "verdict", "finding", "data"];
-pub const MEETINGS_KEYS: &[&str] = &["kickoff", "progress", "executive"];
-pub const KICKOFF_KEYS: &[&str] = &["date", "title"];
-pub const PROGRESS_KEYS: &[&str] = &["every", "weekday", "time"];
-pub const EXECUTIVE_KEYS: &[&str] = &["audience", "dates"];
-pub const LINT_KEYS: &[&str] = &["allow"];
+pub(crate) const ANSWER_KEYS: &[&str] = &["question", "verdict", "finding", "data"];
+pub(crate) const MEETINGS_KEYS: &[&str] = &["kickoff", "progress", "executive"];
+pub(crate) const KICKOFF_KEYS: &[&str] = &["date", "title"];
+pub(crate) const PROGRESS_KEYS: &[&str] = &["every", "weekday", "time"];
+pub(crate) const EXECUTIVE_KEYS: &[&str] = &["audience", "dates"];
+pub(crate) const LINT_KEYS: &[&str] = &["allow"];
 
 /// A plan file split into frontmatter and body.
 #[derive(Debug, PartialEq)]

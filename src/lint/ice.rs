@@ -8,10 +8,10 @@ use crate::yaml::Pos;
 
 /// The evidence kind assumed when a plan declares none: what a team has when
 /// the workshop ends.
-pub const DEFAULT_EVIDENCE: &str = "estimates";
+pub(crate) const DEFAULT_EVIDENCE: &str = "estimates";
 
 /// ICE001: impact and ease in 1–10, confidence in 0.01–10.
-pub fn ice001(cx: &mut Cx<'_>, plan: &Plan) {
+pub(crate) fn ice001(cx: &mut Cx<'_>, plan: &Plan) {
     let lang = cx.lang;
     let ice = match &plan.ice {
         Field::Invalid => return,
@@ -66,7 +66,7 @@ pub fn ice001(cx: &mut Cx<'_>, plan: &Plan) {
 
 /// ICE002: confidence does not exceed the cap of its declared evidence
 /// (`estimates` when none is declared).
-pub fn ice002(cx: &mut Cx<'_>, plan: &Plan) {
+pub(crate) fn ice002(cx: &mut Cx<'_>, plan: &Plan) {
     let lang = cx.lang;
     let Some(ice) = plan.ice.value() else { return };
     let Some(conf) = ice.confidence.get() else {
@@ -96,7 +96,7 @@ pub fn ice002(cx: &mut Cx<'_>, plan: &Plan) {
 
 /// ICE003: confidence above `workshop_confidence` is earned: the plan has
 /// at least one finished milestone.
-pub fn ice003(cx: &mut Cx<'_>, plan: &Plan) {
+pub(crate) fn ice003(cx: &mut Cx<'_>, plan: &Plan) {
     let lang = cx.lang;
     let Some(conf) = plan.ice.value().and_then(|i| i.confidence.get()) else {
         return;

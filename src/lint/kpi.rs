@@ -9,7 +9,7 @@ use crate::tr;
 
 /// KPI001: measurements have dates on or after `start`, in increasing order,
 /// with numeric values.
-pub fn kpi001(cx: &mut Cx<'_>, plan: &Plan) {
+pub(crate) fn kpi001(cx: &mut Cx<'_>, plan: &Plan) {
     let lang = cx.lang;
     let start = plan.start.copied();
     let mut prev: Option<NaiveDate> = None;
@@ -76,7 +76,7 @@ pub fn kpi001(cx: &mut Cx<'_>, plan: &Plan) {
 /// KPI002: the latest measurement falls short of the planned value on its
 /// date (the baseline before the first due date, then each milestone's
 /// target) by more than 20 % of that step's planned gain.
-pub fn kpi002(cx: &mut Cx<'_>, plan: &Plan) {
+pub(crate) fn kpi002(cx: &mut Cx<'_>, plan: &Plan) {
     let lang = cx.lang;
     let Some(short) = crate::progress::shortfall(plan) else {
         return;

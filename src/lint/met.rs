@@ -7,7 +7,7 @@ use crate::tr;
 use crate::yaml::Pos;
 
 /// MET001: the metric has name, unit, direction and a numeric baseline.
-pub fn met001(cx: &mut Cx<'_>, plan: &Plan) {
+pub(crate) fn met001(cx: &mut Cx<'_>, plan: &Plan) {
     let lang = cx.lang;
     let m = match &plan.metric {
         Field::Ok(m) => m,
@@ -99,7 +99,7 @@ fn check_correlation(
 }
 
 /// MET002: correlation with customer experience (顧客体験の向上・定着).
-pub fn met002(cx: &mut Cx<'_>, plan: &Plan) {
+pub(crate) fn met002(cx: &mut Cx<'_>, plan: &Plan) {
     check_correlation(
         cx,
         plan,
@@ -112,7 +112,7 @@ pub fn met002(cx: &mut Cx<'_>, plan: &Plan) {
 }
 
 /// MET003: correlation with revenue, as a leading indicator (収益).
-pub fn met003(cx: &mut Cx<'_>, plan: &Plan) {
+pub(crate) fn met003(cx: &mut Cx<'_>, plan: &Plan) {
     check_correlation(
         cx,
         plan,
@@ -125,7 +125,7 @@ pub fn met003(cx: &mut Cx<'_>, plan: &Plan) {
 }
 
 /// MET004: correlation with ML model accuracy (機械学習の精度).
-pub fn met004(cx: &mut Cx<'_>, plan: &Plan) {
+pub(crate) fn met004(cx: &mut Cx<'_>, plan: &Plan) {
     check_correlation(
         cx,
         plan,
@@ -138,7 +138,7 @@ pub fn met004(cx: &mut Cx<'_>, plan: &Plan) {
 }
 
 /// MET005: the metric name matches a vanity pattern.
-pub fn met005(cx: &mut Cx<'_>, plan: &Plan) {
+pub(crate) fn met005(cx: &mut Cx<'_>, plan: &Plan) {
     let Some(m) = plan.metric.value() else { return };
     let Some(name) = m.name.get() else { return };
     let lint = &cx.config.lint;

@@ -83,7 +83,7 @@ fn stalls<'p>(
 }
 
 /// MIL001: the plan has at least one milestone.
-pub fn mil001(cx: &mut Cx<'_>, plan: &Plan) {
+pub(crate) fn mil001(cx: &mut Cx<'_>, plan: &Plan) {
     let pos = match &plan.milestones {
         Field::Invalid => return,
         Field::Ok(ms) if !ms.value.is_empty() => return,
@@ -103,7 +103,7 @@ pub fn mil001(cx: &mut Cx<'_>, plan: &Plan) {
 }
 
 /// MIL002: the first milestone is due within `first_milestone_months` of `start`.
-pub fn mil002(cx: &mut Cx<'_>, plan: &Plan) {
+pub(crate) fn mil002(cx: &mut Cx<'_>, plan: &Plan) {
     let (Some(start), Some(first)) = (plan.start.copied(), plan.milestones().first()) else {
         return;
     };
@@ -126,7 +126,7 @@ pub fn mil002(cx: &mut Cx<'_>, plan: &Plan) {
 
 /// MIL003: every milestone has a target that strictly improves on the
 /// baseline and on the previous milestone, in the metric's direction.
-pub fn mil003(cx: &mut Cx<'_>, plan: &Plan) {
+pub(crate) fn mil003(cx: &mut Cx<'_>, plan: &Plan) {
     let lang = cx.lang;
     for (i, m) in plan.milestones().iter().enumerate() {
         if m.target.is_missing() {
@@ -185,7 +185,7 @@ pub fn mil003(cx: &mut Cx<'_>, plan: &Plan) {
 /// MIL004: every milestone lists at least one question it answers with
 /// data; question ids are unique within the plan (a repeat is reported at
 /// the later question's id).
-pub fn mil004(cx: &mut Cx<'_>, plan: &Plan) {
+pub(crate) fn mil004(cx: &mut Cx<'_>, plan: &Plan) {
     let lang = cx.lang;
     let mut seen = BTreeSet::new();
     for (i, m) in plan.milestones().iter().enumerate() {
@@ -225,7 +225,7 @@ pub fn mil004(cx: &mut Cx<'_>, plan: &Plan) {
 }
 
 /// MIL005: every milestone states the data agreed as proof: items and amount.
-pub fn mil005(cx: &mut Cx<'_>, plan: &Plan) {
+pub(crate) fn mil005(cx: &mut Cx<'_>, plan: &Plan) {
     let lang = cx.lang;
     for (i, m) in plan.milestones().iter().enumerate() {
         let id = name(m, i);
@@ -261,7 +261,7 @@ pub fn mil005(cx: &mut Cx<'_>, plan: &Plan) {
 }
 
 /// MIL006: every milestone has `cost_days`, at most `max_milestone_cost_days`.
-pub fn mil006(cx: &mut Cx<'_>, plan: &Plan) {
+pub(crate) fn mil006(cx: &mut Cx<'_>, plan: &Plan) {
     let lang = cx.lang;
     let max = cx.config.lint.max_milestone_cost_days;
     let max_s = num(max);
@@ -296,7 +296,7 @@ pub fn mil006(cx: &mut Cx<'_>, plan: &Plan) {
 }
 
 /// MIL007: the milestone title matches an output-only pattern.
-pub fn mil007(cx: &mut Cx<'_>, plan: &Plan) {
+pub(crate) fn mil007(cx: &mut Cx<'_>, plan: &Plan) {
     let lang = cx.lang;
     for (i, m) in plan.milestones().iter().enumerate() {
         let Some(title) = m.title.get() else { continue };
@@ -317,7 +317,7 @@ pub fn mil007(cx: &mut Cx<'_>, plan: &Plan) {
 }
 
 /// MIL008: milestone ids are unique; due dates are after `start` and strictly increasing.
-pub fn mil008(cx: &mut Cx<'_>, plan: &Plan) {
+pub(crate) fn mil008(cx: &mut Cx<'_>, plan: &Plan) {
     let lang = cx.lang;
     let mut seen = BTreeSet::new();
     let mut prev_due = None;
@@ -372,7 +372,7 @@ pub fn mil008(cx: &mut Cx<'_>, plan: &Plan) {
 /// MIL009: a done or missed milestone has `done_on`, `actual` and an update.
 /// The update is written at the review: when it is all that is missing, the
 /// finding is provisional (a warning) until the review date has passed.
-pub fn mil009(cx: &mut Cx<'_>, plan: &Plan) {
+pub(crate) fn mil009(cx: &mut Cx<'_>, plan: &Plan) {
     let lang = cx.lang;
     for (i, m) in plan.milestones().iter().enumerate() {
         if !m.status().is_finished() {
@@ -422,7 +422,7 @@ pub fn mil009(cx: &mut Cx<'_>, plan: &Plan) {
 /// MIL010: a milestone that is not done or missed is past its review date
 /// (its due date when it has none). Between due and review it is awaiting
 /// review, not late.
-pub fn mil010(cx: &mut Cx<'_>, plan: &Plan) {
+pub(crate) fn mil010(cx: &mut Cx<'_>, plan: &Plan) {
     let lang = cx.lang;
     let today = cx.today;
     for (i, m) in plan.milestones().iter().enumerate() {
@@ -448,7 +448,7 @@ pub fn mil010(cx: &mut Cx<'_>, plan: &Plan) {
 }
 
 /// MIL011: a finished milestone's `actual` missed its `target`.
-pub fn mil011(cx: &mut Cx<'_>, plan: &Plan) {
+pub(crate) fn mil011(cx: &mut Cx<'_>, plan: &Plan) {
     let lang = cx.lang;
     let Some(dir) = direction(plan) else { return };
     for (i, m) in plan.milestones().iter().enumerate() {
@@ -474,7 +474,7 @@ pub fn mil011(cx: &mut Cx<'_>, plan: &Plan) {
 }
 
 /// MIL012: every milestone has a `review` date on or after its `due`.
-pub fn mil012(cx: &mut Cx<'_>, plan: &Plan) {
+pub(crate) fn mil012(cx: &mut Cx<'_>, plan: &Plan) {
     let lang = cx.lang;
     for (i, m) in plan.milestones().iter().enumerate() {
         let id = name(m, i);
@@ -507,7 +507,7 @@ pub fn mil012(cx: &mut Cx<'_>, plan: &Plan) {
 
 /// MIL013: the last milestone is due within `plan_months` calendar months
 /// of `start` (the workshop's 1–3 month plan).
-pub fn mil013(cx: &mut Cx<'_>, plan: &Plan) {
+pub(crate) fn mil013(cx: &mut Cx<'_>, plan: &Plan) {
     let Some(start) = plan.start.copied() else {
         return;
     };
@@ -538,7 +538,7 @@ pub fn mil013(cx: &mut Cx<'_>, plan: &Plan) {
 
 /// MIL014: every finished milestone's `actual` strictly improves on the
 /// previous finished milestone's `actual` (on the baseline for the first).
-pub fn mil014(cx: &mut Cx<'_>, plan: &Plan) {
+pub(crate) fn mil014(cx: &mut Cx<'_>, plan: &Plan) {
     let lang = cx.lang;
     let actuals = plan
         .milestones()
@@ -578,7 +578,7 @@ pub fn mil014(cx: &mut Cx<'_>, plan: &Plan) {
 /// MIL015: every question of a finished milestone is answered with data:
 /// an `answers` entry names it, or it is the milestone's only question and
 /// an update has `answered` (see [`crate::ledger`]).
-pub fn mil015(cx: &mut Cx<'_>, plan: &Plan) {
+pub(crate) fn mil015(cx: &mut Cx<'_>, plan: &Plan) {
     let lang = cx.lang;
     for (i, m) in plan.milestones().iter().enumerate() {
         if !m.status().is_finished() {
@@ -605,7 +605,7 @@ pub fn mil015(cx: &mut Cx<'_>, plan: &Plan) {
 /// MIL016: after each finished milestone the story and the business model
 /// are both updated: its updates together have a non-empty `story` and a
 /// non-empty `business_model`. At the milestone's `status`.
-pub fn mil016(cx: &mut Cx<'_>, plan: &Plan) {
+pub(crate) fn mil016(cx: &mut Cx<'_>, plan: &Plan) {
     let lang = cx.lang;
     for (i, m) in plan.milestones().iter().enumerate() {
         if !m.status().is_finished() {

@@ -19,7 +19,7 @@ fn meetings(plan: &Plan) -> Option<(Option<&Meetings>, Pos)> {
 }
 
 /// MTG001: the kickoff is set, on or after `start`, within `kickoff_within_days`.
-pub fn mtg001(cx: &mut Cx<'_>, plan: &Plan) {
+pub(crate) fn mtg001(cx: &mut Cx<'_>, plan: &Plan) {
     let lang = cx.lang;
     let Some((m, pos)) = meetings(plan) else {
         return;
@@ -65,7 +65,7 @@ pub fn mtg001(cx: &mut Cx<'_>, plan: &Plan) {
 }
 
 /// MTG002: reporting to management is set: an audience and at least one date.
-pub fn mtg002(cx: &mut Cx<'_>, plan: &Plan) {
+pub(crate) fn mtg002(cx: &mut Cx<'_>, plan: &Plan) {
     let lang = cx.lang;
     let Some((m, pos)) = meetings(plan) else {
         return;
@@ -99,7 +99,7 @@ pub fn mtg002(cx: &mut Cx<'_>, plan: &Plan) {
 }
 
 /// MTG003: the progress check cadence is set: `every` and `weekday`.
-pub fn mtg003(cx: &mut Cx<'_>, plan: &Plan) {
+pub(crate) fn mtg003(cx: &mut Cx<'_>, plan: &Plan) {
     let lang = cx.lang;
     let Some((m, pos)) = meetings(plan) else {
         return;
@@ -141,7 +141,7 @@ pub fn mtg003(cx: &mut Cx<'_>, plan: &Plan) {
 /// 00:00-00:00): at `every` when it is not `week`; at `progress` when
 /// `time` is missing, at `time` when it is empty. Without a valid `every`
 /// only MTG003 / PLN001 report.
-pub fn mtg004(cx: &mut Cx<'_>, plan: &Plan) {
+pub(crate) fn mtg004(cx: &mut Cx<'_>, plan: &Plan) {
     let lang = cx.lang;
     let Some(p) = plan.meetings.value().and_then(|m| m.progress.get()) else {
         return;

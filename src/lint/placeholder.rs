@@ -65,7 +65,7 @@ impl Words {
 /// True when `text` is a placeholder (PLN004) for `words`
 /// (`[lint] placeholder_words`): the parser leaves a placeholder where a
 /// number goes to PLN004 instead of reporting a wrong type.
-pub fn is_placeholder(text: &str, words: &[String]) -> bool {
+pub(crate) fn is_placeholder(text: &str, words: &[String]) -> bool {
     Words::new(words).matches(text)
 }
 
@@ -85,7 +85,7 @@ fn is_bracketed(t: &str) -> bool {
 /// (which starts on file line `body_line`). One finding per placeholder
 /// value, at the value; one per body line whose trimmed text is a bracket
 /// placeholder, at its first non-space character.
-pub fn pln004(
+pub(crate) fn pln004(
     root: &Node,
     body: &str,
     body_line: usize,

@@ -12,7 +12,7 @@ use crate::tr;
 
 /// PLN002: plan ids are unique across the repository. Reported in every file
 /// that shares the id, at its `id` (line 1 when the id is the file stem).
-pub fn pln002(plans: &mut [Checked], lang: Lang) {
+pub(crate) fn pln002(plans: &mut [Checked], lang: Lang) {
     let mut by_id: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, c) in plans.iter().enumerate() {
         by_id.entry(c.id.as_str()).or_default().push(i);
@@ -49,7 +49,7 @@ pub fn pln002(plans: &mut [Checked], lang: Lang) {
 }
 
 /// PLN003: `team` names a person for every role in `[roles]`.
-pub fn pln003(cx: &mut Cx<'_>, plan: &Plan) {
+pub(crate) fn pln003(cx: &mut Cx<'_>, plan: &Plan) {
     let Some(team) = plan.team.get() else { return };
     let lang = cx.lang;
     for (role, name) in &cx.config.roles {

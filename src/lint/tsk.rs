@@ -38,7 +38,7 @@ fn tasks(plan: &Plan) -> impl Iterator<Item = (&Milestone, &Task, Label<'_>)> {
 }
 
 /// TSK001: every task states its done-state.
-pub fn tsk001(cx: &mut Cx<'_>, plan: &Plan) {
+pub(crate) fn tsk001(cx: &mut Cx<'_>, plan: &Plan) {
     let lang = cx.lang;
     for (_, t, label) in tasks(plan) {
         if !t.done_when.is_blank() {
@@ -58,7 +58,7 @@ pub fn tsk001(cx: &mut Cx<'_>, plan: &Plan) {
 }
 
 /// TSK002: every task has a `due` on or before its milestone's `due`.
-pub fn tsk002(cx: &mut Cx<'_>, plan: &Plan) {
+pub(crate) fn tsk002(cx: &mut Cx<'_>, plan: &Plan) {
     let lang = cx.lang;
     for (m, t, label) in tasks(plan) {
         match &t.due {
@@ -93,7 +93,7 @@ pub fn tsk002(cx: &mut Cx<'_>, plan: &Plan) {
 }
 
 /// TSK003: every task's role is a key of `[roles]`.
-pub fn tsk003(cx: &mut Cx<'_>, plan: &Plan) {
+pub(crate) fn tsk003(cx: &mut Cx<'_>, plan: &Plan) {
     let lang = cx.lang;
     for (_, t, label) in tasks(plan) {
         let Some(role) = t.role.get() else { continue };
@@ -124,7 +124,7 @@ pub fn tsk003(cx: &mut Cx<'_>, plan: &Plan) {
 }
 
 /// TSK004: every milestone has at least one task for every role.
-pub fn tsk004(cx: &mut Cx<'_>, plan: &Plan) {
+pub(crate) fn tsk004(cx: &mut Cx<'_>, plan: &Plan) {
     let lang = cx.lang;
     for (i, m) in plan.milestones().iter().enumerate() {
         if matches!(m.tasks, Field::Invalid) {
@@ -160,7 +160,7 @@ pub fn tsk004(cx: &mut Cx<'_>, plan: &Plan) {
 }
 
 /// TSK005: a task that is not done is past its due date.
-pub fn tsk005(cx: &mut Cx<'_>, plan: &Plan) {
+pub(crate) fn tsk005(cx: &mut Cx<'_>, plan: &Plan) {
     let lang = cx.lang;
     let today = cx.today;
     for (_, t, label) in tasks(plan) {

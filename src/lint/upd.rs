@@ -7,7 +7,7 @@ use crate::tr;
 
 /// UPD001: every update names an existing milestone, has a date, and changes
 /// the story or the business model.
-pub fn upd001(cx: &mut Cx<'_>, plan: &Plan) {
+pub(crate) fn upd001(cx: &mut Cx<'_>, plan: &Plan) {
     let lang = cx.lang;
     for (i, u) in plan.updates().iter().enumerate() {
         let n = i + 1;
@@ -72,7 +72,7 @@ pub fn upd001(cx: &mut Cx<'_>, plan: &Plan) {
 /// UPD002: every `answers` entry names a question of its update's milestone
 /// and states its `finding`. Updates whose milestone does not exist are
 /// UPD001's.
-pub fn upd002(cx: &mut Cx<'_>, plan: &Plan) {
+pub(crate) fn upd002(cx: &mut Cx<'_>, plan: &Plan) {
     let lang = cx.lang;
     for (i, u) in plan.updates().iter().enumerate() {
         let Some(mid) = u.milestone.text() else {

@@ -14,7 +14,7 @@ fn reload_script(generation: u64) -> String {
 }
 
 /// The MIME type for a site path.
-pub fn content_type(path: &str) -> &'static str {
+pub(crate) fn content_type(path: &str) -> &'static str {
     let ext = path.rsplit_once('.').map_or("", |(_, e)| e);
     match ext {
         "html" => "text/html; charset=utf-8",
@@ -110,7 +110,7 @@ fn respond(request: Request, status: u16, ctype: &str, body: Vec<u8>, extra: Opt
 }
 
 /// Answers one request.
-pub fn handle(request: Request, shared: &Shared) {
+pub(crate) fn handle(request: Request, shared: &Shared) {
     let url = request.url().to_string();
     let (path, query) = url.split_once('?').unwrap_or((url.as_str(), ""));
     if path == "/__planbook/wait" {

@@ -27,14 +27,14 @@ use crate::i18n::Lang;
 use chrono::NaiveDate;
 
 pub mod http;
-pub mod session;
+pub(crate) mod session;
 
-pub use http::{content_type, resolve};
+pub use http::resolve;
 use session::{Outcome, Session};
 
 /// What is being served.
 #[derive(Default)]
-pub struct State {
+pub(crate) struct State {
     /// Plan pages and static files.
     pub files: session::Pages,
     /// The shared pages of the same build, rendered on first request.
@@ -51,10 +51,10 @@ pub struct State {
     pub generation: u64,
 }
 
-pub type Shared = Arc<(Mutex<State>, Condvar)>;
+pub(crate) type Shared = Arc<(Mutex<State>, Condvar)>;
 
 /// Options of `planbook serve`.
-pub struct ServeOptions {
+pub(crate) struct ServeOptions {
     pub root: PathBuf,
     pub today: NaiveDate,
     pub base_url: Option<String>,
@@ -139,7 +139,7 @@ fn overlay_html(text: &str) -> String {
 }
 
 /// Starts the server and the watcher; returns when the server stops.
-pub fn serve(opts: ServeOptions) -> Result<()> {
+pub(crate) fn serve(opts: ServeOptions) -> Result<()> {
     let root = opts
         .root
         .canonicalize()
@@ -333,7 +333,7 @@ fn relevant(root: &Path, content: &Path, p: &Path) -> bool {
 }
 
 /// Waits until the generation differs from `seen` (or `timeout` passes).
-pub fn wait_for_change(shared: &Shared, seen: u64, timeout: Duration) -> bool {
+pub(crate) fn wait_for_change(shared: &Shared, seen: u64, timeout: Duration) -> bool {
     let (lock, cvar) = &**shared;
     let Ok(guard) = lock.lock() else { return false };
     match cvar.wait_timeout_while(guard, timeout, |st| st.generation == seen) {
@@ -343,7 +343,7 @@ pub fn wait_for_change(shared: &Shared, seen: u64, timeout: Duration) -> bool {
 }
 
 /// Checks `--bind`/`--port` early so usage errors come before the build.
-pub fn check_bind(bind: &str) -> Result<()> {
+pub(crate) fn check_bind(bind: &str) -> Result<()> {
     if bind.trim().is_empty() {
         bail!("--bind needs an address, e.g. 127.0.0.1");
     }

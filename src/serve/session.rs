@@ -17,11 +17,12 @@ use crate::diag::{Diagnostic, Severity};
 use crate::git::Histories;
 use crate::load::{self, Detail};
 use crate::model::PlanFile;
+use crate::paths::SharedPage;
 use crate::pipeline::Run;
 use crate::site::{BuildOptions, Files, PlanPage, Renderer};
 
 /// The result of one build.
-pub struct Outcome {
+pub(crate) struct Outcome {
     /// The new site, or `None` when lint found errors (keep the old one).
     pub site: Option<Built>,
     pub diagnostics: Vec<Diagnostic>,
@@ -31,16 +32,16 @@ pub struct Outcome {
 /// changelog, lint, feeds, calendar) when first asked for. Rendering those
 /// costs more than a plan page in a large repository, and an edit to one
 /// plan should be on screen before they are needed.
-pub struct Built {
+pub(crate) struct Built {
     pub files: Pages,
     pub shared: Arc<Shared>,
 }
 
 /// Served files; pages are shared with the session's cache, not copied.
-pub type Pages = BTreeMap<String, Arc<Vec<u8>>>;
+pub(crate) type Pages = BTreeMap<String, Arc<Vec<u8>>>;
 
 /// The inputs of the shared pages, rendered once on demand.
-pub struct Shared {
+pub(crate) struct Shared {
     renderer: Arc<Renderer>,
     plans: Vec<Arc<PlanFile>>,
     index_page: Option<String>,
@@ -48,30 +49,20 @@ pub struct Shared {
     pages: OnceLock<Result<Files, String>>,
 }
 
-/// The paths [`Shared`] renders.
-pub const SHARED_PATHS: &[&str] = &[
-    "index.html",
-    "check/index.html",
-    "changelog/index.html",
-    "changelog.xml",
-    "lint/index.html",
-    "plans.json",
-    "calendar.ics",
-];
-
-/// The search page, a shared page when search is on.
-const SEARCH_PAGE: &str = "search/index.html";
-
 impl Shared {
-    /// Whether `path` is one of the shared pages (the search page only
-    /// when search is on).
-    pub fn has(&self, path: &str) -> bool {
-        SHARED_PATHS.contains(&path) || (path == SEARCH_PAGE && self.renderer.search())
+    /// Whether `path` is one of the shared pages [`Shared`] renders (the
+    /// search page only when search is on; "what changed" is for versions).
+    pub(crate) fn has(&self, path: &str) -> bool {
+        match SharedPage::at(path) {
+            Some(SharedPage::Changes) | None => false,
+            Some(SharedPage::Search) => self.renderer.search(),
+            Some(_) => true,
+        }
     }
 
     /// The plan pages to index for search, in file order: (URL from the
     /// site root, page); `None` when search is off.
-    pub fn search_pages(&self, files: &Pages) -> Option<Vec<(String, Arc<Vec<u8>>)>> {
+    pub(crate) fn search_pages(&self, files: &Pages) -> Option<Vec<(String, Arc<Vec<u8>>)>> {
         if !self.renderer.search() {
             return None;
         }
@@ -87,12 +78,12 @@ impl Shared {
     }
 
     /// The site language, which the search index splits words by.
-    pub fn lang(&self) -> crate::i18n::Lang {
+    pub(crate) fn lang(&self) -> crate::i18n::Lang {
         self.renderer.lang()
     }
 
     /// The shared pages, rendered on first use.
-    pub fn pages(&self) -> &Result<Files, String> {
+    pub(crate) fn pages(&self) -> &Result<Files, String> {
         self.pages.get_or_init(|| {
             self.renderer
                 .shared_files(
@@ -106,7 +97,7 @@ impl Shared {
     }
 }
 
-pub struct Session {
+pub(crate) struct Session {
     /// The repository as opened (config, content directory, the home
     /// page's text, skipped links); `run.repo.plans` stays empty.
     run: Run,
@@ -162,7 +153,7 @@ impl Session {
 
     /// Entries of the content directory that were skipped when it was last
     /// read in whole (links pointing outside it, loops), for the terminal.
-    pub fn warnings(&self) -> &[String] {
+    pub(crate) fn warnings(&self) -> &[String] {
         &self.run.repo.warnings
     }
 
@@ -180,24 +171,24 @@ impl Session {
     }
 
     /// Reloads config, theme and every plan.
-    pub fn reload_all(&mut self) -> Result<()> {
+    pub(crate) fn reload_all(&mut self) -> Result<()> {
         *self = Session::open(&self.run.repo.root, self.run.today, self.base_url.clone())?;
         Ok(())
     }
 
     /// The site language, for messages.
-    pub fn lang(&self) -> crate::i18n::Lang {
+    pub(crate) fn lang(&self) -> crate::i18n::Lang {
         self.run.config().lang()
     }
 
-    pub fn content_dir(&self) -> &Path {
+    pub(crate) fn content_dir(&self) -> &Path {
         &self.run.repo.content_dir
     }
 
     /// Re-reads the given paths under the content directory: changed,
     /// new and deleted plans, and `content/index.md`; returns the warnings
     /// for the terminal (an `index.md` that cannot be read).
-    pub fn update(&mut self, changed: &[PathBuf]) -> Result<Vec<String>> {
+    pub(crate) fn update(&mut self, changed: &[PathBuf]) -> Result<Vec<String>> {
         let current: Vec<PathBuf> =
             load::plan_paths(&self.run.repo.content_dir).map_err(anyhow::Error::new)?;
         // Deleted (or renamed away) plans.
@@ -218,7 +209,7 @@ impl Session {
 
     /// Lints and renders; plan pages come from the cache when neither their
     /// file nor their findings changed.
-    pub fn build(&mut self) -> Result<Outcome> {
+    pub(crate) fn build(&mut self) -> Result<Outcome> {
         let plan_files: Vec<Arc<PlanFile>> =
             self.plans.values().map(|(_, p)| Arc::clone(p)).collect();
         let diagnostics = crate::pipeline::check(&plan_files, self.run.config(), self.run.today);
@@ -284,7 +275,7 @@ impl Session {
     }
 
     /// What changed means for the session: config or theme → everything.
-    pub fn is_global_change(&self, path: &Path) -> bool {
+    pub(crate) fn is_global_change(&self, path: &Path) -> bool {
         path.file_name().is_some_and(|n| n == "book.toml")
             || path.starts_with(self.run.repo.root.join("themes"))
     }

@@ -58,7 +58,7 @@ fn parse_time_range(s: &str) -> Option<(chrono::NaiveTime, chrono::NaiveTime)> {
 /// recurring progress check; UIDs and DTSTAMPs are derived from the content
 /// (or `SOURCE_DATE_EPOCH`), so the file is reproducible. It is written as
 /// this head, each plan's [`events`], then [`END`].
-pub fn head(config: &Config) -> String {
+pub(crate) fn head(config: &Config) -> String {
     use icalendar::Calendar;
     let mut cal = Calendar::empty();
     cal.append_property(icalendar::Property::new("VERSION", "2.0"));
@@ -73,11 +73,11 @@ pub fn head(config: &Config) -> String {
 }
 
 /// The calendar's last line.
-pub const END: &str = "END:VCALENDAR\r\n";
+pub(crate) const END: &str = "END:VCALENDAR\r\n";
 
 /// One plan's events (`BEGIN:VEVENT` … `END:VEVENT` lines), rendered by
 /// icalendar on their own so that they can be cached per plan.
-pub fn events(
+pub(crate) fn events(
     plan: &Plan,
     config: &Config,
     base_url: &str,

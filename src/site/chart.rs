@@ -159,7 +159,7 @@ fn plan_range(
 
 /// The KPI chart: the plan as steps, milestone targets, measurements and
 /// today. `None` when the plan has no start or baseline to draw from.
-pub fn kpi_chart(plan: &Plan, today: NaiveDate, lang: Lang) -> Option<String> {
+pub(crate) fn kpi_chart(plan: &Plan, today: NaiveDate, lang: Lang) -> Option<String> {
     let metric = plan.metric.value()?;
     let baseline = metric.baseline.copied()?;
     let start = plan.start.copied()?;
@@ -411,7 +411,7 @@ fn tr_title(lang: Lang, name: &str) -> String {
 
 /// One row of the KPI data table, in date order.
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct KpiRow {
+pub(crate) struct KpiRow {
     /// The date for people (in the site language) and as `YYYY-MM-DD`.
     pub date: String,
     pub date_iso: String,
@@ -422,7 +422,7 @@ pub struct KpiRow {
 
 /// The chart's numbers as table rows: baseline, each target (with its
 /// actual when finished) and each measurement with the planned value then.
-pub fn kpi_rows(plan: &Plan, lang: Lang) -> Vec<KpiRow> {
+pub(crate) fn kpi_rows(plan: &Plan, lang: Lang) -> Vec<KpiRow> {
     let Some(metric) = plan.metric.value() else {
         return Vec::new();
     };
@@ -500,7 +500,7 @@ pub fn kpi_rows(plan: &Plan, lang: Lang) -> Vec<KpiRow> {
 
 /// The timeline: milestones as bars, review dates, tasks by role, kickoff
 /// and executive reports on a calendar axis.
-pub fn timeline(
+pub(crate) fn timeline(
     plan: &Plan,
     roles: &indexmap::IndexMap<String, String>,
     today: NaiveDate,

@@ -19,8 +19,8 @@ use crate::state::{self, Reason, State, Upcoming};
 use crate::tr;
 
 /// Days ahead the check looks for tasks, and for milestones and reviews.
-pub const TASK_DAYS: i64 = 7;
-pub const MILESTONE_DAYS: i64 = 14;
+pub(crate) const TASK_DAYS: i64 = 7;
+pub(crate) const MILESTONE_DAYS: i64 = 14;
 
 fn task_view(plan: &Plan, m: &Milestone, t: &Task, config: &Config) -> Value {
     let lang = config.lang();

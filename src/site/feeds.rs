@@ -10,7 +10,7 @@ use crate::model::PlanFile;
 use crate::model::{Plan, Update};
 
 /// One update of one plan, for the changelog page and feed.
-pub struct UpdateEntry<'a> {
+pub(crate) struct UpdateEntry<'a> {
     pub plan: &'a Plan,
     /// The plan file's cache key ([`PlanFile::key`]).
     pub key: u64,
@@ -22,7 +22,7 @@ pub struct UpdateEntry<'a> {
 }
 
 /// Every update of every plan, newest first (ties: plan id, list order).
-pub fn all_updates<'a>(plans: &[&'a PlanFile]) -> Vec<UpdateEntry<'a>> {
+pub(crate) fn all_updates<'a>(plans: &[&'a PlanFile]) -> Vec<UpdateEntry<'a>> {
     let mut out: Vec<UpdateEntry<'a>> = plans
         .iter()
         .flat_map(|p| {
@@ -59,7 +59,7 @@ pub fn all_updates<'a>(plans: &[&'a PlanFile]) -> Vec<UpdateEntry<'a>> {
 
 /// True for a base URL with a scheme (`https://…`), which feeds and
 /// calendars can use for absolute links.
-pub fn is_absolute(base_url: &str) -> bool {
+pub(crate) fn is_absolute(base_url: &str) -> bool {
     base_url.contains("://")
 }
 
@@ -70,7 +70,7 @@ fn midnight(d: NaiveDate) -> chrono::DateTime<chrono::FixedOffset> {
 
 /// The changelog as an Atom feed. Ids are `tag:` URIs, stable whatever the
 /// base URL; links are absolute under `base_url`.
-pub fn atom(
+pub(crate) fn atom(
     updates: &[UpdateEntry<'_>],
     config: &Config,
     base_url: &str,

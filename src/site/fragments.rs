@@ -23,7 +23,7 @@ use super::Renderer;
 use crate::state::State;
 
 #[derive(Default)]
-pub struct Fragments {
+pub(crate) struct Fragments {
     calendar: Mutex<HashMap<(u64, String), Arc<str>>>,
     /// By plan key and the plan's error, warning and info counts.
     cards: Mutex<HashMap<CardKey, tera::Value>>,

@@ -13,7 +13,7 @@ fn options() -> Options {
 }
 
 /// Is this URL safe to link to? `image` allows `data:` (inline pictures).
-pub fn safe_url(url: &str, image: bool) -> bool {
+pub(crate) fn safe_url(url: &str, image: bool) -> bool {
     let lower: String = url
         .chars()
         .filter(|c| !c.is_whitespace() && !c.is_control())
@@ -31,7 +31,7 @@ pub fn safe_url(url: &str, image: bool) -> bool {
 
 /// A URL-safe, readable anchor for a heading: letters (any script) and
 /// digits kept, everything else folded into single hyphens.
-pub fn slug(text: &str) -> String {
+pub(crate) fn slug(text: &str) -> String {
     let mut out = String::new();
     let mut dash = false;
     for c in text.chars().flat_map(char::to_lowercase) {
@@ -67,7 +67,7 @@ pub fn render(text: &str, unsafe_html: bool, heading_offset: u8, id_prefix: &str
 /// [`render`], with task-list checkboxes named in `lang` ("完了" / "done"
 /// or "未完了" / "not done"): a checkbox without an accessible name is
 /// unreadable to a screen reader.
-pub fn render_in(
+pub(crate) fn render_in(
     text: &str,
     unsafe_html: bool,
     heading_offset: u8,

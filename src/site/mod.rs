@@ -17,24 +17,25 @@ use crate::diag::Diagnostic;
 use crate::git::HistoryEntry;
 use crate::model::PlanFile;
 use crate::model::{Plan, is_valid_id};
+use crate::paths::SharedPage;
 use crate::state::State;
 
-pub mod calendar;
-pub mod chart;
-pub mod check;
-pub mod feeds;
+pub(crate) mod calendar;
+pub(crate) mod chart;
+pub(crate) mod check;
+pub(crate) mod feeds;
 mod fragments;
 pub mod markdown;
 mod report;
-pub mod sparkline;
-pub mod theme;
+pub(crate) mod sparkline;
+pub(crate) mod theme;
 mod view;
-pub mod write;
+pub(crate) mod write;
 
-pub use fragments::Fragments;
+pub(crate) use fragments::Fragments;
 use fragments::Item;
 pub(crate) use fragments::{cached, key_of};
-pub use view::Finding;
+pub(crate) use view::Finding;
 use view::{
     finding_view, history_view, plan_card, plan_page, severity_counts, summary_view, update_view,
 };
@@ -60,12 +61,12 @@ pub struct BuildOptions {
 }
 
 /// Stands for the base URL of the version a page is written into.
-pub const MARK_BASE: &str = "\u{E000}planbook:base\u{E001}";
+pub(crate) const MARK_BASE: &str = "\u{E000}planbook:base\u{E001}";
 /// Stands for the version switcher and banner of a page.
-pub const MARK_NAV: &str = "\u{E000}planbook:nav\u{E001}";
+pub(crate) const MARK_NAV: &str = "\u{E000}planbook:nav\u{E001}";
 
 /// Files of a rendered site: relative path → bytes, in path order.
-pub type Files = BTreeMap<String, Vec<u8>>;
+pub(crate) type Files = BTreeMap<String, Vec<u8>>;
 
 /// Normalises a base URL to end with exactly one `/`.
 pub fn normalize_base_url(url: &str) -> String {
@@ -139,7 +140,7 @@ impl Renderer {
     }
 
     /// Compiles the templates of `theme`.
-    pub fn with_theme(
+    pub(crate) fn with_theme(
         theme: theme::Theme,
         config: &Config,
         opts: &BuildOptions,
@@ -223,27 +224,27 @@ impl Renderer {
     }
 
     /// The base URL of the site (the latest version).
-    pub fn base_url(&self) -> &str {
+    pub(crate) fn base_url(&self) -> &str {
         &self.opts.base_url
     }
 
     /// Whether pages carry search (the header box, `search/`).
-    pub fn search(&self) -> bool {
+    pub(crate) fn search(&self) -> bool {
         self.opts.search
     }
 
     /// The site language.
-    pub fn lang(&self) -> crate::i18n::Lang {
+    pub(crate) fn lang(&self) -> crate::i18n::Lang {
         self.config.lang()
     }
 
     /// The theme's static files: (name under `static/`, bytes).
-    pub fn statics(&self) -> &[(String, Vec<u8>)] {
+    pub(crate) fn statics(&self) -> &[(String, Vec<u8>)] {
         &self.statics
     }
 
     /// The output path of a plan's page.
-    pub fn plan_path(plan: &Plan) -> String {
+    pub(crate) fn plan_path(plan: &Plan) -> String {
         crate::paths::plan_page(&plan.id)
     }
 
@@ -263,7 +264,7 @@ impl Renderer {
 
     /// One plan's page; `diags` are that plan's diagnostics, `history` the
     /// commits that changed its file (`None` outside a git repository).
-    pub fn plan_page(
+    pub(crate) fn plan_page(
         &self,
         plan: &Plan,
         diags: &[&Diagnostic],
@@ -290,7 +291,7 @@ impl Renderer {
     /// [`Renderer::write_calendar`], streamed): home, changelog, lint, the
     /// Atom feed and the theme's static files. `base_url` makes the feed's
     /// absolute links.
-    pub fn shared_pages<P: AsRef<PlanFile> + Sync>(
+    pub(crate) fn shared_pages<P: AsRef<PlanFile> + Sync>(
         &self,
         repo_plans: &[P],
         index_page: Option<&str>,
@@ -328,17 +329,15 @@ impl Renderer {
             },
         );
         let mut files = Files::new();
-        files.insert("index.html".into(), index?);
-        files.insert("check/index.html".into(), check?);
+        files.insert(SharedPage::Home.path().into(), index?);
+        files.insert(SharedPage::Check.path().into(), check?);
         files.extend(changelog?);
-        files.insert("lint/index.html".into(), lint?);
+        files.insert(SharedPage::Lint.path().into(), lint?);
         if self.opts.search {
             let lang = self.config.lang();
-            let ctx = self.ctx("../", "search/", &label(lang, "search_plans"));
-            files.insert(
-                "search/index.html".into(),
-                self.render("search.html", &ctx)?,
-            );
+            let page = SharedPage::Search;
+            let ctx = self.ctx("../", page.dir(), &label(lang, "search_plans"));
+            files.insert(page.path().into(), self.render("search.html", &ctx)?);
         }
         for (name, bytes) in &self.statics {
             files.insert(format!("static/{name}"), bytes.clone());
@@ -426,7 +425,7 @@ impl Renderer {
                 })
             })
             .collect::<Result<_>>()?;
-        let mut ctx = self.ctx("../", "check/", &label(lang, "check"));
+        let mut ctx = self.ctx("../", SharedPage::Check.dir(), &label(lang, "check"));
         ctx.insert_value("sections", tera::Value::from(sections));
         let d = long_date(lang, today);
         ctx.insert("as_of", &crate::tr!(lang, "{d} 時点", "As of {d}"));
@@ -455,15 +454,19 @@ impl Renderer {
                 self.item(&item, fragments, || update_view(u, config, "../"))
             })
             .collect::<Result<_>>()?;
-        let mut ctx = self.ctx("../", "changelog/", &label(lang, "changelog"));
+        let mut ctx = self.ctx(
+            "../",
+            SharedPage::Changelog.dir(),
+            &label(lang, "changelog"),
+        );
         ctx.insert_value("entries", tera::Value::from(entries));
         let mut files = Files::new();
         files.insert(
-            "changelog/index.html".into(),
+            SharedPage::Changelog.path().into(),
             self.render("changelog.html", &ctx)?,
         );
         files.insert(
-            "changelog.xml".into(),
+            SharedPage::Feed.path().into(),
             feeds::atom(&updates, config, base_url, lang, fragments).into_bytes(),
         );
         Ok(files)
@@ -499,7 +502,7 @@ impl Renderer {
                 }))
             })
             .collect();
-        let mut ctx = self.ctx("../", "lint/", &label(lang, "lint"));
+        let mut ctx = self.ctx("../", SharedPage::Lint.dir(), &label(lang, "lint"));
         ctx.insert("groups", &groups);
         ctx.insert("summary", &summary_view(diags, repo_plans.len()));
         self.render("lint.html", &ctx)
@@ -525,7 +528,7 @@ impl Renderer {
     }
 
     /// Writes `plans.json` (docs/format.md) to `w`.
-    pub fn write_plans_json<P: AsRef<PlanFile> + Sync>(
+    pub(crate) fn write_plans_json<P: AsRef<PlanFile> + Sync>(
         &self,
         repo_plans: &[P],
         w: &mut dyn std::io::Write,
@@ -536,7 +539,7 @@ impl Renderer {
 
     /// Writes `calendar.ics` to `w`, making the events of a few hundred
     /// plans at a time in parallel.
-    pub fn write_calendar<P: AsRef<PlanFile> + Sync>(
+    pub(crate) fn write_calendar<P: AsRef<PlanFile> + Sync>(
         &self,
         repo_plans: &[P],
         base_url: &str,
@@ -588,7 +591,12 @@ impl Renderer {
 
     /// Fills `fragments` for `plans` in parallel, before versions that
     /// share them render their shared pages.
-    pub fn warm_fragments(&self, plans: &[&PlanFile], base_url: &str, fragments: &Fragments) {
+    pub(crate) fn warm_fragments(
+        &self,
+        plans: &[&PlanFile],
+        base_url: &str,
+        fragments: &Fragments,
+    ) {
         plans.par_iter().for_each(|p| {
             self.calendar_fragment(p, base_url, Some(fragments));
         });
@@ -596,7 +604,7 @@ impl Renderer {
 
     /// A page of `template` at `path` (`root` leads back to the site root)
     /// whose view model is given to the template as `name`.
-    pub fn extra_page(
+    pub(crate) fn extra_page(
         &self,
         template: &str,
         root: &str,

@@ -154,13 +154,17 @@ fn findings_count(findings: &[&Diagnostic], lang: Lang) -> Option<String> {
 
 impl Renderer {
     /// The output path of a plan's executive report.
-    pub fn report_path(plan: &Plan) -> String {
+    pub(crate) fn report_path(plan: &Plan) -> String {
         crate::paths::plan_report(&plan.id)
     }
 
     /// A plan's executive report: the period up to the next executive date
     /// (docs/format.md, "The executive report"). `diags` are the plan's.
-    pub fn report_page(&self, plan: &Plan, diags: &[&Diagnostic]) -> anyhow::Result<Vec<u8>> {
+    pub(crate) fn report_page(
+        &self,
+        plan: &Plan,
+        diags: &[&Diagnostic],
+    ) -> anyhow::Result<Vec<u8>> {
         let lang = self.config.lang();
         let period = report::executive_period(plan, self.opts.today);
         let own: Vec<&Diagnostic> = diags
@@ -203,7 +207,7 @@ impl Renderer {
     /// The printable document of `planbook report --format html`: every
     /// report on one page, with the stylesheet inlined so that the file
     /// stands alone.
-    pub fn report_document(
+    pub(crate) fn report_document(
         &self,
         reports: &[PlanReport<'_>],
         since: &str,

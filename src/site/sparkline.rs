@@ -18,7 +18,7 @@ const PAD: f64 = 3.0;
 /// an `svg.sparkline`, with the planned value as a dashed step line and,
 /// for a metric that should go down, a "↓"; `None` when the plan has no
 /// measurement.
-pub fn sparkline(plan: &Plan, lang: Lang) -> Option<String> {
+pub(crate) fn sparkline(plan: &Plan, lang: Lang) -> Option<String> {
     let mut points: Vec<(chrono::NaiveDate, f64)> = plan
         .measurements()
         .iter()

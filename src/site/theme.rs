@@ -5,7 +5,7 @@
 use std::path::Path;
 
 /// Embedded templates: (name, text).
-pub const TEMPLATES: &[(&str, &str)] = &[
+pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     (
         "base.html",
         include_str!("../../themes/default/templates/base.html"),
@@ -65,7 +65,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 ];
 
 /// Embedded static files: (path under `static/`, bytes).
-pub const STATIC: &[(&str, &[u8])] = &[
+pub(crate) const STATIC: &[(&str, &[u8])] = &[
     (
         "style.css",
         include_bytes!("../../themes/default/static/style.css"),
@@ -78,14 +78,14 @@ pub const STATIC: &[(&str, &[u8])] = &[
 
 /// The theme of a build: the embedded files with the repository's overrides.
 #[derive(Clone)]
-pub struct Theme {
+pub(crate) struct Theme {
     pub templates: Vec<(String, String)>,
     pub statics: Vec<(String, Vec<u8>)>,
 }
 
 impl Theme {
     /// Loads `themes/<name>/` under `root` over the embedded default.
-    pub fn load(root: &Path, name: &str) -> std::io::Result<Theme> {
+    pub(crate) fn load(root: &Path, name: &str) -> std::io::Result<Theme> {
         let dir = root.join("themes").join(name);
         let mut templates = Vec::new();
         let tdir = dir.join("templates");
@@ -106,7 +106,7 @@ impl Theme {
 
     /// The embedded default with `templates` and `statics` (name, content)
     /// replacing the files of the same name or added to them.
-    pub fn with_overrides(
+    pub(crate) fn with_overrides(
         templates: Vec<(String, String)>,
         statics: Vec<(String, Vec<u8>)>,
     ) -> Theme {
@@ -136,7 +136,7 @@ impl Theme {
     }
 
     /// A hash of every file, to tell whether two versions share a theme.
-    pub fn key(&self) -> u64 {
+    pub(crate) fn key(&self) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut h = std::hash::DefaultHasher::new();
         self.templates.hash(&mut h);

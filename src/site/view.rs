@@ -69,7 +69,7 @@ pub(super) fn finding_view(d: &Diagnostic, lang: Lang) -> Value {
 
 /// A finding as every page shows it: the lint page, a plan's findings and
 /// the findings a version introduced or fixed. One view model for all.
-pub struct Finding<'a> {
+pub(crate) struct Finding<'a> {
     pub rule: &'a str,
     pub severity: Severity,
     pub plan: &'a str,
@@ -81,7 +81,7 @@ pub struct Finding<'a> {
 }
 
 impl Finding<'_> {
-    pub fn view(&self, lang: Lang) -> Value {
+    pub(crate) fn view(&self, lang: Lang) -> Value {
         tv!({
             "rule": self.rule,
             "severity": self.severity.as_str(),

@@ -20,7 +20,7 @@ fn sibling(out: &Path, suffix: &str) -> PathBuf {
 /// A site being written: files go to a temporary directory until
 /// [`Staging::commit`] swaps it in. Dropped without a commit, the temporary
 /// directory is removed and the output is left as it was.
-pub struct Staging {
+pub(crate) struct Staging {
     out: PathBuf,
     tmp: PathBuf,
     committed: bool,
@@ -76,7 +76,7 @@ impl Staging {
     /// Creates the directories `rels` (`/`-separated, parents listed before
     /// their children or already present), so that the files written into
     /// them next need no directory step.
-    pub fn dirs<'a>(&self, rels: impl IntoIterator<Item = &'a str>) -> Result<()> {
+    pub(crate) fn dirs<'a>(&self, rels: impl IntoIterator<Item = &'a str>) -> Result<()> {
         for rel in rels {
             let dir = self.path_of(rel);
             match std::fs::create_dir(&dir) {
@@ -91,13 +91,13 @@ impl Staging {
 
     /// Writes one file (`rel` is `/`-separated); may be called from
     /// several threads.
-    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+    pub(crate) fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         Self::with_dirs(&self.path_of(rel), |p| std::fs::write(p, bytes))
     }
 
     /// Writes one file from pieces in one `writev` call where the system
     /// allows, without joining them in memory first.
-    pub fn write_pieces(&self, rel: &str, pieces: &[&[u8]]) -> Result<()> {
+    pub(crate) fn write_pieces(&self, rel: &str, pieces: &[&[u8]]) -> Result<()> {
         use std::io::{IoSlice, Write as _};
         let path = self.path_of(rel);
         let mut file = Self::with_dirs(&path, |p| std::fs::File::create(p))?;
@@ -118,7 +118,7 @@ impl Staging {
     /// Makes `rel` the same file as the already written `from` (both
     /// `/`-separated): a hard link, or a copy where the file system has no
     /// hard links. For pages that are byte-identical in several versions.
-    pub fn link(&self, from: &str, rel: &str) -> Result<()> {
+    pub(crate) fn link(&self, from: &str, rel: &str) -> Result<()> {
         let (from, path) = (self.path_of(from), self.path_of(rel));
         Self::with_dirs(&path, |p| {
             std::fs::hard_link(&from, p).or_else(|e| match e.kind() {
@@ -129,20 +129,20 @@ impl Staging {
     }
 
     /// Creates one file (`rel` is `/`-separated) to be written in pieces.
-    pub fn create(&self, rel: &str) -> Result<std::io::BufWriter<std::fs::File>> {
+    pub(crate) fn create(&self, rel: &str) -> Result<std::io::BufWriter<std::fs::File>> {
         let file = Self::with_dirs(&self.path_of(rel), |p| std::fs::File::create(p))?;
         Ok(std::io::BufWriter::with_capacity(1 << 16, file))
     }
 
     /// Writes every file of `files`, in parallel.
-    pub fn write_all(&self, files: &Files) -> Result<()> {
+    pub(crate) fn write_all(&self, files: &Files) -> Result<()> {
         files
             .par_iter()
             .try_for_each(|(rel, bytes)| self.write(rel, bytes))
     }
 
     /// Replaces the output with what was written.
-    pub fn commit(self) -> Result<()> {
+    pub(crate) fn commit(self) -> Result<()> {
         self.commit_with(|from, to| std::fs::rename(from, to))
     }
 

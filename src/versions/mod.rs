@@ -34,6 +34,7 @@ use crate::i18n::Lang;
 use crate::labels::{label, long_date};
 use crate::load::{self, Detail, Repo};
 use crate::model::PlanFile;
+use crate::paths::SharedPage;
 use crate::revision::{config_at, content_dir_name, head_histories, plan_files_at};
 use crate::site::theme::Theme;
 use crate::site::write::Staging;
@@ -460,7 +461,7 @@ fn render_shared_pages(
                 Some(fragments),
             )?;
             files.insert(
-                "changes/index.html".into(),
+                SharedPage::Changes.path().into(),
                 changes_page(r, b, built.get(vi + 1), lang)?,
             );
             if let Some(Err(e)) = b

@@ -60,7 +60,7 @@ pub(super) fn changes_page(
     r.extra_page(
         "changes.html",
         "../",
-        "changes/",
+        crate::paths::SharedPage::Changes.dir(),
         &label(lang, "changes"),
         "changes",
         &view,

@@ -4,6 +4,7 @@
 //! that is swapped in.
 
 use super::*;
+use crate::paths::SharedPage;
 
 /// Writes every version into a temporary directory and swaps it in: the
 /// plan pages with their markers filled ([`write_plan_pages`]), each
@@ -30,11 +31,10 @@ pub(super) fn write_versions(
         .iter()
         .map(|b| {
             let mut set: HashSet<String> = b.pages.iter().map(|(p, _)| p.clone()).collect();
-            for p in SHARED_PAGES {
-                set.insert((*p).to_string());
-            }
-            if b.search {
-                set.insert("search/index.html".to_string());
+            for p in SharedPage::ALL.into_iter().filter(|p| p.is_page()) {
+                if p != SharedPage::Search || b.search {
+                    set.insert(p.path().to_string());
+                }
             }
             set
         })
@@ -239,15 +239,6 @@ pub(super) fn runs_of(seen: &[(usize, u64)], depth: impl Fn(usize) -> usize) -> 
     }
     out
 }
-
-/// Pages every version has besides its plan pages.
-pub(super) const SHARED_PAGES: &[&str] = &[
-    "index.html",
-    "check/index.html",
-    "changelog/index.html",
-    "lint/index.html",
-    "changes/index.html",
-];
 
 /// The versions a written page stands for: indexes into the versions
 /// (newest first), `newest..=oldest`. A plan page that is the same in

@@ -14,9 +14,9 @@ use saphyr_parser::{Event, Parser, ScalarStyle};
 pub mod fast;
 
 /// Maximum nesting of sequences and mappings.
-pub const MAX_DEPTH: usize = 64;
+pub(crate) const MAX_DEPTH: usize = 64;
 /// Maximum number of nodes in one document, aliases counted as expanded.
-pub const MAX_NODES: usize = 200_000;
+pub(crate) const MAX_NODES: usize = 200_000;
 
 /// A 1-based line and column (columns count characters) in the whole file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, serde::Serialize)]
@@ -28,7 +28,7 @@ pub struct Pos {
 impl Pos {
     /// The first character of the file: where findings about missing
     /// top-level keys point.
-    pub const START: Pos = Pos { line: 1, column: 1 };
+    pub(crate) const START: Pos = Pos { line: 1, column: 1 };
 
     pub fn new(line: usize, column: usize) -> Pos {
         Pos { line, column }
@@ -84,7 +84,7 @@ pub enum YamlErrorKind {
 
 impl Value {
     /// The text of a scalar, `None` for collections.
-    pub fn as_scalar(&self) -> Option<&str> {
+    pub(crate) fn as_scalar(&self) -> Option<&str> {
         match self {
             Value::Scalar { text, .. } => Some(text),
             _ => None,
@@ -94,13 +94,13 @@ impl Value {
 
 impl Node {
     /// True for YAML null: an empty plain scalar, `~`, or `null`.
-    pub fn is_null(&self) -> bool {
+    pub(crate) fn is_null(&self) -> bool {
         matches!(&self.value, Value::Scalar { text, plain: true }
             if text.is_empty() || text == "~" || text.eq_ignore_ascii_case("null"))
     }
 
     /// A short English/Japanese-neutral name of the node's YAML type, for messages.
-    pub fn type_name(&self) -> &'static str {
+    pub(crate) fn type_name(&self) -> &'static str {
         match &self.value {
             Value::Seq(_) => "list",
             Value::Map(_) => "mapping",
@@ -154,7 +154,7 @@ impl Node {
 }
 
 /// Parses a plain scalar as a YAML 1.2 core-schema number.
-pub fn scalar_number(text: &str) -> Option<f64> {
+pub(crate) fn scalar_number(text: &str) -> Option<f64> {
     let t = text.trim();
     if t.is_empty() {
         return None;
