@@ -1,6 +1,7 @@
 //! One integration-test binary (links once): a module per area.
 
 mod adversarial;
+mod architecture;
 mod ci;
 mod cli;
 #[path = "../../benches/corpus.rs"]
