@@ -19,6 +19,18 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("check", "進捗確認", "Progress check"),
     ("search", "検索", "Search"),
     ("search_plans", "計画を検索", "Search the plans"),
+    ("not_found", "ページが見つかりません", "Page not found"),
+    (
+        "not_found_lead",
+        "このページはサイトにありません。計画のファイル名 (id) が変わったか、削除されたのかもしれません。",
+        "This page is not in the site. The plan's file name (id) may have changed, or the plan was removed.",
+    ),
+    ("back_home", "トップページへ", "Back to the home page"),
+    (
+        "build_failed",
+        "planbook: 最後のビルドが失敗しました。このページは最後に成功したビルドのものです。",
+        "planbook: the last build failed; this page is from the last good build.",
+    ),
     (
         "search_lead",
         "計画のタイトル・指標・マイルストーン・問い・タスクと担当者・更新・本文から探します。進み具合・状態・チームで絞り込めます。",

@@ -191,7 +191,7 @@ pub(crate) fn handle(request: Request, shared: &Shared) {
             )
         }
         Resolved::NotFound => {
-            let body = not_found(state.overlay.as_deref(), state.generation);
+            let body = inject(&state.not_found, state.overlay.as_deref(), state.generation);
             drop(state);
             respond(request, 404, "text/html; charset=utf-8", body, None)
         }
@@ -216,11 +216,6 @@ fn inject(page: &[u8], overlay: Option<&str>, generation: u64) -> Vec<u8> {
         }
         None => format!("{text}{extra}").into_bytes(),
     }
-}
-
-fn not_found(overlay: Option<&str>, generation: u64) -> Vec<u8> {
-    let page = "<!doctype html><html><head><meta charset=\"utf-8\"><title>404</title></head><body><h1>404</h1><p>This page is not in the site. <a href=\"/\">Home</a></p></body></html>";
-    inject(page.as_bytes(), overlay, generation)
 }
 
 #[cfg(test)]

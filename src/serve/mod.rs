@@ -47,6 +47,8 @@ pub(crate) struct State {
     pub swaps: u64,
     /// HTML of the error overlay while the last build failed.
     pub overlay: Option<String>,
+    /// The page for a path not in the site (the theme's `404.html`).
+    pub not_found: Arc<Vec<u8>>,
     /// Bumped after every build (good or failed) so open pages refresh.
     pub generation: u64,
 }
@@ -64,9 +66,11 @@ pub(crate) struct ServeOptions {
     pub quiet: bool,
 }
 
-/// Applies a build outcome to the shared state and prints its diagnostics.
-fn publish(shared: &Shared, outcome: Result<Outcome>, root: &Path, lang: Lang, quiet: bool) {
+/// Applies a build outcome to the shared state and prints its diagnostics;
+/// the overlay and the 404 page come from `session`'s theme.
+fn publish(shared: &Shared, outcome: Result<Outcome>, root: &Path, session: &Session, quiet: bool) {
     let (lock, cvar) = &**shared;
+    let lang = session.lang();
     let overlay = match outcome {
         Ok(Outcome { site, diagnostics }) => {
             let text = crate::diag::render::human_text(root, &diagnostics, lang);
@@ -86,16 +90,18 @@ fn publish(shared: &Shared, outcome: Result<Outcome>, root: &Path, lang: Lang, q
                     None => st.search.clear(),
                 }
             }
-            failed.then(|| overlay_html(&text))
+            failed.then(|| session.overlay(&text))
         }
         Err(e) => {
             let text = format!("error: {e:#}\n");
             eprint!("{text}");
-            Some(overlay_html(&text))
+            Some(session.overlay(&text))
         }
     };
+    let not_found = Arc::new(session.not_found_page());
     if let Ok(mut st) = lock.lock() {
         st.overlay = overlay;
+        st.not_found = not_found;
         st.generation += 1;
     }
     cvar.notify_all();
@@ -131,13 +137,6 @@ fn index_in_background(shared: &Shared, swap: u64, lang: Lang, pages: Vec<(Strin
     }
 }
 
-fn overlay_html(text: &str) -> String {
-    format!(
-        r#"<div id="planbook-error" role="alert" style="position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;z-index:2147483647;background:#fff5f5;color:#7f1d1d;border-top:4px solid #b42318;padding:12px 16px;font:13px/1.5 ui-monospace,Menlo,Consolas,monospace;box-shadow:0 -4px 16px rgba(0,0,0,.2)"><strong>planbook: the last build failed; this page is from the last good build.</strong><pre style="white-space:pre-wrap;margin:8px 0 0">{}</pre></div>"#,
-        crate::html::esc(text)
-    )
-}
-
 /// Starts the server and the watcher; returns when the server stops.
 pub(crate) fn serve(opts: ServeOptions) -> Result<()> {
     let root = opts
@@ -149,8 +148,7 @@ pub(crate) fn serve(opts: ServeOptions) -> Result<()> {
         eprintln!("warning: {w}");
     }
     let shared: Shared = Arc::new((Mutex::new(State::default()), Condvar::new()));
-    let lang = session.lang();
-    publish(&shared, session.build(), &root, lang, opts.quiet);
+    publish(&shared, session.build(), &root, &session, opts.quiet);
 
     let addr: SocketAddr = format!("{}:{}", opts.bind, opts.port)
         .parse()
@@ -195,7 +193,7 @@ pub(crate) fn serve(opts: ServeOptions) -> Result<()> {
             if !quiet && std::io::stderr().is_terminal() {
                 eprintln!("rebuilt after a change to {}", describe(&paths, &root));
             }
-            publish(&shared, outcome, &root, session.lang(), quiet);
+            publish(&shared, outcome, &root, &session, quiet);
         }
     })?;
 

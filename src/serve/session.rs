@@ -126,6 +126,30 @@ fn read_plan(run: &Run, path: &Path) -> (u64, Arc<PlanFile>) {
 }
 
 impl Session {
+    /// The error overlay showing `message`, from the theme's
+    /// `overlay.html`; when that template fails, the failure is shown too.
+    pub(crate) fn overlay(&self, message: &str) -> String {
+        self.renderer.overlay(message).unwrap_or_else(|e| {
+            let text = format!("{message}\noverlay.html: {e:#}");
+            format!(
+                "<pre id=\"planbook-error\" role=\"alert\">{}</pre>",
+                crate::html::esc(&text)
+            )
+        })
+    }
+
+    /// The page for a path not in the site, from the theme's `404.html`;
+    /// when that template fails, a plain page saying why.
+    pub(crate) fn not_found_page(&self) -> Vec<u8> {
+        self.renderer.not_found_page().unwrap_or_else(|e| {
+            format!(
+                "<!doctype html><html><head><meta charset=\"utf-8\"><title>404</title></head><body><h1>404</h1><pre>404.html: {}</pre></body></html>",
+                crate::html::esc(&format!("{e:#}"))
+            )
+            .into_bytes()
+        })
+    }
+
     /// Loads everything from scratch.
     pub fn open(root: &Path, today: NaiveDate, base_url: Option<String>) -> Result<Session> {
         // The same pipeline as `lint` and `build`: config, content

@@ -71,12 +71,13 @@ fn midnight(d: NaiveDate) -> chrono::DateTime<chrono::FixedOffset> {
 /// The changelog as an Atom feed. Ids are `tag:` URIs, stable whatever the
 /// base URL; links are absolute under `base_url`.
 pub(crate) fn atom(
+    r: &super::Renderer,
     updates: &[UpdateEntry<'_>],
     config: &Config,
     base_url: &str,
     lang: Lang,
     fragments: Option<&super::Fragments>,
-) -> String {
+) -> anyhow::Result<String> {
     use atom_syndication::{Content, Entry, Feed, Link, Person, Text};
     let link = |href: String, rel: &str| {
         let mut l = Link::default();
@@ -107,7 +108,7 @@ pub(crate) fn atom(
     feed.set_authors(vec![author]);
     let entries: Vec<Entry> = updates
         .iter()
-        .map(|u| {
+        .map(|u| -> anyhow::Result<Entry> {
             let date = u.date.unwrap_or_default();
             let milestone = u.update.milestone.text().unwrap_or("");
             let mut e = Entry::default();
@@ -125,65 +126,48 @@ pub(crate) fn atom(
                 ),
                 "alternate",
             )]);
-            let html = match fragments.filter(|_| u.key != 0) {
-                Some(f) => f.feed_html((u.key, u.index), || entry_html(u, config, lang)),
-                None => entry_html(u, config, lang).into(),
+            let html: std::sync::Arc<str> = match fragments.filter(|_| u.key != 0) {
+                Some(f) => f.feed_html((u.key, u.index), || entry_html(r, u, config, lang))?,
+                None => entry_html(r, u, config, lang)?.into(),
             };
             let mut content = Content::default();
             content.set_content_type(Some("html".to_string()));
             content.set_value(Some(html.to_string()));
             e.set_content(Some(content));
-            e
+            Ok(e)
         })
-        .collect();
+        .collect::<anyhow::Result<_>>()?;
     feed.set_entries(entries);
-    feed.to_string()
+    Ok(feed.to_string())
 }
 
-/// An update as the HTML content of its feed entry: the answer, each
-/// question's verdict and finding, the story and business-model updates.
-fn entry_html(u: &UpdateEntry<'_>, config: &Config, lang: Lang) -> String {
-    let mut html = String::new();
+/// An update as the HTML content of its feed entry (the theme's
+/// `feed_entry.html`): the answer, each question's verdict and finding, the
+/// story and business-model updates.
+fn entry_html(
+    r: &super::Renderer,
+    u: &UpdateEntry<'_>,
+    config: &Config,
+    lang: Lang,
+) -> anyhow::Result<String> {
     let md = |s: &str| {
         crate::site::markdown::render_in(s, config.markdown.unsafe_html, 2, "", config.lang())
     };
-    if let Some(a) = u.update.answered.text() {
-        html.push_str(&format!(
-            "<p><strong>{}</strong>: {}</p>",
-            crate::html::esc(&label(lang, "answered")),
-            crate::html::esc(a)
-        ));
-    }
-    let answers = crate::ledger::answers(u.plan, u.update);
-    if !answers.is_empty() {
-        html.push_str("<ul>");
-        for a in &answers {
-            let verdict = label_for(lang, "q_", a.state().as_str());
-            html.push_str(&format!(
-                "<li><strong>{}</strong> {}",
-                crate::html::esc(&verdict),
-                crate::html::esc(&a.ask())
-            ));
-            if let Some(f) = a.answer.finding.text() {
-                html.push_str(&format!(": {}", crate::html::esc(f)));
-            }
-            html.push_str("</li>");
-        }
-        html.push_str("</ul>");
-    }
-    if let Some(s) = u.update.story.text() {
-        html.push_str(&format!(
-            "<h3>{}</h3>{}",
-            crate::html::esc(&label(lang, "story_update")),
-            md(s)
-        ));
-    }
-    if let Some(b) = u.update.business_model.text() {
-        html.push_str(&format!(
-            "<h3>{}</h3>{}",
-            crate::html::esc(&label(lang, "business_model_update")),
-            md(b)
-        ));
-    }
-    html
+    let answers: Vec<serde_json::Value> = crate::ledger::answers(u.plan, u.update)
+        .iter()
+        .map(|a| {
+            serde_json::json!({
+                "verdict": label_for(lang, "q_", a.state().as_str()),
+                "ask": a.ask(),
+                "finding": a.answer.finding.text(),
+            })
+        })
+        .collect();
+    let mut ctx = r.item_ctx("");
+    ctx.insert("answered", &u.update.answered.text());
+    ctx.insert("answers", &answers);
+    ctx.insert("story", &u.update.story.text().map(md));
+    ctx.insert("business_model", &u.update.business_model.text().map(md));
+    let bytes = r.render("feed_entry.html", &ctx)?;
+    String::from_utf8(bytes).map_err(|e| anyhow::anyhow!("feed_entry.html: {e}"))
 }

@@ -48,8 +48,12 @@ impl Fragments {
     }
 
     /// The HTML content of a feed entry, made now if missing.
-    pub(super) fn feed_html(&self, key: (u64, usize), make: impl FnOnce() -> String) -> Arc<str> {
-        cached(&self.feed_html, key, || make().into())
+    pub(super) fn feed_html(
+        &self,
+        key: (u64, usize),
+        make: impl FnOnce() -> anyhow::Result<String>,
+    ) -> anyhow::Result<Arc<str>> {
+        try_cached(&self.feed_html, key, || make().map(Into::into))
     }
 
     /// The home-page card cached under `key`, made now if missing (tera

@@ -228,6 +228,22 @@ impl Renderer {
         &self.opts.base_url
     }
 
+    /// `serve`'s page for a path not in the site (the theme's `404.html`),
+    /// linking from the server's root.
+    pub(crate) fn not_found_page(&self) -> Result<Vec<u8>> {
+        let ctx = self.ctx("/", "", &label(self.config.lang(), "not_found"));
+        self.render("404.html", &ctx)
+    }
+
+    /// `serve`'s error overlay (the theme's `overlay.html`) showing
+    /// `message`, the text of a failed build.
+    pub(crate) fn overlay(&self, message: &str) -> Result<String> {
+        let mut ctx = self.item_ctx("/");
+        ctx.insert("message", message);
+        let bytes = self.render("overlay.html", &ctx)?;
+        String::from_utf8(bytes).map_err(|e| anyhow::anyhow!("overlay.html: {e}"))
+    }
+
     /// Whether pages carry search (the header box, `search/`).
     pub(crate) fn search(&self) -> bool {
         self.opts.search
@@ -467,7 +483,7 @@ impl Renderer {
         );
         files.insert(
             SharedPage::Feed.path().into(),
-            feeds::atom(&updates, config, base_url, lang, fragments).into_bytes(),
+            feeds::atom(self, &updates, config, base_url, lang, fragments)?.into_bytes(),
         );
         Ok(files)
     }

@@ -55,6 +55,18 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/update.html"),
     ),
     (
+        "feed_entry.html",
+        include_str!("../../themes/default/templates/feed_entry.html"),
+    ),
+    (
+        "404.html",
+        include_str!("../../themes/default/templates/404.html"),
+    ),
+    (
+        "overlay.html",
+        include_str!("../../themes/default/templates/overlay.html"),
+    ),
+    (
         "search.html",
         include_str!("../../themes/default/templates/search.html"),
     ),

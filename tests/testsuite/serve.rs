@@ -118,6 +118,8 @@ fn edits_show_up_errors_overlay_and_recovery() {
     assert!(shown.is_some(), "no error overlay");
     let (status, body) = get(&server.addr, page);
     assert_eq!(status, 200);
+    // The overlay speaks the site's language, from the theme's overlay.html.
+    assert!(body.contains("the last build failed"), "{body}");
     assert!(
         body.contains("新しいタイトル"),
         "the last good page stays served"
@@ -165,7 +167,14 @@ fn paths_content_types_and_traversal() {
     assert_eq!(get(a, "/").0, 200);
     assert_eq!(get(a, "/plans/base-plan/").0, 200);
     assert_eq!(get(a, "/plans/base-plan").0, 301);
-    assert_eq!(get(a, "/nope.html").0, 404);
+    let (status, missing) = get(a, "/nope.html");
+    assert_eq!(status, 404);
+    // The theme's 404.html, in the site's layout and language, linking home
+    // from the server's root.
+    let doc = scraper::Html::parse_document(&missing);
+    assert_eq!(texts(&doc, "main h1"), ["Page not found"], "{missing}");
+    assert!(missing.contains(r#"href="/index.html""#), "{missing}");
+    assert!(missing.contains("/static/style.css"), "{missing}");
     // The plan's report page and the check page, as `build` writes them.
     let (status, report) = get(a, "/plans/base-plan/report/index.html");
     assert_eq!(status, 200);

@@ -362,6 +362,43 @@ fn english_site_and_theme_overrides() {
     assert!(texts(&plan, "section.meetings h2")[0].contains("Meetings"));
 }
 
+/// The feed entries come from the theme's `feed_entry.html`: the default
+/// writes the answer and the verdicts; an override replaces them.
+#[test]
+fn feed_entries_come_from_the_theme() {
+    let repo = Repo::new();
+    repo.file("content/base-plan.md", &base_plan());
+    assert_eq!(repo.run(&["build"]).code, 0);
+    let feed = std::fs::read_to_string(repo.path().join("public/changelog.xml")).unwrap();
+    let content = |feed: &str| -> String {
+        let i = feed
+            .find("<content type=\"html\">")
+            .expect("an entry with content");
+        let rest = &feed[i..];
+        rest[..rest.find("</content>").unwrap()].to_string()
+    };
+    let default = content(&feed);
+    assert!(
+        default.starts_with(
+            "<content type=\"html\">&lt;p&gt;&lt;strong&gt;What the data answered&lt;/strong&gt;: "
+        ),
+        "{default}"
+    );
+    repo.file(
+        "themes/default/templates/feed_entry.html",
+        "<p class=\"mine\">{{ answers | length }} answers</p>",
+    );
+    assert_eq!(repo.run(&["build"]).code, 0);
+    let feed = std::fs::read_to_string(repo.path().join("public/changelog.xml")).unwrap();
+    let custom = content(&feed);
+    assert!(
+        custom.contains("&lt;p class=&quot;mine&quot;&gt;"),
+        "{custom}"
+    );
+    assert!(custom.contains(" answers&lt;/p&gt;"), "{custom}");
+    assert!(!custom.contains("What the data answered"), "{custom}");
+}
+
 /// Pages carry no script but planbook's own files (`static/search.js`,
 /// and Pagefind's UI on the search page), by `src` and with no inline code.
 pub fn assert_only_planbooks_scripts(doc: &Html, rel: &str) {
