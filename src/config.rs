@@ -194,10 +194,22 @@ impl Default for Config {
 impl Config {
     /// Reads `book.toml` in `root`; a missing file gives the defaults.
     pub(crate) fn load(root: &Path) -> Result<Config, ConfigError> {
+        Config::load_with_text(root).map(|(config, _)| config)
+    }
+
+    /// [`Config::load`], with the bytes of book.toml (empty without one):
+    /// versions key their caches by them, and read the file only here.
+    pub(crate) fn load_with_text(root: &Path) -> Result<(Config, Vec<u8>), ConfigError> {
         let path = root.join("book.toml");
-        match std::fs::read_to_string(&path) {
-            Ok(text) => Config::parse(&text, "book.toml"),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+        match std::fs::read(&path) {
+            Ok(bytes) => {
+                let text = std::str::from_utf8(&bytes)
+                    .map_err(|e| ConfigError(format!("{}: not UTF-8 text: {e}", path.display())))?;
+                Ok((Config::parse(text, "book.toml")?, bytes))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Ok((Config::default(), Vec::new()))
+            }
             Err(e) => Err(ConfigError(format!("cannot read {}: {e}", path.display()))),
         }
     }

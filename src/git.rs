@@ -108,6 +108,13 @@ struct Change {
     new: Option<ObjectId>,
 }
 
+/// The blob id git gives `bytes`: the key under which a working-tree file
+/// shares cached work with the same file in a tag.
+pub(crate) fn blob_id(bytes: &[u8]) -> Result<ObjectId> {
+    gix::objs::compute_hash(gix::hash::Kind::Sha1, gix::objs::Kind::Blob, bytes)
+        .map_err(|e| anyhow::anyhow!("cannot hash a plan file: {e}"))
+}
+
 pub fn date_of(seconds: i64) -> NaiveDate {
     chrono::DateTime::from_timestamp(seconds, 0)
         .map(|d| d.date_naive())

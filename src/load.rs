@@ -33,6 +33,8 @@ pub enum Detail {
 pub struct Repo {
     pub root: PathBuf,
     pub config: Config,
+    /// The bytes `config` was read from (empty without a book.toml).
+    pub config_text: Vec<u8>,
     /// Absolute (root-joined) content directory.
     pub content_dir: PathBuf,
     /// The plan files, sorted: the order of `plans`.
@@ -76,7 +78,7 @@ impl std::error::Error for LoadError {}
 /// The config, the plan files and the home page's text of the repository
 /// at `root`, without reading any plan.
 pub fn open(root: &Path) -> Result<Repo, LoadError> {
-    let config = Config::load(root).map_err(LoadError::Config)?;
+    let (config, config_text) = Config::load_with_text(root).map_err(LoadError::Config)?;
     let content_dir = root.join(&config.site.content);
     if !content_dir.is_dir() {
         return Err(LoadError::NoContent {
@@ -89,6 +91,7 @@ pub fn open(root: &Path) -> Result<Repo, LoadError> {
     Ok(Repo {
         root: root.to_path_buf(),
         config,
+        config_text,
         content_dir,
         paths,
         index_page,

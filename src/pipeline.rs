@@ -74,7 +74,7 @@ impl Run {
         today: NaiveDate,
     ) -> Result<Run> {
         use crate::revision::{config_at, content_dir_name, plan_files_at};
-        let (config, _) = config_at(git, commit, name)?;
+        let (config, config_text) = config_at(git, commit, name)?;
         let dir = content_dir_name(&config);
         if !git.is_dir(commit, &dir)? {
             anyhow::bail!("{name} has no {dir}/ directory");
@@ -96,6 +96,7 @@ impl Run {
                 root: PathBuf::new(),
                 content_dir: PathBuf::from(&dir),
                 config,
+                config_text,
                 paths: blobs.iter().map(|(p, _)| p.into()).collect(),
                 index_page,
                 warnings,
@@ -189,6 +190,46 @@ impl Run {
         }
         crate::state::rank_by(&mut snaps, |s| (s.ice, s.id.as_str()));
         snaps
+    }
+
+    /// [`Run::checked`], with the git blob id of each plan's bytes taken
+    /// as it is read (the key `--versions` shares work under): the null id
+    /// for a file that could not be read, which no blob has.
+    pub(crate) fn checked_with_blob_ids(&self, detail: Detail) -> Result<(Checked, Vec<ObjectId>)> {
+        let config = &self.repo.config;
+        let null = ObjectId::null(gix::hash::Kind::Sha1);
+        let loaded: Vec<(PlanFile, lint::Checked, Result<ObjectId>)> = match &self.blobs {
+            None => self
+                .repo
+                .paths
+                .par_iter()
+                .map(|p| {
+                    let mut oid = Ok(null);
+                    let f = self.load_one(p, detail, |b| oid = crate::git::blob_id(b));
+                    let c = lint::check_file(&f, config, self.today);
+                    (f, c, oid)
+                })
+                .collect(),
+            Some(blobs) => blobs
+                .par_iter()
+                .map(|(file, bytes)| {
+                    let stem = load::stem_of(Path::new(file));
+                    let f = load::parse_bytes(file.clone(), stem, bytes, config, detail);
+                    let c = lint::check_file(&f, config, self.today);
+                    (f, c, crate::git::blob_id(bytes))
+                })
+                .collect(),
+        };
+        let mut plans = Vec::with_capacity(loaded.len());
+        let mut checked = Vec::with_capacity(loaded.len());
+        let mut oids = Vec::with_capacity(loaded.len());
+        for (f, c, oid) in loaded {
+            plans.push(f);
+            checked.push(c);
+            oids.push(oid?);
+        }
+        let diags = self.finish(checked);
+        Ok((Checked { plans, diags }, oids))
     }
 
     /// Every plan parsed at `detail` and checked, all kept in memory.

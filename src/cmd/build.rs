@@ -81,13 +81,13 @@ pub fn run(
         match crate::versions::open(&repo.root, &repo.config) {
             Ok((git, tags)) => {
                 let timer = crate::timing::Timer::start();
-                let checked = run.checked(Detail::Full);
+                let (checked, blobs) = run.checked_with_blob_ids(Detail::Full)?;
                 timer.lap("latest: load and lint");
                 if lint_errors(&mut err, &run.repo, &checked.diags)? {
                     return Ok(1);
                 }
                 let report =
-                    crate::versions::build(&git, &tags, run.repo, checked, &opts, g.quiet)?;
+                    crate::versions::build(&git, &tags, run.repo, checked, blobs, &opts, g.quiet)?;
                 timer.lap("versions: freed");
                 if !g.quiet {
                     let (tags, dir, files) = (

@@ -205,15 +205,21 @@ mod tests {
     use super::*;
     use std::cell::Cell;
 
-    /// When the new site cannot be moved in and the previous one cannot be
-    /// moved back, the error says so and where the previous site is.
-    #[test]
-    fn a_rollback_that_cannot_rename_says_where_the_old_site_is() {
+    /// An output directory holding an old site, and a staging beside it.
+    fn old_site() -> (tempfile::TempDir, PathBuf, Staging) {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         std::fs::create_dir_all(&out).unwrap();
         std::fs::write(out.join("index.html"), "old").unwrap();
         let staging = Staging::new(&out).unwrap();
+        (dir, out, staging)
+    }
+
+    /// When the new site cannot be moved in and the previous one cannot be
+    /// moved back, the error says so and where the previous site is.
+    #[test]
+    fn a_rollback_that_cannot_rename_says_where_the_old_site_is() {
+        let (_dir, out, staging) = old_site();
         staging.write_all(&Files::default()).unwrap();
         let calls = Cell::new(0);
         let err = staging
@@ -240,11 +246,7 @@ mod tests {
     /// A failed move of the new site puts the previous one back.
     #[test]
     fn a_failed_swap_puts_the_old_site_back() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("public");
-        std::fs::create_dir_all(&out).unwrap();
-        std::fs::write(out.join("index.html"), "old").unwrap();
-        let staging = Staging::new(&out).unwrap();
+        let (_dir, out, staging) = old_site();
         let calls = Cell::new(0);
         let err = staging
             .commit_with(|from, to| {

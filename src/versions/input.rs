@@ -10,10 +10,11 @@ pub(super) fn read_inputs(
     tags: &[Tag],
     repo: Repo,
     plans: Vec<PlanFile>,
+    blobs: Vec<ObjectId>,
     progress: &Progress,
 ) -> Result<(Vec<Input>, Parsed)> {
     let mut parsed = Parsed::new();
-    let latest = latest_input(git, repo, plans, &mut parsed)?;
+    let latest = latest_input(git, repo, plans, blobs, &mut parsed)?;
     let mut inputs = vec![latest];
     for tag in tags {
         progress.step(format!("reading {}", tag.name));
@@ -81,26 +82,15 @@ pub(super) fn latest_input(
     git: &Git,
     repo: Repo,
     plans: Vec<PlanFile>,
+    oids: Vec<ObjectId>,
     parsed: &mut Parsed,
 ) -> Result<Input> {
-    let config_text = match std::fs::read(repo.root.join("book.toml")) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-        Err(e) => return Err(e).context("cannot read book.toml"),
-    };
-    let config_key = key_of(&config_text);
+    // The bytes book.toml was read from when the repository was opened.
+    let config_key = key_of(&repo.config_text);
     let theme = Theme::load(&repo.root, &repo.config.site.theme)
         .with_context(|| format!("cannot read themes/{}", repo.config.site.theme))?;
-    let oids: Vec<ObjectId> = plans
-        .par_iter()
-        .map(|p| match std::fs::read(repo.root.join(&p.plan.file)) {
-            Ok(bytes) => blob_id(&bytes),
-            // Unreadable now (it was reported as PLN001 when loaded, or it
-            // went away since): the null id, which no blob has, so that it
-            // shares no cached work with any tag's file.
-            Err(_) => Ok(ObjectId::null(gix::hash::Kind::Sha1)),
-        })
-        .collect::<Result<_>>()?;
+    // The blob ids of the plans' bytes, taken as they were loaded
+    // (`Run::checked_with_blob_ids`).
     let mut files = Vec::new();
     for (p, oid) in plans.into_iter().zip(oids) {
         let file = p.plan.file.clone();

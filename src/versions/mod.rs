@@ -126,11 +126,6 @@ struct Built {
     previous: Option<String>,
 }
 
-fn blob_id(bytes: &[u8]) -> Result<ObjectId> {
-    gix::objs::compute_hash(gix::hash::Kind::Sha1, gix::objs::Kind::Blob, bytes)
-        .map_err(|e| anyhow::anyhow!("cannot hash a plan file: {e}"))
-}
-
 /// Progress on a terminal (a bar) or in a log (a line per step).
 struct Progress {
     bar: Option<indicatif::ProgressBar>,
@@ -209,6 +204,7 @@ pub fn build(
     tags: &[Tag],
     repo: Repo,
     latest: crate::pipeline::Checked,
+    latest_blobs: Vec<ObjectId>,
     opts: &BuildOptions,
     quiet: bool,
 ) -> Result<Report> {
@@ -222,7 +218,7 @@ pub fn build(
     let search_old = opts.search && repo.config.search.versions;
     let lang = repo.config.lang();
 
-    let (inputs, parsed) = read_inputs(git, tags, repo, latest.plans, &progress)?;
+    let (inputs, parsed) = read_inputs(git, tags, repo, latest.plans, latest_blobs, &progress)?;
     timer.lap("read and parse");
     let mut built = lint_versions(inputs, &parsed, latest.diags, opts.today);
     drop(parsed);

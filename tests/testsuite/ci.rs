@@ -160,11 +160,12 @@ fn codequality_report_names_each_finding() {
     assert_eq!(again.stdout, r.stdout, "fingerprints are stable");
 }
 
-fn manifest() -> PathBuf {
+pub fn manifest() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn workflow(rel: &str) -> Value {
+/// A YAML file of this repository (a workflow, `action.yml`) as JSON.
+pub fn workflow(rel: &str) -> Value {
     let text = std::fs::read_to_string(manifest().join(rel)).unwrap();
     let (node, errors) = planbook::yaml::parse_full(&text, 1);
     assert!(errors.is_empty(), "{rel}: {errors:?}");

@@ -8,21 +8,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use serde_json::Value;
-
 use crate::search::serve;
 use crate::support::*;
 
-fn manifest() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn yaml(rel: &str) -> Value {
-    let text = std::fs::read_to_string(manifest().join(rel)).unwrap();
-    let (node, errors) = planbook::yaml::parse_full(&text, 1);
-    assert!(errors.is_empty(), "{rel}: {errors:?}");
-    node.unwrap().to_json()
-}
+use crate::ci::{manifest, workflow as yaml};
 
 fn cargo_toml() -> toml::Table {
     std::fs::read_to_string(manifest().join("Cargo.toml"))
