@@ -19,7 +19,7 @@ use crate::load::{self, Detail};
 use crate::model::PlanFile;
 use crate::paths::SharedPage;
 use crate::pipeline::Run;
-use crate::site::{BuildOptions, Files, PlanPage, Renderer};
+use crate::site::{BuildOptions, Files, PlanPage, Renderer, plan_pages_key};
 
 /// The result of one build.
 pub(crate) struct Outcome {
@@ -150,6 +150,13 @@ impl Session {
         })
     }
 
+    /// The git history of a plan file (none outside a repository).
+    fn history(&self, file: &str) -> Option<&[crate::git::HistoryEntry]> {
+        self.histories
+            .as_ref()
+            .map(|h| h.get(file).map_or(&[][..], Vec::as_slice))
+    }
+
     /// Loads everything from scratch.
     pub fn open(root: &Path, today: NaiveDate, base_url: Option<String>) -> Result<Session> {
         // The same pipeline as `lint` and `build`: config, content
@@ -256,23 +263,28 @@ impl Session {
         let keyed: Vec<(String, u64, PlanPage, &PlanFile, Vec<&Diagnostic>)> = todo
             .into_iter()
             .flat_map(|(p, d)| {
-                let mut h = DefaultHasher::new();
-                hashes.get(p.plan.file.as_str()).hash(&mut h);
-                for x in &d {
-                    (x.rule, x.line, x.column, &x.message, x.severity).hash(&mut h);
-                }
-                let key = h.finish();
-                PlanPage::ALL.map(|kind| (kind.path(&p.plan), key, kind, p, d.clone()))
+                // A session has one theme and one history (a change to
+                // either opens a new session).
+                let file = hashes
+                    .get(p.plan.file.as_str())
+                    .copied()
+                    .unwrap_or_default();
+                let history = self.history(&p.plan.file);
+                let key = plan_pages_key(
+                    file,
+                    self.renderer.scope(),
+                    self.renderer.search(),
+                    &d,
+                    history,
+                );
+                PlanPage::ALL.map(|kind| (kind.path(&p.plan), kind.key(key), kind, p, d.clone()))
             })
             .collect();
         let fresh: Vec<(String, u64, Vec<u8>)> = keyed
             .par_iter()
             .filter(|(path, key, ..)| self.pages.get(path).is_none_or(|(k, _)| k != key))
             .map(|(path, key, kind, p, d)| {
-                let history = self
-                    .histories
-                    .as_ref()
-                    .map(|h| h.get(&p.plan.file).map_or(&[][..], Vec::as_slice));
+                let history = self.history(&p.plan.file);
                 let page = self.renderer.page_of(*kind, &p.plan, d, history)?;
                 Ok((path.clone(), *key, page))
             })

@@ -112,6 +112,40 @@ impl PlanPage {
             PlanPage::Report => Renderer::report_path(plan),
         }
     }
+
+    /// The cache key of this page of a plan whose pages are keyed by
+    /// `pages` ([`plan_pages_key`]).
+    pub(crate) fn key(self, pages: u64) -> u64 {
+        match self {
+            PlanPage::Plan => pages,
+            _ => key_of(&(pages, self)),
+        }
+    }
+}
+
+/// Everything a plan's pages are made from, as one cache key (`serve`
+/// and `--versions` keep pages under it): `file` keys the plan's bytes,
+/// path and book.toml; `theme` the renderer's templates and site values;
+/// whether pages carry search; the plan's findings; its history (the
+/// commits' ids and paths say which: hashing every subject and author for
+/// each version cost more).
+pub(crate) fn plan_pages_key(
+    file: u64,
+    theme: u64,
+    search: bool,
+    diags: &[&Diagnostic],
+    history: Option<&[crate::git::HistoryEntry]>,
+) -> u64 {
+    key_of(&(
+        file,
+        theme,
+        search,
+        diags
+            .iter()
+            .map(|x| (x.rule, x.line, x.column, &x.message, x.severity))
+            .collect::<Vec<_>>(),
+        history.map(|h| h.iter().map(|e| (&e.id, &e.path)).collect::<Vec<_>>()),
+    ))
 }
 
 /// Templates compiled once, and what every page shares. `serve` keeps one
@@ -242,6 +276,12 @@ impl Renderer {
         ctx.insert("message", message);
         let bytes = self.render("overlay.html", &ctx)?;
         String::from_utf8(bytes).map_err(|e| anyhow::anyhow!("overlay.html: {e}"))
+    }
+
+    /// The key of what this renderer renders with: its templates and site
+    /// values (`theme` of [`plan_pages_key`]).
+    pub(crate) fn scope(&self) -> u64 {
+        self.scope
     }
 
     /// Whether pages carry search (the header box, `search/`).

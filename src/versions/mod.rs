@@ -38,7 +38,9 @@ use crate::paths::SharedPage;
 use crate::revision::{config_at, content_dir_name, head_histories, plan_files_at};
 use crate::site::theme::Theme;
 use crate::site::write::Staging;
-use crate::site::{BuildOptions, Fragments, MARK_BASE, MARK_NAV, PlanPage, Renderer, key_of};
+use crate::site::{
+    BuildOptions, Fragments, MARK_BASE, MARK_NAV, PlanPage, Renderer, key_of, plan_pages_key,
+};
 use crate::tr;
 
 mod input;
@@ -370,26 +372,9 @@ fn render_plan_pages(built: &mut [Built], renderers: &Renderers) -> Result<Rende
                 .filter_map(|(p, d)| {
                     let history = b.input.history(&p.plan.file);
                     // `p.key` covers the plan's blob, path and book.toml.
-                    // A history is its commits: the ids say which (hashing
-                    // every subject and author for each version cost more).
-                    let key = key_of(&(
-                        p.key,
-                        b.input.theme_key,
-                        b.search,
-                        d.iter()
-                            .map(|x| (x.rule, x.line, x.column, &x.message, x.severity))
-                            .collect::<Vec<_>>(),
-                        history.map(|h| h.iter().map(|e| (&e.id, &e.path)).collect::<Vec<_>>()),
-                    ));
+                    let key = plan_pages_key(p.key, b.input.theme_key, b.search, &d, history);
                     let pi = *index.get(&std::ptr::from_ref(p))?;
-                    Some(PlanPage::ALL.map(|kind| {
-                        let key = if kind == PlanPage::Plan {
-                            key
-                        } else {
-                            key_of(&(key, kind))
-                        };
-                        (kind.path(&p.plan), key, pi, kind)
-                    }))
+                    Some(PlanPage::ALL.map(|kind| (kind.path(&p.plan), kind.key(key), pi, kind)))
                 })
                 .flatten()
                 .collect()
