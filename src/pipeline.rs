@@ -73,22 +73,21 @@ impl Run {
         name: &str,
         today: NaiveDate,
     ) -> Result<Run> {
-        use crate::revision::{config_at, content_dir_name, plan_files_at};
-        let (config, config_text) = config_at(git, commit, name)?;
-        let dir = content_dir_name(&config);
-        if !git.is_dir(commit, &dir)? {
+        let tree = crate::revision::open_tree(git, commit, name)?;
+        let dir = tree.dir;
+        let Some(files) = tree.files else {
             anyhow::bail!("{name} has no {dir}/ directory");
-        }
+        };
         let mut blobs = Vec::new();
-        for f in plan_files_at(git, commit, &dir)? {
-            let bytes = git.blob(f.oid)?;
-            blobs.push((f.path, bytes));
+        for (path, oid) in files {
+            blobs.push((path, git.blob(oid)?));
         }
-        let mut warnings = Vec::new();
-        let index_name = format!("{dir}/index.md");
-        let index_page = git.read(commit, &index_name)?.and_then(|b| {
-            crate::load::index_text(&format!("{name}:{index_name}"), b, &mut warnings)
-        });
+        let (config, config_text, index_page, warnings) = (
+            tree.config,
+            tree.config_text,
+            tree.index_page,
+            tree.warnings,
+        );
         Ok(Run {
             repo: Repo {
                 // Files of a revision are named root-relative; nothing of

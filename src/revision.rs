@@ -49,9 +49,55 @@ pub(crate) fn head_histories(git: &Git, config: &Config, files: &[String]) -> Re
     }
 }
 
+/// A revision as read from the object database, before any plan is
+/// parsed: the one way planbook opens a git revision (`Run::at_revision`
+/// for `diff` and `report`, each tag of `--versions`).
+pub(crate) struct Tree {
+    pub config: Config,
+    /// The bytes of its book.toml (empty without one).
+    pub config_text: Vec<u8>,
+    /// The content directory's name.
+    pub dir: String,
+    /// Its plan files (path, blob id); `None` when the revision has no
+    /// content directory.
+    pub files: Option<Vec<(String, ObjectId)>>,
+    /// `index.md` of the content directory.
+    pub index_page: Option<String>,
+    /// What was left out (an `index.md` that is not UTF-8), for the terminal.
+    pub warnings: Vec<String>,
+}
+
+/// Opens `commit`; `name` says which revision in messages.
+pub(crate) fn open_tree(git: &Git, commit: ObjectId, name: &str) -> Result<Tree> {
+    let (config, config_text) = config_at(git, commit, name)?;
+    let dir = content_dir_name(&config);
+    let mut warnings = Vec::new();
+    let (files, index_page) = if git.is_dir(commit, &dir)? {
+        let files = plan_files_at(git, commit, &dir)?
+            .into_iter()
+            .map(|f| (f.path, f.oid))
+            .collect();
+        let index_name = format!("{dir}/index.md");
+        let index_page = git.read(commit, &index_name)?.and_then(|b| {
+            crate::load::index_text(&format!("{name}:{index_name}"), b, &mut warnings)
+        });
+        (Some(files), index_page)
+    } else {
+        (None, None)
+    };
+    Ok(Tree {
+        config,
+        config_text,
+        dir,
+        files,
+        index_page,
+        warnings,
+    })
+}
+
 /// The configuration of `commit` (defaults without a book.toml) and the
 /// text it was read from; `name` says which revision in messages.
-pub(crate) fn config_at(git: &Git, commit: ObjectId, name: &str) -> Result<(Config, Vec<u8>)> {
+fn config_at(git: &Git, commit: ObjectId, name: &str) -> Result<(Config, Vec<u8>)> {
     let text = git.read(commit, "book.toml")?.unwrap_or_default();
     if text.is_empty() {
         return Ok((Config::default(), text));
@@ -67,11 +113,7 @@ pub(crate) fn config_at(git: &Git, commit: ObjectId, name: &str) -> Result<(Conf
 /// The plan files of `commit` under the content directory `dir`, with the
 /// file-system loader's rules: `.md`, not `_draft.md`, not hidden, not the
 /// top-level `index.md`; symbolic links are not followed.
-pub(crate) fn plan_files_at(
-    git: &Git,
-    commit: ObjectId,
-    dir: &str,
-) -> Result<Vec<crate::git::TreeFile>> {
+fn plan_files_at(git: &Git, commit: ObjectId, dir: &str) -> Result<Vec<crate::git::TreeFile>> {
     let prefix = format!("{dir}/");
     Ok(git
         .files_under(commit, dir)?

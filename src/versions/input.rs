@@ -18,7 +18,7 @@ pub(super) fn read_inputs(
     let mut inputs = vec![latest];
     for tag in tags {
         progress.step(format!("reading {}", tag.name));
-        match tag_input(git, tag) {
+        match tag_input(git, tag, progress) {
             Ok(Some(input)) => inputs.push(input),
             Ok(None) => progress.note(&format!(
                 "tag {} has no content directory; skipped",
@@ -121,24 +121,21 @@ pub(super) fn latest_input(
 }
 
 /// One tag's inputs from the object database; `None` when its tree has no
-/// content directory.
-pub(super) fn tag_input(git: &Git, tag: &Tag) -> Result<Option<Input>> {
+/// content directory. What was left out of it is noted on `progress`.
+pub(super) fn tag_input(git: &Git, tag: &Tag, progress: &Progress) -> Result<Option<Input>> {
     if !is_safe_tag(&tag.name) {
         anyhow::bail!("its name is not a safe path (use letters, digits and ._-+/)");
     }
     let commit = tag.commit;
-    let (config, config_text) = config_at(git, commit, &tag.name)?;
-    let dir = content_dir_name(&config);
-    if !git.is_dir(commit, &dir)? {
+    let tree = crate::revision::open_tree(git, commit, &tag.name)?;
+    let Some(files) = tree.files else {
         return Ok(None);
+    };
+    for w in &tree.warnings {
+        progress.note(w);
     }
-    let files: Vec<(String, ObjectId)> = plan_files_at(git, commit, &dir)?
-        .into_iter()
-        .map(|f| (f.path, f.oid))
-        .collect();
-    let index_page = git
-        .read(commit, &format!("{dir}/index.md"))?
-        .map(|b| String::from_utf8_lossy(&b).into_owned());
+    let (config, config_text, dir, index_page) =
+        (tree.config, tree.config_text, tree.dir, tree.index_page);
     let theme_dir = format!("themes/{}", config.site.theme);
     let direct = |sub: &str| -> Result<Vec<(String, Vec<u8>)>> {
         let base = format!("{theme_dir}/{sub}/");

@@ -35,7 +35,7 @@ use crate::labels::{label, long_date};
 use crate::load::{self, Detail, Repo};
 use crate::model::PlanFile;
 use crate::paths::SharedPage;
-use crate::revision::{config_at, content_dir_name, head_histories, plan_files_at};
+use crate::revision::head_histories;
 use crate::site::theme::Theme;
 use crate::site::write::Staging;
 use crate::site::{

@@ -206,6 +206,21 @@ fn a_non_utf8_index_page_is_a_warning_naming_it() {
     );
     assert!(r.stderr.contains("save the file as UTF-8"), "{}", r.stderr);
     assert!(repo.path().join("public/index.html").is_file());
+
+    // The same file in a tag: each version opens its tree one way, and
+    // says so there too (it was read with U+FFFD in place of the bytes).
+    crate::versions::git(repo.path(), "2027-02-01", &["init", "-q"]);
+    crate::versions::git(repo.path(), "2027-02-01", &["add", "-A"]);
+    crate::versions::git(repo.path(), "2027-02-01", &["commit", "-q", "-m", "plans"]);
+    crate::versions::git(repo.path(), "2027-02-01", &["tag", "v1"]);
+    let r = repo.run(&["build", "--versions"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("v1:content/index.md: not UTF-8 text (byte 3)"),
+        "{}",
+        r.stderr
+    );
 }
 
 /// A git repository that is there but cannot be opened (here a corrupt
