@@ -129,6 +129,14 @@ impl Run {
         (f, c)
     }
 
+    /// One plan's own diagnostics (every rule but PLN002, severities
+    /// resolved), for a plan already loaded: the recording commands compare
+    /// them before and after an edit, `build` writes each page with them.
+    pub(crate) fn plan_diagnostics(&self, file: &PlanFile) -> Vec<Diagnostic> {
+        let config = &self.repo.config;
+        lint::plan_diagnostics(&lint::check_file(file, config, self.today), config)
+    }
+
     /// Parses and checks every plan in parallel and hands each, with its
     /// findings, to `keep` as soon as it is checked; what `keep` returns,
     /// in file order.
@@ -240,6 +248,51 @@ impl Run {
             diags: self.finish(checked),
         }
     }
+}
+
+/// A plan file in the object database, as `--versions` keys its parse:
+/// (blob id, path, key of the book.toml it is read under).
+pub(crate) type BlobKey = (ObjectId, String, u64);
+
+/// Parses the plan files `keys` names from the object database, in
+/// parallel, each under the configuration `configs` has for its key; the
+/// plan's cache key is the key's. One result per key, in order: an error
+/// when the blob cannot be read, `None` when its config is unknown.
+pub(crate) fn parse_blobs(
+    git: &Git,
+    keys: &[BlobKey],
+    configs: &std::collections::HashMap<u64, std::sync::Arc<Config>>,
+) -> Result<Vec<Result<Option<PlanFile>>>> {
+    let oids: Vec<ObjectId> = keys.iter().map(|k| k.0).collect();
+    git.map_blobs(&oids, |i, bytes| {
+        let key = keys.get(i)?;
+        let config = configs.get(&key.2)?;
+        let stem = load::stem_of(Path::new(&key.1));
+        let mut plan = load::parse_bytes(key.1.clone(), stem, bytes, config, Detail::Full);
+        plan.key = crate::site::key_of(key);
+        Some(plan)
+    })
+}
+
+/// Per-plan findings kept across checks, by the plan's cache key (which
+/// covers its bytes, path and config): `--versions` checks a plan that is
+/// the same in several tags once.
+pub(crate) type FindingsCache =
+    std::sync::Mutex<std::collections::HashMap<u64, Vec<crate::diag::Finding>>>;
+
+/// [`check`] with per-plan findings taken from `cache` when the plan's key
+/// is there; PLN002 and severities run each time.
+pub(crate) fn check_cached<P: AsRef<PlanFile> + Sync>(
+    plans: &[P],
+    config: &Config,
+    today: NaiveDate,
+    cache: &FindingsCache,
+) -> Vec<Diagnostic> {
+    lint::lint_all_with(plans, config, |p| {
+        crate::site::cached(cache, p.key, || {
+            lint::check_plan(&p.plan, &p.findings, config, today)
+        })
+    })
 }
 
 /// Checks plans already in memory (`serve`, between edits): per-plan rules

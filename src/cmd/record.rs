@@ -33,11 +33,11 @@ pub fn commit(
         return Ok(0);
     }
     // The plan as it was read: checked without reading it again.
-    let before =
-        crate::lint::plan_diagnostics(&crate::lint::check_file(&t.file, config, run.today), config);
+    let before = run.plan_diagnostics(&t.file);
     write_atomically(path, new, name, config.lang())?;
-    let (_, checked) = run.check_one(path, Detail::Lint);
-    let introduced: Vec<Diagnostic> = crate::lint::plan_diagnostics(&checked, config)
+    let after = run.load_one(path, Detail::Lint, |_| {});
+    let introduced: Vec<Diagnostic> = run
+        .plan_diagnostics(&after)
         .into_iter()
         .filter(|d| {
             !before

@@ -40,22 +40,14 @@ pub(super) fn read_inputs(
         .collect();
     todo.sort();
     todo.dedup();
-    let oids: Vec<ObjectId> = todo.iter().map(|k| k.0).collect();
-    let fresh = git.map_blobs(&oids, |i, bytes| {
-        let key = todo.get(i)?;
-        let config = configs.get(&key.2)?;
-        let stem = load::stem_of(Path::new(&key.1));
-        let mut plan = load::parse_bytes(key.1.clone(), stem, bytes, config, Detail::Full);
-        plan.key = key_of(key);
-        Some((key.clone(), Arc::new(plan)))
-    })?;
+    let fresh = crate::pipeline::parse_blobs(git, &todo, &configs)?;
     // A tag with a plan file that cannot be read is skipped, as when its
     // tree cannot be read.
     let mut unreadable: HashMap<ObjectId, String> = HashMap::new();
     for (key, result) in todo.iter().zip(fresh) {
         match result {
-            Ok(Some((key, plan))) => {
-                parsed.insert(key, plan);
+            Ok(Some(plan)) => {
+                parsed.insert(key.clone(), Arc::new(plan));
             }
             Ok(None) => {}
             Err(e) => {

@@ -32,7 +32,7 @@ use crate::git::{Git, Histories, Tag};
 use crate::html::esc;
 use crate::i18n::Lang;
 use crate::labels::{label, long_date};
-use crate::load::{self, Detail, Repo};
+use crate::load::Repo;
 use crate::model::PlanFile;
 use crate::paths::SharedPage;
 use crate::revision::head_histories;
@@ -179,7 +179,7 @@ pub struct Report {
 }
 
 /// Parsed plans by (blob id, path, book.toml key).
-type Parsed = HashMap<(ObjectId, String, u64), Arc<PlanFile>>;
+type Parsed = HashMap<crate::pipeline::BlobKey, Arc<PlanFile>>;
 
 /// One compiled theme per distinct (book.toml, theme, search) key.
 type Renderers = HashMap<(u64, u64, bool), Arc<Renderer>>;
@@ -289,7 +289,7 @@ fn lint_versions(
     diags: Vec<Diagnostic>,
     today: NaiveDate,
 ) -> Vec<Built> {
-    let checked: std::sync::Mutex<HashMap<u64, Vec<crate::diag::Finding>>> = Default::default();
+    let cache = crate::pipeline::FindingsCache::default();
     inputs
         .into_par_iter()
         .enumerate()
@@ -304,11 +304,7 @@ fn lint_versions(
             } else {
                 // Per-plan findings depend on the plan and the config, which
                 // the plan's key covers; PLN002 and severities run per version.
-                crate::lint::lint_all_with(&plans, &input.config, |p| {
-                    crate::site::cached(&checked, p.key, || {
-                        crate::lint::check_plan(&p.plan, &p.findings, &input.config, today)
-                    })
-                })
+                crate::pipeline::check_cached(&plans, &input.config, today, &cache)
             };
             Built {
                 input,
