@@ -204,6 +204,37 @@ fn architecture_names_exist() {
     );
 }
 
+/// Every dependency in Cargo.toml has its line in the table that says why
+/// it is there.
+#[test]
+fn every_dependency_is_explained() {
+    let text = std::fs::read_to_string(root().join("ARCHITECTURE.md")).unwrap();
+    let table = text
+        .split("## Dependencies")
+        .nth(1)
+        .expect("a Dependencies section");
+    let listed: Vec<&str> = table
+        .lines()
+        .filter_map(|l| l.strip_prefix("| "))
+        .map(|l| l.split(" |").next().unwrap_or(""))
+        .collect();
+    let manifest: toml::Table = std::fs::read_to_string(root().join("Cargo.toml"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    for section in ["dependencies", "dev-dependencies"] {
+        for name in manifest[section].as_table().unwrap().keys() {
+            let named = listed
+                .iter()
+                .any(|cell| cell.split([',', ' ', '(', ')']).any(|word| word == name));
+            assert!(
+                named,
+                "{name} ({section}) is not in ARCHITECTURE.md's dependency table"
+            );
+        }
+    }
+}
+
 /// The map stays a map.
 #[test]
 fn architecture_is_under_200_lines() {
