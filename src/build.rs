@@ -33,7 +33,7 @@ use crate::site::{BuildOptions, PlanPage, Renderer, can_have_page, publishable};
 /// the `invalid` state with their findings.
 /// `histories` maps plan files to their git history (`None`: not a git
 /// repository). Returns the diagnostics and how many files were written.
-pub fn write_site(
+pub(crate) fn write_site(
     run: &Run,
     histories: Option<&Histories>,
     opts: &BuildOptions,
@@ -261,7 +261,7 @@ fn slim(plan: &mut Plan, today: chrono::NaiveDate) {
 
 /// The output directory must not be (or contain) the repository root or the
 /// content directory: swapping it would delete the plans.
-pub fn check_output_dir(repo: &Repo, out: &Path) -> Result<()> {
+pub(crate) fn check_output_dir(repo: &Repo, out: &Path) -> Result<()> {
     let abs = |p: &Path| -> PathBuf {
         let p = if p.is_absolute() {
             p.to_path_buf()

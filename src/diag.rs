@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::yaml::Pos;
 
-pub use crate::rules::Severity;
+pub(crate) use crate::rules::Severity;
 
 /// What a rule found in one plan, before severities are resolved.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,7 +44,7 @@ pub struct Diagnostic {
 
 /// Counts by severity.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Summary {
+pub(crate) struct Summary {
     pub plans: usize,
     pub errors: usize,
     pub warnings: usize,
@@ -52,7 +52,7 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub fn new(plans: usize, diagnostics: &[Diagnostic]) -> Summary {
+    pub(crate) fn new(plans: usize, diagnostics: &[Diagnostic]) -> Summary {
         let mut s = Summary {
             plans,
             ..Summary::default()
@@ -68,4 +68,4 @@ impl Summary {
     }
 }
 
-pub mod render;
+pub(crate) mod render;

@@ -15,7 +15,7 @@ use gix::ObjectId;
 use gix::bstr::ByteSlice;
 
 /// An open repository and where the planbook root sits in its work tree.
-pub struct Git {
+pub(crate) struct Git {
     repo: gix::Repository,
     /// The root relative to the work tree: `""` or `"dir/sub/"`.
     prefix: String,
@@ -29,7 +29,7 @@ type Changes = std::rc::Rc<Vec<Change>>;
 
 /// Why there is no git history to read.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Unavailable {
+pub(crate) enum Unavailable {
     NotARepo,
     Bare,
     Shallow,
@@ -55,7 +55,7 @@ impl std::fmt::Display for Unavailable {
 
 /// A tag selected for a versioned build.
 #[derive(Debug, Clone)]
-pub struct Tag {
+pub(crate) struct Tag {
     /// The short name, e.g. `v2027-02-03`.
     pub name: String,
     pub commit: ObjectId,
@@ -64,14 +64,14 @@ pub struct Tag {
 }
 
 impl Tag {
-    pub fn date(&self) -> NaiveDate {
+    pub(crate) fn date(&self) -> NaiveDate {
         date_of(self.time)
     }
 }
 
 /// A file in a commit's tree.
 #[derive(Debug, Clone)]
-pub struct TreeFile {
+pub(crate) struct TreeFile {
     /// Root-relative path with `/`.
     pub path: String,
     pub oid: ObjectId,
@@ -80,7 +80,7 @@ pub struct TreeFile {
 }
 
 /// Plan file → the commits that changed it, newest first.
-pub type Histories = BTreeMap<String, Vec<HistoryEntry>>;
+pub(crate) type Histories = BTreeMap<String, Vec<HistoryEntry>>;
 
 /// One commit that touched a plan file.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -115,7 +115,7 @@ pub(crate) fn blob_id(bytes: &[u8]) -> Result<ObjectId> {
         .map_err(|e| anyhow::anyhow!("cannot hash a plan file: {e}"))
 }
 
-pub fn date_of(seconds: i64) -> NaiveDate {
+pub(crate) fn date_of(seconds: i64) -> NaiveDate {
     chrono::DateTime::from_timestamp(seconds, 0)
         .map(|d| d.date_naive())
         .unwrap_or_default()
@@ -124,7 +124,7 @@ pub fn date_of(seconds: i64) -> NaiveDate {
 impl Git {
     /// Opens the repository containing `root`, or says why there is none to
     /// read. A shallow clone counts as unavailable: its history is cut off.
-    pub fn open(root: &Path) -> std::result::Result<Git, Unavailable> {
+    pub(crate) fn open(root: &Path) -> std::result::Result<Git, Unavailable> {
         let repo = gix::discover(root).map_err(|e| {
             use gix::discover::upwards::Error as Up;
             match e.downcast_any_ref::<Up>() {
@@ -160,12 +160,12 @@ impl Git {
     }
 
     /// The commit HEAD points at, if there is one.
-    pub fn head(&self) -> Option<ObjectId> {
+    pub(crate) fn head(&self) -> Option<ObjectId> {
         self.repo.head_id().ok().map(|id| id.detach())
     }
 
     /// Resolves a revision (`HEAD~1`, `main`, a tag, a commit id) to a commit.
-    pub fn resolve(&self, rev: &str) -> Result<ObjectId> {
+    pub(crate) fn resolve(&self, rev: &str) -> Result<ObjectId> {
         let id = self
             .repo
             .rev_parse_single(rev)
@@ -178,7 +178,7 @@ impl Git {
     }
 
     /// The best common ancestor of two commits.
-    pub fn merge_base(&self, a: ObjectId, b: ObjectId) -> Option<ObjectId> {
+    pub(crate) fn merge_base(&self, a: ObjectId, b: ObjectId) -> Option<ObjectId> {
         self.repo
             .merge_base(a, b)
             .ok()
@@ -187,7 +187,7 @@ impl Git {
     }
 
     /// The first of `candidates` that names a branch or ref here.
-    pub fn first_ref(&self, candidates: &[&str]) -> Option<(String, ObjectId)> {
+    pub(crate) fn first_ref(&self, candidates: &[&str]) -> Option<(String, ObjectId)> {
         candidates
             .iter()
             .find_map(|c| Some(((*c).to_string(), self.resolve(c).ok()?)))
@@ -197,7 +197,7 @@ impl Git {
     /// `git tag -l`), newest commit first; tags of commits made in the same
     /// second by name, highest first, numbers compared as numbers (`v10`
     /// before `v9`).
-    pub fn tags(&self, pattern: &str) -> Result<Vec<Tag>> {
+    pub(crate) fn tags(&self, pattern: &str) -> Result<Vec<Tag>> {
         let platform = self.repo.references().context("cannot read git refs")?;
         let mut out = Vec::new();
         for r in platform.tags().context("cannot read git tags")? {
@@ -255,7 +255,7 @@ impl Git {
     }
 
     /// The bytes of the file at `path` in `commit`, if it is a file there.
-    pub fn read(&self, commit: ObjectId, path: &str) -> Result<Option<Vec<u8>>> {
+    pub(crate) fn read(&self, commit: ObjectId, path: &str) -> Result<Option<Vec<u8>>> {
         match self.entry(commit, path)? {
             Some((oid, false, false)) => Ok(Some(self.blob(oid)?)),
             _ => Ok(None),
@@ -263,12 +263,12 @@ impl Git {
     }
 
     /// True if `path` is a directory in `commit`.
-    pub fn is_dir(&self, commit: ObjectId, path: &str) -> Result<bool> {
+    pub(crate) fn is_dir(&self, commit: ObjectId, path: &str) -> Result<bool> {
         Ok(matches!(self.entry(commit, path)?, Some((_, true, _))))
     }
 
     /// The bytes of a blob.
-    pub fn blob(&self, oid: ObjectId) -> Result<Vec<u8>> {
+    pub(crate) fn blob(&self, oid: ObjectId) -> Result<Vec<u8>> {
         let mut blob = self
             .repo
             .find_blob(oid)
@@ -279,7 +279,7 @@ impl Git {
     /// `f(i, bytes)` for each blob `oids[i]`, in parallel (a few chunks,
     /// each with its own handle on the object database), in order; a blob
     /// that cannot be read gives its error in its place.
-    pub fn map_blobs<T: Send>(
+    pub(crate) fn map_blobs<T: Send>(
         &self,
         oids: &[ObjectId],
         f: impl Fn(usize, &[u8]) -> T + Sync,
@@ -314,7 +314,7 @@ impl Git {
 
     /// Every file under directory `dir` in `commit`, sorted by path, with
     /// hidden entries (`.name`) left out like the file-system loader does.
-    pub fn files_under(&self, commit: ObjectId, dir: &str) -> Result<Vec<TreeFile>> {
+    pub(crate) fn files_under(&self, commit: ObjectId, dir: &str) -> Result<Vec<TreeFile>> {
         let mut out = Vec::new();
         let Some((oid, true, _)) = self.entry(commit, dir)? else {
             return Ok(out);
@@ -430,7 +430,12 @@ impl Git {
     /// of `tip`: the non-merge commits that changed it, newest first,
     /// following renames (a file added in the commit that deleted another
     /// with the same or mostly the same content).
-    pub fn histories(&self, tip: ObjectId, dir: &str, paths: &[String]) -> Result<Histories> {
+    pub(crate) fn histories(
+        &self,
+        tip: ObjectId,
+        dir: &str,
+        paths: &[String],
+    ) -> Result<Histories> {
         // Tracked path (as of the commit being looked at) → the path it has
         // at `tip`.
         let mut tracked: HashMap<String, String> =
@@ -496,7 +501,11 @@ impl Git {
     /// The newest commit reachable from `tip` along first parents whose
     /// commit date (UTC) is on or before `date`; `None` when every commit
     /// is later.
-    pub fn commit_on_or_before(&self, tip: ObjectId, date: NaiveDate) -> Result<Option<ObjectId>> {
+    pub(crate) fn commit_on_or_before(
+        &self,
+        tip: ObjectId,
+        date: NaiveDate,
+    ) -> Result<Option<ObjectId>> {
         let walk = self
             .repo
             .rev_walk([tip])

@@ -3,7 +3,7 @@
 //! escape with tera's auto-escaping.
 
 /// Escapes text for HTML/SVG content and attributes.
-pub fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

@@ -304,7 +304,7 @@ const LABELS: &[(&str, &str, &str)] = &[
 ];
 
 /// All labels for `lang`.
-pub fn labels(lang: Lang) -> BTreeMap<&'static str, &'static str> {
+pub(crate) fn labels(lang: Lang) -> BTreeMap<&'static str, &'static str> {
     LABELS
         .iter()
         .map(|(k, ja, en)| (*k, lang.pick(ja, en)))
@@ -332,7 +332,7 @@ fn find(key: &str) -> Option<&'static (&'static str, &'static str, &'static str)
 
 /// One label; the key itself if unknown (never fails). Borrowed from the
 /// table: pages look up thousands, and each used to be a new `String`.
-pub fn label(lang: Lang, key: &str) -> Cow<'static, str> {
+pub(crate) fn label(lang: Lang, key: &str) -> Cow<'static, str> {
     find(key).map_or_else(
         || Cow::Owned(key.to_string()),
         |(_, ja, en)| Cow::Borrowed(lang.pick(ja, en)),
@@ -342,7 +342,7 @@ pub fn label(lang: Lang, key: &str) -> Cow<'static, str> {
 /// The label of `prefix` followed by `key` (`label(lang, "state_behind")`
 /// as `label_for(lang, "state_", "behind")`), looked up without joining
 /// the two.
-pub fn label_for(lang: Lang, prefix: &str, key: &str) -> Cow<'static, str> {
+pub(crate) fn label_for(lang: Lang, prefix: &str, key: &str) -> Cow<'static, str> {
     let table = sorted();
     let joined = |k: &str| {
         let k = k.as_bytes();
@@ -362,7 +362,7 @@ pub fn label_for(lang: Lang, prefix: &str, key: &str) -> Cow<'static, str> {
 
 /// The name of a kind of evidence: the label of a built-in kind, or a
 /// custom kind of `[lint.confidence_caps]` as written, `_` shown as spaces.
-pub fn evidence(lang: Lang, kind: &str) -> String {
+pub(crate) fn evidence(lang: Lang, kind: &str) -> String {
     let key = format!("evidence_{kind}");
     match find(&key) {
         Some((_, ja, en)) => lang.pick(ja, en).to_string(),
@@ -381,7 +381,7 @@ fn month_abbr(d: chrono::NaiveDate) -> &'static str {
 }
 
 /// "done 3 days late": a task done after its due date.
-pub fn late_text(lang: Lang, days: i64) -> String {
+pub(crate) fn late_text(lang: Lang, days: i64) -> String {
     match (lang, days) {
         (Lang::Ja, n) => format!("{n} 日遅れて完了"),
         (Lang::En, 1) => "done 1 day late".to_string(),
@@ -392,7 +392,7 @@ pub fn late_text(lang: Lang, days: i64) -> String {
 /// A date for people: 2027年1月31日 / Jan 31, 2027. Pushed piece by piece
 /// rather than with `format!`: a plan page shows dozens (the timeline has
 /// one per task), and `format!` cost three times as much.
-pub fn long_date(lang: Lang, d: chrono::NaiveDate) -> String {
+pub(crate) fn long_date(lang: Lang, d: chrono::NaiveDate) -> String {
     use chrono::Datelike;
     let mut s = String::with_capacity(20);
     match lang {
@@ -439,7 +439,7 @@ fn push_int(s: &mut String, n: i32) {
 }
 
 /// A month tick: 2027年1月 / Jan 2027.
-pub fn month(lang: Lang, d: chrono::NaiveDate) -> String {
+pub(crate) fn month(lang: Lang, d: chrono::NaiveDate) -> String {
     use chrono::Datelike;
     match lang {
         Lang::Ja => format!("{}年{}月", d.year(), d.month()),

@@ -9,7 +9,7 @@ use crate::model::{Answer, Milestone, Plan, Question, Update, Verdict};
 
 /// Where a question stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum State {
+pub(crate) enum State {
     /// Not answered yet.
     Open,
     Supported,
@@ -21,7 +21,7 @@ pub enum State {
 }
 
 impl State {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             State::Open => "open",
             State::Supported => "supported",
@@ -43,7 +43,7 @@ impl State {
 
 /// One question and its answer, if any.
 #[derive(Debug, Clone)]
-pub struct Entry<'p> {
+pub(crate) struct Entry<'p> {
     pub milestone: &'p Milestone,
     /// 1-based index of the question in its milestone.
     pub index: usize,
@@ -58,13 +58,13 @@ pub struct Entry<'p> {
 }
 
 impl Entry<'_> {
-    pub fn is_answered(&self) -> bool {
+    pub(crate) fn is_answered(&self) -> bool {
         self.state != State::Open
     }
 }
 
 /// The updates written for milestone `m` (none when it has no id).
-pub fn updates_for<'p>(plan: &'p Plan, m: &Milestone) -> impl Iterator<Item = &'p Update> {
+pub(crate) fn updates_for<'p>(plan: &'p Plan, m: &Milestone) -> impl Iterator<Item = &'p Update> {
     let id = m.id_text();
     plan.updates()
         .iter()
@@ -73,7 +73,7 @@ pub fn updates_for<'p>(plan: &'p Plan, m: &Milestone) -> impl Iterator<Item = &'
 
 /// The ledger entries of one milestone, in question order. When several
 /// updates answer a question, the latest (by date, then file order) counts.
-pub fn milestone<'p>(plan: &'p Plan, m: &'p Milestone) -> Vec<Entry<'p>> {
+pub(crate) fn milestone<'p>(plan: &'p Plan, m: &'p Milestone) -> Vec<Entry<'p>> {
     let questions = m.questions();
     let mut entries: Vec<Entry<'p>> = questions
         .iter()
@@ -124,7 +124,7 @@ fn apply<'p>(e: &mut Entry<'p>, a: &'p Answer, date: Option<NaiveDate>) {
 }
 
 /// The whole plan's ledger, milestone by milestone.
-pub fn plan(plan: &Plan) -> Vec<Entry<'_>> {
+pub(crate) fn plan(plan: &Plan) -> Vec<Entry<'_>> {
     plan.milestones()
         .iter()
         .flat_map(|m| milestone(plan, m))
@@ -133,7 +133,7 @@ pub fn plan(plan: &Plan) -> Vec<Entry<'_>> {
 
 /// An entry of an update's `answers` with the question it names.
 #[derive(Debug, Clone, Copy)]
-pub struct Resolved<'p> {
+pub(crate) struct Resolved<'p> {
     pub answer: &'p Answer,
     /// 1-based index of the question, when the entry names one.
     pub index: Option<usize>,
@@ -141,12 +141,12 @@ pub struct Resolved<'p> {
 }
 
 impl Resolved<'_> {
-    pub fn state(&self) -> State {
+    pub(crate) fn state(&self) -> State {
         State::of(self.answer.verdict.copied())
     }
 
     /// The question's text, or how the entry names it when it names none.
-    pub fn ask(&self) -> String {
+    pub(crate) fn ask(&self) -> String {
         match (self.question, self.answer.question.value()) {
             (Some(q), _) => q.ask_text().to_string(),
             (None, Some(r)) => r.to_string(),
@@ -157,7 +157,7 @@ impl Resolved<'_> {
 
 /// The `answers` of update `u`, each with the question it names in `u`'s
 /// milestone.
-pub fn answers<'p>(plan: &'p Plan, u: &'p Update) -> Vec<Resolved<'p>> {
+pub(crate) fn answers<'p>(plan: &'p Plan, u: &'p Update) -> Vec<Resolved<'p>> {
     let m = u.milestone.text().and_then(|id| plan.milestone(id));
     u.answers()
         .iter()

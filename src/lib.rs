@@ -11,10 +11,12 @@
 )]
 // The library is planbook's own: `pub` is what the binary, the tests, the
 // benches and the fuzz targets use, everything else is `pub(crate)` so that
-// rustc reports dead code. Its documentation is for maintainers and links
+// rustc reports dead code; `unreachable_pub` (denied in CI through
+// clippy's `-D warnings`) keeps it so. Its documentation is for maintainers and links
 // crate-private items freely: read it with
 // `cargo doc --no-deps --document-private-items`.
 #![allow(rustdoc::private_intra_doc_links)]
+#![warn(unreachable_pub)]
 
 pub(crate) mod build;
 pub mod cli;

@@ -77,7 +77,7 @@ impl std::error::Error for LoadError {}
 
 /// The config, the plan files and the home page's text of the repository
 /// at `root`, without reading any plan.
-pub fn open(root: &Path) -> Result<Repo, LoadError> {
+pub(crate) fn open(root: &Path) -> Result<Repo, LoadError> {
     let (config, config_text) = Config::load_with_text(root).map_err(LoadError::Config)?;
     let content_dir = root.join(&config.site.content);
     if !content_dir.is_dir() {

@@ -84,7 +84,7 @@ impl Field<String> {
 }
 
 /// `[a-z0-9-]+`: plan, milestone and role ids.
-pub fn is_valid_id(s: &str) -> bool {
+pub(crate) fn is_valid_id(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')

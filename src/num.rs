@@ -2,7 +2,7 @@
 
 /// Formats a number the way plans write it: no trailing `.0`, at most four
 /// decimals.
-pub fn fmt(n: f64) -> String {
+pub(crate) fn fmt(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {
         return format!("{}", n as i64);
     }
@@ -28,7 +28,7 @@ pub fn fmt(n: f64) -> String {
 }
 
 /// A value rounded to two decimals, as planned values are shown.
-pub fn round2(v: f64) -> f64 {
+pub(crate) fn round2(v: f64) -> f64 {
     (v * 100.0).round() / 100.0
 }
 

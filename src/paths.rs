@@ -68,22 +68,22 @@ impl SharedPage {
 }
 
 /// A plan's directory, `plans/ID/`.
-pub fn plan_dir(id: &str) -> String {
+pub(crate) fn plan_dir(id: &str) -> String {
     format!("plans/{id}/")
 }
 
 /// A plan's page, `plans/ID/index.html`.
-pub fn plan_page(id: &str) -> String {
+pub(crate) fn plan_page(id: &str) -> String {
     format!("plans/{id}/index.html")
 }
 
 /// A plan's report directory, `plans/ID/report/`.
-pub fn plan_report_dir(id: &str) -> String {
+pub(crate) fn plan_report_dir(id: &str) -> String {
     format!("plans/{id}/report/")
 }
 
 /// A plan's report page, `plans/ID/report/index.html`.
-pub fn plan_report(id: &str) -> String {
+pub(crate) fn plan_report(id: &str) -> String {
     format!("plans/{id}/report/index.html")
 }
 

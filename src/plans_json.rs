@@ -9,7 +9,7 @@ use crate::model::Plan;
 /// the same bytes as `serde_json::to_string` of the whole document (compact:
 /// a data file for programs, about half the size of pretty-printed JSON),
 /// and a final newline.
-pub fn write_plans_json<S: AsRef<str>>(
+pub(crate) fn write_plans_json<S: AsRef<str>>(
     w: &mut dyn std::io::Write,
     entries: impl Iterator<Item = S>,
 ) -> std::io::Result<()> {
@@ -22,18 +22,18 @@ pub fn write_plans_json<S: AsRef<str>>(
 
 /// `plans.json` written one entry at a time, for builds that make the
 /// entries as they go: the same bytes as [`write_plans_json`].
-pub struct PlansJson<W> {
+pub(crate) struct PlansJson<W> {
     w: W,
     entries: usize,
 }
 
 impl<W: std::io::Write> PlansJson<W> {
-    pub fn new(w: W) -> PlansJson<W> {
+    pub(crate) fn new(w: W) -> PlansJson<W> {
         PlansJson { w, entries: 0 }
     }
 
     /// Appends one entry made by [`plan_json`].
-    pub fn entry(&mut self, entry: &str) -> std::io::Result<()> {
+    pub(crate) fn entry(&mut self, entry: &str) -> std::io::Result<()> {
         let sep: &[u8] = if self.entries == 0 {
             b"{\"plans\":["
         } else {
@@ -46,7 +46,7 @@ impl<W: std::io::Write> PlansJson<W> {
     }
 
     /// Closes the document and hands back the writer.
-    pub fn finish(mut self) -> std::io::Result<W> {
+    pub(crate) fn finish(mut self) -> std::io::Result<W> {
         let end: &[u8] = if self.entries == 0 {
             b"{\"plans\":[]}\n"
         } else {
@@ -62,7 +62,7 @@ impl<W: std::io::Write> PlansJson<W> {
 /// added and `progress` appended, as `serde_json::to_string` writes them.
 /// Written straight from the
 /// tree: building a `serde_json::Value` first cost a tenth of a build.
-pub fn plan_json(plan: &Plan) -> String {
+pub(crate) fn plan_json(plan: &Plan) -> String {
     let mut w = JsonWriter::default();
     let root = plan.frontmatter.as_ref().and_then(|n| match &n.value {
         crate::yaml::Value::Map(entries) => Some(entries),

@@ -10,7 +10,7 @@ use crate::model::{Milestone, Plan};
 /// One step of the plan: from `due` on, the metric should be at `target`.
 /// `index` is the milestone's place in `milestones`.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Step {
+pub(crate) struct Step {
     pub index: usize,
     pub due: NaiveDate,
     pub target: f64,
@@ -19,7 +19,7 @@ pub struct Step {
 /// The plan's steps: every milestone with a due date and a target, in
 /// order, each due after the one before (a milestone out of order is
 /// MIL008's business and is left out here).
-pub fn steps(plan: &Plan) -> Vec<Step> {
+pub(crate) fn steps(plan: &Plan) -> Vec<Step> {
     let mut out: Vec<Step> = Vec::new();
     for (index, m) in plan.milestones().iter().enumerate() {
         let (Some(due), Some(target)) = (m.due.copied(), m.target.copied()) else {
@@ -37,14 +37,18 @@ pub fn steps(plan: &Plan) -> Vec<Step> {
 /// milestone by milestone: the baseline before the first milestone's due
 /// date, and from each milestone's due date on, that milestone's target.
 /// `None` without a baseline.
-pub fn planned_value(plan: &Plan, date: NaiveDate) -> Option<f64> {
+pub(crate) fn planned_value(plan: &Plan, date: NaiveDate) -> Option<f64> {
     planned_at(plan, &steps(plan), date).map(|(v, _)| v)
 }
 
 /// The planned value at `date` and the step in force (`None`: before the
 /// first due date, the baseline), with the plan's [`steps`] made once by
 /// a caller that asks for several dates.
-pub fn planned_at(plan: &Plan, steps: &[Step], date: NaiveDate) -> Option<(f64, Option<Step>)> {
+pub(crate) fn planned_at(
+    plan: &Plan,
+    steps: &[Step],
+    date: NaiveDate,
+) -> Option<(f64, Option<Step>)> {
     let baseline = plan.metric.value()?.baseline.copied()?;
     Some(match steps.iter().take_while(|s| s.due <= date).last() {
         Some(s) => (s.target, Some(*s)),
@@ -56,7 +60,7 @@ pub fn planned_at(plan: &Plan, steps: &[Step], date: NaiveDate) -> Option<(f64, 
 /// for the chart and the sparkline: the value at `from`, then at each due
 /// date in between a step from the value before to the milestone's
 /// target, and the last value held to `to`. Empty without a baseline.
-pub fn planned_line(plan: &Plan, from: NaiveDate, to: NaiveDate) -> Vec<(NaiveDate, f64)> {
+pub(crate) fn planned_line(plan: &Plan, from: NaiveDate, to: NaiveDate) -> Vec<(NaiveDate, f64)> {
     let steps = steps(plan);
     let Some((first, _)) = planned_at(plan, &steps, from) else {
         return Vec::new();
@@ -78,7 +82,7 @@ pub fn planned_line(plan: &Plan, from: NaiveDate, to: NaiveDate) -> Vec<(NaiveDa
 /// How far the latest measurement falls short of the planned value
 /// (KPI002 and the `behind` state).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Shortfall {
+pub(crate) struct Shortfall {
     /// The latest measurement's date and value.
     pub date: NaiveDate,
     pub actual: f64,
@@ -98,7 +102,7 @@ pub struct Shortfall {
 /// the first due date, the first milestone's gain. `None` when it does
 /// not, or when direction, baseline, a milestone or a measurement is
 /// missing, or the step plans no gain.
-pub fn shortfall(plan: &Plan) -> Option<Shortfall> {
+pub(crate) fn shortfall(plan: &Plan) -> Option<Shortfall> {
     let metric = plan.metric.value()?;
     let dir = metric.direction.copied()?;
     let baseline = metric.baseline.copied()?;
@@ -133,12 +137,12 @@ pub fn shortfall(plan: &Plan) -> Option<Shortfall> {
 
 /// Where the plan stands: the latest measurement and the next milestone
 /// that is not finished.
-pub struct Progress<'a> {
+pub(crate) struct Progress<'a> {
     pub latest: Option<(NaiveDate, f64)>,
     pub next: Option<&'a Milestone>,
 }
 
-pub fn progress(plan: &Plan) -> Progress<'_> {
+pub(crate) fn progress(plan: &Plan) -> Progress<'_> {
     let latest = plan
         .measurements()
         .iter()

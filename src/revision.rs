@@ -14,7 +14,7 @@ use crate::git::Histories;
 use crate::git::{Git, Unavailable};
 
 /// The content directory as a root-relative git path: `content`.
-pub fn content_dir_name(config: &Config) -> String {
+pub(crate) fn content_dir_name(config: &Config) -> String {
     config
         .site
         .content
@@ -25,7 +25,7 @@ pub fn content_dir_name(config: &Config) -> String {
 
 /// The git history of each plan file of the working tree (as of HEAD), and
 /// a note when it had to be left out. `None` outside a git repository.
-pub fn working_tree_histories(
+pub(crate) fn working_tree_histories(
     root: &Path,
     config: &Config,
     files: &[String],

@@ -39,7 +39,7 @@ fn object(properties: Value, required: &[&str], description: &str) -> Value {
 }
 
 /// The schema as a JSON value.
-pub fn schema() -> Value {
+pub(crate) fn schema() -> Value {
     let task = object(
         json!({
             "role": text("A key of [roles] in book.toml / book.toml の [roles] のキー"),
@@ -178,7 +178,7 @@ pub fn schema() -> Value {
 }
 
 /// The schema, pretty-printed with a trailing newline.
-pub fn json_schema() -> String {
+pub(crate) fn json_schema() -> String {
     // A `Value` prints infallibly; `{:#}` is serde_json's pretty form.
     format!("{:#}\n", schema())
 }

@@ -65,12 +65,12 @@ impl Index {
 
 /// The bundle of a search index: (path under the site root, bytes), in
 /// path order.
-pub type Bundle = Vec<(String, Vec<u8>)>;
+pub(crate) type Bundle = Vec<(String, Vec<u8>)>;
 
 /// Indexes `pages` ((URL from the site's root, page), in order) and returns
 /// the bundle, or `None` once `stopped` says so (asked before each page and
 /// before the bundle is made).
-pub fn index<U: AsRef<str>, H: AsRef<[u8]>>(
+pub(crate) fn index<U: AsRef<str>, H: AsRef<[u8]>>(
     lang: Lang,
     pages: impl IntoIterator<Item = (U, H)>,
     stopped: impl Fn() -> bool,
@@ -93,7 +93,7 @@ pub fn index<U: AsRef<str>, H: AsRef<[u8]>>(
 /// reads one page at a time). Pages are indexed in the order they are
 /// added. Dropped before [`Background::finish`], the indexer stops at its
 /// next page.
-pub struct Background {
+pub(crate) struct Background {
     tx: Option<std::sync::mpsc::SyncSender<(String, Vec<u8>)>>,
     worker: Option<std::thread::JoinHandle<Result<Bundle>>>,
     dropped: std::sync::Arc<std::sync::atomic::AtomicBool>,
@@ -101,7 +101,7 @@ pub struct Background {
 
 impl Background {
     /// Starts the indexer.
-    pub fn start(lang: Lang) -> Result<Background> {
+    pub(crate) fn start(lang: Lang) -> Result<Background> {
         use std::sync::atomic::Ordering::Relaxed;
         let (tx, rx) = std::sync::mpsc::sync_channel::<(String, Vec<u8>)>(64);
         let dropped = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -120,14 +120,14 @@ impl Background {
     /// Hands one page over (see [`Index::add`]). If the indexer has
     /// stopped on an error, the page is dropped: [`Background::finish`]
     /// reports the error.
-    pub fn add(&self, url: String, page: Vec<u8>) {
+    pub(crate) fn add(&self, url: String, page: Vec<u8>) {
         if let Some(tx) = &self.tx {
             let _ = tx.send((url, page));
         }
     }
 
     /// Waits for the indexer and returns its bundle.
-    pub fn finish(mut self) -> Result<Bundle> {
+    pub(crate) fn finish(mut self) -> Result<Bundle> {
         drop(self.tx.take());
         match self.worker.take().map(std::thread::JoinHandle::join) {
             Some(Ok(bundle)) => bundle,

@@ -13,7 +13,7 @@ use crate::tr;
 
 /// A plan's state, in the order the checks run: the first that holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum State {
+pub(crate) enum State {
     /// The plan has a lint error (after severities).
     Invalid,
     Draft,
@@ -30,7 +30,7 @@ pub enum State {
 
 impl State {
     /// Every state, in the order of the definition.
-    pub const ALL: [State; 7] = [
+    pub(crate) const ALL: [State; 7] = [
         State::Invalid,
         State::Draft,
         State::Dropped,
@@ -40,7 +40,7 @@ impl State {
         State::OnTrack,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             State::Invalid => "invalid",
             State::Draft => "draft",
@@ -56,7 +56,7 @@ impl State {
 /// Why a plan is `behind` or `at-risk`: every reason that holds, for the
 /// terminal and the pages.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Reason<'p> {
+pub(crate) enum Reason<'p> {
     /// An unfinished milestone past its review date (its due date when
     /// it has none): the date it was due.
     MilestoneOverdue(&'p Milestone, NaiveDate),
@@ -71,7 +71,7 @@ pub enum Reason<'p> {
 impl Reason<'_> {
     /// Why a plan is behind or at risk, in a sentence for people: the
     /// check page, the report page and the reports.
-    pub fn text(&self, plan: &Plan, lang: Lang) -> String {
+    pub(crate) fn text(&self, plan: &Plan, lang: Lang) -> String {
         let unit = plan.unit();
         match self {
             Reason::MilestoneOverdue(m, due) => {
@@ -125,7 +125,7 @@ impl Reason<'_> {
 
 /// A plan's state at `today` and the reasons behind it. `has_error`: the
 /// plan has a lint error after severities.
-pub fn assess(plan: &Plan, has_error: bool, today: NaiveDate) -> (State, Vec<Reason<'_>>) {
+pub(crate) fn assess(plan: &Plan, has_error: bool, today: NaiveDate) -> (State, Vec<Reason<'_>>) {
     if has_error {
         return (State::Invalid, Vec::new());
     }
@@ -168,13 +168,13 @@ pub fn assess(plan: &Plan, has_error: bool, today: NaiveDate) -> (State, Vec<Rea
 }
 
 /// [`assess`] without the reasons.
-pub fn state(plan: &Plan, has_error: bool, today: NaiveDate) -> State {
+pub(crate) fn state(plan: &Plan, has_error: bool, today: NaiveDate) -> State {
     assess(plan, has_error, today).0
 }
 
 /// Days between progress checks: week 7, two-weeks 14, month 31; 7 when
 /// no cadence is set.
-pub fn cadence_days(plan: &Plan) -> i64 {
+pub(crate) fn cadence_days(plan: &Plan) -> i64 {
     let every = plan
         .meetings
         .value()
@@ -188,7 +188,7 @@ pub fn cadence_days(plan: &Plan) -> i64 {
 }
 
 /// The date of the latest measurement, or `start` when there is none.
-pub fn last_measured(plan: &Plan) -> Option<NaiveDate> {
+pub(crate) fn last_measured(plan: &Plan) -> Option<NaiveDate> {
     plan.measurements()
         .iter()
         .filter_map(|m| m.date.copied())
@@ -197,11 +197,11 @@ pub fn last_measured(plan: &Plan) -> Option<NaiveDate> {
 }
 
 /// A task with its milestone.
-pub type Due<'p> = (&'p Milestone, &'p Task);
+pub(crate) type Due<'p> = (&'p Milestone, &'p Task);
 
 /// Open tasks (neither done nor dropped) whose due date is before `date`,
 /// in file order.
-pub fn overdue_tasks(plan: &Plan, date: NaiveDate) -> Vec<Due<'_>> {
+pub(crate) fn overdue_tasks(plan: &Plan, date: NaiveDate) -> Vec<Due<'_>> {
     plan.milestones()
         .iter()
         .flat_map(|m| m.tasks().iter().map(move |t| (m, t)))
@@ -210,7 +210,7 @@ pub fn overdue_tasks(plan: &Plan, date: NaiveDate) -> Vec<Due<'_>> {
 }
 
 /// Open tasks due in (`after`, `until`], in file order.
-pub fn tasks_due(plan: &Plan, after: NaiveDate, until: NaiveDate) -> Vec<Due<'_>> {
+pub(crate) fn tasks_due(plan: &Plan, after: NaiveDate, until: NaiveDate) -> Vec<Due<'_>> {
     tasks_where(plan, |due| after < due && due <= until)
 }
 
@@ -226,7 +226,7 @@ fn tasks_where(plan: &Plan, keep: impl Fn(NaiveDate) -> bool) -> Vec<Due<'_>> {
 /// but not past the review date (`review`, or `due` without one), and not
 /// yet reviewed, i.e. without an update. They do not make a plan
 /// `behind`; the check page lists them with their review date.
-pub fn awaiting_review(plan: &Plan, today: NaiveDate) -> Vec<(&Milestone, NaiveDate)> {
+pub(crate) fn awaiting_review(plan: &Plan, today: NaiveDate) -> Vec<(&Milestone, NaiveDate)> {
     plan.milestones()
         .iter()
         .filter_map(|m| {
@@ -240,7 +240,7 @@ pub fn awaiting_review(plan: &Plan, today: NaiveDate) -> Vec<(&Milestone, NaiveD
 
 /// Questions answered (any verdict, or answered alone: as MIL015 counts)
 /// and questions in all.
-pub fn questions_answered(plan: &Plan) -> (usize, usize) {
+pub(crate) fn questions_answered(plan: &Plan) -> (usize, usize) {
     let ledger = crate::ledger::plan(plan);
     let answered = ledger.iter().filter(|e| e.is_answered()).count();
     (answered, ledger.len())
@@ -248,7 +248,7 @@ pub fn questions_answered(plan: &Plan) -> (usize, usize) {
 
 /// Plans in home-page order: by ICE score, highest first (no score counts
 /// as 0), then by id.
-pub fn rank<T>(items: &mut [T], plan: impl Fn(&T) -> &Plan) {
+pub(crate) fn rank<T>(items: &mut [T], plan: impl Fn(&T) -> &Plan) {
     rank_by(items, |x| {
         let p = plan(x);
         (p.ice_score().unwrap_or(0.0), p.id.as_str())
@@ -256,7 +256,7 @@ pub fn rank<T>(items: &mut [T], plan: impl Fn(&T) -> &Plan) {
 }
 
 /// [`rank`] over anything that knows its (ICE score, id).
-pub fn rank_by<T>(items: &mut [T], key: impl Fn(&T) -> (f64, &str)) {
+pub(crate) fn rank_by<T>(items: &mut [T], key: impl Fn(&T) -> (f64, &str)) {
     items.sort_by(|a, b| {
         let ((sa, ia), (sb, ib)) = (key(a), key(b));
         sb.total_cmp(&sa).then_with(|| ia.cmp(ib))
@@ -265,7 +265,7 @@ pub fn rank_by<T>(items: &mut [T], key: impl Fn(&T) -> (f64, &str)) {
 
 /// The next milestone as `status` shows it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct NextMilestone {
+pub(crate) struct NextMilestone {
     pub id: Option<String>,
     pub title: Option<String>,
     pub due: Option<NaiveDate>,
@@ -276,7 +276,7 @@ pub struct NextMilestone {
 /// the plans stream through the pipeline, so that a status of 10,000
 /// plans never holds 10,000 models.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Snapshot {
+pub(crate) struct Snapshot {
     pub id: String,
     pub title: String,
     pub file: String,
@@ -296,7 +296,7 @@ pub struct Snapshot {
 }
 
 /// The [`Snapshot`] of `plan` at `today`.
-pub fn snapshot(plan: &Plan, has_error: bool, today: NaiveDate) -> Snapshot {
+pub(crate) fn snapshot(plan: &Plan, has_error: bool, today: NaiveDate) -> Snapshot {
     let progress = crate::progress::progress(plan);
     Snapshot {
         id: plan.id.clone(),
@@ -320,7 +320,7 @@ pub fn snapshot(plan: &Plan, has_error: bool, today: NaiveDate) -> Snapshot {
 
 /// The next progress check on or after `today`: the next `weekday` of
 /// `meetings.progress` (`None` without one).
-pub fn next_check(plan: &Plan, today: NaiveDate) -> Option<NaiveDate> {
+pub(crate) fn next_check(plan: &Plan, today: NaiveDate) -> Option<NaiveDate> {
     use chrono::Datelike;
     let day = plan.meetings.value()?.progress.value()?.weekday.copied()?;
     let want = match day {
@@ -339,14 +339,14 @@ pub fn next_check(plan: &Plan, today: NaiveDate) -> Option<NaiveDate> {
 /// A date on a plan's calendar: a milestone's due date or its review, or
 /// a report to management.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Upcoming<'p> {
+pub(crate) enum Upcoming<'p> {
     Due(&'p Milestone, NaiveDate),
     Review(&'p Milestone, NaiveDate),
     Executive(NaiveDate),
 }
 
 impl Upcoming<'_> {
-    pub fn date(&self) -> NaiveDate {
+    pub(crate) fn date(&self) -> NaiveDate {
         match self {
             Upcoming::Due(_, d) | Upcoming::Review(_, d) | Upcoming::Executive(d) => *d,
         }
@@ -355,7 +355,7 @@ impl Upcoming<'_> {
 
 /// Unfinished milestones due, reviews and reports to management in
 /// [`today`, `today + days`], by date (on one day: due, review, report).
-pub fn upcoming(plan: &Plan, today: NaiveDate, days: i64) -> Vec<Upcoming<'_>> {
+pub(crate) fn upcoming(plan: &Plan, today: NaiveDate, days: i64) -> Vec<Upcoming<'_>> {
     let until = today + chrono::Duration::days(days);
     let within = |d: NaiveDate| today <= d && d <= until;
     let mut out = Vec::new();
@@ -383,14 +383,14 @@ pub fn upcoming(plan: &Plan, today: NaiveDate, days: i64) -> Vec<Upcoming<'_>> {
 }
 
 /// A task's owner: its `owner`, or the team member of its role.
-pub fn owner<'p>(plan: &'p Plan, task: &'p Task) -> Option<&'p str> {
+pub(crate) fn owner<'p>(plan: &'p Plan, task: &'p Task) -> Option<&'p str> {
     task.owner
         .text()
         .or_else(|| Some(member(&plan.team, task.role.text()?)?.value.as_str()))
 }
 
 /// The team member who holds `role`.
-pub fn member<'t>(
+pub(crate) fn member<'t>(
     team: &'t crate::model::Field<crate::model::Team>,
     role: &str,
 ) -> Option<&'t crate::model::At<String>> {

@@ -4,7 +4,7 @@
 /// typo: within a small edit distance, counting a swap of two neighbouring
 /// letters as one edit (`deu` → `due`), or else similar by Jaro–Winkler
 /// (longer words with several slips).
-pub fn did_you_mean<'a>(
+pub(crate) fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {

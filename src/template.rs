@@ -28,7 +28,7 @@ kickoff_within_days = 14
 
 /// Writes book.toml and `content/first-plan.md` into `dir`; refuses to
 /// overwrite anything. Returns the files written.
-pub fn init(dir: &Path, today: NaiveDate) -> Result<Vec<PathBuf>> {
+pub(crate) fn init(dir: &Path, today: NaiveDate) -> Result<Vec<PathBuf>> {
     let book = dir.join("book.toml");
     let plan = dir.join("content").join("first-plan.md");
     let schema = dir.join("plan.schema.json");
@@ -52,7 +52,7 @@ pub fn init(dir: &Path, today: NaiveDate) -> Result<Vec<PathBuf>> {
 }
 
 /// Writes `content/ID.md` in the repository at `root`, starting `today`.
-pub fn new_plan(root: &Path, id: &str, today: NaiveDate) -> Result<PathBuf> {
+pub(crate) fn new_plan(root: &Path, id: &str, today: NaiveDate) -> Result<PathBuf> {
     if !is_valid_id(id) {
         bail!("`{id}` is not a valid plan id: use only lowercase letters, digits and hyphens");
     }
@@ -214,12 +214,12 @@ impl Words {
 
 /// The text of a new draft plan for `planbook new`, starting `start`: it
 /// parses and passes every rule once its placeholders are filled in.
-pub fn plan_text(id: &str, start: NaiveDate, config: &Config) -> String {
+pub(crate) fn plan_text(id: &str, start: NaiveDate, config: &Config) -> String {
     render(id, start, config, &Words::placeholders(config.lang()))
 }
 
 /// The example plan of `planbook init`: lints with no findings at `start`.
-pub fn example_text(id: &str, start: NaiveDate, config: &Config) -> String {
+pub(crate) fn example_text(id: &str, start: NaiveDate, config: &Config) -> String {
     render(id, start, config, &Words::example(config.lang()))
 }
 

@@ -7,7 +7,7 @@ use crate::model::{At, Field};
 use crate::yaml::Pos;
 
 /// A present value at the start of the file.
-pub fn at<T>(value: T) -> Field<T> {
+pub(crate) fn at<T>(value: T) -> Field<T> {
     Field::Ok(At {
         value,
         pos: Pos::START,
@@ -15,12 +15,12 @@ pub fn at<T>(value: T) -> Field<T> {
 }
 
 /// `YYYY-MM-DD` as a date.
-pub fn d(s: &str) -> NaiveDate {
+pub(crate) fn d(s: &str) -> NaiveDate {
     crate::frontmatter::parse_date(s).unwrap()
 }
 
 /// A xorshift stream of `n` numbers from `seed`: the same every run.
-pub fn xorshift(mut x: u64, n: u64) -> impl Iterator<Item = (u64, u64)> {
+pub(crate) fn xorshift(mut x: u64, n: u64) -> impl Iterator<Item = (u64, u64)> {
     (0..n).map(move |i| {
         x ^= x << 13;
         x ^= x >> 7;

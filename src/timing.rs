@@ -4,13 +4,13 @@
 use std::cell::Cell;
 use std::time::Instant;
 
-pub struct Timer {
+pub(crate) struct Timer {
     last: Cell<Option<Instant>>,
 }
 
 impl Timer {
     /// A timer that only measures when `PLANBOOK_TIMINGS` is set.
-    pub fn start() -> Timer {
+    pub(crate) fn start() -> Timer {
         let on = std::env::var_os("PLANBOOK_TIMINGS").is_some();
         Timer {
             last: Cell::new(on.then(Instant::now)),
@@ -18,7 +18,7 @@ impl Timer {
     }
 
     /// Prints the time since the previous lap.
-    pub fn lap(&self, what: &str) {
+    pub(crate) fn lap(&self, what: &str) {
         if let Some(t) = self.last.get() {
             eprintln!(
                 "timing: {what}: {:.1} ms (resident {})",

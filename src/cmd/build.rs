@@ -19,7 +19,7 @@ use crate::tr;
 /// the plans have lint errors (then nothing is written), unless
 /// `allow_invalid`: then invalid plans are published in the `invalid`
 /// state with their findings, and the exit code is 0.
-pub fn run(
+pub(crate) fn run(
     g: &Globals,
     out: Option<&Path>,
     base_url: Option<&str>,

@@ -10,14 +10,14 @@ use crate::pipeline::Run;
 use crate::tr;
 
 /// What `planbook confidence` was asked to do.
-pub struct Options<'a> {
+pub(crate) struct Options<'a> {
     pub plan: &'a str,
     pub value: &'a str,
     pub evidence: &'a str,
     pub dry_run: bool,
 }
 
-pub fn run(g: &Globals, o: &Options<'_>) -> Result<u8> {
+pub(crate) fn run(g: &Globals, o: &Options<'_>) -> Result<u8> {
     let run = Run::open(&g.root, g.today).map_err(anyhow::Error::new)?;
     let config = run.config();
     let lang = config.lang();

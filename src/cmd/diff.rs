@@ -13,7 +13,12 @@ use crate::pipeline::Run;
 
 /// Prints what changed from `base` (default: the merge-base of HEAD with
 /// the default branch) to `head` (default: the working tree).
-pub fn run(g: &Globals, base: Option<&str>, head: Option<&str>, format: DiffFormat) -> Result<u8> {
+pub(crate) fn run(
+    g: &Globals,
+    base: Option<&str>,
+    head: Option<&str>,
+    format: DiffFormat,
+) -> Result<u8> {
     let git =
         Git::open(&g.root).map_err(|e| anyhow::anyhow!("planbook diff needs git history: {e}"))?;
     let head_commit = match head {

@@ -16,7 +16,12 @@ use crate::pipeline::Run;
 
 /// Lints the plans (all, or those under `paths`); exit code 1 on errors,
 /// or on warnings with `deny_warnings`.
-pub fn run(g: &Globals, paths: &[PathBuf], format: Format, deny_warnings: bool) -> Result<u8> {
+pub(crate) fn run(
+    g: &Globals,
+    paths: &[PathBuf],
+    format: Format,
+    deny_warnings: bool,
+) -> Result<u8> {
     let run = Run::open(&g.root, g.today).map_err(anyhow::Error::new)?;
     print_load_warnings(&run.repo);
     // Each plan is checked as soon as it is parsed and only its findings

@@ -11,7 +11,7 @@ use crate::pipeline::Run;
 use crate::tr;
 
 /// What `planbook measure` was asked to do.
-pub struct Options<'a> {
+pub(crate) struct Options<'a> {
     pub plan: &'a str,
     /// The value, or `None` with `from`.
     pub value: Option<&'a str>,
@@ -22,7 +22,7 @@ pub struct Options<'a> {
     pub dry_run: bool,
 }
 
-pub fn run(g: &Globals, o: &Options<'_>) -> Result<u8> {
+pub(crate) fn run(g: &Globals, o: &Options<'_>) -> Result<u8> {
     let run = Run::open(&g.root, g.today).map_err(anyhow::Error::new)?;
     let lang = run.config().lang();
     let t = record::read(&run, o.plan)?;

@@ -12,7 +12,7 @@ use crate::tr;
 
 /// What happened to the milestone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Event {
+pub(crate) enum Event {
     /// Work has started: `status: in_progress`
     Start,
     /// It reached its target: `status: done`, `done_on`, `actual`
@@ -22,7 +22,7 @@ pub enum Event {
 }
 
 /// What `planbook milestone` was asked to do.
-pub struct Options<'a> {
+pub(crate) struct Options<'a> {
     pub plan: &'a str,
     pub id: &'a str,
     pub event: Event,
@@ -80,7 +80,7 @@ fn review_update(
     item
 }
 
-pub fn run(g: &Globals, o: &Options<'_>) -> Result<u8> {
+pub(crate) fn run(g: &Globals, o: &Options<'_>) -> Result<u8> {
     let run = Run::open(&g.root, g.today).map_err(anyhow::Error::new)?;
     let lang = run.config().lang();
     let t = record::read(&run, o.plan)?;

@@ -2,16 +2,16 @@
 //! and one consumer — lint reporting, the site writer, versions, the
 //! plan diff. Argument parsing and exit codes stay in `cli`.
 
-pub mod build;
-pub mod confidence;
-pub mod diff;
-pub mod lint;
-pub mod measure;
-pub mod milestone;
+pub(crate) mod build;
+pub(crate) mod confidence;
+pub(crate) mod diff;
+pub(crate) mod lint;
+pub(crate) mod measure;
+pub(crate) mod milestone;
 mod record;
-pub mod report;
-pub mod status;
-pub mod task;
+pub(crate) mod report;
+pub(crate) mod status;
+pub(crate) mod task;
 
 use std::path::PathBuf;
 
@@ -26,7 +26,7 @@ use crate::load::Repo;
 /// The options every command takes (`--root`, `--today`, `--quiet`,
 /// `--color`), resolved.
 #[derive(Debug, Clone)]
-pub struct Globals {
+pub(crate) struct Globals {
     pub root: PathBuf,
     pub today: NaiveDate,
     pub quiet: bool,
@@ -34,7 +34,7 @@ pub struct Globals {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Color {
+pub(crate) enum Color {
     Auto,
     Always,
     Never,
@@ -42,7 +42,7 @@ pub enum Color {
 
 /// `planbook lint --format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     Human,
     Json,
     Github,
@@ -53,21 +53,21 @@ pub enum Format {
 
 /// `planbook diff --format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DiffFormat {
+pub(crate) enum DiffFormat {
     Human,
     Markdown,
     Json,
 }
 
 /// The skipped entries of the content directory, on stderr.
-pub fn print_load_warnings(repo: &Repo) {
+pub(crate) fn print_load_warnings(repo: &Repo) {
     for w in &repo.warnings {
         eprintln!("warning: {w}");
     }
 }
 
 /// `--color` and `NO_COLOR` for a stream that is or is not a terminal.
-pub fn color_choice(color: Color, is_terminal: bool) -> ColorChoice {
+pub(crate) fn color_choice(color: Color, is_terminal: bool) -> ColorChoice {
     match color {
         Color::Always => ColorChoice::Always,
         Color::Never => ColorChoice::Never,
@@ -83,7 +83,7 @@ pub fn color_choice(color: Color, is_terminal: bool) -> ColorChoice {
 
 /// Human diagnostics with source snippets (read again from disk for the
 /// files that have findings). `quiet` leaves out infos.
-pub fn print_human(
+pub(crate) fn print_human(
     w: &mut StandardStream,
     quiet: bool,
     repo: &Repo,

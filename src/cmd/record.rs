@@ -18,7 +18,7 @@ use crate::tr;
 /// Writes `new` over the plan file of `t` (or, with `dry_run`, prints
 /// the change as a unified diff), then says `done` and prints the lint
 /// findings the edit introduced. Exit code 1 when one of those is an error.
-pub fn commit(
+pub(super) fn commit(
     g: &Globals,
     run: &Run,
     t: &Target,
@@ -61,7 +61,7 @@ pub fn commit(
 
 /// A plan file as an edit starts from it: read once, with the size limit
 /// every plan has, and parsed.
-pub struct Target {
+pub(super) struct Target {
     pub path: PathBuf,
     /// Relative to the root, for messages.
     pub name: String,
@@ -75,7 +75,7 @@ pub struct Target {
 impl Target {
     /// The frontmatter as a positioned tree; one that does not parse
     /// cleanly is refused (exit 2).
-    pub fn tree(&self, lang: crate::i18n::Lang) -> Result<crate::yaml::Node> {
+    pub(super) fn tree(&self, lang: crate::i18n::Lang) -> Result<crate::yaml::Node> {
         let name = &self.name;
         crate::edit::tree(&self.text).ok_or_else(|| {
             anyhow::anyhow!(
@@ -91,7 +91,7 @@ impl Target {
 }
 
 /// Finds the plan file `plan` names, reads and parses it.
-pub fn read(run: &Run, plan: &str) -> Result<Target> {
+pub(super) fn read(run: &Run, plan: &str) -> Result<Target> {
     let path = find_plan(run, plan)?;
     let name = crate::load::rel_name(&run.repo.root, &path);
     let mut bytes = None;
@@ -114,7 +114,7 @@ pub fn read(run: &Run, plan: &str) -> Result<Target> {
 /// The plan file `plan` names: a path to a file, or a plan id (the file
 /// `ID.md`, or the file whose frontmatter says `id: ID`). Exit 2 when none
 /// or several match.
-pub fn find_plan(run: &Run, plan: &str) -> Result<PathBuf> {
+pub(super) fn find_plan(run: &Run, plan: &str) -> Result<PathBuf> {
     let lang = run.config().lang();
     let as_path = Path::new(plan);
     if as_path.is_file() {

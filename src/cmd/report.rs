@@ -19,7 +19,7 @@ use gix::ObjectId;
 
 /// `planbook report --format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ReportFormat {
+pub(crate) enum ReportFormat {
     Markdown,
     Html,
     Json,
@@ -27,13 +27,13 @@ pub enum ReportFormat {
 
 /// `--since`: a date, or each plan's last executive report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Since {
+pub(crate) enum Since {
     Date(NaiveDate),
     LastExecutive,
 }
 
 /// Parses `--since`.
-pub fn parse_since(s: &str) -> Result<Since, String> {
+pub(crate) fn parse_since(s: &str) -> Result<Since, String> {
     if s == "last-executive" {
         return Ok(Since::LastExecutive);
     }
@@ -43,7 +43,7 @@ pub fn parse_since(s: &str) -> Result<Since, String> {
 }
 
 /// What `planbook report` was asked for.
-pub struct Options<'a> {
+pub(crate) struct Options<'a> {
     pub since: Option<Since>,
     pub until: Option<NaiveDate>,
     pub plans: &'a [String],
@@ -51,7 +51,7 @@ pub struct Options<'a> {
 }
 
 /// Prints the report; exit code 0 whatever the plans' states.
-pub fn run(g: &Globals, o: &Options<'_>) -> Result<u8> {
+pub(crate) fn run(g: &Globals, o: &Options<'_>) -> Result<u8> {
     let run = Run::open(&g.root, g.today).map_err(anyhow::Error::new)?;
     print_load_warnings(&run.repo);
     let checked = run.checked(Detail::Lint);

@@ -19,13 +19,13 @@ use crate::tr;
 
 /// `planbook status --format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum StatusFormat {
+pub(crate) enum StatusFormat {
     Human,
     Json,
 }
 
 /// Prints every plan's state; exit code 0 whatever the states.
-pub fn run(g: &Globals, format: StatusFormat) -> Result<u8> {
+pub(crate) fn run(g: &Globals, format: StatusFormat) -> Result<u8> {
     let run = Run::open(&g.root, g.today).map_err(anyhow::Error::new)?;
     print_load_warnings(&run.repo);
     let snaps = run.snapshots();
@@ -47,7 +47,7 @@ pub fn run(g: &Globals, format: StatusFormat) -> Result<u8> {
 }
 
 /// The JSON document of `status --format json` (docs/format.md).
-pub fn json_doc(snaps: &[Snapshot], today: chrono::NaiveDate) -> Value {
+pub(crate) fn json_doc(snaps: &[Snapshot], today: chrono::NaiveDate) -> Value {
     let mut summary = serde_json::Map::new();
     for s in [
         State::OnTrack,

@@ -14,7 +14,7 @@ use crate::tr;
 use crate::yaml::{Node, Value};
 
 /// What `planbook task` was asked to do.
-pub struct Options<'a> {
+pub(crate) struct Options<'a> {
     pub plan: &'a str,
     pub status: TaskStatus,
     pub text: Option<&'a str>,
@@ -75,7 +75,7 @@ fn tasks(root: &Node) -> Vec<Found> {
     out
 }
 
-pub fn run(g: &Globals, o: &Options<'_>) -> Result<u8> {
+pub(crate) fn run(g: &Globals, o: &Options<'_>) -> Result<u8> {
     let run = Run::open(&g.root, g.today).map_err(anyhow::Error::new)?;
     let lang = run.config().lang();
     let t = record::read(&run, o.plan)?;

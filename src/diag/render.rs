@@ -49,7 +49,7 @@ fn token_len(source: &str, offset: usize) -> usize {
 /// Writes diagnostics like rustc: `error[MIL002]: …`, ` --> file:line:col`,
 /// the source line with a caret; then a summary line.
 /// The sources of the files that have diagnostics, for source snippets.
-pub fn read_sources(
+pub(crate) fn read_sources(
     root: &Path,
     diags: &[Diagnostic],
 ) -> std::collections::BTreeMap<String, String> {
@@ -62,7 +62,7 @@ pub fn read_sources(
 
 /// The text of a plan file as diagnostics show it (BOM removed), read again
 /// from disk: sources are not kept in memory while linting.
-pub fn read_source(root: &Path, file: &str) -> Option<String> {
+pub(crate) fn read_source(root: &Path, file: &str) -> Option<String> {
     let text = std::fs::read_to_string(root.join(file)).ok()?;
     Some(match text.strip_prefix('\u{feff}') {
         Some(t) => t.to_string(),
@@ -72,7 +72,7 @@ pub fn read_source(root: &Path, file: &str) -> Option<String> {
 
 /// Diagnostics as plain text (no colour) with a summary line, for the
 /// terminal and the error overlay of `serve`.
-pub fn human_text(root: &Path, diags: &[Diagnostic], lang: Lang) -> String {
+pub(crate) fn human_text(root: &Path, diags: &[Diagnostic], lang: Lang) -> String {
     use codespan_reporting::term::termcolor::NoColor;
     let sources = read_sources(root, diags);
     let plans: std::collections::BTreeSet<&str> = diags.iter().map(|d| d.plan.as_str()).collect();
@@ -82,7 +82,7 @@ pub fn human_text(root: &Path, diags: &[Diagnostic], lang: Lang) -> String {
     String::from_utf8_lossy(&w.into_inner()).into_owned()
 }
 
-pub fn human(
+pub(crate) fn human(
     w: &mut dyn WriteColor,
     diags: &[Diagnostic],
     sources: &BTreeMap<String, String>,
@@ -134,7 +134,7 @@ pub fn human(
 }
 
 /// "2 errors, 1 warning, 0 infos in 3 plans" (or the Japanese equivalent).
-pub fn summary_line(s: &Summary, lang: Lang) -> String {
+pub(crate) fn summary_line(s: &Summary, lang: Lang) -> String {
     let plural = |n: usize, one: &str, many: &str| {
         if n == 1 {
             format!("{n} {one}")
@@ -158,7 +158,7 @@ pub fn summary_line(s: &Summary, lang: Lang) -> String {
 }
 
 /// The JSON document of docs/format.md, "JSON outputs".
-pub fn json(diags: &[Diagnostic], summary: &Summary) -> String {
+pub(crate) fn json(diags: &[Diagnostic], summary: &Summary) -> String {
     let doc = json!({
         "version": 1,
         "diagnostics": diags,
@@ -181,7 +181,7 @@ fn gh_property(s: &str) -> String {
 }
 
 /// One `::error file=…,line=…,col=…,title=RULE::message` line per finding.
-pub fn github(diags: &[Diagnostic]) -> String {
+pub(crate) fn github(diags: &[Diagnostic]) -> String {
     let mut out = String::new();
     for d in diags {
         let kind = match d.severity {
@@ -203,7 +203,7 @@ pub fn github(diags: &[Diagnostic]) -> String {
 
 /// A GitLab code-quality report (the Code Climate subset GitLab reads):
 /// one issue per finding with a fingerprint stable across runs.
-pub fn codequality(diags: &[Diagnostic]) -> String {
+pub(crate) fn codequality(diags: &[Diagnostic]) -> String {
     let issues: Vec<_> = diags
         .iter()
         .map(|d| {
@@ -234,7 +234,7 @@ pub fn codequality(diags: &[Diagnostic]) -> String {
 }
 
 /// A SARIF 2.1.0 log with one run, the full rule catalogue as metadata.
-pub fn sarif(diags: &[Diagnostic], lang: Lang) -> String {
+pub(crate) fn sarif(diags: &[Diagnostic], lang: Lang) -> String {
     let level = |s: Severity| match s {
         Severity::Error => "error",
         Severity::Warning => "warning",

@@ -23,7 +23,7 @@ fn opt(s: &Option<String>) -> String {
 
 impl Change {
     /// One line in plain words, e.g. "m2 moved from 2027-02-12 to 2027-03-05".
-    pub fn describe(&self, lang: Lang) -> String {
+    pub(crate) fn describe(&self, lang: Lang) -> String {
         match self {
             Change::Title { from, to } => {
                 tr!(lang, "タイトル: {from} → {to}", "title: {from} → {to}")

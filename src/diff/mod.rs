@@ -17,11 +17,11 @@ use crate::num::fmt as num;
 mod describe;
 mod report;
 
-pub use report::Revision;
+pub(crate) use report::Revision;
 
 /// Everything that differs between an old and a new set of plans.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct Diff {
+pub(crate) struct Diff {
     pub added: Vec<PlanRef>,
     pub removed: Vec<PlanRef>,
     /// Plans in both sets with at least one change, by id.
@@ -33,14 +33,14 @@ pub struct Diff {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct PlanRef {
+pub(crate) struct PlanRef {
     pub id: String,
     pub title: String,
     pub file: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct PlanDiff {
+pub(crate) struct PlanDiff {
     pub id: String,
     pub title: String,
     pub file: String,
@@ -48,7 +48,7 @@ pub struct PlanDiff {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FindingRef {
+pub(crate) struct FindingRef {
     pub rule: &'static str,
     pub severity: Severity,
     pub plan: String,
@@ -60,7 +60,7 @@ pub struct FindingRef {
 /// One change to one plan. Optional values are `null` when absent.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Change {
+pub(crate) enum Change {
     Title {
         from: String,
         to: String,
@@ -164,13 +164,16 @@ pub enum Change {
 }
 
 /// A plan with its findings, as the diff sees it.
-pub struct Side<'a> {
+pub(crate) struct Side<'a> {
     pub plans: Vec<&'a PlanFile>,
     pub diagnostics: &'a [Diagnostic],
 }
 
 impl<'a> Side<'a> {
-    pub fn new<P: AsRef<PlanFile>>(plans: &'a [P], diagnostics: &'a [Diagnostic]) -> Side<'a> {
+    pub(crate) fn new<P: AsRef<PlanFile>>(
+        plans: &'a [P],
+        diagnostics: &'a [Diagnostic],
+    ) -> Side<'a> {
         Side {
             plans: plans.iter().map(AsRef::as_ref).collect(),
             diagnostics,
@@ -180,7 +183,7 @@ impl<'a> Side<'a> {
 
 /// Compares two sets of plans, matched by id (the first plan of an id wins
 /// when ids are duplicated; PLN002 reports that).
-pub fn diff(old: &Side<'_>, new: &Side<'_>) -> Diff {
+pub(crate) fn diff(old: &Side<'_>, new: &Side<'_>) -> Diff {
     let (old_ids, new_ids) = (by_id(old), by_id(new));
     let mut out = Diff::default();
     for (id, &i) in &new_ids {
@@ -255,7 +258,7 @@ fn finding_ref(d: &Diagnostic) -> FindingRef {
 }
 
 impl Diff {
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.added.is_empty()
             && self.removed.is_empty()
             && self.changed.is_empty()
@@ -277,7 +280,7 @@ fn text(f: &crate::model::Field<String>) -> Option<String> {
 /// The changes from `old` to `new`, in a stable order: plan fields,
 /// metric, team, milestones in the new plan's order (removed ones after),
 /// updates, measurements.
-pub fn plan_changes(old: &Plan, new: &Plan) -> Vec<Change> {
+pub(crate) fn plan_changes(old: &Plan, new: &Plan) -> Vec<Change> {
     let mut out = Vec::new();
     if old.title_text() != new.title_text() {
         out.push(Change::Title {
@@ -436,7 +439,7 @@ fn milestone_changes(old: &[Milestone], new: &[Milestone], out: &mut Vec<Change>
 
 /// A task that became done.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DoneTask {
+pub(crate) struct DoneTask {
     /// The milestone's id (`#N` without one).
     pub milestone: String,
     pub role: Option<String>,
@@ -447,7 +450,7 @@ pub struct DoneTask {
 /// as the diff matches them (milestone by id, task by role and `do`); a
 /// task that is new and already done counts, and so does every done task
 /// of a plan that did not exist (`old` is `None`). In file order.
-pub fn tasks_done(old: Option<&Plan>, new: &Plan) -> Vec<DoneTask> {
+pub(crate) fn tasks_done(old: Option<&Plan>, new: &Plan) -> Vec<DoneTask> {
     let old_tasks: BTreeMap<(String, (Option<String>, String)), TaskStatus> = old
         .map(|o| {
             o.milestones()

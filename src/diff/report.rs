@@ -9,7 +9,7 @@ use crate::tr;
 
 /// Which revisions a diff compares, for the reports.
 #[derive(Debug, Clone, Serialize)]
-pub struct Revision {
+pub(crate) struct Revision {
     /// What the user named (`main`, `HEAD~1`), or `working tree`.
     pub rev: String,
     /// The commit, `None` for the working tree.
@@ -42,7 +42,7 @@ impl Diff {
     }
 
     /// Plain text for the terminal.
-    pub fn human(&self, base: &Revision, head: &Revision, lang: Lang) -> String {
+    pub(crate) fn human(&self, base: &Revision, head: &Revision, lang: Lang) -> String {
         let mut s = format!("{} → {}\n", base.label(), head.label());
         if self.is_empty() {
             s.push_str(&no_changes(lang));
@@ -85,7 +85,7 @@ impl Diff {
     /// Markdown for a pull-request comment. The first line is a hidden
     /// marker (`<!-- planbook-diff -->`) so a workflow can find and update
     /// its own comment.
-    pub fn markdown(&self, base: &Revision, head: &Revision, lang: Lang) -> String {
+    pub(crate) fn markdown(&self, base: &Revision, head: &Revision, lang: Lang) -> String {
         let mut s = String::from("<!-- planbook-diff -->\n");
         s.push_str(&tr!(
             lang,
@@ -149,7 +149,7 @@ impl Diff {
     /// One JSON document: `{"version": 1, "base", "head", "added",
     /// "removed", "changed", "findings": {"introduced", "fixed"},
     /// "summary"}`; each change has its `kind`, its fields and `text`.
-    pub fn json(&self, base: &Revision, head: &Revision, lang: Lang) -> String {
+    pub(crate) fn json(&self, base: &Revision, head: &Revision, lang: Lang) -> String {
         let changed: Vec<serde_json::Value> = self
             .changed
             .iter()

@@ -12,7 +12,7 @@ use crate::yaml::{self, Node, Value};
 /// One scalar to set: `key` to `value` (YAML text, as it is to be
 /// written). A missing key goes after the last of `after` that the
 /// mapping has, or after its last single-line scalar.
-pub struct Set<'a> {
+pub(crate) struct Set<'a> {
     pub key: &'a str,
     pub value: String,
     pub after: &'a [&'a str],
@@ -21,14 +21,14 @@ pub struct Set<'a> {
 /// Where a mapping is in the tree, as keys and list indexes from the root
 /// (`["milestones", 0, "tasks", 2]`), for checking the edit.
 #[derive(Debug, Clone)]
-pub enum Step {
+pub(crate) enum Step {
     Key(&'static str),
     Index(usize),
 }
 
 /// The plan file `text` with `sets` applied to the mapping `map` (at
 /// `path` in the tree), checked by parsing it again.
-pub fn set_scalars(
+pub(crate) fn set_scalars(
     text: &str,
     root: &Node,
     path: &[Step],
@@ -174,7 +174,7 @@ fn check(old: &str, new: &str, path: &[Step], sets: &[Set<'_>], lang: Lang) -> R
 
 /// `s` as a YAML scalar: plain when YAML reads it back as the same string,
 /// else double-quoted.
-pub fn string(s: &str) -> String {
+pub(crate) fn string(s: &str) -> String {
     let plain = !s.is_empty()
         && s.trim() == s
         && !s.starts_with([

@@ -10,7 +10,7 @@ use crate::yaml::{self, Node, Value};
 
 /// What a measurement edit did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     Appended,
     /// `--replace`: the value of the measurement on that date changed.
     Replaced,
@@ -43,7 +43,7 @@ fn item(node: &Node) -> Option<Item<'_>> {
 }
 
 /// The value recorded on `date` in the plan file `text`, as written.
-pub fn recorded(text: &str, date: NaiveDate) -> Option<String> {
+pub(crate) fn recorded(text: &str, date: NaiveDate) -> Option<String> {
     let root = super::tree(text)?;
     let Value::Map(entries) = &root.value else {
         return None;
@@ -77,7 +77,7 @@ pub fn recorded(text: &str, date: NaiveDate) -> Option<String> {
 /// in the style of the items before it, or, with `replace`, written over
 /// the value of the measurement already on that date. A date before the
 /// latest one, or a date already recorded (without `replace`), is refused.
-pub fn record_measurement(
+pub(crate) fn record_measurement(
     text: &str,
     date: NaiveDate,
     value: &str,

@@ -19,13 +19,13 @@ mod map;
 mod measure;
 mod update;
 
-pub use map::{Set, Step, set_scalars, string};
-pub use measure::{Outcome, record_measurement, recorded};
-pub use update::append_update;
+pub(crate) use map::{Set, Step, set_scalars, string};
+pub(crate) use measure::{Outcome, record_measurement, recorded};
+pub(crate) use update::append_update;
 
 /// An edit the editor will not make: the message says why and what to do.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Refused(pub String);
+pub(crate) struct Refused(pub String);
 
 impl std::fmt::Display for Refused {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -147,7 +147,7 @@ fn cannot(lang: Lang) -> Refused {
 
 /// The frontmatter of a plan file as parsed, for the editor's checks and
 /// for finding what to edit; `None` when it does not parse cleanly.
-pub fn tree(text: &str) -> Option<yaml::Node> {
+pub(crate) fn tree(text: &str) -> Option<yaml::Node> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let split = crate::frontmatter::split(text).ok()?;
     let (root, errors) = yaml::parse_full(split.yaml, split.yaml_line);
@@ -240,7 +240,7 @@ fn unsafe_edit(lang: Lang) -> Refused {
 
 /// A value as a person types it — `1.62`, `1.62%`, `１．６２％`, `-3` —
 /// checked against the metric's `unit` and written as a plain YAML number.
-pub fn parse_value(input: &str, unit: &str, lang: Lang) -> Result<String, Refused> {
+pub(crate) fn parse_value(input: &str, unit: &str, lang: Lang) -> Result<String, Refused> {
     let half: String = input
         .trim()
         .chars()

@@ -9,7 +9,7 @@ use crate::yaml::{self, Value};
 /// block list item without indentation (`- date: …`, then its keys
 /// indented by two); it is indented like the items before it (two spaces
 /// under the key in a new list). `updates: []` becomes a block list.
-pub fn append_update(text: &str, item: &[String], lang: Lang) -> Result<String, Refused> {
+pub(crate) fn append_update(text: &str, item: &[String], lang: Lang) -> Result<String, Refused> {
     let lines = Lines::new(text);
     let root = super::tree(text).ok_or_else(|| unsafe_edit(lang))?;
     let Value::Map(entries) = &root.value else {

@@ -39,7 +39,7 @@ fn task_json(r: &PlanReport<'_>, (m, t): &Due<'_>) -> Value {
 }
 
 /// One plan's entry of the JSON document.
-pub fn plan_json(r: &PlanReport<'_>) -> Value {
+pub(crate) fn plan_json(r: &PlanReport<'_>) -> Value {
     let p = r.plan;
     json!({
         "id": p.id,
@@ -102,7 +102,7 @@ pub fn plan_json(r: &PlanReport<'_>) -> Value {
 }
 
 /// The JSON document: `since` is the date asked for, or `last-executive`.
-pub fn json_doc(
+pub(crate) fn json_doc(
     reports: &[PlanReport<'_>],
     since: &str,
     until: chrono::NaiveDate,
@@ -198,7 +198,7 @@ fn md(s: &str) -> String {
 }
 
 /// The markdown report, ready to paste into a chat or a pull request.
-pub fn markdown(
+pub(crate) fn markdown(
     reports: &[PlanReport<'_>],
     period: Period,
     last_executive: bool,

@@ -5,7 +5,7 @@
 //! markdown, html) and the executive report page
 //! (`plans/ID/report/index.html`).
 
-pub mod format;
+pub(crate) mod format;
 
 use chrono::{Duration, NaiveDate};
 
@@ -16,24 +16,24 @@ use crate::model::{Milestone, Plan, Update};
 use crate::state::{self, Due, State};
 
 /// Days after the period's end whose due tasks are "due next".
-pub const DUE_NEXT_DAYS: i64 = 7;
+pub(crate) const DUE_NEXT_DAYS: i64 = 7;
 
 /// (`since`, `until`]: a period of whole days, `since` excluded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Period {
+pub(crate) struct Period {
     pub since: NaiveDate,
     pub until: NaiveDate,
 }
 
 impl Period {
-    pub fn contains(&self, d: NaiveDate) -> bool {
+    pub(crate) fn contains(&self, d: NaiveDate) -> bool {
         self.since < d && d <= self.until
     }
 }
 
 /// A milestone finished in the period and what its questions found.
 #[derive(Debug, Clone)]
-pub struct Finished<'p> {
+pub(crate) struct Finished<'p> {
     pub milestone: &'p Milestone,
     pub done_on: NaiveDate,
     pub answers: Vec<ledger::Entry<'p>>,
@@ -41,14 +41,14 @@ pub struct Finished<'p> {
 
 /// A plan's ICE confidence and the evidence that earned it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Confidence {
+pub(crate) struct Confidence {
     pub value: f64,
     /// The kind of evidence as written (`None`: not given).
     pub evidence: Option<String>,
 }
 
 impl Confidence {
-    pub fn of(plan: &Plan) -> Option<Confidence> {
+    pub(crate) fn of(plan: &Plan) -> Option<Confidence> {
         let ice = plan.ice.value()?;
         Some(Confidence {
             value: ice.confidence.copied()?,
@@ -60,7 +60,7 @@ impl Confidence {
 /// What git says of a plan at the period's start: the tasks done since,
 /// and the confidence then (`None` when the plan is new since).
 #[derive(Debug, Clone, Default)]
-pub struct Past {
+pub(crate) struct Past {
     pub tasks_done: Vec<DoneTask>,
     pub confidence: Option<Confidence>,
 }
@@ -68,7 +68,7 @@ pub struct Past {
 /// The milestone target the plan is heading for: the next unfinished
 /// milestone's, or the last milestone's when all are finished.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Target {
+pub(crate) struct Target {
     pub milestone: String,
     pub value: f64,
 }
@@ -87,7 +87,7 @@ fn target(plan: &Plan) -> Option<Target> {
 
 /// One plan's report.
 #[derive(Debug, Clone)]
-pub struct PlanReport<'p> {
+pub(crate) struct PlanReport<'p> {
     pub plan: &'p Plan,
     /// The state at the period's end.
     pub state: State,
@@ -132,7 +132,7 @@ fn executive_dates(plan: &Plan) -> Vec<NaiveDate> {
 
 /// `--since last-executive`: the latest executive date before `until`,
 /// or `start` when there is none (`until` − 7 days without a start).
-pub fn last_executive(plan: &Plan, until: NaiveDate) -> NaiveDate {
+pub(crate) fn last_executive(plan: &Plan, until: NaiveDate) -> NaiveDate {
     executive_dates(plan)
         .into_iter()
         .rfind(|d| *d < until)
@@ -143,7 +143,7 @@ pub fn last_executive(plan: &Plan, until: NaiveDate) -> NaiveDate {
 /// The executive report's period at `today`: up to the next executive
 /// date on or after today (the last one when all are past; today without
 /// any), from the executive date before it (or `start`).
-pub fn executive_period(plan: &Plan, today: NaiveDate) -> Period {
+pub(crate) fn executive_period(plan: &Plan, today: NaiveDate) -> Period {
     let dates = executive_dates(plan);
     let until = dates
         .iter()
@@ -159,7 +159,7 @@ pub fn executive_period(plan: &Plan, today: NaiveDate) -> Period {
 
 /// Who did a task that became done: its owner in the plan now, or the
 /// team member of its role (`None` when neither is known).
-pub fn done_owner<'p>(plan: &'p Plan, t: &'p DoneTask) -> Option<&'p str> {
+pub(crate) fn done_owner<'p>(plan: &'p Plan, t: &'p DoneTask) -> Option<&'p str> {
     let m = plan
         .milestones()
         .iter()
@@ -192,7 +192,7 @@ fn value_at(plan: &Plan, date: NaiveDate) -> Option<(NaiveDate, f64)> {
 /// (its state is `invalid` when one is an error); `past` comes from git
 /// (tasks done by [`crate::diff::tasks_done`], the confidence at `since`)
 /// or is `None`.
-pub fn plan_report<'p>(
+pub(crate) fn plan_report<'p>(
     plan: &'p Plan,
     diags: Vec<&'p Diagnostic>,
     period: Period,

@@ -29,7 +29,6 @@ use chrono::NaiveDate;
 pub mod http;
 pub(crate) mod session;
 
-pub use http::resolve;
 use session::{Outcome, Session};
 
 /// What is being served.

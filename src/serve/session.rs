@@ -158,7 +158,7 @@ impl Session {
     }
 
     /// Loads everything from scratch.
-    pub fn open(root: &Path, today: NaiveDate, base_url: Option<String>) -> Result<Session> {
+    pub(crate) fn open(root: &Path, today: NaiveDate, base_url: Option<String>) -> Result<Session> {
         // The same pipeline as `lint` and `build`: config, content
         // directory, plan files and the warnings about skipped links.
         let run = Run::open(root, today).map_err(anyhow::Error::new)?;

@@ -28,7 +28,7 @@ pub(crate) struct Staging {
 
 impl Staging {
     /// Prepares an empty temporary directory beside `out`.
-    pub fn new(out: &Path) -> Result<Staging> {
+    pub(crate) fn new(out: &Path) -> Result<Staging> {
         let parent = out
             .parent()
             .filter(|p| !p.as_os_str().is_empty())

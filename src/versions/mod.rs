@@ -56,7 +56,7 @@ use search::{index_versions, search_jobs};
 use write::{NavKey, Run, write_versions};
 
 /// The repository and the tags to build, or why versions are skipped.
-pub fn open(root: &Path, config: &Config) -> std::result::Result<(Git, Vec<Tag>), String> {
+pub(crate) fn open(root: &Path, config: &Config) -> std::result::Result<(Git, Vec<Tag>), String> {
     let git = Git::open(root).map_err(|e| e.to_string())?;
     let tags = git
         .tags(&config.versions.tags)
@@ -72,7 +72,7 @@ pub fn open(root: &Path, config: &Config) -> std::result::Result<(Git, Vec<Tag>)
 
 /// One version of the site.
 #[derive(Debug, Clone)]
-pub struct Version {
+pub(crate) struct Version {
     /// The tag, `None` for the latest (the working tree).
     pub tag: Option<String>,
     pub commit: Option<ObjectId>,
@@ -173,7 +173,7 @@ impl Progress {
 }
 
 /// What a versioned build did.
-pub struct Report {
+pub(crate) struct Report {
     pub versions: usize,
     pub files: usize,
 }
@@ -201,7 +201,7 @@ fn renderer_for<'r>(renderers: &'r Renderers, b: &Built) -> Result<&'r Renderer>
 /// Builds the latest site and every tag into `opts.out`. `repo` and
 /// `latest` are the working tree, opened and checked clean
 /// ([`crate::pipeline::Run::checked`]).
-pub fn build(
+pub(crate) fn build(
     git: &Git,
     tags: &[Tag],
     repo: Repo,
