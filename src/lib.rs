@@ -18,7 +18,6 @@
 #![allow(rustdoc::private_intra_doc_links)]
 #![warn(unreachable_pub)]
 
-pub(crate) mod build;
 pub mod cli;
 pub(crate) mod cmd;
 pub mod config;

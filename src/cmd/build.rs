@@ -2,9 +2,9 @@
 //! every tagged version) atomically.
 
 use std::io::IsTerminal;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 use chrono::NaiveDate;
 use codespan_reporting::term::termcolor::StandardStream;
 
@@ -33,7 +33,7 @@ pub(crate) fn run(
         Some(o) => o.to_path_buf(),
         None => repo.root.join(&repo.config.site.output),
     };
-    crate::build::check_output_dir(repo, &out)?;
+    check_output_dir(repo, &out)?;
     let opts = crate::site::BuildOptions {
         out: out.clone(),
         base_url: crate::site::normalize_base_url(base_url.unwrap_or(&repo.config.site.base_url)),
@@ -127,7 +127,7 @@ pub(crate) fn run(
         eprintln!("{}", tr!(lang, "注意: {note}", "note: {note}"));
     }
     let (diags, written) =
-        crate::build::write_site(&run, histories.as_ref(), &opts, allow_invalid)?;
+        crate::pipeline::stream::write_site(&run, histories.as_ref(), &opts, allow_invalid)?;
     if lint_errors(&mut err, &run.repo, &diags)? {
         return Ok(1);
     }
@@ -153,4 +153,42 @@ fn source_date() -> Option<NaiveDate> {
         .parse()
         .ok()?;
     chrono::DateTime::from_timestamp(secs, 0).map(|d| d.date_naive())
+}
+
+/// The output directory must not be (or contain) the repository root or the
+/// content directory: swapping it would delete the plans.
+pub(crate) fn check_output_dir(repo: &Repo, out: &Path) -> Result<()> {
+    let abs = |p: &Path| -> PathBuf {
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
+        normalize(&p)
+    };
+    let out = abs(out);
+    let root = abs(&repo.root);
+    let content = abs(&repo.content_dir);
+    if root.starts_with(&out) || content.starts_with(&out) || out.starts_with(&content) {
+        bail!(
+            "refusing to write the site to {}: it would overlap the repository or its content directory; choose another --out",
+            out.display()
+        );
+    }
+    Ok(())
+}
+
+/// Removes `.` and `..` components without touching the file system.
+fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
 }

@@ -150,16 +150,13 @@ pub(crate) fn run(g: &Globals, o: &Options<'_>) -> Result<u8> {
             format::markdown(&reports, period, last_exec, history.git.is_some(), lang)
         }
         ReportFormat::Html => {
-            let opts = crate::site::BuildOptions {
-                out: std::path::PathBuf::new(),
-                base_url: crate::site::normalize_base_url(&run.config().site.base_url),
-                today: until,
-                build_date: None,
-                versioned: false,
-                search: false,
-            };
-            let r = crate::site::Renderer::new(&run.repo.root, run.config(), &opts)?;
-            let bytes = r.report_document(&reports, &since_text, history.git.is_some())?;
+            let bytes = crate::pipeline::stream::report_document(
+                &run,
+                until,
+                &reports,
+                &since_text,
+                history.git.is_some(),
+            )?;
             String::from_utf8(bytes)?
         }
     };

@@ -19,7 +19,8 @@ use crate::load::{self, Detail};
 use crate::model::PlanFile;
 use crate::paths::SharedPage;
 use crate::pipeline::Run;
-use crate::site::{BuildOptions, Files, PlanPage, Renderer, plan_pages_key};
+use crate::pipeline::pages::{PageCache, PlanPage, Scope, plan_jobs};
+use crate::site::{BuildOptions, Files, Renderer};
 
 /// The result of one build.
 pub(crate) struct Outcome {
@@ -69,7 +70,7 @@ impl Shared {
         let pages = crate::site::publishable(&self.plans)
             .into_iter()
             .filter_map(|p| {
-                let path = Renderer::plan_path(&p.plan);
+                let path = PlanPage::Plan.path(&p.plan.id);
                 let page = files.get(&path)?;
                 Some((format!("/{path}"), Arc::clone(page)))
             })
@@ -105,8 +106,8 @@ pub(crate) struct Session {
     /// Plan file → (hash of its bytes, parsed plan).
     plans: BTreeMap<PathBuf, (u64, Arc<PlanFile>)>,
     renderer: Arc<Renderer>,
-    /// Output path → (cache key, rendered page).
-    pages: HashMap<String, (u64, Arc<Vec<u8>>)>,
+    /// Plan pages rendered so far, by path, with their keys.
+    pages: PageCache,
     /// The git history of each plan file, read once per session.
     histories: Option<Histories>,
 }
@@ -123,6 +124,11 @@ fn read_plan(run: &Run, path: &Path) -> (u64, Arc<PlanFile>) {
     let mut hash = 0;
     let plan = run.load_one(path, Detail::Full, |b| hash = hash_bytes(b));
     (hash, Arc::new(plan))
+}
+
+/// The git history of a plan file (none outside a repository).
+fn history_of<'h>(h: Option<&'h Histories>, file: &str) -> Option<&'h [crate::git::HistoryEntry]> {
+    h.map(|h| h.get(file).map_or(&[][..], Vec::as_slice))
 }
 
 impl Session {
@@ -150,13 +156,6 @@ impl Session {
         })
     }
 
-    /// The git history of a plan file (none outside a repository).
-    fn history(&self, file: &str) -> Option<&[crate::git::HistoryEntry]> {
-        self.histories
-            .as_ref()
-            .map(|h| h.get(file).map_or(&[][..], Vec::as_slice))
-    }
-
     /// Loads everything from scratch.
     pub(crate) fn open(root: &Path, today: NaiveDate, base_url: Option<String>) -> Result<Session> {
         // The same pipeline as `lint` and `build`: config, content
@@ -177,7 +176,7 @@ impl Session {
             base_url,
             plans,
             renderer,
-            pages: HashMap::new(),
+            pages: PageCache::default(),
             histories,
         })
     }
@@ -259,42 +258,23 @@ impl Session {
             .values()
             .map(|(h, p)| (p.plan.file.as_str(), *h))
             .collect();
-        let todo = Renderer::pages_to_render(&plan_files, &diagnostics);
-        let keyed: Vec<(String, u64, PlanPage, &PlanFile, Vec<&Diagnostic>)> = todo
-            .into_iter()
-            .flat_map(|(p, d)| {
-                // A session has one theme and one history (a change to
-                // either opens a new session).
-                let file = hashes
+        // A session has one theme and one history (a change to either
+        // opens a new session).
+        let jobs = plan_jobs(
+            &plan_files,
+            &diagnostics,
+            Scope::of(&self.renderer),
+            |p| {
+                hashes
                     .get(p.plan.file.as_str())
                     .copied()
-                    .unwrap_or_default();
-                let history = self.history(&p.plan.file);
-                let key = plan_pages_key(
-                    file,
-                    self.renderer.scope(),
-                    self.renderer.search(),
-                    &d,
-                    history,
-                );
-                PlanPage::ALL.map(|kind| (kind.path(&p.plan), kind.key(key), kind, p, d.clone()))
-            })
-            .collect();
-        let fresh: Vec<(String, u64, Vec<u8>)> = keyed
-            .par_iter()
-            .filter(|(path, key, ..)| self.pages.get(path).is_none_or(|(k, _)| k != key))
-            .map(|(path, key, kind, p, d)| {
-                let history = self.history(&p.plan.file);
-                let page = self.renderer.page_of(*kind, &p.plan, d, history)?;
-                Ok((path.clone(), *key, page))
-            })
-            .collect::<Result<_>>()?;
-        for (path, key, bytes) in fresh {
-            self.pages.insert(path, (key, Arc::new(bytes)));
-        }
-        let live: std::collections::HashSet<&String> = keyed.iter().map(|k| &k.0).collect();
-        self.pages.retain(|path, _| live.contains(path));
-        for (path, (_, bytes)) in &self.pages {
+                    .unwrap_or_default()
+            },
+            |file| history_of(self.histories.as_ref(), file),
+        );
+        self.pages.refresh(&self.renderer, &jobs)?;
+        drop(jobs);
+        for (path, bytes) in self.pages.pages() {
             files.insert(path.clone(), Arc::clone(bytes));
         }
         let shared = Arc::new(Shared {

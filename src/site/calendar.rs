@@ -111,12 +111,13 @@ fn push_events(
     // The same for every event of the plan: formatted once (icalendar's
     // `timestamp` formats it with chrono's strftime each time).
     let stamp_text = stamp.format("%Y%m%dT%H%M%SZ").to_string();
-    let url = format!("{base_url}{}", crate::paths::plan_page(&plan.id));
+    let url = crate::paths::Page::plan(&plan.id).href(base_url);
     let title = plan.title_text();
     let absolute = is_absolute(base_url);
     // Each executive report links to the plan's report page, the progress
     // check to the check page, everything else to the plan page.
-    let report_url = format!("{base_url}{}", crate::paths::plan_report(&plan.id));
+    let report_url =
+        crate::paths::Page::Plan(crate::paths::PlanPage::Report, &plan.id).href(base_url);
     let check_url = format!("{base_url}check/index.html");
     // Every event but the recurring check is an all-day event with the same
     // six properties: written directly (see [`all_day_event`]), since the

@@ -121,7 +121,7 @@ pub(super) fn plan_check(p: &PlanFile, st: State, today: NaiveDate, config: &Con
     tv!({
         "id": plan.id.as_str(),
         "title": plan.title_text(),
-        "href": format!("../{}", crate::paths::plan_page(&plan.id)),
+        "href": crate::paths::Page::plan(&plan.id).href("../"),
         "state": st.as_str(),
         "state_label": label_for(lang, "state_", st.as_str()),
         // A stale metric has its own note below.

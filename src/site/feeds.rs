@@ -121,8 +121,8 @@ pub(crate) fn atom(
             e.set_updated(midnight(date));
             e.set_links(vec![link(
                 format!(
-                    "{base_url}{}#changelog",
-                    crate::paths::plan_page(&u.plan.id)
+                    "{}#changelog",
+                    crate::paths::Page::plan(&u.plan.id).href(base_url)
                 ),
                 "alternate",
             )]);

@@ -17,7 +17,7 @@ use crate::diag::Diagnostic;
 use crate::git::HistoryEntry;
 use crate::model::PlanFile;
 use crate::model::{Plan, is_valid_id};
-use crate::paths::SharedPage;
+use crate::paths::{Page, PlanPage, SharedPage};
 use crate::state::State;
 
 pub(crate) mod calendar;
@@ -54,7 +54,7 @@ pub struct BuildOptions {
     /// markers, filled in per version by [`crate::versions`].
     pub versioned: bool,
     /// Pages carry search: the header box and the search page. Who indexes
-    /// them: `build` (`crate::build`), `serve` after each swap, and
+    /// them: `build` (`crate::pipeline::stream`), `serve` after each swap, and
     /// `--versions` for the versions that have it (`[search] enabled`,
     /// `[search] versions`). `report --format html` never has it.
     pub search: bool,
@@ -92,60 +92,6 @@ pub(crate) fn publishable<P: AsRef<PlanFile>>(plans: &[P]) -> Vec<&PlanFile> {
 /// share such an id, the first gets the page ([`publishable`]).
 pub(crate) fn can_have_page(id: &str) -> bool {
     is_valid_id(id) && !crate::frontmatter::is_reserved_name(id)
-}
-
-/// The pages each plan has of its own, rendered from that plan alone (with
-/// its findings and history): the plan page and its executive report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PlanPage {
-    Plan,
-    Report,
-}
-
-impl PlanPage {
-    pub const ALL: [PlanPage; 2] = [PlanPage::Plan, PlanPage::Report];
-
-    /// Where the page of `plan` goes.
-    pub fn path(self, plan: &Plan) -> String {
-        match self {
-            PlanPage::Plan => Renderer::plan_path(plan),
-            PlanPage::Report => Renderer::report_path(plan),
-        }
-    }
-
-    /// The cache key of this page of a plan whose pages are keyed by
-    /// `pages` ([`plan_pages_key`]).
-    pub(crate) fn key(self, pages: u64) -> u64 {
-        match self {
-            PlanPage::Plan => pages,
-            _ => key_of(&(pages, self)),
-        }
-    }
-}
-
-/// Everything a plan's pages are made from, as one cache key (`serve`
-/// and `--versions` keep pages under it): `file` keys the plan's bytes,
-/// path and book.toml; `theme` the renderer's templates and site values;
-/// whether pages carry search; the plan's findings; its history (the
-/// commits' ids and paths say which: hashing every subject and author for
-/// each version cost more).
-pub(crate) fn plan_pages_key(
-    file: u64,
-    theme: u64,
-    search: bool,
-    diags: &[&Diagnostic],
-    history: Option<&[crate::git::HistoryEntry]>,
-) -> u64 {
-    key_of(&(
-        file,
-        theme,
-        search,
-        diags
-            .iter()
-            .map(|x| (x.rule, x.line, x.column, &x.message, x.severity))
-            .collect::<Vec<_>>(),
-        history.map(|h| h.iter().map(|e| (&e.id, &e.path)).collect::<Vec<_>>()),
-    ))
 }
 
 /// Templates compiled once, and what every page shares. `serve` keeps one
@@ -219,6 +165,12 @@ impl Renderer {
         ctx
     }
 
+    /// The context of a page of the site: `root` and the canonical URL
+    /// from where the page lives.
+    fn page_ctx(&self, page: Page<'_>, title: &str) -> tera::Context {
+        self.ctx(&page.root(), &page.dir(), title)
+    }
+
     fn ctx(&self, root: &str, path: &str, title: &str) -> tera::Context {
         let mut ctx = self.item_ctx(root);
         ctx.insert("page_title", title);
@@ -279,7 +231,7 @@ impl Renderer {
     }
 
     /// The key of what this renderer renders with: its templates and site
-    /// values (`theme` of [`plan_pages_key`]).
+    /// values (part of a plan page's cache key, `pipeline::pages`).
     pub(crate) fn scope(&self) -> u64 {
         self.scope
     }
@@ -297,11 +249,6 @@ impl Renderer {
     /// The theme's static files: (name under `static/`, bytes).
     pub(crate) fn statics(&self) -> &[(String, Vec<u8>)] {
         &self.statics
-    }
-
-    /// The output path of a plan's page.
-    pub(crate) fn plan_path(plan: &Plan) -> String {
-        crate::paths::plan_page(&plan.id)
     }
 
     /// One of a plan's own pages ([`PlanPage`]).
@@ -326,11 +273,7 @@ impl Renderer {
         diags: &[&Diagnostic],
         history: Option<&[HistoryEntry]>,
     ) -> Result<Vec<u8>> {
-        let mut ctx = self.ctx(
-            "../../",
-            &crate::paths::plan_dir(&plan.id),
-            plan.title_text(),
-        );
+        let mut ctx = self.page_ctx(Page::plan(&plan.id), plan.title_text());
         ctx.insert_value(
             "plan",
             plan_page(plan, diags, &self.config, self.opts.today),
@@ -392,7 +335,7 @@ impl Renderer {
         if self.opts.search {
             let lang = self.config.lang();
             let page = SharedPage::Search;
-            let ctx = self.ctx("../", page.dir(), &label(lang, "search_plans"));
+            let ctx = self.page_ctx(Page::Shared(page), &label(lang, "search_plans"));
             files.insert(page.path().into(), self.render("search.html", &ctx)?);
         }
         for (name, bytes) in &self.statics {
@@ -446,7 +389,7 @@ impl Renderer {
             .collect();
         let (views, html): (Vec<tera::Value>, Vec<tera::Value>) =
             cards.into_iter().map(|c| (c.1, c.2)).unzip();
-        let mut ctx = self.ctx("", "", &config.site.title);
+        let mut ctx = self.page_ctx(Page::Shared(SharedPage::Home), &config.site.title);
         ctx.insert_value("plans", tera::Value::from(views));
         ctx.insert_value("cards", tera::Value::from(html));
         ctx.insert("states", &states);
@@ -481,7 +424,7 @@ impl Renderer {
                 })
             })
             .collect::<Result<_>>()?;
-        let mut ctx = self.ctx("../", SharedPage::Check.dir(), &label(lang, "check"));
+        let mut ctx = self.page_ctx(Page::Shared(SharedPage::Check), &label(lang, "check"));
         ctx.insert_value("sections", tera::Value::from(sections));
         let d = long_date(lang, today);
         ctx.insert("as_of", &crate::tr!(lang, "{d} 時点", "As of {d}"));
@@ -510,9 +453,8 @@ impl Renderer {
                 self.item(&item, fragments, || update_view(u, config, "../"))
             })
             .collect::<Result<_>>()?;
-        let mut ctx = self.ctx(
-            "../",
-            SharedPage::Changelog.dir(),
+        let mut ctx = self.page_ctx(
+            Page::Shared(SharedPage::Changelog),
             &label(lang, "changelog"),
         );
         ctx.insert_value("entries", tera::Value::from(entries));
@@ -553,12 +495,12 @@ impl Renderer {
                     "id": p.plan.id,
                     "title": p.plan.title_text(),
                     "file": p.plan.file,
-                    "href": linked.then(|| format!("../{}", crate::paths::plan_page(&p.plan.id))),
+                    "href": linked.then(|| crate::paths::Page::plan(&p.plan.id).href("../")),
                     "findings": d.iter().map(|d| finding_view(d, lang)).collect::<Vec<_>>(),
                 }))
             })
             .collect();
-        let mut ctx = self.ctx("../", SharedPage::Lint.dir(), &label(lang, "lint"));
+        let mut ctx = self.page_ctx(Page::Shared(SharedPage::Lint), &label(lang, "lint"));
         ctx.insert("groups", &groups);
         ctx.insert("summary", &summary_view(diags, repo_plans.len()));
         self.render("lint.html", &ctx)
@@ -672,21 +614,6 @@ impl Renderer {
         let mut ctx = self.ctx(root, path, title);
         ctx.insert(name.to_string(), view);
         self.render(template, &ctx)
-    }
-
-    /// The plans that get a page, with their diagnostics.
-    pub fn pages_to_render<'p, P: AsRef<PlanFile>>(
-        repo_plans: &'p [P],
-        diags: &'p [Diagnostic],
-    ) -> Vec<(&'p PlanFile, Vec<&'p Diagnostic>)> {
-        let by_plan = crate::lint::by_plan(diags);
-        publishable(repo_plans)
-            .into_iter()
-            .map(|p| {
-                let d = by_plan.get(p.plan.id.as_str()).cloned().unwrap_or_default();
-                (p, d)
-            })
-            .collect()
     }
 }
 

@@ -59,7 +59,7 @@ fn report_view(
     tv!({
         "id": p.id.as_str(),
         "title": p.title_text(),
-        "href": format!("{root}{}", crate::paths::plan_page(&p.id)),
+        "href": crate::paths::Page::plan(&p.id).href(root),
         "state": r.state.as_str(),
         "state_label": label_for(lang, "state_", r.state.as_str()),
         "period": tr!(lang, "{since} の翌日〜{until}", "after {since} until {until}"),
@@ -124,7 +124,7 @@ fn report_view(
         "confidence_before": confidence(r.confidence_before.as_ref(), lang).filter(|_| r.confidence_before != r.confidence),
         "findings": r.findings.iter().map(|d| finding_view(d, lang)).collect::<Vec<_>>(),
         "findings_count": findings_count(&r.findings, lang),
-        "findings_href": format!("{root}{}#findings", crate::paths::plan_page(&p.id)),
+        "findings_href": format!("{}#findings", crate::paths::Page::plan(&p.id).href(root)),
     })
 }
 
@@ -153,11 +153,6 @@ fn findings_count(findings: &[&Diagnostic], lang: Lang) -> Option<String> {
 }
 
 impl Renderer {
-    /// The output path of a plan's executive report.
-    pub(crate) fn report_path(plan: &Plan) -> String {
-        crate::paths::plan_report(&plan.id)
-    }
-
     /// A plan's executive report: the period up to the next executive date
     /// (docs/format.md, "The executive report"). `diags` are the plan's.
     pub(crate) fn report_page(
@@ -184,12 +179,12 @@ impl Renderer {
         // The report to management leaves the task lists to the check page.
         r.overdue.clear();
         r.due_next.clear();
-        let root = "../../../";
+        let page = crate::paths::Page::Plan(crate::paths::PlanPage::Report, &plan.id);
         let title = format!("{} · {}", label(lang, "exec_report"), plan.title_text());
-        let mut ctx = self.ctx(root, &crate::paths::plan_report_dir(&plan.id), &title);
+        let mut ctx = self.page_ctx(page, &title);
         let view = report_view(
             &r,
-            root,
+            &page.root(),
             self.opts.today,
             self.config.markdown.unsafe_html,
             lang,

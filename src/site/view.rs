@@ -129,7 +129,7 @@ pub(super) fn plan_card(
         "state": state.as_str(),
         "state_label": label_for(lang, "state_", state.as_str()),
         "sparkline": super::sparkline::sparkline(plan, lang),
-        "href": format!("{root}{}", crate::paths::plan_page(&plan.id)),
+        "href": crate::paths::Page::plan(&plan.id).href(root),
         "title": plan.title_text(),
         "use_case": plan.use_case.text(),
         "status": plan.status().as_str(),
@@ -381,7 +381,7 @@ pub(super) fn update_view(u: &feeds::UpdateEntry<'_>, config: &Config, root: &st
     tv!({
         "plan_id": u.plan.id.as_str(),
         "plan_title": u.plan.title_text(),
-        "href": format!("{root}{}", crate::paths::plan_page(&u.plan.id)),
+        "href": crate::paths::Page::plan(&u.plan.id).href(root),
         "date": u.date.map(|d| long_date(lang, d)),
         "date_iso": u.date.map(|d| d.to_string()),
         "milestone": u.update.milestone.text(),

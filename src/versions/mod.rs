@@ -35,12 +35,11 @@ use crate::labels::{label, long_date};
 use crate::load::Repo;
 use crate::model::PlanFile;
 use crate::paths::SharedPage;
+use crate::pipeline::pages::{Rendered, Scope, plan_jobs, render_distinct};
 use crate::revision::head_histories;
 use crate::site::theme::Theme;
 use crate::site::write::Staging;
-use crate::site::{
-    BuildOptions, Fragments, MARK_BASE, MARK_NAV, PlanPage, Renderer, key_of, plan_pages_key,
-};
+use crate::site::{BuildOptions, Fragments, MARK_BASE, MARK_NAV, Renderer, key_of};
 use crate::tr;
 
 mod input;
@@ -187,9 +186,6 @@ type Renderers = HashMap<(u64, u64, bool), Arc<Renderer>>;
 fn renderer_key(b: &Built) -> (u64, u64, bool) {
     (b.input.config_key, b.input.theme_key, b.search)
 }
-
-/// Rendered plan pages by page key; a failed render keeps its message.
-type Rendered = HashMap<u64, std::result::Result<Vec<u8>, String>>;
 
 fn renderer_for<'r>(renderers: &'r Renderers, b: &Built) -> Result<&'r Renderer> {
     renderers
@@ -353,61 +349,31 @@ fn compile_themes(
 /// Every distinct plan page rendered once (with markers), in parallel;
 /// each version's pages are listed with their keys in `Built::pages`.
 fn render_plan_pages(built: &mut [Built], renderers: &Renderers) -> Result<Rendered> {
-    // Each version's pages with their keys and plan indexes, in parallel.
-    let keyed: Vec<Vec<(String, u64, usize, PlanPage)>> = built
+    let sites = built
         .par_iter()
         .map(|b| {
-            let index: HashMap<*const PlanFile, usize> = b
-                .plans
-                .iter()
-                .enumerate()
-                .map(|(i, p)| (Arc::as_ptr(p), i))
-                .collect();
-            Renderer::pages_to_render(&b.plans, &b.diags)
-                .into_iter()
-                .filter_map(|(p, d)| {
-                    let history = b.input.history(&p.plan.file);
-                    // `p.key` covers the plan's blob, path and book.toml.
-                    let key = plan_pages_key(p.key, b.input.theme_key, b.search, &d, history);
-                    let pi = *index.get(&std::ptr::from_ref(p))?;
-                    Some(PlanPage::ALL.map(|kind| (kind.path(&p.plan), kind.key(key), pi, kind)))
-                })
-                .flatten()
-                .collect()
-        })
-        .collect();
-    let mut jobs: BTreeMap<u64, (usize, usize, PlanPage)> = BTreeMap::new();
-    for (vi, (b, pages)) in built.iter_mut().zip(keyed).enumerate() {
-        for (_, key, pi, kind) in &pages {
-            jobs.entry(*key).or_insert((vi, *pi, *kind));
-        }
-        b.pages = pages
-            .into_iter()
-            .map(|(path, key, ..)| (path, key))
-            .collect();
-    }
-    let by_plan: Vec<BTreeMap<&str, Vec<&Diagnostic>>> = built
-        .iter()
-        .map(|b| crate::lint::by_plan(&b.diags))
-        .collect();
-    // A page that fails to render (an old theme's template that no longer
-    // fits) drops its version below, not the build.
-    jobs.into_par_iter()
-        .map(|(key, (vi, pi, kind))| {
-            let b = built.get(vi).context("version index")?;
-            let p = b.plans.get(pi).context("plan index")?;
             let r = renderer_for(renderers, b)?;
-            let d = by_plan
-                .get(vi)
-                .and_then(|m| m.get(p.plan.id.as_str()))
-                .map_or(&[][..], Vec::as_slice);
-            let history = b.input.history(&p.plan.file);
-            let page = r
-                .page_of(kind, &p.plan, d, history)
-                .map_err(|e| format!("{e:#}"));
-            Ok((key, page))
+            // `p.key` covers the plan's blob, path and book.toml.
+            let jobs = plan_jobs(
+                &b.plans,
+                &b.diags,
+                Scope::of(r),
+                |p| p.key,
+                |file| b.input.history(file),
+            );
+            Ok((r, jobs))
         })
-        .collect::<Result<_>>()
+        .collect::<Result<Vec<_>>>()?;
+    let rendered = render_distinct(&sites);
+    let pages: Vec<Vec<(String, u64)>> = sites
+        .iter()
+        .map(|(_, jobs)| jobs.iter().map(|j| (j.path.clone(), j.key)).collect())
+        .collect();
+    drop(sites);
+    for (b, pages) in built.iter_mut().zip(pages) {
+        b.pages = pages;
+    }
+    Ok(rendered)
 }
 
 /// The shared pages of every version; a version whose pages fail to render

@@ -171,5 +171,5 @@ pub(super) fn fill<'t>(text: &'t [u8], base: &'t str, nav: &'t str) -> Vec<&'t [
 }
 
 pub(super) fn plan_link(root: &str, id: &str, exists: bool) -> Option<String> {
-    exists.then(|| format!("{root}{}", crate::paths::plan_page(id)))
+    exists.then(|| crate::paths::Page::plan(id).href(root))
 }

@@ -18,7 +18,7 @@ pub(super) fn changes_page(
     let new = diff::Side::new(&b.plans, &b.diags);
     let d = diff::diff(&old, &new);
     let has = |id: &str| {
-        let page = crate::paths::plan_page(id);
+        let page = crate::paths::Page::plan(id).path();
         b.pages.iter().any(|(p, _)| *p == page)
     };
     let plan_ref = |p: &diff::PlanRef, linked: bool| {
@@ -57,10 +57,11 @@ pub(super) fn changes_page(
         "fixed": d.fixed.iter().map(finding).collect::<Vec<_>>(),
         "empty": d.is_empty(),
     });
+    let page = crate::paths::Page::Shared(crate::paths::SharedPage::Changes);
     r.extra_page(
         "changes.html",
-        "../",
-        crate::paths::SharedPage::Changes.dir(),
+        &page.root(),
+        &page.dir(),
         &label(lang, "changes"),
         "changes",
         &view,

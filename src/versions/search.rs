@@ -29,7 +29,7 @@ pub(super) fn search_jobs(built: &[Built], base_url: &str) -> Vec<SearchJob> {
                 pages: crate::site::publishable(&b.plans)
                     .into_iter()
                     .filter_map(|p| {
-                        let path = Renderer::plan_path(&p.plan);
+                        let path = crate::paths::PlanPage::Plan.path(&p.plan.id);
                         let key = *keys.get(path.as_str())?;
                         Some((format!("/{path}"), key))
                     })

@@ -691,12 +691,12 @@ fn assert_build_matches_whole_plans(root: &Path, today: &str) {
     let shared = r
         .shared_files(&plans, repo.index_page.as_deref(), &diags, &opts.base_url)
         .unwrap();
-    let pages = planbook::site::Renderer::pages_to_render(&plans, &diags);
-    use planbook::site::PlanPage;
+    let pages = planbook::pipeline::pages::publishable_with_findings(&plans, &diags);
+    use planbook::pipeline::pages::PlanPage;
     for (p, d) in &pages {
         for kind in PlanPage::ALL {
             let page = r.page_of(kind, &p.plan, d, None).unwrap();
-            let path = kind.path(&p.plan);
+            let path = kind.path(&p.plan.id);
             assert!(built.get(&path) == Some(&page), "{path} differs");
         }
     }

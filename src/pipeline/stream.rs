@@ -1,22 +1,24 @@
-//! `planbook build`: one pass over the plans — each parsed, checked and its
-//! page written as soon as it is ready — then the shared pages and the
-//! atomic swap of the output directory. The site layer renders; this
-//! module drives it (ARCHITECTURE.md, "Pipeline").
+//! The one-shot mode of the driver (`planbook build`): one pass over the
+//! plans — each parsed, checked and its pages written as soon as it is
+//! ready — then the shared pages and the atomic swap of the output
+//! directory. The site layer renders; this module drives it
+//! (ARCHITECTURE.md, "Pipeline").
 
 use std::collections::{BTreeMap, HashSet};
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Result, bail};
 use rayon::prelude::*;
 
+use super::Run;
+use super::pages::{PlanJob, PlanPage};
 use crate::diag::{Diagnostic, Severity};
 use crate::git::Histories;
-use crate::load::{Detail, Repo};
+use crate::load::Detail;
 use crate::model::Plan;
 use crate::model::PlanFile;
-use crate::pipeline::Run;
-use crate::site::{BuildOptions, PlanPage, Renderer, can_have_page, publishable};
+use crate::site::{BuildOptions, Renderer, can_have_page, publishable};
 
 /// Lints the plans of a working-tree run ([`Run::open`]) and writes the site to `opts.out` atomically, in
 /// one pass over the plans: a few hundred at a time are parsed and checked
@@ -48,10 +50,10 @@ pub(crate) fn write_site(
     let write_page = |f: &PlanFile, d: &[&Diagnostic]| -> Result<Option<Vec<u8>>> {
         let history = histories.map(|h| h.get(&f.plan.file).map_or(&[][..], Vec::as_slice));
         let mut plan_page = None;
-        for kind in PlanPage::ALL {
-            let page = r.page_of(kind, &f.plan, d, history)?;
-            staging.write(&kind.path(&f.plan), &page)?;
-            if kind == PlanPage::Plan && opts.search {
+        for job in PlanJob::unkeyed(f, d, history) {
+            let page = job.render(&r)?;
+            staging.write(&job.path, &page)?;
+            if job.kind == PlanPage::Plan && opts.search {
                 plan_page = Some(page);
             }
         }
@@ -100,7 +102,7 @@ pub(crate) fn write_site(
                 json.entry(&r.json_fragment(&f))?;
                 cal.write_all(events.as_bytes())?;
                 if let (Some(index), Some(page)) = (&search, page) {
-                    index.add(format!("/{}", Renderer::plan_path(&f.plan)), page);
+                    index.add(format!("/{}", PlanPage::Plan.path(&f.plan.id)), page);
                 }
             } else {
                 shared_ids.push(f.plan.id.clone());
@@ -259,42 +261,27 @@ fn slim(plan: &mut Plan, today: chrono::NaiveDate) {
     }
 }
 
-/// The output directory must not be (or contain) the repository root or the
-/// content directory: swapping it would delete the plans.
-pub(crate) fn check_output_dir(repo: &Repo, out: &Path) -> Result<()> {
-    let abs = |p: &Path| -> PathBuf {
-        let p = if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            std::env::current_dir().unwrap_or_default().join(p)
-        };
-        normalize(&p)
+/// The one-shot mode for a document that stands alone (`planbook report
+/// --format html`): every report on one page, as of `until`, with the
+/// theme of the run's repository and no search.
+pub(crate) fn report_document(
+    run: &Run,
+    until: chrono::NaiveDate,
+    reports: &[crate::report::PlanReport<'_>],
+    since: &str,
+    git: bool,
+) -> Result<Vec<u8>> {
+    let config = run.config();
+    let opts = BuildOptions {
+        out: PathBuf::new(),
+        base_url: crate::site::normalize_base_url(&config.site.base_url),
+        today: until,
+        build_date: None,
+        versioned: false,
+        search: false,
     };
-    let out = abs(out);
-    let root = abs(&repo.root);
-    let content = abs(&repo.content_dir);
-    if root.starts_with(&out) || content.starts_with(&out) || out.starts_with(&content) {
-        bail!(
-            "refusing to write the site to {}: it would overlap the repository or its content directory; choose another --out",
-            out.display()
-        );
-    }
-    Ok(())
-}
-
-/// Removes `.` and `..` components without touching the file system.
-fn normalize(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
+    let r = Renderer::new(&run.repo.root, config, &opts)?;
+    r.report_document(reports, since, git)
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! One pipeline: load → parse → check, in one place.
+//! One pipeline: load → parse → check → pages, in one place.
 //!
 //! A [`Run`] is a repository opened once — its configuration and plan
 //! files, from the working tree ([`Run::open`]) or from a git revision
@@ -8,7 +8,7 @@
 //! - `lint` wants each plan's findings and never the models:
 //!   [`Run::check_each`] then [`Run::finish`] (memory stays flat);
 //! - `build` writes each page as soon as its plan is checked:
-//!   [`Run::check_one`] per file inside `build::write_site`, then
+//!   [`Run::check_one`] per file inside [`stream::write_site`], then
 //!   [`Run::finish`];
 //! - `build --versions`, `diff`, `status` and `report` keep every plan:
 //!   [`Run::checked`];
@@ -18,6 +18,14 @@
 //! Nothing else in the crate parses a plan file or runs the rules over a
 //! whole repository (`versions` re-checks plans it parsed here through its
 //! cache of findings, with the same functions of `lint`).
+//!
+//! Pages are rendered by the driver's modes over one list of plan pages
+//! ([`pages::plan_jobs`]): one-shot ([`stream`]), incremental
+//! ([`pages::PageCache`], `serve`) and per tag ([`pages::render_distinct`],
+//! `--versions`).
+
+pub mod pages;
+pub(crate) mod stream;
 
 use std::path::{Path, PathBuf};
 
