@@ -141,6 +141,14 @@ pub(crate) fn atom(
     Ok(feed.to_string())
 }
 
+/// `feed_entry.html`'s `answers`: each question the update answers.
+#[derive(serde::Serialize)]
+struct FeedAnswer<'a> {
+    verdict: std::borrow::Cow<'static, str>,
+    ask: String,
+    finding: Option<&'a str>,
+}
+
 /// An update as the HTML content of its feed entry (the theme's
 /// `feed_entry.html`): the answer, each question's verdict and finding, the
 /// story and business-model updates.
@@ -153,14 +161,12 @@ fn entry_html(
     let md = |s: &str| {
         crate::site::markdown::render_in(s, config.markdown.unsafe_html, 2, "", config.lang())
     };
-    let answers: Vec<serde_json::Value> = crate::ledger::answers(u.plan, u.update)
+    let answers: Vec<FeedAnswer<'_>> = crate::ledger::answers(u.plan, u.update)
         .iter()
-        .map(|a| {
-            serde_json::json!({
-                "verdict": label_for(lang, "q_", a.state().as_str()),
-                "ask": a.ask(),
-                "finding": a.answer.finding.text(),
-            })
+        .map(|a| FeedAnswer {
+            verdict: label_for(lang, "q_", a.state().as_str()),
+            ask: a.ask(),
+            finding: a.answer.finding.text(),
         })
         .collect();
     let mut ctx = r.item_ctx("");

@@ -10,7 +10,6 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result};
 use chrono::NaiveDate;
 use rayon::prelude::*;
-use serde_json::{Value, json};
 
 use crate::config::Config;
 use crate::diag::Diagnostic;
@@ -135,15 +134,15 @@ impl Renderer {
                 .map(|(n, t)| (n.as_str(), t.as_str())),
         )
         .map_err(|e| anyhow::anyhow!("theme template error: {e}"))?;
-        let site = json!({
-            "title": config.site.title,
-            "lang": lang.code(),
-            "base_url": opts.base_url,
-            "build_date": opts.build_date.map(|d| long_date(lang, d)),
-            "today": opts.today.to_string(),
-            "search": opts.search,
-        });
-        let scope = fragments::key_of(&(&theme.templates, site.to_string()));
+        let site = SiteView {
+            title: &config.site.title,
+            lang: lang.code(),
+            base_url: &opts.base_url,
+            build_date: opts.build_date.map(|d| long_date(lang, d)),
+            today: opts.today.to_string(),
+            search: opts.search,
+        };
+        let scope = fragments::key_of(&(&theme.templates, &site));
         Ok(Renderer {
             tera,
             config: config.clone(),
@@ -376,15 +375,12 @@ impl Renderer {
             })
             .collect::<Result<_>>()?;
         let lang = config.lang();
-        let states: Vec<Value> = State::ALL
+        let states: Vec<StateCount> = State::ALL
             .iter()
-            .map(|s| {
-                let n = cards.iter().filter(|c| c.0 == *s).count();
-                json!({
-                    "state": s.as_str(),
-                    "label": label_for(lang, "state_", s.as_str()),
-                    "count": n,
-                })
+            .map(|s| StateCount {
+                state: s.as_str(),
+                label: label_for(lang, "state_", s.as_str()),
+                count: cards.iter().filter(|c| c.0 == *s).count(),
             })
             .collect();
         let (views, html): (Vec<tera::Value>, Vec<tera::Value>) =
@@ -481,7 +477,7 @@ impl Renderer {
         let lang = self.config.lang();
         let linked: HashSet<*const PlanFile> =
             plans.iter().map(|p| std::ptr::from_ref(*p)).collect();
-        let groups: Vec<Value> = repo_plans
+        let groups: Vec<LintGroup<'_>> = repo_plans
             .iter()
             .map(AsRef::as_ref)
             .filter_map(|p| {
@@ -491,13 +487,13 @@ impl Renderer {
                     return None;
                 }
                 let linked = linked.contains(&std::ptr::from_ref(p));
-                Some(json!({
-                    "id": p.plan.id,
-                    "title": p.plan.title_text(),
-                    "file": p.plan.file,
-                    "href": linked.then(|| crate::paths::Page::plan(&p.plan.id).href("../")),
-                    "findings": d.iter().map(|d| finding_view(d, lang)).collect::<Vec<_>>(),
-                }))
+                Some(LintGroup {
+                    id: &p.plan.id,
+                    title: p.plan.title_text(),
+                    file: &p.plan.file,
+                    href: linked.then(|| Page::plan(&p.plan.id).href("../")),
+                    findings: d.iter().map(|d| finding_view(d, lang)).collect(),
+                })
             })
             .collect();
         let mut ctx = self.page_ctx(Page::Shared(SharedPage::Lint), &label(lang, "lint"));
@@ -609,12 +605,42 @@ impl Renderer {
         path: &str,
         title: &str,
         name: &str,
-        view: &Value,
+        view: &impl serde::Serialize,
     ) -> Result<Vec<u8>> {
         let mut ctx = self.ctx(root, path, title);
         ctx.insert(name.to_string(), view);
         self.render(template, &ctx)
     }
+}
+
+/// `site`, which every template gets (docs/theme.md).
+#[derive(serde::Serialize, Hash)]
+struct SiteView<'a> {
+    title: &'a str,
+    lang: &'static str,
+    base_url: &'a str,
+    build_date: Option<String>,
+    today: String,
+    search: bool,
+}
+
+/// `index.html`'s `states`: how many plans are in each state.
+#[derive(serde::Serialize)]
+struct StateCount {
+    state: &'static str,
+    label: std::borrow::Cow<'static, str>,
+    count: usize,
+}
+
+/// `lint.html`'s `groups`: one plan file's findings.
+#[derive(serde::Serialize)]
+struct LintGroup<'a> {
+    id: &'a str,
+    title: &'a str,
+    file: &'a str,
+    /// Its page, when it has one.
+    href: Option<String>,
+    findings: Vec<tera::Value>,
 }
 
 /// Whether `plan` has a lint error among `diags` (its plan id's findings:

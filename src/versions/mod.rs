@@ -23,7 +23,6 @@ use anyhow::{Context as _, Result};
 use chrono::NaiveDate;
 use gix::ObjectId;
 use rayon::prelude::*;
-use serde_json::{Value, json};
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Summary};

@@ -89,7 +89,11 @@ impl Nav<'_> {
                     tr!(lang, "{from} 〜 {to}", "{from} – {to}")
                 }
             };
-            json!({ "single": single, "dates": dates, "to_latest": href(0) })
+            Banner {
+                single,
+                dates,
+                to_latest: href(0),
+            }
         });
         let mut entries = Vec::new();
         for (w, version) in self.versions.iter().enumerate() {
@@ -111,23 +115,23 @@ impl Nav<'_> {
             };
             // The run's entry links to where its file was written first.
             let target = if current { *run.end() } else { w };
-            entries.push(json!({
-                "text": text,
-                "dates": dates,
-                "href": href(target),
-                "current": current,
-            }));
+            entries.push(NavEntry {
+                text,
+                dates,
+                href: href(target),
+                current,
+            });
         }
         // The version's own "what changed" page, relative to the page so
         // that it is right in each version of the run.
         let within = "../".repeat(page.matches('/').count());
-        let view = json!({
-            "name": name,
-            "banner": banner,
-            "entries": entries,
-            "changes_href": format!("{within}changes/index.html"),
-            "all_href": format!("{up}versions/index.html"),
-        });
+        let view = NavView {
+            name,
+            banner,
+            entries,
+            changes_href: format!("{within}changes/index.html"),
+            all_href: format!("{up}versions/index.html"),
+        };
         match self
             .renderer
             .extra_page("version_nav.html", "", "", "", "nav", &view)
@@ -141,6 +145,34 @@ impl Nav<'_> {
             }
         }
     }
+}
+
+/// `version_nav.html`'s `nav` (docs/theme.md): the switcher of one page.
+#[derive(serde::Serialize)]
+struct NavView {
+    /// The version, or the run of versions ("v2 – v5") the page is in.
+    name: String,
+    /// On old versions: the banner saying so.
+    banner: Option<Banner>,
+    entries: Vec<NavEntry>,
+    changes_href: String,
+    all_href: String,
+}
+
+#[derive(serde::Serialize)]
+struct Banner {
+    single: bool,
+    dates: String,
+    to_latest: String,
+}
+
+/// A version in the switcher.
+#[derive(serde::Serialize)]
+struct NavEntry {
+    text: String,
+    dates: String,
+    href: String,
+    current: bool,
 }
 
 /// Splits an HTML page at its markers into the pieces of the version's
