@@ -9,7 +9,9 @@
 #   diff -r /tmp/before /tmp/after && echo identical
 #
 # The inputs are made once under INPUTS (default /tmp/planbook-identity)
-# and reused, so both builds read the same git objects.
+# and reused, so both builds read the same git objects. The corpus and the
+# versions repository are built with search on (their default) and again
+# with `[search] enabled = false` (copies under INPUTS/nosearch).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=$(realpath "$1")
@@ -21,8 +23,8 @@ if [ ! -d "$INPUTS/vrepo/.git" ]; then
   rm -rf "$INPUTS"
   mkdir -p "$INPUTS"
   cargo build --release --quiet --example gen_corpus
-  target/release/examples/gen_corpus --plans 1000 --out "$INPUTS/corpus" >/dev/null
-  target/release/examples/gen_corpus --plans 500 --out "$INPUTS/vrepo" >/dev/null
+  "${CARGO_TARGET_DIR:-target}"/release/examples/gen_corpus --plans 1000 --out "$INPUTS/corpus" >/dev/null
+  "${CARGO_TARGET_DIR:-target}"/release/examples/gen_corpus --plans 500 --out "$INPUTS/vrepo" >/dev/null
   export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
   export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.com
   export GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@example.com
@@ -49,4 +51,14 @@ mkdir -p "$OUT"
 "$BIN" --root . --today "$TODAY" -q build --out "$OUT/demo"
 "$BIN" --root "$INPUTS/corpus" --today "$TODAY" -q build --out "$OUT/corpus"
 "$BIN" --root "$INPUTS/vrepo" --today "$TODAY" -q build --versions --out "$OUT/versions"
-echo "built demo, corpus and versions into $OUT"
+if [ ! -d "$INPUTS/nosearch/vrepo/.git" ]; then
+  rm -rf "$INPUTS/nosearch"
+  mkdir -p "$INPUTS/nosearch"
+  cp -a "$INPUTS/corpus" "$INPUTS/vrepo" "$INPUTS/nosearch/"
+  for r in corpus vrepo; do
+    printf '\n[search]\nenabled = false\n' >>"$INPUTS/nosearch/$r/book.toml"
+  done
+fi
+"$BIN" --root "$INPUTS/nosearch/corpus" --today "$TODAY" -q build --out "$OUT/corpus-nosearch"
+"$BIN" --root "$INPUTS/nosearch/vrepo" --today "$TODAY" -q build --versions --out "$OUT/versions-nosearch"
+echo "built demo, corpus and versions (search on and off) into $OUT"
