@@ -8,7 +8,7 @@ use anyhow::Result;
 use codespan_reporting::term::termcolor::{
     Color as TermColor, ColorSpec, StandardStream, WriteColor,
 };
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use super::{Globals, color_choice, print_load_warnings};
 use crate::i18n::Lang;
@@ -47,7 +47,51 @@ pub(crate) fn run(g: &Globals, format: StatusFormat) -> Result<u8> {
 }
 
 /// The JSON document of `status --format json` (docs/format.md).
-pub(crate) fn json_doc(snaps: &[Snapshot], today: chrono::NaiveDate) -> Value {
+#[derive(Serialize)]
+pub(crate) struct StatusJson<'a> {
+    version: u32,
+    today: String,
+    plans: Vec<PlanJson<'a>>,
+    /// How many plans are in each state, every state named.
+    summary: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A plan's line of `status --format json`.
+#[derive(Serialize)]
+struct PlanJson<'a> {
+    id: &'a str,
+    title: &'a str,
+    file: &'a str,
+    state: &'static str,
+    latest: Option<Point>,
+    planned: Option<f64>,
+    next_milestone: Option<NextJson<'a>>,
+    overdue_tasks: usize,
+    questions: Questions,
+}
+
+#[derive(Serialize)]
+struct Point {
+    date: String,
+    value: f64,
+}
+
+#[derive(Serialize)]
+struct NextJson<'a> {
+    id: Option<&'a str>,
+    title: Option<&'a str>,
+    due: Option<String>,
+    target: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct Questions {
+    answered: usize,
+    total: usize,
+}
+
+/// The JSON document of `status --format json`.
+pub(crate) fn json_doc(snaps: &[Snapshot], today: chrono::NaiveDate) -> StatusJson<'_> {
     let mut summary = serde_json::Map::new();
     for s in [
         State::OnTrack,
@@ -61,31 +105,37 @@ pub(crate) fn json_doc(snaps: &[Snapshot], today: chrono::NaiveDate) -> Value {
         let n = snaps.iter().filter(|x| x.state == s).count();
         summary.insert(s.as_str().into(), n.into());
     }
-    json!({
-        "version": 1,
-        "today": today.to_string(),
-        "plans": snaps.iter().map(plan_json).collect::<Vec<_>>(),
-        "summary": summary,
-    })
+    StatusJson {
+        version: 1,
+        today: today.to_string(),
+        plans: snaps.iter().map(plan_json).collect(),
+        summary,
+    }
 }
 
-fn plan_json(s: &Snapshot) -> Value {
-    json!({
-        "id": s.id,
-        "title": s.title,
-        "file": s.file,
-        "state": s.state.as_str(),
-        "latest": s.latest.map(|(d, v)| json!({"date": d.to_string(), "value": v})),
-        "planned": s.planned.map(round2),
-        "next_milestone": s.next.as_ref().map(|m| json!({
-            "id": m.id,
-            "title": m.title,
-            "due": m.due.map(|d| d.to_string()),
-            "target": m.target,
-        })),
-        "overdue_tasks": s.overdue_tasks,
-        "questions": {"answered": s.questions.0, "total": s.questions.1},
-    })
+fn plan_json(s: &Snapshot) -> PlanJson<'_> {
+    PlanJson {
+        id: &s.id,
+        title: &s.title,
+        file: &s.file,
+        state: s.state.as_str(),
+        latest: s.latest.map(|(d, v)| Point {
+            date: d.to_string(),
+            value: v,
+        }),
+        planned: s.planned.map(round2),
+        next_milestone: s.next.as_ref().map(|m| NextJson {
+            id: m.id.as_deref(),
+            title: m.title.as_deref(),
+            due: m.due.map(|d| d.to_string()),
+            target: m.target,
+        }),
+        overdue_tasks: s.overdue_tasks,
+        questions: Questions {
+            answered: s.questions.0,
+            total: s.questions.1,
+        },
+    }
 }
 
 /// The colour a state is printed in.

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use super::{Period, PlanReport};
 use crate::i18n::Lang;
@@ -13,108 +13,234 @@ use crate::num::{fmt as num, round2};
 use crate::state::{self, Due};
 use crate::tr;
 
-fn confidence_json(c: Option<&super::Confidence>) -> Value {
-    c.map_or(
-        Value::Null,
-        |c| json!({"value": c.value, "evidence": c.evidence}),
-    )
+/// A value on a date: a measurement, the KPI at the period's ends.
+#[derive(Serialize)]
+struct Point {
+    date: String,
+    value: f64,
 }
 
-fn point(p: Option<(chrono::NaiveDate, f64)>) -> Value {
-    p.map_or(
-        Value::Null,
-        |(d, v)| json!({"date": d.to_string(), "value": v}),
-    )
+impl Point {
+    fn of((d, v): (chrono::NaiveDate, f64)) -> Point {
+        Point {
+            date: d.to_string(),
+            value: v,
+        }
+    }
 }
 
-fn task_json(r: &PlanReport<'_>, (m, t): &Due<'_>) -> Value {
-    json!({
-        "milestone": m.id_text(),
-        "role": t.role.text(),
-        "owner": state::owner(r.plan, t),
-        "task": t.do_.text(),
-        "due": t.due.copied().map(|d| d.to_string()),
-        "status": t.status().as_str(),
-    })
+/// A task that is due or overdue.
+#[derive(Serialize)]
+struct TaskJson<'a> {
+    milestone: Option<&'a str>,
+    role: Option<&'a str>,
+    owner: Option<&'a str>,
+    task: Option<&'a str>,
+    due: Option<String>,
+    status: &'static str,
+}
+
+fn task_json<'a>(r: &PlanReport<'a>, (m, t): &Due<'a>) -> TaskJson<'a> {
+    TaskJson {
+        milestone: m.id_text(),
+        role: t.role.text(),
+        owner: state::owner(r.plan, t),
+        task: t.do_.text(),
+        due: t.due.copied().map(|d| d.to_string()),
+        status: t.status().as_str(),
+    }
+}
+
+/// One plan's entry of the JSON document (docs/format.md, "report").
+#[derive(Serialize)]
+pub(crate) struct PlanJson<'a> {
+    id: &'a str,
+    title: &'a str,
+    file: &'a str,
+    state: &'static str,
+    since: String,
+    until: String,
+    kpi: KpiJson<'a>,
+    confidence: ConfidenceJson<'a>,
+    measurements: Vec<Point>,
+    milestones_finished: Vec<FinishedJson<'a>>,
+    updates: Vec<UpdateJson<'a>>,
+    tasks_done: Option<Vec<DoneJson<'a>>>,
+    tasks_overdue: Vec<TaskJson<'a>>,
+    tasks_due_next: Vec<TaskJson<'a>>,
+    findings: Vec<FindingJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct KpiJson<'a> {
+    baseline: Option<f64>,
+    from: Option<Point>,
+    to: Option<Point>,
+    planned: Option<f64>,
+    target: Option<&'a super::Target>,
+}
+
+#[derive(Serialize)]
+struct ConfidenceJson<'a> {
+    before: Option<&'a super::Confidence>,
+    now: Option<&'a super::Confidence>,
+}
+
+#[derive(Serialize)]
+struct FinishedJson<'a> {
+    id: Option<&'a str>,
+    title: Option<&'a str>,
+    status: &'static str,
+    done_on: String,
+    target: Option<f64>,
+    actual: Option<f64>,
+    answers: Vec<AnswerJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct AnswerJson<'a> {
+    question: &'a str,
+    id: Option<&'a str>,
+    verdict: &'static str,
+    finding: Option<&'a str>,
+    data: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct UpdateJson<'a> {
+    date: Option<String>,
+    milestone: Option<&'a str>,
+    answered: Option<&'a str>,
+    story: Option<&'a str>,
+    business_model: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct DoneJson<'a> {
+    milestone: &'a str,
+    role: Option<&'a str>,
+    owner: Option<&'a str>,
+    task: &'a str,
+}
+
+#[derive(Serialize)]
+struct FindingJson<'a> {
+    rule: &'a str,
+    severity: &'static str,
+    file: &'a str,
+    line: usize,
+    column: usize,
+    message: &'a str,
 }
 
 /// One plan's entry of the JSON document.
-pub(crate) fn plan_json(r: &PlanReport<'_>) -> Value {
+pub(crate) fn plan_json<'a>(r: &'a PlanReport<'a>) -> PlanJson<'a> {
     let p = r.plan;
-    json!({
-        "id": p.id,
-        "title": p.title_text(),
-        "file": p.file,
-        "state": r.state.as_str(),
-        "since": r.period.since.to_string(),
-        "until": r.period.until.to_string(),
-        "kpi": {
-            "baseline": r.baseline,
-            "from": point(r.kpi_from),
-            "to": point(r.kpi_to),
-            "planned": r.planned.map(round2),
-            "target": r.target.as_ref().map(|t| json!({"milestone": t.milestone, "value": t.value})),
+    PlanJson {
+        id: &p.id,
+        title: p.title_text(),
+        file: &p.file,
+        state: r.state.as_str(),
+        since: r.period.since.to_string(),
+        until: r.period.until.to_string(),
+        kpi: KpiJson {
+            baseline: r.baseline,
+            from: r.kpi_from.map(Point::of),
+            to: r.kpi_to.map(Point::of),
+            planned: r.planned.map(round2),
+            target: r.target.as_ref(),
         },
-        "confidence": {
-            "before": confidence_json(r.confidence_before.as_ref()),
-            "now": confidence_json(r.confidence.as_ref()),
+        confidence: ConfidenceJson {
+            before: r.confidence_before.as_ref(),
+            now: r.confidence.as_ref(),
         },
-        "measurements": r.measurements.iter().map(|m| point(Some(*m))).collect::<Vec<_>>(),
-        "milestones_finished": r.finished.iter().map(|f| json!({
-            "id": f.milestone.id_text(),
-            "title": f.milestone.title.text(),
-            "status": f.milestone.status().as_str(),
-            "done_on": f.done_on.to_string(),
-            "target": f.milestone.target.copied(),
-            "actual": f.milestone.actual.copied(),
-            "answers": f.answers.iter().map(|e| json!({
-                "question": e.question.ask_text(),
-                "id": e.question.id.text(),
-                "verdict": e.state.as_str(),
-                "finding": e.finding,
-                "data": e.data,
-            })).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-        "updates": r.updates.iter().map(|u| json!({
-            "date": u.date.copied().map(|d| d.to_string()),
-            "milestone": u.milestone.text(),
-            "answered": u.answered.text(),
-            "story": u.story.text(),
-            "business_model": u.business_model.text(),
-        })).collect::<Vec<_>>(),
-        "tasks_done": r.tasks_done.as_ref().map(|done| done.iter().map(|t| json!({
-            "milestone": t.milestone,
-            "role": t.role,
-            "owner": super::done_owner(p, t),
-            "task": t.task,
-        })).collect::<Vec<_>>()),
-        "tasks_overdue": r.overdue.iter().map(|d| task_json(r, d)).collect::<Vec<_>>(),
-        "tasks_due_next": r.due_next.iter().map(|d| task_json(r, d)).collect::<Vec<_>>(),
-        "findings": r.findings.iter().map(|d| json!({
-            "rule": d.rule,
-            "severity": d.severity.as_str(),
-            "file": d.file,
-            "line": d.line,
-            "column": d.column,
-            "message": d.message,
-        })).collect::<Vec<_>>(),
-    })
+        measurements: r.measurements.iter().copied().map(Point::of).collect(),
+        milestones_finished: r
+            .finished
+            .iter()
+            .map(|f| FinishedJson {
+                id: f.milestone.id_text(),
+                title: f.milestone.title.text(),
+                status: f.milestone.status().as_str(),
+                done_on: f.done_on.to_string(),
+                target: f.milestone.target.copied(),
+                actual: f.milestone.actual.copied(),
+                answers: f
+                    .answers
+                    .iter()
+                    .map(|e| AnswerJson {
+                        question: e.question.ask_text(),
+                        id: e.question.id.text(),
+                        verdict: e.state.as_str(),
+                        finding: e.finding,
+                        data: e.data,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        updates: r
+            .updates
+            .iter()
+            .map(|u| UpdateJson {
+                date: u.date.copied().map(|d| d.to_string()),
+                milestone: u.milestone.text(),
+                answered: u.answered.text(),
+                story: u.story.text(),
+                business_model: u.business_model.text(),
+            })
+            .collect(),
+        tasks_done: r.tasks_done.as_ref().map(|done| {
+            done.iter()
+                .map(|t| DoneJson {
+                    milestone: &t.milestone,
+                    role: t.role.as_deref(),
+                    owner: super::done_owner(p, t),
+                    task: &t.task,
+                })
+                .collect()
+        }),
+        tasks_overdue: r.overdue.iter().map(|d| task_json(r, d)).collect(),
+        tasks_due_next: r.due_next.iter().map(|d| task_json(r, d)).collect(),
+        findings: r
+            .findings
+            .iter()
+            .map(|d| FindingJson {
+                rule: d.rule,
+                severity: d.severity.as_str(),
+                file: &d.file,
+                line: d.line,
+                column: d.column,
+                message: &d.message,
+            })
+            .collect(),
+    }
+}
+
+/// The JSON document of `planbook report --format json` (docs/format.md).
+#[derive(Serialize)]
+pub(crate) struct ReportJson<'a> {
+    version: u32,
+    /// The date asked for, or `last-executive`.
+    since: &'a str,
+    until: String,
+    git: bool,
+    plans: Vec<PlanJson<'a>>,
 }
 
 /// The JSON document: `since` is the date asked for, or `last-executive`.
-pub(crate) fn json_doc(
-    reports: &[PlanReport<'_>],
-    since: &str,
+pub(crate) fn json_doc<'a>(
+    reports: &'a [PlanReport<'a>],
+    since: &'a str,
     until: chrono::NaiveDate,
     git: bool,
-) -> Value {
-    json!({
-        "version": 1,
-        "since": since,
-        "until": until.to_string(),
-        "git": git,
-        "plans": reports.iter().map(plan_json).collect::<Vec<_>>(),
-    })
+) -> ReportJson<'a> {
+    ReportJson {
+        version: 1,
+        since,
+        until: until.to_string(),
+        git,
+        plans: reports.iter().map(plan_json).collect(),
+    }
 }
 
 /// " (x)" in English, "（x）" in Japanese.

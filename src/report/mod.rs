@@ -40,7 +40,7 @@ pub(crate) struct Finished<'p> {
 }
 
 /// A plan's ICE confidence and the evidence that earned it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub(crate) struct Confidence {
     pub value: f64,
     /// The kind of evidence as written (`None`: not given).
@@ -67,7 +67,7 @@ pub(crate) struct Past {
 
 /// The milestone target the plan is heading for: the next unfinished
 /// milestone's, or the last milestone's when all are finished.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub(crate) struct Target {
     pub milestone: String,
     pub value: f64,
