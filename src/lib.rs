@@ -47,6 +47,7 @@ pub mod serve;
 pub mod site;
 pub(crate) mod state;
 pub(crate) mod suggest;
+pub(crate) mod summary;
 pub(crate) mod template;
 #[cfg(test)]
 mod testing;

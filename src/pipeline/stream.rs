@@ -16,15 +16,15 @@ use super::pages::{PlanJob, PlanPage};
 use crate::diag::{Diagnostic, Severity};
 use crate::git::Histories;
 use crate::load::Detail;
-use crate::model::Plan;
 use crate::model::PlanFile;
 use crate::site::{BuildOptions, Renderer, can_have_page, publishable};
+use crate::summary::PlanSummary;
 
 /// Lints the plans of a working-tree run ([`Run::open`]) and writes the site to `opts.out` atomically, in
 /// one pass over the plans: a few hundred at a time are parsed and checked
 /// in parallel, their pages rendered and written, their `plans.json`
 /// entries and calendar events appended in file order, and then each is
-/// cut down to what the shared pages read (`slim`). Memory stays flat
+/// cut down to what the shared pages read (its [`PlanSummary`]). Memory stays flat
 /// however many plans there are.
 ///
 /// Pages are rendered with each plan's own findings; PLN002 (a shared id)
@@ -67,7 +67,7 @@ pub(crate) fn write_site(
     let mut json = crate::plans_json::PlansJson::new(staging.create("plans.json")?);
     let mut cal = staging.create("calendar.ics")?;
     cal.write_all(crate::site::calendar::head(config).as_bytes())?;
-    let mut plans: Vec<PlanFile> = Vec::with_capacity(repo.paths.len());
+    let mut plans: Vec<PlanSummary> = Vec::with_capacity(repo.paths.len());
     let mut checked = Vec::with_capacity(repo.paths.len());
     let mut seen: HashSet<String> = HashSet::new();
     let mut shared_ids: Vec<String> = Vec::new();
@@ -94,8 +94,8 @@ pub(crate) fn write_site(
         Ok((f, c, Some((events, page))))
     };
     // Then, in file order: its plans.json entry and events appended, the
-    // plan cut down and kept for the shared pages.
-    let mut keep = |(mut f, c, written): Done| -> Result<()> {
+    // plan's summary kept for the shared pages.
+    let mut keep = |(f, c, written): Done| -> Result<()> {
         if let Some((events, page)) = written {
             // The first plan with an id gets the page (`publishable`).
             if seen.insert(f.plan.id.clone()) {
@@ -108,8 +108,7 @@ pub(crate) fn write_site(
                 shared_ids.push(f.plan.id.clone());
             }
         }
-        slim(&mut f.plan, opts.today);
-        plans.push(f);
+        plans.push(PlanSummary::of(&f, opts.today));
         checked.push(c);
         Ok(())
     };
@@ -215,50 +214,6 @@ fn in_order<T: Sync, R: Send>(
             Ok(_) => outcome,
         }
     })
-}
-
-/// Cuts a plan whose page is written down to what the shared pages read:
-/// id, file, title, use case, status, start, the metric, ICE factors,
-/// measurements, updates, meetings (the progress cadence and day), and each
-/// milestone's id, title, dates, target, actual and status (cards, states,
-/// changelog, feed, check and lint pages), with each milestone's questions
-/// (the changelog names the question each answer is about) and the tasks
-/// the check page and the states read: not done and due within the check
-/// page's 7 days (or overdue), each with its owner resolved from the team.
-/// `plans.json` entries and calendar events are written before. What
-/// goes: those entries, the body, the team, `lint.allow`, the other tasks
-/// and each milestone's data. `write_site` relies on this; a test compares
-/// its shared files with those of the in-memory build of `serve`.
-fn slim(plan: &mut Plan, today: chrono::NaiveDate) {
-    use crate::model::Field;
-    let horizon = today + chrono::Duration::days(crate::site::check::TASK_DAYS);
-    plan.json = None;
-    plan.body = String::new();
-    plan.allow = BTreeMap::new();
-    plan.frontmatter = None;
-    let team = std::mem::take(&mut plan.team);
-    if let Field::Ok(ms) = &mut plan.milestones {
-        for m in &mut ms.value {
-            if let Field::Ok(tasks) = &mut m.tasks {
-                tasks
-                    .value
-                    .retain(|t| t.is_open() && t.due.copied().is_some_and(|d| d <= horizon));
-                // `retain` keeps the buffer: most plans keep no task.
-                tasks.value.shrink_to_fit();
-                // Owners resolved as `state::owner` does, while the team
-                // is still at hand.
-                for t in &mut tasks.value {
-                    if t.owner.text().is_none()
-                        && let Some(person) =
-                            t.role.text().and_then(|r| crate::state::member(&team, r))
-                    {
-                        t.owner = Field::Ok(person.clone());
-                    }
-                }
-            }
-            m.data = Field::Missing;
-        }
-    }
 }
 
 /// The one-shot mode for a document that stands alone (`planbook report

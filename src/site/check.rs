@@ -19,7 +19,7 @@ use crate::state::{self, Reason, State, Upcoming};
 use crate::tr;
 
 /// Days ahead the check looks for tasks, and for milestones and reviews.
-pub(crate) const TASK_DAYS: i64 = 7;
+pub(crate) use crate::summary::TASK_DAYS;
 pub(crate) const MILESTONE_DAYS: i64 = 14;
 
 fn task_view(plan: &Plan, m: &Milestone, t: &Task, config: &Config) -> Value {

@@ -18,6 +18,7 @@ use crate::model::PlanFile;
 use crate::model::{Plan, is_valid_id};
 use crate::paths::{Page, PlanPage, SharedPage};
 use crate::state::State;
+use crate::summary::PlanSummary;
 
 pub(crate) mod calendar;
 pub(crate) mod chart;
@@ -289,14 +290,18 @@ impl Renderer {
     /// [`Renderer::write_calendar`], streamed): home, changelog, lint, the
     /// Atom feed and the theme's static files. `base_url` makes the feed's
     /// absolute links.
-    pub(crate) fn shared_pages<P: AsRef<PlanFile> + Sync>(
+    pub(crate) fn shared_pages<S: AsRef<PlanSummary> + Sync>(
         &self,
-        repo_plans: &[P],
+        summaries: &[S],
         index_page: Option<&str>,
         diags: &[Diagnostic],
         base_url: &str,
         fragments: Option<&Fragments>,
     ) -> Result<Files> {
+        // The pages read summaries only; as plan files, for the helpers
+        // they share with the plan pages.
+        let repo_plans: Vec<&PlanFile> = summaries.iter().map(|s| s.as_ref().as_ref()).collect();
+        let repo_plans = repo_plans.as_slice();
         let plans = publishable(repo_plans);
         let by_plan = crate::lint::by_plan(diags);
         // Each plan's state, in home-page order.
@@ -511,7 +516,12 @@ impl Renderer {
         diags: &[Diagnostic],
         base_url: &str,
     ) -> Result<Files> {
-        let mut files = self.shared_pages(repo_plans, index_page, diags, base_url, None)?;
+        let today = self.opts.today;
+        let summaries: Vec<PlanSummary> = repo_plans
+            .par_iter()
+            .map(|p| PlanSummary::of(p.as_ref(), today))
+            .collect();
+        let mut files = self.shared_pages(&summaries, index_page, diags, base_url, None)?;
         let mut json = Vec::new();
         self.write_plans_json(repo_plans, &mut json)?;
         files.insert("plans.json".into(), json);

@@ -39,6 +39,7 @@ use crate::revision::head_histories;
 use crate::site::theme::Theme;
 use crate::site::write::Staging;
 use crate::site::{BuildOptions, Fragments, MARK_BASE, MARK_NAV, Renderer, key_of};
+use crate::summary::PlanSummary;
 use crate::tr;
 
 mod input;
@@ -389,14 +390,31 @@ fn render_shared_pages(
         progress,
         lang,
     } = *env;
+    // Each distinct plan summarised once for all versions (by its key).
+    let mut distinct: BTreeMap<u64, &PlanFile> = BTreeMap::new();
+    for p in built.iter().flat_map(|b| &b.plans).filter(|p| p.key != 0) {
+        distinct.entry(p.key).or_insert(p);
+    }
+    let summaries: HashMap<u64, Arc<PlanSummary>> = distinct
+        .into_par_iter()
+        .map(|(key, p)| (key, Arc::new(PlanSummary::of(p, opts.today))))
+        .collect();
     let shared: Vec<Result<crate::site::Files>> = built
         .par_iter()
         .enumerate()
         .map(|(vi, b)| {
             let r = renderer_for(renderers, b)?;
             let base = format!("{}{}", opts.base_url, b.input.version.prefix);
+            let plans: Vec<Arc<PlanSummary>> = b
+                .plans
+                .iter()
+                .map(|p| match summaries.get(&p.key) {
+                    Some(s) if p.key != 0 => Arc::clone(s),
+                    _ => Arc::new(PlanSummary::of(p, opts.today)),
+                })
+                .collect();
             let mut files = r.shared_pages(
-                &b.plans,
+                &plans,
                 b.input.index_page.as_deref(),
                 &b.diags,
                 &base,

@@ -177,6 +177,12 @@ fn no_import_cycles_between_top_level_modules() {
             .collect();
         assert!(deps.is_empty(), "{leaf} is a leaf but imports {deps:?}");
     }
+    // What the shared pages read is made from the model alone.
+    let summary: Vec<_> = top["summary"]
+        .iter()
+        .filter(|d| !["model", "state"].contains(d))
+        .collect();
+    assert!(summary.is_empty(), "summary imports {summary:?}");
 }
 
 #[test]
