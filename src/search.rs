@@ -5,8 +5,9 @@
 //!
 //! Pagefind's indexing API is async; a current-thread tokio runtime drives
 //! it here so that nothing else in planbook is async. Pages are added in
-//! file order (the build hands them over in order), which keeps the bundle
-//! byte-identical from one build to the next.
+//! file order (the build hands them over in order), a batch at a time that
+//! Pagefind parses on all cores (our patch, vendor/pagefind/PATCH.md),
+//! which keeps the bundle byte-identical from one build to the next.
 
 use anyhow::{Context, Result};
 
@@ -34,14 +35,15 @@ impl Index {
         Ok(Index { runtime, index })
     }
 
-    /// Adds one page: `url` from the site's root (`/plans/ID/index.html`),
-    /// `html` the page as written.
-    fn add(&mut self, url: &str, html: &[u8]) -> Result<()> {
-        let html = String::from_utf8_lossy(html).into_owned();
-        let page = self.index.add_html_file(None, Some(url.to_string()), html);
+    /// Adds pages, each `url` from the site's root (`/plans/ID/index.html`)
+    /// and `html` the page as written: parsed in parallel on Pagefind's own
+    /// thread pool, added in the order given.
+    fn add(&mut self, pages: Vec<(String, String)>) -> Result<()> {
+        let first = pages.first().map(|p| p.0.clone()).unwrap_or_default();
+        let added = self.index.add_html_files(pages);
         self.runtime
-            .block_on(page)
-            .with_context(|| format!("cannot index {url}"))?;
+            .block_on(added)
+            .with_context(|| format!("cannot index the pages from {first} on"))?;
         Ok(())
     }
 
@@ -49,7 +51,7 @@ impl Index {
     fn files(mut self) -> Result<Bundle> {
         let files = self
             .runtime
-            .block_on(self.index.get_files())
+            .block_on(self.index.take_files())
             .context("cannot build the search index")?;
         let mut out: Vec<(String, Vec<u8>)> = files
             .into_iter()
@@ -67,6 +69,10 @@ impl Index {
 /// path order.
 pub(crate) type Bundle = Vec<(String, Vec<u8>)>;
 
+/// Pages handed to Pagefind at a time: enough to keep every core busy
+/// between two rounds, few enough to hold (128 plan pages are about 5 MB).
+const BATCH: usize = 128;
+
 /// Indexes `pages` ((URL from the site's root, page), in order) and returns
 /// the bundle, or `None` once `stopped` says so (asked before each page and
 /// before the bundle is made).
@@ -76,11 +82,24 @@ pub(crate) fn index<U: AsRef<str>, H: AsRef<[u8]>>(
     stopped: impl Fn() -> bool,
 ) -> Result<Option<Bundle>> {
     let mut index = Index::new(lang)?;
-    for (url, page) in pages {
+    let mut pages = pages.into_iter();
+    loop {
         if stopped() {
             return Ok(None);
         }
-        index.add(url.as_ref(), page.as_ref())?;
+        // A batch per round: Pagefind parses a batch on all cores.
+        let batch: Vec<(String, String)> = pages
+            .by_ref()
+            .take(BATCH)
+            .map(|(url, page)| {
+                let html = String::from_utf8_lossy(page.as_ref());
+                (url.as_ref().to_string(), without_ignored(&html))
+            })
+            .collect();
+        if batch.is_empty() {
+            break;
+        }
+        index.add(batch)?;
     }
     if stopped() {
         return Ok(None);
@@ -144,35 +163,135 @@ impl Drop for Background {
     }
 }
 
+/// The page as Pagefind reads it, without the elements it skips: each
+/// element marked `data-pagefind-ignore` whose content holds no other
+/// Pagefind attribute (a filter, meta or sort inside an ignored element
+/// still counts) is left out, with its content. Charts, tables and the
+/// timeline are most of a plan page; Pagefind parsed them only to skip
+/// them. Where an element's end cannot be found, the page is kept as is.
+fn without_ignored(html: &str) -> String {
+    const IGNORE: &str = "data-pagefind-ignore";
+    let mut out = String::with_capacity(html.len());
+    let mut from = 0;
+    let mut at = 0;
+    while let Some(found) = html.get(at..).and_then(|rest| rest.find(IGNORE)) {
+        let attr = at + found;
+        at = attr + IGNORE.len();
+        let Some((start, end)) = ignored_element(html, attr) else {
+            continue;
+        };
+        // Kept when any Pagefind attribute but this one is in it (its own
+        // tag may carry a filter too).
+        let element = html.get(start..end).unwrap_or_default();
+        if element.matches("data-pagefind-").count() > 1 || start < from {
+            continue;
+        }
+        out.push_str(html.get(from..start).unwrap_or_default());
+        from = end;
+        at = end;
+    }
+    out.push_str(html.get(from..).unwrap_or_default());
+    out
+}
+
+/// The element whose opening tag holds the attribute at `attr`: the byte
+/// range from its `<` to the end of its closing tag, found by counting
+/// the opening and closing tags of its name.
+fn ignored_element(html: &str, attr: usize) -> Option<(usize, usize)> {
+    let before = html.get(..attr)?;
+    let start = before.rfind('<')?;
+    if before.get(start..)?.contains('>') {
+        return None; // not inside a tag
+    }
+    let tag = html.get(start + 1..attr)?;
+    let name_len = tag.find(|c: char| !c.is_ascii_alphanumeric())?;
+    let name = tag.get(..name_len).filter(|n| !n.is_empty())?;
+    let is_tag_end =
+        |rest: &str| rest.starts_with(|c: char| c == '>' || c == '/' || c.is_ascii_whitespace());
+    let mut pos = attr + html.get(attr..)?.find('>')? + 1;
+    let mut depth = 1usize;
+    while depth > 0 {
+        let next = pos + html.get(pos..)?.find('<')?;
+        let rest = html.get(next + 1..)?;
+        if let Some(after) = rest.strip_prefix('/').and_then(|r| r.strip_prefix(name))
+            && is_tag_end(after)
+        {
+            depth -= 1;
+        } else if let Some(after) = rest.strip_prefix(name)
+            && is_tag_end(after)
+        {
+            depth += 1;
+        }
+        pos = next + 1;
+    }
+    let end = pos + html.get(pos..)?.find('>')? + 1;
+    Some((start, end))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    #[test]
+    fn ignored_elements_are_left_out_unless_pagefind_reads_inside() {
+        let page = "<main data-pagefind-body><h1>A</h1>\
+            <div class=\"chart\" data-pagefind-ignore><div><svg><text>1</text></svg></div><div>2</div></div>\
+            <p hidden data-pagefind-ignore><span data-pagefind-filter=\"state\">on</span></p>\
+            <span data-pagefind-filter=\"s\" data-pagefind-ignore>x</span>\
+            <section data-pagefind-ignore=\"all\"><section>x</section></section><p>kept</p></main>";
+        assert_eq!(
+            without_ignored(page),
+            "<main data-pagefind-body><h1>A</h1>\
+            <p hidden data-pagefind-ignore><span data-pagefind-filter=\"state\">on</span></p>\
+            <span data-pagefind-filter=\"s\" data-pagefind-ignore>x</span>\
+            <p>kept</p></main>"
+        );
+        // An element whose end is missing stays, and so does the rest.
+        let open = "<p>a</p><div data-pagefind-ignore><div>b</div>";
+        assert_eq!(without_ignored(open), open);
+        // The attribute as text, outside a tag, is text.
+        let text = "<p>data-pagefind-ignore &gt;</p>";
+        assert_eq!(without_ignored(text), text);
+        // A longer name that starts with the same letters is another tag.
+        let names = "<b data-pagefind-ignore><br><bdi>x</bdi></b><p>y</p>";
+        assert_eq!(without_ignored(names), "<p>y</p>");
+    }
+
     fn page(title: &str, body: &str) -> Vec<u8> {
         format!(
             "<!doctype html><html lang=\"ja\"><head><title>{title}</title></head>\
-             <body><main data-pagefind-body><h1>{title}</h1><p>{body}</p></main></body></html>"
+             <body><main data-pagefind-body><h1>{title}</h1><p>{body}</p>\
+             <div data-pagefind-ignore><svg><text id=\"t\">{title} 図</text></svg></div>\
+             <p hidden data-pagefind-ignore><span data-pagefind-filter=\"状態\">進行中</span></p>\
+             </main></body></html>"
         )
         .into_bytes()
     }
 
     #[test]
     fn the_background_index_is_the_same_as_one_filled_in_place() {
-        let pages = [
-            (
-                "/plans/a/index.html",
-                page("推薦", "購買履歴からお気に入りを推薦する"),
-            ),
-            (
-                "/plans/b/index.html",
-                page("Churn", "alerts before customers leave"),
-            ),
+        let texts = [
+            ("推薦", "購買履歴からお気に入りを推薦する"),
+            ("Churn", "alerts before customers leave"),
         ];
+        // More pages than a batch, so that batches are parsed in parallel.
+        let pages: Vec<(String, Vec<u8>)> = (0..BATCH * 2 + 7)
+            .map(|i| {
+                let (title, body) = texts[i % 2];
+                let url = format!("/plans/p{i:04}/index.html");
+                (url, page(&format!("{title} {i}"), body))
+            })
+            .collect();
+        // Pagefind's own API, one whole page at a time, as before batches.
         let mut direct = Index::new(Lang::Ja).unwrap();
+        for (url, html) in &pages {
+            let html = String::from_utf8_lossy(html).into_owned();
+            let added = direct.index.add_html_file(None, Some(url.clone()), html);
+            direct.runtime.block_on(added).unwrap();
+        }
         let background = Background::start(Lang::Ja).unwrap();
         for (url, html) in &pages {
-            direct.add(url, html).unwrap();
-            background.add((*url).to_string(), html.clone());
+            background.add(url.clone(), html.clone());
         }
         let (a, b) = (direct.files().unwrap(), background.finish().unwrap());
         assert!(a.iter().any(|(p, _)| p == "pagefind/pagefind-entry.json"));
