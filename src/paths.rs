@@ -47,6 +47,9 @@ impl<'a> Page<'a> {
     }
 }
 
+/// The list of every version of a versioned site (only at its root).
+pub(crate) const VERSIONS_PAGE: &str = "versions/index.html";
+
 /// The pages each plan has of its own, rendered from that plan alone (with
 /// its findings and history): the plan page and its executive report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -118,7 +118,7 @@ fn push_events(
     // check to the check page, everything else to the plan page.
     let report_url =
         crate::paths::Page::Plan(crate::paths::PlanPage::Report, &plan.id).href(base_url);
-    let check_url = format!("{base_url}check/index.html");
+    let check_url = crate::paths::Page::Shared(crate::paths::SharedPage::Check).href(base_url);
     // Every event but the recurring check is an all-day event with the same
     // six properties: written directly (see [`all_day_event`]), since the
     // calendar has one per task of every plan.

@@ -8,6 +8,7 @@ use crate::i18n::Lang;
 use crate::labels::{label, label_for};
 use crate::model::PlanFile;
 use crate::model::{Plan, Update};
+use crate::paths::{Page, SharedPage};
 
 /// One update of one plan, for the changelog page and feed.
 pub(crate) struct UpdateEntry<'a> {
@@ -100,8 +101,11 @@ pub(crate) fn atom(
     let newest = updates.iter().filter_map(|u| u.date).max();
     feed.set_updated(midnight(newest.unwrap_or_default()));
     feed.set_links(vec![
-        link(format!("{base_url}changelog.xml"), "self"),
-        link(format!("{base_url}changelog/index.html"), "alternate"),
+        link(Page::Shared(SharedPage::Feed).href(base_url), "self"),
+        link(
+            Page::Shared(SharedPage::Changelog).href(base_url),
+            "alternate",
+        ),
     ]);
     let mut author = Person::default();
     author.set_name(config.site.title.clone());

@@ -2,6 +2,7 @@
 //! banner; and filling the version markers of a rendered page.
 
 use super::*;
+use crate::paths::{Page, VERSIONS_PAGE};
 
 /// The version switcher and banner of each page.
 pub(super) struct Nav<'a> {
@@ -67,7 +68,7 @@ impl Nav<'_> {
         let href = |w: usize| -> String {
             match (self.versions.get(w), has.get(w)) {
                 (Some(version), Some(true)) => format!("{up}{}{page}", version.prefix),
-                _ => format!("{up}versions/index.html"),
+                _ => format!("{up}{VERSIONS_PAGE}"),
             }
         };
         let date = |v: &Version| v.date.map(|d| long_date(lang, d)).unwrap_or_default();
@@ -129,8 +130,8 @@ impl Nav<'_> {
             name,
             banner,
             entries,
-            changes_href: format!("{within}changes/index.html"),
-            all_href: format!("{up}versions/index.html"),
+            changes_href: Page::Shared(SharedPage::Changes).href(&within),
+            all_href: format!("{up}{VERSIONS_PAGE}"),
         };
         match self
             .renderer

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::*;
+use crate::paths::Page;
 
 /// The "what changed" page of a version, against the one before it.
 pub(super) fn changes_page(
@@ -152,8 +153,8 @@ pub(super) fn versions_page(r: &Renderer, built: &[Built], lang: Lang) -> Result
                 date_iso: v.date.map(|d| d.to_string()),
                 commit: v.commit.map(|c| c.to_hex().to_string()),
                 short_commit: v.commit.map(|c| c.to_hex_with_len(7).to_string()),
-                href: format!("../{}index.html", v.prefix),
-                changes_href: format!("../{}changes/index.html", v.prefix),
+                href: Page::Shared(SharedPage::Home).href(&format!("../{}", v.prefix)),
+                changes_href: Page::Shared(SharedPage::Changes).href(&format!("../{}", v.prefix)),
                 previous: b.previous.clone(),
                 plans: b.plans.len(),
                 errors: s.errors,
@@ -164,7 +165,7 @@ pub(super) fn versions_page(r: &Renderer, built: &[Built], lang: Lang) -> Result
     r.extra_page(
         "versions.html",
         "../",
-        "versions/",
+        crate::paths::VERSIONS_PAGE.trim_end_matches("index.html"),
         &label(lang, "versions"),
         "versions",
         &entries,

@@ -109,7 +109,7 @@ pub(super) fn write_versions(
     let r = renderer_for(renderers, latest)?;
     let page = versions_page(r, built, lang)?;
     let base_html = esc(&opts.base_url);
-    staging.write_pieces("versions/index.html", &fill(&page, &base_html, ""))?;
+    staging.write_pieces(crate::paths::VERSIONS_PAGE, &fill(&page, &base_html, ""))?;
     staging.write("versions.json", versions_json(built).as_bytes())?;
     if let Some(e) = nav.errors.lock().ok().and_then(|e| e.first().cloned()) {
         anyhow::bail!("the version bar (version_nav.html) does not render: {e}");
