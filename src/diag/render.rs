@@ -70,13 +70,13 @@ pub(crate) fn read_source(root: &Path, file: &str) -> Option<String> {
     })
 }
 
-/// Diagnostics as plain text (no colour) with a summary line, for the
-/// terminal and the error overlay of `serve`.
-pub(crate) fn human_text(root: &Path, diags: &[Diagnostic], lang: Lang) -> String {
+/// Diagnostics as plain text (no colour) with a summary line over `plans`
+/// plan files (as `lint` counts them), for the terminal and the error
+/// overlay of `serve`.
+pub(crate) fn human_text(root: &Path, diags: &[Diagnostic], plans: usize, lang: Lang) -> String {
     use codespan_reporting::term::termcolor::NoColor;
     let sources = read_sources(root, diags);
-    let plans: std::collections::BTreeSet<&str> = diags.iter().map(|d| d.plan.as_str()).collect();
-    let summary = Summary::new(plans.len(), diags);
+    let summary = Summary::new(plans, diags);
     let mut w = NoColor::new(Vec::new());
     let _ = human(&mut w, diags, &sources, &summary, lang);
     String::from_utf8_lossy(&w.into_inner()).into_owned()

@@ -72,7 +72,8 @@ fn publish(shared: &Shared, outcome: Result<Outcome>, root: &Path, session: &Ses
     let lang = session.lang();
     let overlay = match outcome {
         Ok(Outcome { site, diagnostics }) => {
-            let text = crate::diag::render::human_text(root, &diagnostics, lang);
+            let plans = session.plan_count();
+            let text = crate::diag::render::human_text(root, &diagnostics, plans, lang);
             let failed = site.is_none();
             if !diagnostics.is_empty() && (!quiet || failed) {
                 eprint!("{text}");

@@ -181,6 +181,11 @@ impl Session {
         })
     }
 
+    /// How many plan files the session holds (the summary line counts them).
+    pub(crate) fn plan_count(&self) -> usize {
+        self.plans.len()
+    }
+
     /// Entries of the content directory that were skipped when it was last
     /// read in whole (links pointing outside it, loops), for the terminal.
     pub(crate) fn warnings(&self) -> &[String] {

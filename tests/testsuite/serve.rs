@@ -85,6 +85,10 @@ fn until(addr: &str, path: &str, limit: Duration, pred: impl Fn(&str) -> bool) -
 fn edits_show_up_errors_overlay_and_recovery() {
     let repo = Repo::new();
     repo.file("content/base-plan.md", &base_plan());
+    repo.file(
+        "content/second-plan.md",
+        &base_plan().replace("id: base-plan", "id: second-plan"),
+    );
     let server = start(&repo, &[]);
     let page = "/plans/base-plan/index.html";
     let (status, body) = get(&server.addr, page);
@@ -125,6 +129,8 @@ fn edits_show_up_errors_overlay_and_recovery() {
         "the last good page stays served"
     );
     assert!(body.contains("PLN001"));
+    // Counted as `lint` counts: the plans checked, not those with findings.
+    assert!(body.contains("1 error in 2 plans"), "{body}");
 
     // Fixing the file clears the error.
     repo.file("content/base-plan.md", &base_plan());
