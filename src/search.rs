@@ -30,8 +30,12 @@ impl Index {
             .keep_index_url(true)
             .force_language(lang.code().to_string())
             .build();
-        let index = pagefind::api::PagefindIndex::new(Some(config))
+        let mut index = pagefind::api::PagefindIndex::new(Some(config))
             .context("cannot start the search indexer")?;
+        // Each page's words go into the index as the page is added, not
+        // kept per page until the end (our patch): every page is added
+        // once, in one language.
+        runtime.block_on(index.fold_words());
         Ok(Index { runtime, index })
     }
 
@@ -296,6 +300,16 @@ mod tests {
         let (a, b) = (direct.files().unwrap(), background.finish().unwrap());
         assert!(a.iter().any(|(p, _)| p == "pagefind/pagefind-entry.json"));
         assert!(a == b, "the two bundles differ");
+    }
+
+    #[test]
+    fn a_page_added_twice_is_an_error_not_a_silent_replacement() {
+        // Words are folded into the index as pages come (our Pagefind
+        // patch): a page cannot be taken back out, so a URL twice fails.
+        let p = page("推薦", "購買履歴");
+        let pages = [("/plans/a/index.html", &p), ("/plans/a/index.html", &p)];
+        let err = index(Lang::Ja, pages, || false).unwrap_err();
+        assert!(format!("{err:#}").contains("added twice"), "{err:#}");
     }
 
     #[test]

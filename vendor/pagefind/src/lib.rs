@@ -41,6 +41,9 @@ struct SearchState {
     /// planbook patch: the pool `fossick_in_order` parses pages on, the
     /// index's own so that a caller on rayon's global pool cannot starve it.
     pool: Option<rayon::ThreadPool>,
+    /// planbook patch: with `Some`, `fossick_in_order` folds each page's
+    /// body words into one word map as it adds the page.
+    folded: Option<index::Folded>,
 }
 
 impl SearchState {
@@ -51,6 +54,7 @@ impl SearchState {
             built_indexes: vec![],
             page_positions: HashMap::new(),
             pool: None,
+            folded: None,
         }
     }
 
@@ -74,6 +78,14 @@ impl SearchState {
     /// thread pool and adds them in the order given, as `fossick_one` does
     /// one at a time: the index is the same as adding them one by one.
     /// Returns the word count of each page; the first error stops it.
+    /// planbook patch: folds the body words of the pages added from now on
+    /// into one word map as they come, instead of keeping each page's words
+    /// until the index is built: for a caller that adds every page with
+    /// `fossick_in_order`, each once, all in one language.
+    pub fn fold_words(&mut self) {
+        self.folded.get_or_insert_with(index::Folded::default);
+    }
+
     pub fn fossick_in_order(&mut self, files: Vec<Fossicker>) -> Result<Vec<usize>> {
         if self.pool.is_none() {
             let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -97,8 +109,25 @@ impl SearchState {
         };
         let mut counts = Vec::with_capacity(results.len());
         for result in results {
-            let page = result?;
+            let mut page = result?;
             counts.push(page.fragment.data.word_count);
+            // Folded: pages that `build_indexes` keeps when any page has a
+            // body (a folded one has), numbered in the order they come.
+            let keep = (page.has_custom_body || page.force_inclusion) && !page.word_data.is_empty();
+            if let (Some(folded), true) = (&mut self.folded, keep) {
+                if self.page_positions.contains_key(&page.url) {
+                    bail!("{} was added twice to a folded index", page.url);
+                }
+                match &folded.language {
+                    None => folded.language = Some(page.language.clone()),
+                    Some(l) if *l != page.language => {
+                        bail!("a folded index has one language: {} is {}, not {l}", page.url, page.language)
+                    }
+                    Some(_) => {}
+                }
+                page.folded_as = Some(folded.pages);
+                folded.fold(std::mem::take(&mut page.word_data));
+            }
             self.push_page(page);
         }
         Ok(counts)
@@ -224,7 +253,7 @@ impl SearchState {
             if used_custom_body && !d.has_custom_body && !d.force_inclusion {
                 return false;
             }
-            !d.word_data.is_empty()
+            !d.word_data.is_empty() || d.folded_as.is_some()
         };
         let pages_with_data: Vec<FossickedData> = if consume {
             self.page_positions.clear();
@@ -310,12 +339,25 @@ impl SearchState {
 
         log.status("[Building search indexes]");
 
-        let indexes: Vec<_> = language_map
-            .into_iter()
-            .map(|(language, pages)| async { build_indexes(pages, language, &self.options).await })
-            .collect();
+        let mut folded = self.folded.take();
+        let mut indexes = Vec::new();
+        for (language, pages) in language_map {
+            let words = match &folded {
+                Some(f) if f.language.as_deref() == Some(language.as_str()) => folded.take(),
+                _ => None,
+            };
+            indexes.push(build_indexes(pages, language, &self.options, words));
+        }
+        if folded.as_ref().is_some_and(|f| f.pages > 0) {
+            bail!("the folded words lost their language's pages");
+        }
         let built_indexes = join_all(indexes).await;
-        self.built_indexes = built_indexes.into_iter().flat_map(|i| i.ok()).collect();
+        // planbook patch: a failed index is an error, not a missing language.
+        let mut built = Vec::new();
+        for index in built_indexes {
+            built.push(index?);
+        }
+        self.built_indexes = built;
 
         let stats = self.built_indexes.iter().fold((0, 0, 0, 0), |mut stats, index| {
             log.v_info(format!(

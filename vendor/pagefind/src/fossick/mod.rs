@@ -63,6 +63,9 @@ pub struct FossickedData {
     pub has_old_bundle_reference: bool,
     pub has_default_ui_reference: bool,
     pub language: String,
+    /// planbook patch: the page number under which its body words were
+    /// folded into the index already (`word_data` is then empty).
+    pub folded_as: Option<usize>,
 }
 
 /// Segment a run of text into words, for languages that
@@ -342,6 +345,7 @@ impl Fossicker {
             has_old_bundle_reference: data.has_old_bundle_reference,
             has_default_ui_reference: data.has_default_ui_reference,
             language: data.language,
+            folded_as: None,
             fragment: PageFragment {
                 page_number: 0, // This page number is updated later once determined
                 data: PageFragmentData {

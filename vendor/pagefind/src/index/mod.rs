@@ -56,6 +56,7 @@ pub async fn build_indexes(
     mut pages: Vec<FossickedData>,
     language: String,
     options: &SearchOptions,
+    folded: Option<Folded>,
 ) -> Result<PagefindIndexes> {
     let mut meta = MetaIndex {
         version: options.version.into(),
@@ -74,13 +75,29 @@ pub async fn build_indexes(
             - Sort the `pages` array and output the page numbers to `alternate_sorts`
     */
 
-    let mut word_map: HashMap<String, PackedWord> = HashMap::new();
+    // planbook patch: the body words of pages folded as they were added.
+    let folded_pages = folded.as_ref().map(|f| f.pages);
+    let mut word_map: HashMap<String, PackedWord> = folded.map(|f| f.word_map).unwrap_or_default();
     let mut filter_map: HashMap<String, HashMap<String, Vec<usize>>> = HashMap::new();
     let mut fragment_hashes: HashMap<String, IntermediaryPageData> = HashMap::new();
     let mut fragments: Vec<(usize, (String, IntermediaryPageData))> = Vec::new();
 
     for (page_number, page) in pages.iter_mut().enumerate() {
         page.fragment.page_number = page_number;
+        // planbook patch: folded words must belong to the same page.
+        if page.folded_as.is_some_and(|n| n != page_number) {
+            bail!(
+                "the words of {} were folded as page {:?}, but it is page {page_number}",
+                page.fragment.data.url,
+                page.folded_as
+            );
+        }
+    }
+    if let Some(expected) = folded_pages {
+        let reached = pages.iter().filter(|p| p.folded_as.is_some()).count();
+        if reached != expected {
+            bail!("{expected} pages were folded, {reached} reached the index");
+        }
     }
 
     // Get all possible sort keys
@@ -150,8 +167,6 @@ pub async fn build_indexes(
     let page_results: Vec<PageProcessingResult> = pages
         .into_par_iter()
         .map(|page| {
-            let mut local_word_map: HashMap<String, PackedWord> = HashMap::new();
-
             // Meta field IDs were assigned per-page,
             // but need to be remapped to the global meta_fields order.
             let page_field_order: Vec<&String> = page.fragment.data.meta.keys().collect();
@@ -160,58 +175,7 @@ pub async fn build_indexes(
                 .map(|name| meta_fields_ref.iter().position(|f| f == *name).unwrap() as u16)
                 .collect();
 
-            for (word, positions) in page.word_data {
-                // Group positions by original_word for this page
-                let mut normalized_positions: Vec<FossickedWord> = Vec::new();
-                let mut variant_positions: BTreeMap<String, Vec<FossickedWord>> = BTreeMap::new();
-
-                for fossicked in positions {
-                    if fossicked.original_word.is_none() {
-                        // No diacritics - original matches normalized form
-                        normalized_positions.push(fossicked);
-                    } else {
-                        // Original form differs (has diacritics) - stored instead in additional_variants
-                        variant_positions
-                            .entry(fossicked.original_word.clone().unwrap())
-                            .or_default()
-                            .push(fossicked);
-                    }
-                }
-
-                let packed_word =
-                    local_word_map
-                        .entry(word.clone())
-                        .or_insert_with(|| PackedWord {
-                            word: word.clone(),
-                            pages: Vec::new(),
-                            additional_variants: Vec::new(),
-                        });
-
-                if !normalized_positions.is_empty() {
-                    packed_word.pages.push(positions_to_packed_page(
-                        normalized_positions,
-                        page.fragment.page_number,
-                    ));
-                }
-
-                for (variant_form, variant_pos) in variant_positions {
-                    let variant_page =
-                        positions_to_packed_page(variant_pos, page.fragment.page_number);
-
-                    if let Some(existing_variant) = packed_word
-                        .additional_variants
-                        .iter_mut()
-                        .find(|v| v.form == variant_form)
-                    {
-                        existing_variant.pages.push(variant_page);
-                    } else {
-                        packed_word.additional_variants.push(PackedVariant {
-                            form: variant_form,
-                            pages: vec![variant_page],
-                        });
-                    }
-                }
-            }
+            let mut local_word_map = page_word_map(page.word_data, page.fragment.page_number);
 
             for (word, meta_positions) in page.meta_word_data {
                 let mut normalized_meta_positions: Vec<MetaFossickedWord> = Vec::new();
@@ -325,29 +289,7 @@ pub async fn build_indexes(
     // Merge results sequentially
     for result in page_results {
         // Merge word maps using Entry API to avoid unnecessary clones
-        for (word, packed) in result.word_map {
-            match word_map.entry(word) {
-                hashbrown::hash_map::Entry::Occupied(mut entry) => {
-                    let existing = entry.get_mut();
-                    existing.pages.extend(packed.pages); // Move, not clone
-                                                         // Merge additional_variants
-                    for variant in packed.additional_variants {
-                        if let Some(existing_variant) = existing
-                            .additional_variants
-                            .iter_mut()
-                            .find(|v| v.form == variant.form)
-                        {
-                            existing_variant.pages.extend(variant.pages);
-                        } else {
-                            existing.additional_variants.push(variant);
-                        }
-                    }
-                }
-                hashbrown::hash_map::Entry::Vacant(entry) => {
-                    entry.insert(packed);
-                }
-            }
-        }
+        merge_word_map(&mut word_map, result.word_map);
 
         // Merge filter entries using or_default for cleaner code
         for (filter, value, page_number) in result.filter_entries {
@@ -596,6 +538,133 @@ pub async fn build_indexes(
 
 /// Convert fossicked word positions to a packed page representation.
 /// Sorts by weight (with common weight 25 first) then by position for delta encoding.
+/// planbook patch: the body words of pages folded into one word map as
+/// the pages are added (in order, numbered as `build_indexes` numbers
+/// them), so that no page keeps its own map of words until the end.
+#[derive(Default)]
+pub struct Folded {
+    pub word_map: HashMap<String, PackedWord>,
+    /// Pages folded so far: the next page's number.
+    pub pages: usize,
+    pub language: Option<String>,
+}
+
+impl Folded {
+    /// Folds one page's body words in as page `self.pages`.
+    pub fn fold(&mut self, word_data: HashMap<String, Vec<FossickedWord>>) {
+        let local = page_word_map(word_data, self.pages);
+        merge_word_map(&mut self.word_map, local);
+        self.pages += 1;
+    }
+}
+
+/// One page's body words as packed words (the first step of
+/// `build_indexes` for each page).
+fn page_word_map(
+    word_data: HashMap<String, Vec<FossickedWord>>,
+    page_number: usize,
+) -> HashMap<String, PackedWord> {
+    let mut local_word_map: HashMap<String, PackedWord> = HashMap::new();
+    for (word, positions) in word_data {
+        // Group positions by original_word for this page
+        let mut normalized_positions: Vec<FossickedWord> = Vec::new();
+        let mut variant_positions: BTreeMap<String, Vec<FossickedWord>> = BTreeMap::new();
+
+        for fossicked in positions {
+            if fossicked.original_word.is_none() {
+                // No diacritics - original matches normalized form
+                normalized_positions.push(fossicked);
+            } else {
+                // Original form differs (has diacritics) - stored instead in additional_variants
+                variant_positions
+                    .entry(fossicked.original_word.clone().unwrap())
+                    .or_default()
+                    .push(fossicked);
+            }
+        }
+
+        let packed_word = local_word_map
+            .entry(word.clone())
+            .or_insert_with(|| PackedWord {
+                word: word.clone(),
+                pages: Vec::new(),
+                additional_variants: Vec::new(),
+            });
+
+        if !normalized_positions.is_empty() {
+            packed_word
+                .pages
+                .push(positions_to_packed_page(normalized_positions, page_number));
+        }
+
+        for (variant_form, variant_pos) in variant_positions {
+            let variant_page = positions_to_packed_page(variant_pos, page_number);
+
+            if let Some(existing_variant) = packed_word
+                .additional_variants
+                .iter_mut()
+                .find(|v| v.form == variant_form)
+            {
+                existing_variant.pages.push(variant_page);
+            } else {
+                packed_word.additional_variants.push(PackedVariant {
+                    form: variant_form,
+                    pages: vec![variant_page],
+                });
+            }
+        }
+    }
+    local_word_map
+}
+
+/// Adds a page's packed words to the site's. A page already there (its
+/// body words folded before, planbook patch) gets the meta locations of
+/// the new entry; otherwise the entry is appended.
+fn merge_word_map(word_map: &mut HashMap<String, PackedWord>, local: HashMap<String, PackedWord>) {
+    // `existing` stays sorted by page number: pages come in order, and
+    // only a page folded before can be at or past the new one.
+    fn merge_pages(existing: &mut Vec<PackedPage>, pages: Vec<PackedPage>) {
+        for page in pages {
+            match existing.last() {
+                Some(last) if last.page_number >= page.page_number => {
+                    match existing.binary_search_by_key(&page.page_number, |p| p.page_number) {
+                        Ok(i) => {
+                            if let Some(found) = existing.get_mut(i) {
+                                found.meta_locs = page.meta_locs;
+                            }
+                        }
+                        Err(i) => existing.insert(i, page),
+                    }
+                }
+                _ => existing.push(page),
+            }
+        }
+    }
+    for (word, packed) in local {
+        match word_map.entry(word) {
+            hashbrown::hash_map::Entry::Occupied(mut entry) => {
+                let existing = entry.get_mut();
+                merge_pages(&mut existing.pages, packed.pages);
+                // Merge additional_variants
+                for variant in packed.additional_variants {
+                    if let Some(existing_variant) = existing
+                        .additional_variants
+                        .iter_mut()
+                        .find(|v| v.form == variant.form)
+                    {
+                        merge_pages(&mut existing_variant.pages, variant.pages);
+                    } else {
+                        existing.additional_variants.push(variant);
+                    }
+                }
+            }
+            hashbrown::hash_map::Entry::Vacant(entry) => {
+                entry.insert(packed);
+            }
+        }
+    }
+}
+
 fn positions_to_packed_page(mut positions: Vec<FossickedWord>, page_number: usize) -> PackedPage {
     // A page weight of 1 is encoded as 25. Since most words should be this weight,
     // we want to sort them to be first in the locations array to reduce filesize

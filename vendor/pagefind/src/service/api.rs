@@ -224,6 +224,14 @@ impl PagefindIndex {
         Ok(state.get_files().await)
     }
 
+    /// planbook patch: from now on, fold each page's body words into the
+    /// index as it is added with `add_html_files` (see
+    /// `SearchState::fold_words`): the memory of an index no longer grows
+    /// with every page's own map of words.
+    pub async fn fold_words(&mut self) {
+        self.search_index.lock().await.fold_words();
+    }
+
     /// planbook patch: builds the indexes and returns their files, moving
     /// the added pages into the indexes (no copy): nothing can be added
     /// after, and the index is empty again.
