@@ -117,7 +117,9 @@ fn index_in_background(shared: &Shared, swap: u64, lang: Lang, pages: Vec<(Strin
         .name("search index".into())
         .spawn(move || {
             let pages = pages.iter().map(|(url, page)| (url, page.as_slice()));
-            match crate::search::index(lang, pages, || !current(&shared)) {
+            let stopped = || !current(&shared);
+            let batch = crate::search::STOPPABLE_BATCH;
+            match crate::search::index_in_rounds(lang, pages, stopped, batch) {
                 Ok(Some(files)) => {
                     if let Ok(mut st) = shared.0.lock()
                         && st.swaps == swap
