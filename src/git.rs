@@ -82,6 +82,16 @@ pub(crate) struct TreeFile {
 /// Plan file → the commits that changed it, newest first.
 pub(crate) type Histories = BTreeMap<String, Vec<HistoryEntry>>;
 
+/// The commits that changed `file` (empty when none did), or `None`
+/// outside git (`histories` is `None`): what a plan page shows as its
+/// history.
+pub(crate) fn history_of<'h>(
+    histories: Option<&'h Histories>,
+    file: &str,
+) -> Option<&'h [HistoryEntry]> {
+    histories.map(|h| h.get(file).map_or(&[][..], Vec::as_slice))
+}
+
 /// One commit that touched a plan file.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct HistoryEntry {

@@ -86,8 +86,8 @@ const BATCH: usize = 128;
 pub(crate) const STOPPABLE_BATCH: usize = 16;
 
 /// Indexes `pages` ((URL from the site's root, page), in order) and returns
-/// the bundle, or `None` once `stopped` says so (asked before each page and
-/// before the bundle is made).
+/// the bundle, or `None` once `stopped` says so (asked before each round of
+/// pages and before the bundle is made).
 pub(crate) fn index<U: AsRef<str>, H: AsRef<[u8]>>(
     lang: Lang,
     pages: impl IntoIterator<Item = (U, H)>,
@@ -131,9 +131,9 @@ pub(crate) fn index_in_rounds<U: AsRef<str>, H: AsRef<[u8]>>(
 
 /// An [`Index`] filled on a thread of its own, so that the pages can be
 /// handed over as they are written without holding up the build (Pagefind
-/// reads one page at a time). Pages are indexed in the order they are
-/// added. Dropped before [`Background::finish`], the indexer stops at its
-/// next page.
+/// takes them a round at a time). Pages are indexed in the order they are
+/// added. Dropped before [`Background::finish`], the indexer stops before
+/// its next round.
 pub(crate) struct Background {
     tx: Option<std::sync::mpsc::SyncSender<(String, Vec<u8>)>>,
     worker: Option<std::thread::JoinHandle<Result<Bundle>>>,
@@ -190,7 +190,7 @@ impl Drop for Background {
 /// Pagefind attribute (a filter, meta or sort inside an ignored element
 /// still counts) is left out, with its content. Charts, tables and the
 /// timeline are most of a plan page; Pagefind parsed them only to skip
-/// them. Where an element's end cannot be found, the page is kept as is.
+/// them. An element whose end cannot be found is kept.
 fn without_ignored(html: &str) -> String {
     const IGNORE: &str = "data-pagefind-ignore";
     let mut out = String::with_capacity(html.len());

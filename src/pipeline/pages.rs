@@ -49,10 +49,20 @@ impl<'a> PlanJob<'a> {
         diags: &[&'a Diagnostic],
         history: Option<&'a [HistoryEntry]>,
     ) -> [PlanJob<'a>; 2] {
+        PlanJob::each(plan, diags, history, |_| 0)
+    }
+
+    /// [`PlanPage::ALL`] of one plan, each page keyed by `key`.
+    fn each(
+        plan: &'a PlanFile,
+        diags: &[&'a Diagnostic],
+        history: Option<&'a [HistoryEntry]>,
+        key: impl Fn(PlanPage) -> u64,
+    ) -> [PlanJob<'a>; 2] {
         PlanPage::ALL.map(|kind| PlanJob {
             kind,
             path: kind.path(&plan.plan.id),
-            key: 0,
+            key: key(kind),
             plan,
             diags: diags.to_vec(),
             history,
@@ -112,14 +122,7 @@ pub(crate) fn plan_jobs<'a, P: AsRef<PlanFile>>(
         .flat_map(|(plan, diags)| {
             let history = history(&plan.plan.file);
             let key = pages_key(file_key(plan), scope, &diags, history);
-            PlanPage::ALL.map(|kind| PlanJob {
-                kind,
-                path: kind.path(&plan.plan.id),
-                key: page_key(kind, key),
-                plan,
-                diags: diags.clone(),
-                history,
-            })
+            PlanJob::each(plan, &diags, history, |kind| page_key(kind, key))
         })
         .collect()
 }

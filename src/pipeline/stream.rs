@@ -48,7 +48,7 @@ pub(crate) fn write_site(
     let staging = crate::site::write::Staging::new(&opts.out)?;
     // Writes a plan's pages; returns the plan page for the search index.
     let write_page = |f: &PlanFile, d: &[&Diagnostic]| -> Result<Option<Vec<u8>>> {
-        let history = histories.map(|h| h.get(&f.plan.file).map_or(&[][..], Vec::as_slice));
+        let history = crate::git::history_of(histories, &f.plan.file);
         let mut plan_page = None;
         for job in PlanJob::unkeyed(f, d, history) {
             let page = job.render(&r)?;

@@ -126,11 +126,6 @@ fn read_plan(run: &Run, path: &Path) -> (u64, Arc<PlanFile>) {
     (hash, Arc::new(plan))
 }
 
-/// The git history of a plan file (none outside a repository).
-fn history_of<'h>(h: Option<&'h Histories>, file: &str) -> Option<&'h [crate::git::HistoryEntry]> {
-    h.map(|h| h.get(file).map_or(&[][..], Vec::as_slice))
-}
-
 impl Session {
     /// The error overlay showing `message`, from the theme's
     /// `overlay.html`; when that template fails, the failure is shown too.
@@ -275,7 +270,7 @@ impl Session {
                     .copied()
                     .unwrap_or_default()
             },
-            |file| history_of(self.histories.as_ref(), file),
+            |file| crate::git::history_of(self.histories.as_ref(), file),
         );
         self.pages.refresh(&self.renderer, &jobs)?;
         drop(jobs);

@@ -106,9 +106,7 @@ impl Input {
     /// The commits that changed `file` (empty when none did), or `None`
     /// outside git: what a plan page shows as `section.history`.
     fn history(&self, file: &str) -> Option<&[crate::git::HistoryEntry]> {
-        self.histories
-            .as_ref()
-            .map(|h| h.get(file).map_or(&[][..], Vec::as_slice))
+        crate::git::history_of(self.histories.as_ref(), file)
     }
 }
 
@@ -409,8 +407,9 @@ fn render_shared_pages(
                 .plans
                 .iter()
                 .map(|p| match summaries.get(&p.key) {
-                    Some(s) if p.key != 0 => Arc::clone(s),
-                    _ => Arc::new(PlanSummary::of(p, opts.today)),
+                    // Key 0 (not keyed) is never in the map.
+                    Some(s) => Arc::clone(s),
+                    None => Arc::new(PlanSummary::of(p, opts.today)),
                 })
                 .collect();
             let mut files = r.shared_pages(
