@@ -17,6 +17,7 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use crate::fossick::splitting::{
     get_dotted_tails, get_indexable_bigrams, get_indexable_cross_bigram, get_indexable_words,
+    IndexableWord,
 };
 use crate::fragments::{PageAnchorData, PageFragment, PageFragmentData};
 use crate::SearchOptions;
@@ -74,7 +75,12 @@ pub struct FossickedData {
 /// which is going to segment the user's search query.
 #[cfg(feature = "extended")]
 fn segment_words(input: &str) -> impl Iterator<Item = &str> {
-    let segmenter = icu_segmenter::WordSegmenter::new_dictionary(Default::default());
+    // planbook patch: the segmenter is made once, not for every run of
+    // text (its dictionaries were looked up each time: 7 % of a Japanese
+    // page's parse).
+    static SEGMENTER: std::sync::LazyLock<icu_segmenter::WordSegmenterBorrowed<'static>> =
+        std::sync::LazyLock::new(|| icu_segmenter::WordSegmenter::new_dictionary(Default::default()));
+    let segmenter = &*SEGMENTER;
     // Where its dictionary finds no match, ICU4X can break between a base
     // character and a mark that belongs to it, splitting Thai วิกิพีเดีย as
     // วิ|กิพ|ี|เดีย. A word can't start with a dangling vowel or tone mark, so
@@ -394,6 +400,10 @@ impl Fossicker {
         #[cfg(feature = "extended")]
         let should_segment = matches!(data.language.split('-').next().unwrap(), "zh" | "ja" | "th");
 
+        // planbook patch: a page repeats its runs of text (labels, dates),
+        // so each distinct run is segmented once per page.
+        #[cfg(feature = "extended")]
+        let mut segmented_runs: HashMap<&str, Vec<&str>> = HashMap::new();
         #[cfg(feature = "extended")]
         let coarse_segments = segment_chunks.map(|seg| {
             if seg.starts_with("___") {
@@ -401,7 +411,10 @@ impl Fossicker {
             } else {
                 if should_segment {
                     // Run a segmenter only for any languages which require it.
-                    Either::Right(segment_words(seg))
+                    let words = segmented_runs
+                        .entry(seg)
+                        .or_insert_with(|| segment_words(seg).collect());
+                    Either::Right(words.clone().into_iter())
                 } else {
                     // Currently hesitant to run segmentation during indexing
                     // that we can't also run during search, since we don't
@@ -414,7 +427,7 @@ impl Fossicker {
 
         #[cfg(not(feature = "extended"))]
         let coarse_segments =
-            segment_chunks.map(|s| Either::<&str, core::slice::Iter<&str>>::Left(s));
+            segment_chunks.map(|s| Either::<&str, std::vec::IntoIter<&str>>::Left(s));
 
         let mut total_word_index: usize = 0;
         let mut max_word_index = 0;
@@ -424,6 +437,8 @@ impl Fossicker {
 
         let mut weight_stack: Vec<u8> = vec![(1.0 * weight_multiplier) as u8];
 
+        let mut analysed_whole: HashMap<String, Vec<IndexableWord>> = HashMap::new();
+        let mut analysed_segmented: HashMap<String, Vec<IndexableWord>> = HashMap::new();
         let mut track_word = |word: &str,
                               append_whitespace: bool,
                               previous_cluster: Option<&str>,
@@ -511,27 +526,43 @@ impl Fossicker {
 
             let word_weight = *weight_stack.last().unwrap_or(&1);
 
-            let mut indexable_words =
-                get_indexable_words(&base_word, stemmer.as_ref(), &options.include_characters);
-            let dotted_tails = get_dotted_tails(
-                &base_word,
-                stemmer.as_ref(),
-                &options.include_characters,
-                &indexable_words,
-            );
-            indexable_words.extend(dotted_tails);
+            // planbook patch: what a word indexes as depends on the word
+            // alone (and whether it came out of the segmenter), and a page
+            // repeats its words, so each is worked out once per page.
+            let analysed = if segmented {
+                &mut analysed_segmented
+            } else {
+                &mut analysed_whole
+            };
+            if !analysed.contains_key(&base_word) {
+                let mut indexable_words =
+                    get_indexable_words(&base_word, stemmer.as_ref(), &options.include_characters);
+                let dotted_tails = get_dotted_tails(
+                    &base_word,
+                    stemmer.as_ref(),
+                    &options.include_characters,
+                    &indexable_words,
+                );
+                indexable_words.extend(dotted_tails);
+                if segmented {
+                    let bigrams =
+                        get_indexable_bigrams(&base_word, stemmer.as_ref(), &indexable_words);
+                    indexable_words.extend(bigrams);
+                }
+                analysed.insert(base_word.clone(), indexable_words);
+            }
+            let Some(indexable_words) = analysed.get(&base_word) else {
+                return;
+            };
             let mut cross_bigram = None;
             if segmented {
-                let bigrams =
-                    get_indexable_bigrams(&base_word, stemmer.as_ref(), &indexable_words);
-                indexable_words.extend(bigrams);
                 // The pair that spans the boundary from the previous segment is
                 // indexed against that segment, so it is tracked separately
                 cross_bigram = get_indexable_cross_bigram(
                     &base_word,
                     previous_cluster,
                     stemmer.as_ref(),
-                    &indexable_words,
+                    indexable_words,
                 );
             }
 
@@ -556,12 +587,12 @@ impl Fossicker {
                 let entry = FossickedWord {
                     position: total_word_index.try_into().unwrap(),
                     weight,
-                    original_word: indexable.original,
+                    original_word: indexable.original.clone(),
                 };
                 if let Some(repeat) = map.get_mut(&indexable.stemmed) {
                     repeat.push(entry);
                 } else {
-                    map.insert(indexable.stemmed, vec![entry]);
+                    map.insert(indexable.stemmed.clone(), vec![entry]);
                 }
             }
 
