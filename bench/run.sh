@@ -11,7 +11,16 @@
 #   SIZES=1000 RUNS=5 bench/run.sh
 #   TMPDIR=/dev/shm bench/run.sh      # on tmpfs: measure the tools, not the disk
 #
+# Rows: `planbook-build` is the default configuration (search on), cold:
+# the search cache (.planbook-cache/) is removed before each run.
+# `pb-rebuild-1-edit` is the build a team sees day to day: the cache
+# warm, one plan edited before each run. `hugo+pagefind` is Hugo and then
+# Pagefind's own CLI indexing Hugo's pages (the same bodies), timed as one
+# command.
+#
 # Hugo: `apt-get install hugo`. Zola: put `zola` on PATH; skipped otherwise.
+# Pagefind's CLI: `pip install 'pagefind[extended]'` (`python3 -m
+# pagefind`); skipped otherwise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,6 +37,12 @@ FLOOR=$PWD/target/release/examples/floor
 HUGO=$(command -v hugo || true)
 ZOLA=$(command -v zola || true)
 
+PAGEFIND=""
+python3 -m pagefind --version >/dev/null 2>&1 && PAGEFIND="python3 -m pagefind"
+
+# Run before each timed run of `measure` (not timed).
+BEFORE=true
+
 # measure NAME OUTDIR CMD...: prints "NAME seconds rss_mb" (medians / max).
 measure() {
   local name=$1 out=$2
@@ -35,6 +50,7 @@ measure() {
   local times=() rss=0
   for _ in $(seq "$RUNS"); do
     rm -rf "$out"
+    $BEFORE
     /usr/bin/time -f "%e %M" -o "$WORK/time" "$@" >/dev/null 2>"$WORK/err" || {
       echo "$name failed:" >&2
       cat "$WORK/err" >&2
@@ -56,16 +72,28 @@ for n in $SIZES; do
   "$GEN" --plans "$n" --out "$dir/plans" --hugo "$dir/hugo" --zola "$dir/zola" >/dev/null
   {
     measure "planbook-lint" "$WORK/none" "$PB" --root "$dir/plans" --today "$TODAY" -q lint
+    no_cache() { rm -rf "$dir/plans/.planbook-cache"; }
+    BEFORE=no_cache
     measure "planbook-build" "$dir/out" "$PB" --root "$dir/plans" --today "$TODAY" -q build --out "$dir/out"
+    # Warm cache, one plan's body edited before each run.
+    "$PB" --root "$dir/plans" --today "$TODAY" -q build --out "$dir/out" >/dev/null
+    edited=$(find "$dir/plans/content" -name '*.md' | sort | head -1)
+    edit_one() { printf '\nedited %s\n' "$RANDOM$RANDOM" >>"$edited"; }
+    BEFORE=edit_one
+    measure "pb-rebuild-1-edit" "$dir/out" "$PB" --root "$dir/plans" --today "$TODAY" -q build --out "$dir/out"
+    BEFORE=no_cache
     # The same build with search off ([search] enabled = false): the index
     # is most of a large build's time (README, "The site").
     cp "$dir/plans/book.toml" "$WORK/book.toml"
     printf '\n[search]\nenabled = false\n' >>"$dir/plans/book.toml"
     measure "pb-build-nosearch" "$dir/out" "$PB" --root "$dir/plans" --today "$TODAY" -q build --out "$dir/out"
     cp "$WORK/book.toml" "$dir/plans/book.toml"
+    BEFORE=true
     measure "floor" "$WORK/none" "$FLOOR" "$dir/plans"
     measure "floor+write" "$dir/floor-out" "$FLOOR" "$dir/plans" --write "$dir/floor-out"
     [ -n "$HUGO" ] && measure "hugo" "$dir/hugo-out" "$HUGO" --quiet -s "$dir/hugo" -d "$dir/hugo-out"
+    [ -n "$HUGO" ] && [ -n "$PAGEFIND" ] && measure "hugo+pagefind" "$dir/hugo-out" \
+      sh -c "\"$HUGO\" --quiet -s \"$dir/hugo\" -d \"$dir/hugo-out\" && $PAGEFIND --site \"$dir/hugo-out\" --silent"
     [ -n "$ZOLA" ] && measure "zola" "$dir/zola-out" "$ZOLA" --root "$dir/zola" build -o "$dir/zola-out"
     true
   } >"$dir/results"

@@ -90,6 +90,9 @@ pub struct Search {
     pub enabled: bool,
     /// With `--versions`, also index each old version.
     pub versions: bool,
+    /// Keep each page as Pagefind parsed it in `.planbook-cache/`, so that
+    /// the next build parses only the pages that changed.
+    pub cache: bool,
 }
 
 impl Default for Search {
@@ -97,6 +100,7 @@ impl Default for Search {
         Search {
             enabled: true,
             versions: false,
+            cache: true,
         }
     }
 }

@@ -60,8 +60,13 @@ pub(crate) fn write_site(
         Ok(plan_page)
     };
     // Indexed on a thread of its own as the pages come (in file order).
+    let cache = (opts.search && config.search.cache)
+        .then(|| std::sync::Arc::new(crate::search::Cache::new(&repo.root)));
     let search = match opts.search {
-        true => Some(crate::search::Background::start(config.lang())?),
+        true => Some(crate::search::Background::start(
+            config.lang(),
+            cache.clone(),
+        )?),
         false => None,
     };
     let mut json = crate::plans_json::PlansJson::new(staging.create("plans.json")?);
@@ -90,6 +95,14 @@ pub(crate) fn write_site(
             return Ok((f, c, None));
         }
         let page = write_page(&f, &d.iter().collect::<Vec<_>>())?;
+        // Made ready for the index here, on every core (cut, hashed, looked
+        // up in the cache), and handed over in file order below.
+        let page = match (&search, page) {
+            (Some(index), Some(page)) => {
+                Some(index.prepare(format!("/{}", PlanPage::Plan.path(&f.plan.id)), &page))
+            }
+            _ => None,
+        };
         let events = r.calendar_fragment(&f, &opts.base_url, None);
         Ok((f, c, Some((events, page))))
     };
@@ -102,7 +115,7 @@ pub(crate) fn write_site(
                 json.entry(&r.json_fragment(&f))?;
                 cal.write_all(events.as_bytes())?;
                 if let (Some(index), Some(page)) = (&search, page) {
-                    index.add(format!("/{}", PlanPage::Plan.path(&f.plan.id)), page);
+                    index.add(page);
                 }
             } else {
                 shared_ids.push(f.plan.id.clone());
@@ -150,6 +163,13 @@ pub(crate) fn write_site(
             staging.write(path, bytes)?;
         }
         timer.lap("search index");
+        if let Some(cache) = &cache {
+            cache.sweep();
+            let (found, parsed) = cache.counts();
+            timer.lap(&format!(
+                "search cache: {found} pages found, {parsed} parsed"
+            ));
+        }
     }
     staging.commit()?;
     timer.lap("swap");
@@ -161,11 +181,11 @@ pub(crate) fn write_site(
 
 /// A plan of [`write_site`] once its page is written: the plan, its
 /// per-plan findings, and, if it has a page, its calendar events and (with
-/// search) the page to index.
+/// search) its page ready for the index.
 type Done = (
     PlanFile,
     crate::lint::Checked,
-    Option<(std::sync::Arc<str>, Option<Vec<u8>>)>,
+    Option<(std::sync::Arc<str>, Option<crate::search::Prepared>)>,
 );
 
 /// Runs `work` on every item in parallel and hands the results to `keep`

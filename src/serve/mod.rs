@@ -85,7 +85,10 @@ fn publish(shared: &Shared, outcome: Result<Outcome>, root: &Path, session: &Ses
                 st.shared = Some(site.shared);
                 st.swaps += 1;
                 match pages {
-                    Some(pages) => index_in_background(shared, st.swaps, lang, pages),
+                    Some(pages) => {
+                        let cache = session.search_cache();
+                        index_in_background(shared, st.swaps, lang, pages, cache);
+                    }
                     // Search turned off in book.toml: no index either.
                     None => st.search.clear(),
                 }
@@ -110,7 +113,15 @@ fn publish(shared: &Shared, outcome: Result<Outcome>, root: &Path, session: &Ses
 /// Indexes the plan pages of swap number `swap` for search on a thread of
 /// its own, and serves the index once it is ready, unless a newer site was
 /// swapped in meanwhile (then it stops early). Page swaps never wait for it.
-fn index_in_background(shared: &Shared, swap: u64, lang: Lang, pages: Vec<(String, Arc<Vec<u8>>)>) {
+/// With `cache`, only the pages edited since they were last indexed are
+/// parsed again.
+fn index_in_background(
+    shared: &Shared,
+    swap: u64,
+    lang: Lang,
+    pages: Vec<(String, Arc<Vec<u8>>)>,
+    cache: Option<crate::search::Cache>,
+) {
     let shared = Arc::clone(shared);
     let current = move |shared: &Shared| shared.0.lock().is_ok_and(|st| st.swaps == swap);
     let spawned = std::thread::Builder::new()
@@ -119,7 +130,7 @@ fn index_in_background(shared: &Shared, swap: u64, lang: Lang, pages: Vec<(Strin
             let pages = pages.iter().map(|(url, page)| (url, page.as_slice()));
             let stopped = || !current(&shared);
             let batch = crate::search::STOPPABLE_BATCH;
-            match crate::search::index_in_rounds(lang, pages, stopped, batch) {
+            match crate::search::index_in_rounds(lang, pages, cache.as_ref(), stopped, batch) {
                 Ok(Some(files)) => {
                     if let Ok(mut st) = shared.0.lock()
                         && st.swaps == swap

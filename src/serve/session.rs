@@ -206,6 +206,15 @@ impl Session {
         Ok(())
     }
 
+    /// The search cache of the repository, unless `[search] cache` is off.
+    pub(crate) fn search_cache(&self) -> Option<crate::search::Cache> {
+        let repo = &self.run.repo;
+        repo.config
+            .search
+            .cache
+            .then(|| crate::search::Cache::new(&repo.root))
+    }
+
     /// The site language, for messages.
     pub(crate) fn lang(&self) -> crate::i18n::Lang {
         self.run.config().lang()

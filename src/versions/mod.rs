@@ -212,6 +212,8 @@ pub(crate) fn build(
     opts.versioned = true;
     // The working tree's `[search]` says which versions are indexed.
     let search_old = opts.search && repo.config.search.versions;
+    let cache =
+        (opts.search && repo.config.search.cache).then(|| crate::search::Cache::new(&repo.root));
     let lang = repo.config.lang();
 
     let (inputs, parsed) = read_inputs(git, tags, repo, latest.plans, latest_blobs, &progress)?;
@@ -248,7 +250,7 @@ pub(crate) fn build(
     // The search indexes are made on a thread of their own while the
     // rest is rendered and written.
     let (versions, files) = std::thread::scope(|scope| -> Result<(usize, usize)> {
-        let indexer = scope.spawn(|| index_versions(&jobs, &rendered));
+        let indexer = scope.spawn(|| index_versions(&jobs, &rendered, cache.as_ref()));
         let (built, shared) = render_shared_pages(built, &env)?;
         timer.lap("shared pages");
         let indexes = || match indexer.join() {
@@ -259,6 +261,9 @@ pub(crate) fn build(
         Ok((built.len(), files))
     })?;
     timer.lap("write");
+    if let Some(cache) = &cache {
+        cache.sweep();
+    }
     progress.finish();
     Ok(Report { versions, files })
 }

@@ -44,6 +44,7 @@ pub(super) fn search_jobs(built: &[Built], base_url: &str) -> Vec<SearchJob> {
 pub(super) fn index_versions(
     jobs: &[SearchJob],
     rendered: &Rendered,
+    cache: Option<&crate::search::Cache>,
 ) -> Result<Vec<(String, Vec<u8>)>> {
     let bundles: Vec<Vec<(String, Vec<u8>)>> = jobs
         .par_iter()
@@ -55,8 +56,8 @@ pub(super) fn index_versions(
                     Some(Ok(page)) => Some((url, fill(page, &job.base, "").concat())),
                     _ => None,
                 });
-            let bundle =
-                crate::search::index(job.lang, pages, || false)?.context("search index stopped")?;
+            let bundle = crate::search::index(job.lang, pages, cache, || false)?
+                .context("search index stopped")?;
             Ok(bundle
                 .into_iter()
                 .map(|(path, bytes)| (format!("{}{path}", job.prefix), bytes))

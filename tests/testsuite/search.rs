@@ -58,6 +58,90 @@ fn the_search_bundle_is_written_and_deterministic() {
     );
 }
 
+/// The cache's entries: file name → bytes.
+fn cache_entries(repo: &Repo) -> std::collections::BTreeMap<String, Vec<u8>> {
+    all_files(&repo.path().join(".planbook-cache/search"))
+}
+
+/// `.planbook-cache/` (docs/format.md, "Search"): a second build reads
+/// each page from it instead of parsing it and writes the same index; an
+/// entry that is damaged is parsed again and rewritten; an edited plan is
+/// a new entry; `[search] cache = false` leaves no cache.
+#[test]
+fn the_search_cache_gives_the_same_index_and_survives_damage() {
+    let repo = Repo::new();
+    repo.file("content/base-plan.md", &base_plan());
+    repo.file(
+        "content/second.md",
+        &base_plan().replace("id: base-plan", "id: second"),
+    );
+    let build = |out: &str| {
+        let r = repo.run(&["build", "--out", out]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        all_files(&repo.path().join(out).join("pagefind"))
+    };
+    let first = build("a");
+    let cache = repo.path().join(".planbook-cache");
+    assert_eq!(
+        std::fs::read_to_string(cache.join(".gitignore")).unwrap(),
+        "*\n"
+    );
+    assert!(
+        std::fs::read_to_string(cache.join("CACHEDIR.TAG"))
+            .unwrap()
+            .starts_with("Signature: 8a477f597d28d172789f06886806bc55")
+    );
+    let entries = cache_entries(&repo);
+    assert_eq!(entries.len(), 2, "{:?}", entries.keys());
+    // From the cache: the same bundle, and the entries were read, not
+    // written again (their time stays two days back).
+    let dir = cache.join("search");
+    let two_days_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(2 * 86_400);
+    let modified = |name: &str| {
+        std::fs::metadata(dir.join(name))
+            .unwrap()
+            .modified()
+            .unwrap()
+    };
+    for name in entries.keys() {
+        let file = std::fs::File::options()
+            .write(true)
+            .open(dir.join(name))
+            .unwrap();
+        file.set_modified(two_days_ago).unwrap();
+    }
+    assert!(build("b") == first, "the cached build wrote another index");
+    assert!(cache_entries(&repo) == entries);
+    assert!(entries.keys().all(|name| modified(name) == two_days_ago));
+    // Damaged entries (cut short, or not an entry at all) are parsed again.
+    let mut damaged = entries.keys();
+    let (cut, junk) = (damaged.next().unwrap(), damaged.next().unwrap());
+    std::fs::write(dir.join(cut), &entries[cut][..entries[cut].len() / 2]).unwrap();
+    std::fs::write(dir.join(junk), b"not an entry").unwrap();
+    assert!(build("c") == first, "a damaged cache changed the index");
+    assert!(
+        cache_entries(&repo) == entries,
+        "damaged entries were not rewritten"
+    );
+    // An edited plan is parsed again: a new entry beside the old one.
+    repo.file(
+        "content/second.md",
+        &base_plan()
+            .replace("id: base-plan", "id: second")
+            .replace("title:", "title: Edited"),
+    );
+    assert!(build("d") != first);
+    assert_eq!(cache_entries(&repo).len(), 3);
+    // Switched off: no cache is read or written.
+    std::fs::remove_dir_all(&cache).unwrap();
+    repo.file(
+        "book.toml",
+        &format!("{BOOK_TOML}\n[search]\ncache = false\n"),
+    );
+    build("e");
+    assert!(!cache.exists());
+}
+
 #[test]
 fn search_can_be_switched_off() {
     let repo = Repo::new();

@@ -87,6 +87,13 @@ impl SearchState {
     }
 
     pub fn fossick_in_order(&mut self, files: Vec<Fossicker>) -> Result<Vec<usize>> {
+        let pages = self.fossick_parallel(files)?.into_iter().collect::<Result<Vec<_>>>()?;
+        self.add_in_order(pages)
+    }
+
+    /// planbook patch: parses pages in parallel on the index's pool, each
+    /// result in the place of its page, without adding them.
+    pub fn fossick_parallel(&mut self, files: Vec<Fossicker>) -> Result<Vec<Result<FossickedData>>> {
         if self.pool.is_none() {
             let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
             self.pool = Some(
@@ -107,9 +114,14 @@ impl SearchState {
             Some(pool) => pool.install(fossick),
             None => fossick(),
         };
-        let mut counts = Vec::with_capacity(results.len());
-        for result in results {
-            let mut page = result?;
+        Ok(results)
+    }
+
+    /// planbook patch: adds parsed pages in the order given (folding their
+    /// words if the index folds). Returns each page's word count.
+    pub fn add_in_order(&mut self, pages: Vec<FossickedData>) -> Result<Vec<usize>> {
+        let mut counts = Vec::with_capacity(pages.len());
+        for mut page in pages {
             counts.push(page.fragment.data.word_count);
             // Folded: pages that `build_indexes` keeps when any page has a
             // body (a folded one has), numbered in the order they come.

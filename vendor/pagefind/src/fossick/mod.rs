@@ -35,19 +35,28 @@ lazy_static! {
 pub mod parser;
 mod splitting;
 
-#[derive(Debug, Clone, PartialEq)]
+pub mod stored;
+
+// planbook patch: `Encode` and `Decode` (`stored`).
+#[derive(Debug, Clone, PartialEq, minicbor::Encode, minicbor::Decode)]
 pub struct FossickedWord {
+    #[n(0)]
     pub position: u32,
+    #[n(1)]
     pub weight: u8,
     /// The original word before diacritic normalization, if it differs from the normalized form.
+    #[n(2)]
     pub original_word: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, minicbor::Encode, minicbor::Decode)]
 pub struct MetaFossickedWord {
+    #[n(0)]
     pub field_id: u16,
+    #[n(1)]
     pub position: u32,
     /// The original word before diacritic normalization, if it differs from the normalized form.
+    #[n(2)]
     pub original_word: Option<String>,
 }
 

@@ -256,6 +256,56 @@ impl PagefindIndex {
             .await
             .map_err(|e| anyhow::anyhow!("Task join error: {e}"))?
     }
+
+    /// planbook patch: parses pages — (URL, HTML) — in parallel on the
+    /// index's pool, as `add_html_files` does, but does not add them: each
+    /// result is in the place of its page, to be added with
+    /// `add_parsed_pages` (and kept as bytes in between if the caller
+    /// wants). Adding them gives the index `add_html_files` gives.
+    pub async fn parse_html_files(
+        &mut self,
+        pages: Vec<(String, String)>,
+    ) -> Result<Vec<Result<ParsedPage>>> {
+        let files: Vec<Fossicker> = pages
+            .into_iter()
+            .map(|(url, html)| Fossicker::new_synthetic(None, Some(url), html))
+            .collect();
+        let state = Arc::clone(&self.search_index);
+        let parsed = tokio::task::spawn_blocking(move || state.blocking_lock().fossick_parallel(files))
+            .await
+            .map_err(|e| anyhow::anyhow!("Task join error: {e}"))??;
+        Ok(parsed.into_iter().map(|page| page.map(ParsedPage)).collect())
+    }
+
+    /// planbook patch: adds pages from `parse_html_files` in the order
+    /// given. Returns each page's word count.
+    pub async fn add_parsed_pages(&mut self, pages: Vec<ParsedPage>) -> Result<Vec<usize>> {
+        let pages = pages.into_iter().map(|page| page.0).collect();
+        self.search_index.lock().await.add_in_order(pages)
+    }
+}
+
+/// planbook patch: a page parsed by `parse_html_files` and not yet added
+/// to an index; it can be kept as bytes and read back.
+#[derive(Debug)]
+pub struct ParsedPage(crate::fossick::FossickedData);
+
+impl ParsedPage {
+    /// The page as bytes, to be read back with `ParsedPage::from_bytes` by
+    /// the same version of this crate.
+    pub fn to_bytes(&self) -> Result<Vec<u8>> {
+        crate::fossick::stored::to_bytes(&self.0)
+    }
+
+    /// A page from `ParsedPage::to_bytes`; an error if the bytes are not one.
+    pub fn from_bytes(bytes: &[u8]) -> Result<ParsedPage> {
+        crate::fossick::stored::from_bytes(bytes).map(ParsedPage)
+    }
+
+    /// The page's URL.
+    pub fn url(&self) -> &str {
+        &self.0.url
+    }
 }
 
 #[cfg(test)]

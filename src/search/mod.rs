@@ -9,9 +9,15 @@
 //! Pagefind parses on all cores (our patch, vendor/pagefind/PATCH.md),
 //! which keeps the bundle byte-identical from one build to the next.
 
+use std::sync::Arc;
+
 use anyhow::{Context, Result};
 
 use crate::i18n::Lang;
+
+mod cache;
+
+pub(crate) use cache::Cache;
 
 /// A search index being filled.
 struct Index {
@@ -39,15 +45,42 @@ impl Index {
         Ok(Index { runtime, index })
     }
 
-    /// Adds pages, each `url` from the site's root (`/plans/ID/index.html`)
-    /// and `html` the page as written: parsed in parallel on Pagefind's own
-    /// thread pool, added in the order given.
-    fn add(&mut self, pages: Vec<(String, String)>) -> Result<()> {
-        let first = pages.first().map(|p| p.0.clone()).unwrap_or_default();
-        let added = self.index.add_html_files(pages);
+    /// Adds pages in the order given: those found in the cache as they
+    /// were parsed before, the others parsed in parallel on Pagefind's own
+    /// thread pool (and stored in `cache`).
+    fn add(&mut self, pages: Vec<Prepared>, cache: Option<&Cache>) -> Result<()> {
+        let missing: Vec<(String, String)> = pages
+            .iter()
+            .filter_map(|page| match page {
+                Prepared::Parsed(_) => None,
+                Prepared::Page { url, html, .. } => Some((url.clone(), html.clone())),
+            })
+            .collect();
+        let parsed = self.index.parse_html_files(missing);
+        let parsed = self
+            .runtime
+            .block_on(parsed)
+            .context("cannot start the search indexer")?;
+        let mut parsed = parsed.into_iter();
+        let mut ordered = Vec::with_capacity(pages.len());
+        for page in pages {
+            let page = match page {
+                Prepared::Parsed(page) => *page,
+                Prepared::Page { url, key, .. } => {
+                    let page = parsed.next().context("a page was not parsed")?;
+                    let page = page.with_context(|| format!("cannot index {url}"))?;
+                    if let (Some(cache), Some(key)) = (cache, key) {
+                        cache.put(&key, &page);
+                    }
+                    page
+                }
+            };
+            ordered.push(page);
+        }
+        let added = self.index.add_parsed_pages(ordered);
         self.runtime
             .block_on(added)
-            .with_context(|| format!("cannot index the pages from {first} on"))?;
+            .context("cannot index the pages")?;
         Ok(())
     }
 
@@ -85,21 +118,76 @@ const BATCH: usize = 128;
 /// bench, 1,000 plans).
 pub(crate) const STOPPABLE_BATCH: usize = 16;
 
+/// A plan page ready for the index: as Pagefind parsed it in an earlier
+/// build (found in the cache), or the page as Pagefind reads it, to be
+/// parsed, with its cache key.
+pub(crate) enum Prepared {
+    Parsed(Box<pagefind::api::ParsedPage>),
+    Page {
+        url: String,
+        html: String,
+        key: Option<String>,
+    },
+}
+
+impl Prepared {
+    /// The page at `url` (from the site's root, `/plans/ID/index.html`),
+    /// `page` as written: what Pagefind reads of it, looked up in `cache`.
+    /// Cheap enough to run on every render thread, which is where the
+    /// build calls it.
+    pub(crate) fn new(lang: Lang, url: String, page: &[u8], cache: Option<&Cache>) -> Prepared {
+        let html = without_ignored(&String::from_utf8_lossy(page));
+        let Some(cache) = cache else {
+            return Prepared::Page {
+                url,
+                html,
+                key: None,
+            };
+        };
+        let key = Cache::key(lang, &url, &html);
+        match cache.get(&key, &url) {
+            Some(parsed) => Prepared::Parsed(Box::new(parsed)),
+            None => Prepared::Page {
+                url,
+                html,
+                key: Some(key),
+            },
+        }
+    }
+}
+
 /// Indexes `pages` ((URL from the site's root, page), in order) and returns
 /// the bundle, or `None` once `stopped` says so (asked before each round of
-/// pages and before the bundle is made).
+/// pages and before the bundle is made). Pages found in `cache` are not
+/// parsed again; the others are stored there.
 pub(crate) fn index<U: AsRef<str>, H: AsRef<[u8]>>(
     lang: Lang,
     pages: impl IntoIterator<Item = (U, H)>,
+    cache: Option<&Cache>,
     stopped: impl Fn() -> bool,
 ) -> Result<Option<Bundle>> {
-    index_in_rounds(lang, pages, stopped, BATCH)
+    index_in_rounds(lang, pages, cache, stopped, BATCH)
 }
 
 /// [`index`], `batch` pages a round (`stopped` is asked before each).
 pub(crate) fn index_in_rounds<U: AsRef<str>, H: AsRef<[u8]>>(
     lang: Lang,
     pages: impl IntoIterator<Item = (U, H)>,
+    cache: Option<&Cache>,
+    stopped: impl Fn() -> bool,
+    batch: usize,
+) -> Result<Option<Bundle>> {
+    let pages = pages
+        .into_iter()
+        .map(|(url, page)| Prepared::new(lang, url.as_ref().to_string(), page.as_ref(), cache));
+    index_prepared(lang, pages, cache, stopped, batch)
+}
+
+/// [`index_in_rounds`] of pages prepared already.
+fn index_prepared(
+    lang: Lang,
+    pages: impl IntoIterator<Item = Prepared>,
+    cache: Option<&Cache>,
     stopped: impl Fn() -> bool,
     batch: usize,
 ) -> Result<Option<Bundle>> {
@@ -110,18 +198,11 @@ pub(crate) fn index_in_rounds<U: AsRef<str>, H: AsRef<[u8]>>(
             return Ok(None);
         }
         // A batch per round: Pagefind parses a batch on all cores.
-        let batch: Vec<(String, String)> = pages
-            .by_ref()
-            .take(batch.max(1))
-            .map(|(url, page)| {
-                let html = String::from_utf8_lossy(page.as_ref());
-                (url.as_ref().to_string(), without_ignored(&html))
-            })
-            .collect();
+        let batch: Vec<Prepared> = pages.by_ref().take(batch.max(1)).collect();
         if batch.is_empty() {
             break;
         }
-        index.add(batch)?;
+        index.add(batch, cache)?;
     }
     if stopped() {
         return Ok(None);
@@ -135,36 +216,58 @@ pub(crate) fn index_in_rounds<U: AsRef<str>, H: AsRef<[u8]>>(
 /// added. Dropped before [`Background::finish`], the indexer stops before
 /// its next round.
 pub(crate) struct Background {
-    tx: Option<std::sync::mpsc::SyncSender<(String, Vec<u8>)>>,
+    tx: Option<std::sync::mpsc::SyncSender<Prepared>>,
     worker: Option<std::thread::JoinHandle<Result<Bundle>>>,
     dropped: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    lang: Lang,
+    cache: Option<Arc<Cache>>,
 }
 
 impl Background {
-    /// Starts the indexer.
-    pub(crate) fn start(lang: Lang) -> Result<Background> {
+    /// Starts the indexer (with the pages of `cache`, if any).
+    pub(crate) fn start(lang: Lang, cache: Option<Arc<Cache>>) -> Result<Background> {
         use std::sync::atomic::Ordering::Relaxed;
-        let (tx, rx) = std::sync::mpsc::sync_channel::<(String, Vec<u8>)>(64);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Prepared>(64);
         let dropped = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let stop = std::sync::Arc::clone(&dropped);
+        let worker_cache = cache.clone();
         let worker = std::thread::Builder::new()
             .name("search index".into())
-            .spawn(move || index(lang, rx, || stop.load(Relaxed))?.context("search index dropped"))
+            .spawn(move || {
+                index_prepared(
+                    lang,
+                    rx,
+                    worker_cache.as_deref(),
+                    || stop.load(Relaxed),
+                    BATCH,
+                )?
+                .context("search index dropped")
+            })
             .context("cannot start the search indexer")?;
         Ok(Background {
             tx: Some(tx),
             worker: Some(worker),
             dropped,
+            lang,
+            cache,
         })
     }
 
     /// Hands one page over (see [`Index::add`]). If the indexer has
     /// stopped on an error, the page is dropped: [`Background::finish`]
     /// reports the error.
-    pub(crate) fn add(&self, url: String, page: Vec<u8>) {
+    pub(crate) fn add(&self, page: Prepared) {
         if let Some(tx) = &self.tx {
-            let _ = tx.send((url, page));
+            let _ = tx.send(page);
         }
+    }
+
+    /// The page at `url`, `page` as written, ready for [`Background::add`]
+    /// ([`Prepared::new`] with this index's language and cache): called on
+    /// the thread that rendered the page, so that the build's threads share
+    /// the work of cutting, hashing and reading the cache.
+    pub(crate) fn prepare(&self, url: String, page: &[u8]) -> Prepared {
+        Prepared::new(self.lang, url, page, self.cache.as_deref())
     }
 
     /// Waits for the indexer and returns its bundle.
@@ -311,9 +414,9 @@ mod tests {
             let added = direct.index.add_html_file(None, Some(url.clone()), html);
             direct.runtime.block_on(added).unwrap();
         }
-        let background = Background::start(Lang::Ja).unwrap();
+        let background = Background::start(Lang::Ja, None).unwrap();
         for (url, html) in &pages {
-            background.add(url.clone(), html.clone());
+            background.add(background.prepare(url.clone(), html));
         }
         let (a, b) = (direct.files().unwrap(), background.finish().unwrap());
         assert!(a.iter().any(|(p, _)| p == "pagefind/pagefind-entry.json"));
@@ -326,16 +429,16 @@ mod tests {
         // patch): a page cannot be taken back out, so a URL twice fails.
         let p = page("推薦", "購買履歴");
         let pages = [("/plans/a/index.html", &p), ("/plans/a/index.html", &p)];
-        let err = index(Lang::Ja, pages, || false).unwrap_err();
+        let err = index(Lang::Ja, pages, None, || false).unwrap_err();
         assert!(format!("{err:#}").contains("added twice"), "{err:#}");
     }
 
     #[test]
     fn a_stopped_index_makes_no_bundle() {
         let pages = [("/plans/a/index.html", page("推薦", "購買履歴"))];
-        let stopped = index(Lang::Ja, pages.iter().map(|(u, h)| (*u, h)), || true);
+        let stopped = index(Lang::Ja, pages.iter().map(|(u, h)| (*u, h)), None, || true);
         assert!(stopped.unwrap().is_none());
-        let made = index(Lang::Ja, pages.iter().map(|(u, h)| (*u, h)), || false);
+        let made = index(Lang::Ja, pages.iter().map(|(u, h)| (*u, h)), None, || false);
         assert!(made.unwrap().is_some_and(|b| !b.is_empty()));
     }
 }
