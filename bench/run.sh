@@ -77,7 +77,7 @@ for n in $SIZES; do
     measure "planbook-build" "$dir/out" "$PB" --root "$dir/plans" --today "$TODAY" -q build --out "$dir/out"
     # Warm cache, one plan's body edited before each run.
     "$PB" --root "$dir/plans" --today "$TODAY" -q build --out "$dir/out" >/dev/null
-    edited=$(find "$dir/plans/content" -name '*.md' | sort | head -1)
+    edited=$(find "$dir/plans/content" -name '*.md' | sort | sed -n 1p)
     edit_one() { printf '\nedited %s\n' "$RANDOM$RANDOM" >>"$edited"; }
     BEFORE=edit_one
     measure "pb-rebuild-1-edit" "$dir/out" "$PB" --root "$dir/plans" --today "$TODAY" -q build --out "$dir/out"

@@ -131,7 +131,10 @@ impl Cache {
             std::fs::write(self.root.join(".gitignore"), "*\n")?;
         }
         std::fs::create_dir_all(dir)?;
-        let payload = page.to_bytes()?;
+        let payload = match page.stored_bytes() {
+            Some(bytes) => std::borrow::Cow::Borrowed(bytes),
+            None => std::borrow::Cow::Owned(page.to_bytes()?),
+        };
         let mut tmp = tempfile_in(dir)?;
         tmp.1.write_all(MAGIC)?;
         tmp.1.write_all(&checksum(&payload).to_le_bytes())?;

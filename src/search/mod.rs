@@ -13,6 +13,8 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 
+use pagefind::api::{PageParser, ParsedPage};
+
 use crate::i18n::Lang;
 
 mod cache;
@@ -45,22 +47,15 @@ impl Index {
         Ok(Index { runtime, index })
     }
 
-    /// Adds pages in the order given: those found in the cache as they
-    /// were parsed before, the others parsed in parallel on Pagefind's own
-    /// thread pool (and stored in `cache`).
-    fn add(&mut self, pages: Vec<Prepared>, cache: Option<&Cache>) -> Result<()> {
-        let missing: Vec<(String, String)> = pages
-            .iter()
-            .filter_map(|page| match page {
-                Prepared::Parsed(_) => None,
-                Prepared::Page { url, html, .. } => Some((url.clone(), html.clone())),
-            })
-            .collect();
-        let parsed = self.index.parse_html_files(missing);
-        let parsed = self
-            .runtime
-            .block_on(parsed)
-            .context("cannot start the search indexer")?;
+    /// Adds a batch of pages in the order given: those found in the cache
+    /// as they were parsed before, the others from `parsed` (in the same
+    /// order; see [`parse_batch`]), which are stored in `cache`.
+    fn add(
+        &mut self,
+        pages: Vec<Prepared>,
+        parsed: Vec<Result<ParsedPage>>,
+        cache: Option<&Cache>,
+    ) -> Result<()> {
         let mut parsed = parsed.into_iter();
         let mut ordered = Vec::with_capacity(pages.len());
         for page in pages {
@@ -160,54 +155,115 @@ impl Prepared {
 /// the bundle, or `None` once `stopped` says so (asked before each round of
 /// pages and before the bundle is made). Pages found in `cache` are not
 /// parsed again; the others are stored there.
-pub(crate) fn index<U: AsRef<str>, H: AsRef<[u8]>>(
+pub(crate) fn index<I, U, H>(
     lang: Lang,
-    pages: impl IntoIterator<Item = (U, H)>,
+    pages: I,
     cache: Option<&Cache>,
-    stopped: impl Fn() -> bool,
-) -> Result<Option<Bundle>> {
+    stopped: impl Fn() -> bool + Sync,
+) -> Result<Option<Bundle>>
+where
+    I: IntoIterator<Item = (U, H)>,
+    I::IntoIter: Send,
+    U: AsRef<str>,
+    H: AsRef<[u8]>,
+{
     index_in_rounds(lang, pages, cache, stopped, BATCH)
 }
 
 /// [`index`], `batch` pages a round (`stopped` is asked before each).
-pub(crate) fn index_in_rounds<U: AsRef<str>, H: AsRef<[u8]>>(
+pub(crate) fn index_in_rounds<I, U, H>(
     lang: Lang,
-    pages: impl IntoIterator<Item = (U, H)>,
+    pages: I,
     cache: Option<&Cache>,
-    stopped: impl Fn() -> bool,
+    stopped: impl Fn() -> bool + Sync,
     batch: usize,
-) -> Result<Option<Bundle>> {
+) -> Result<Option<Bundle>>
+where
+    I: IntoIterator<Item = (U, H)>,
+    I::IntoIter: Send,
+    U: AsRef<str>,
+    H: AsRef<[u8]>,
+{
     let pages = pages
         .into_iter()
         .map(|(url, page)| Prepared::new(lang, url.as_ref().to_string(), page.as_ref(), cache));
     index_prepared(lang, pages, cache, stopped, batch)
 }
 
-/// [`index_in_rounds`] of pages prepared already.
-fn index_prepared(
-    lang: Lang,
-    pages: impl IntoIterator<Item = Prepared>,
+/// Parses the pages of `batch` that were not found in the cache, in
+/// parallel on Pagefind's pool, each result in the place of its page (with
+/// the bytes for the cache made there too).
+fn parse_batch(
+    parser: &PageParser,
+    batch: &[Prepared],
     cache: Option<&Cache>,
-    stopped: impl Fn() -> bool,
+) -> Vec<Result<ParsedPage>> {
+    let missing: Vec<(String, String)> = batch
+        .iter()
+        .filter_map(|page| match page {
+            Prepared::Parsed(_) => None,
+            Prepared::Page { url, html, .. } => Some((url.clone(), html.clone())),
+        })
+        .collect();
+    match missing.is_empty() {
+        true => Vec::new(),
+        false => parser.parse_html_files(missing, cache.is_some()),
+    }
+}
+
+/// [`index_in_rounds`] of pages prepared already. Two stages: a thread
+/// takes a batch at a time and has Pagefind parse it on its pool, while
+/// this one adds the batch before to the index (folding its words, which
+/// is in order, one page after another) and stores it in the cache.
+fn index_prepared<I>(
+    lang: Lang,
+    pages: I,
+    cache: Option<&Cache>,
+    stopped: impl Fn() -> bool + Sync,
     batch: usize,
-) -> Result<Option<Bundle>> {
+) -> Result<Option<Bundle>>
+where
+    I: IntoIterator<Item = Prepared>,
+    I::IntoIter: Send,
+{
     let mut index = Index::new(lang)?;
-    let mut pages = pages.into_iter();
-    loop {
+    let parser = index
+        .runtime
+        .block_on(index.index.page_parser())
+        .context("cannot start the search indexer")?;
+    let pages = pages.into_iter();
+    let stopped = &stopped;
+    std::thread::scope(|scope| -> Result<Option<Bundle>> {
+        // One parsed batch waits while the one before is added.
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        let reader = std::thread::Builder::new()
+            .name("search parse".into())
+            .spawn_scoped(scope, move || {
+                let mut pages = pages;
+                while !stopped() {
+                    let batch: Vec<Prepared> = pages.by_ref().take(batch.max(1)).collect();
+                    if batch.is_empty() {
+                        break;
+                    }
+                    let parsed = parse_batch(&parser, &batch, cache);
+                    // Gone when adding failed: stop.
+                    if tx.send((batch, parsed)).is_err() {
+                        break;
+                    }
+                }
+            })
+            .context("cannot start the search indexer")?;
+        for (batch, parsed) in rx {
+            index.add(batch, parsed, cache)?;
+        }
+        if reader.join().is_err() {
+            anyhow::bail!("the search indexer failed");
+        }
         if stopped() {
             return Ok(None);
         }
-        // A batch per round: Pagefind parses a batch on all cores.
-        let batch: Vec<Prepared> = pages.by_ref().take(batch.max(1)).collect();
-        if batch.is_empty() {
-            break;
-        }
-        index.add(batch, cache)?;
-    }
-    if stopped() {
-        return Ok(None);
-    }
-    index.files().map(Some)
+        index.files().map(Some)
+    })
 }
 
 /// An [`Index`] filled on a thread of its own, so that the pages can be

@@ -38,12 +38,38 @@ struct SearchState {
     /// planbook patch: where each URL is in `fossicked_pages`, so that
     /// adding a page is not a scan of every page before it.
     page_positions: HashMap<String, usize>,
-    /// planbook patch: the pool `fossick_in_order` parses pages on, the
-    /// index's own so that a caller on rayon's global pool cannot starve it.
-    pool: Option<rayon::ThreadPool>,
+    /// planbook patch: what `fossick_in_order` parses pages with, on a pool
+    /// of the index's own so that a caller on rayon's global pool cannot
+    /// starve it; made on first use.
+    parser: Option<std::sync::Arc<Parser>>,
     /// planbook patch: with `Some`, `fossick_in_order` folds each page's
     /// body words into one word map as it adds the page.
     folded: Option<index::Folded>,
+}
+
+/// planbook patch: parses pages on a pool of its own, with an index's
+/// options, without the index.
+pub(crate) struct Parser {
+    options: SearchOptions,
+    pool: rayon::ThreadPool,
+}
+
+impl Parser {
+    /// Parses `files` in parallel, then runs `then` on each page, on the
+    /// pool; each result is in the place of its page.
+    pub(crate) fn parse_then<T: Send>(
+        &self,
+        files: Vec<Fossicker>,
+        then: impl Fn(FossickedData) -> Result<T> + Sync,
+    ) -> Vec<Result<T>> {
+        let options = &self.options;
+        self.pool.install(|| {
+            files
+                .into_par_iter()
+                .map(|f| f.fossick_sync(options).and_then(&then))
+                .collect()
+        })
+    }
 }
 
 impl SearchState {
@@ -53,7 +79,7 @@ impl SearchState {
             fossicked_pages: vec![],
             built_indexes: vec![],
             page_positions: HashMap::new(),
-            pool: None,
+            parser: None,
             folded: None,
         }
     }
@@ -94,27 +120,36 @@ impl SearchState {
     /// planbook patch: parses pages in parallel on the index's pool, each
     /// result in the place of its page, without adding them.
     pub fn fossick_parallel(&mut self, files: Vec<Fossicker>) -> Result<Vec<Result<FossickedData>>> {
-        if self.pool.is_none() {
-            let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-            self.pool = Some(
-                rayon::ThreadPoolBuilder::new()
-                    .num_threads(threads)
-                    .thread_name(|i| format!("pagefind {i}"))
-                    .build()?,
-            );
+        self.fossick_parallel_then(files, Ok)
+    }
+
+    /// planbook patch: `fossick_parallel`, with `then` run on each parsed
+    /// page on the pool too.
+    pub fn fossick_parallel_then<T: Send>(
+        &mut self,
+        files: Vec<Fossicker>,
+        then: impl Fn(FossickedData) -> Result<T> + Sync,
+    ) -> Result<Vec<Result<T>>> {
+        Ok(self.parser()?.parse_then(files, then))
+    }
+
+    /// planbook patch: the index's parser, which can parse pages while the
+    /// index adds others (it holds the options and the pool, not the index).
+    pub(crate) fn parser(&mut self) -> Result<std::sync::Arc<Parser>> {
+        if let Some(parser) = &self.parser {
+            return Ok(std::sync::Arc::clone(parser));
         }
-        let options = &self.options;
-        let fossick = || -> Vec<Result<FossickedData>> {
-            files
-                .into_par_iter()
-                .map(|f| f.fossick_sync(options))
-                .collect()
-        };
-        let results = match &self.pool {
-            Some(pool) => pool.install(fossick),
-            None => fossick(),
-        };
-        Ok(results)
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .thread_name(|i| format!("pagefind {i}"))
+            .build()?;
+        let parser = std::sync::Arc::new(Parser {
+            options: self.options.clone(),
+            pool,
+        });
+        self.parser = Some(std::sync::Arc::clone(&parser));
+        Ok(parser)
     }
 
     /// planbook patch: adds parsed pages in the order given (folding their

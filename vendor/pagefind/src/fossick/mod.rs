@@ -448,6 +448,7 @@ impl Fossicker {
 
         let mut analysed_whole: HashMap<String, Vec<IndexableWord>> = HashMap::new();
         let mut analysed_segmented: HashMap<String, Vec<IndexableWord>> = HashMap::new();
+        let mut analysed_pairs: HashMap<String, Option<IndexableWord>> = HashMap::new();
         let mut track_word = |word: &str,
                               append_whitespace: bool,
                               previous_cluster: Option<&str>,
@@ -567,12 +568,22 @@ impl Fossicker {
             if segmented {
                 // The pair that spans the boundary from the previous segment is
                 // indexed against that segment, so it is tracked separately
-                cross_bigram = get_indexable_cross_bigram(
-                    &base_word,
-                    previous_cluster,
-                    stemmer.as_ref(),
-                    indexable_words,
-                );
+                // (planbook patch: once per page for each previous cluster
+                // and word, as it depends on nothing else).
+                if let Some(previous) = previous_cluster {
+                    let key = [previous, "\0", &base_word].concat();
+                    cross_bigram = analysed_pairs
+                        .entry(key)
+                        .or_insert_with(|| {
+                            get_indexable_cross_bigram(
+                                &base_word,
+                                previous_cluster,
+                                stemmer.as_ref(),
+                                indexable_words,
+                            )
+                        })
+                        .clone();
+                }
             }
 
             let compound_count = indexable_words
@@ -640,7 +651,8 @@ impl Fossicker {
                     let mut previous_cluster: Option<&str> = None;
                     while let Some(word) = words.next() {
                         track_word(word, words.peek().is_none(), previous_cluster, true);
-                        previous_cluster = word.graphemes(true).last();
+                        // planbook patch: the last cluster, found from the end
+                        previous_cluster = word.graphemes(true).next_back();
                     }
                 }
             };

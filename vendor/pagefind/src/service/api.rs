@@ -261,50 +261,87 @@ impl PagefindIndex {
     /// index's pool, as `add_html_files` does, but does not add them: each
     /// result is in the place of its page, to be added with
     /// `add_parsed_pages` (and kept as bytes in between if the caller
-    /// wants). Adding them gives the index `add_html_files` gives.
+    /// wants). Adding them gives the index `add_html_files` gives. With
+    /// `as_bytes`, each page's bytes (`ParsedPage::stored_bytes`) are made
+    /// on the pool too.
     pub async fn parse_html_files(
         &mut self,
         pages: Vec<(String, String)>,
+        as_bytes: bool,
     ) -> Result<Vec<Result<ParsedPage>>> {
-        let files: Vec<Fossicker> = pages
-            .into_iter()
-            .map(|(url, html)| Fossicker::new_synthetic(None, Some(url), html))
-            .collect();
-        let state = Arc::clone(&self.search_index);
-        let parsed = tokio::task::spawn_blocking(move || state.blocking_lock().fossick_parallel(files))
+        let parser = self.page_parser().await?;
+        tokio::task::spawn_blocking(move || parser.parse_html_files(pages, as_bytes))
             .await
-            .map_err(|e| anyhow::anyhow!("Task join error: {e}"))??;
-        Ok(parsed.into_iter().map(|page| page.map(ParsedPage)).collect())
+            .map_err(|e| anyhow::anyhow!("Task join error: {e}"))
+    }
+
+    /// planbook patch: the index's parser (`PageParser`), which parses
+    /// pages on the index's pool while the index adds others.
+    pub async fn page_parser(&mut self) -> Result<PageParser> {
+        Ok(PageParser(self.search_index.lock().await.parser()?))
     }
 
     /// planbook patch: adds pages from `parse_html_files` in the order
     /// given. Returns each page's word count.
     pub async fn add_parsed_pages(&mut self, pages: Vec<ParsedPage>) -> Result<Vec<usize>> {
-        let pages = pages.into_iter().map(|page| page.0).collect();
+        let pages = pages.into_iter().map(|page| page.page).collect();
         self.search_index.lock().await.add_in_order(pages)
+    }
+}
+
+/// planbook patch: parses pages for an index (`PagefindIndex::page_parser`)
+/// without holding it, so that one batch of pages can be parsed while the
+/// index adds the batch before.
+#[derive(Clone)]
+pub struct PageParser(Arc<crate::Parser>);
+
+impl PageParser {
+    /// `PagefindIndex::parse_html_files`, on the calling thread (which
+    /// waits for the pool).
+    pub fn parse_html_files(&self, pages: Vec<(String, String)>, as_bytes: bool) -> Vec<Result<ParsedPage>> {
+        let files: Vec<Fossicker> = pages
+            .into_iter()
+            .map(|(url, html)| Fossicker::new_synthetic(None, Some(url), html))
+            .collect();
+        self.0.parse_then(files, |page| {
+            let bytes = match as_bytes {
+                true => Some(crate::fossick::stored::to_bytes(&page)?),
+                false => None,
+            };
+            Ok(ParsedPage { page, bytes })
+        })
     }
 }
 
 /// planbook patch: a page parsed by `parse_html_files` and not yet added
 /// to an index; it can be kept as bytes and read back.
 #[derive(Debug)]
-pub struct ParsedPage(crate::fossick::FossickedData);
+pub struct ParsedPage {
+    page: crate::fossick::FossickedData,
+    bytes: Option<Vec<u8>>,
+}
 
 impl ParsedPage {
     /// The page as bytes, to be read back with `ParsedPage::from_bytes` by
     /// the same version of this crate.
     pub fn to_bytes(&self) -> Result<Vec<u8>> {
-        crate::fossick::stored::to_bytes(&self.0)
+        crate::fossick::stored::to_bytes(&self.page)
+    }
+
+    /// The bytes `parse_html_files` made with `as_bytes` (what `to_bytes`
+    /// gives), if it did.
+    pub fn stored_bytes(&self) -> Option<&[u8]> {
+        self.bytes.as_deref()
     }
 
     /// A page from `ParsedPage::to_bytes`; an error if the bytes are not one.
     pub fn from_bytes(bytes: &[u8]) -> Result<ParsedPage> {
-        crate::fossick::stored::from_bytes(bytes).map(ParsedPage)
+        crate::fossick::stored::from_bytes(bytes).map(|page| ParsedPage { page, bytes: None })
     }
 
     /// The page's URL.
     pub fn url(&self) -> &str {
-        &self.0.url
+        &self.page.url
     }
 }
 
