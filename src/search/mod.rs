@@ -104,7 +104,7 @@ pub(crate) type Bundle = Vec<(String, Vec<u8>)>;
 /// Pages handed to Pagefind at a time in a build: enough to keep every
 /// core busy between two rounds, few enough to hold (128 plan pages are
 /// about 5 MB).
-const BATCH: usize = 128;
+pub(crate) const BATCH: usize = 128;
 
 /// The same for an index a newer one may stop (`serve`, after each edit):
 /// a stale index notices at the end of a round, so a round is short (16
@@ -151,27 +151,12 @@ impl Prepared {
     }
 }
 
-/// Indexes `pages` ((URL from the site's root, page), in order) and returns
-/// the bundle, or `None` once `stopped` says so (asked before each round of
-/// pages and before the bundle is made). Pages found in `cache` are not
-/// parsed again; the others are stored there.
+/// Indexes `pages` ((URL from the site's root, page), in order), `batch`
+/// pages a round ([`BATCH`] in a build, [`STOPPABLE_BATCH`] in `serve`),
+/// and returns the bundle, or `None` once `stopped` says so (asked before
+/// each round and before the bundle is made). Pages found in `cache` are
+/// not parsed again; the others are stored there.
 pub(crate) fn index<I, U, H>(
-    lang: Lang,
-    pages: I,
-    cache: Option<&Cache>,
-    stopped: impl Fn() -> bool + Sync,
-) -> Result<Option<Bundle>>
-where
-    I: IntoIterator<Item = (U, H)>,
-    I::IntoIter: Send,
-    U: AsRef<str>,
-    H: AsRef<[u8]>,
-{
-    index_in_rounds(lang, pages, cache, stopped, BATCH)
-}
-
-/// [`index`], `batch` pages a round (`stopped` is asked before each).
-pub(crate) fn index_in_rounds<I, U, H>(
     lang: Lang,
     pages: I,
     cache: Option<&Cache>,
@@ -211,7 +196,7 @@ fn parse_batch(
     }
 }
 
-/// [`index_in_rounds`] of pages prepared already. Two stages: a thread
+/// [`index`] of pages prepared already. Two stages: a thread
 /// takes a batch at a time and has Pagefind parse it on its pool, while
 /// this one adds the batch before to the index (folding its words, which
 /// is in order, one page after another) and stores it in the cache.
@@ -485,16 +470,28 @@ mod tests {
         // patch): a page cannot be taken back out, so a URL twice fails.
         let p = page("推薦", "購買履歴");
         let pages = [("/plans/a/index.html", &p), ("/plans/a/index.html", &p)];
-        let err = index(Lang::Ja, pages, None, || false).unwrap_err();
+        let err = index(Lang::Ja, pages, None, || false, BATCH).unwrap_err();
         assert!(format!("{err:#}").contains("added twice"), "{err:#}");
     }
 
     #[test]
     fn a_stopped_index_makes_no_bundle() {
         let pages = [("/plans/a/index.html", page("推薦", "購買履歴"))];
-        let stopped = index(Lang::Ja, pages.iter().map(|(u, h)| (*u, h)), None, || true);
+        let stopped = index(
+            Lang::Ja,
+            pages.iter().map(|(u, h)| (*u, h)),
+            None,
+            || true,
+            BATCH,
+        );
         assert!(stopped.unwrap().is_none());
-        let made = index(Lang::Ja, pages.iter().map(|(u, h)| (*u, h)), None, || false);
+        let made = index(
+            Lang::Ja,
+            pages.iter().map(|(u, h)| (*u, h)),
+            None,
+            || false,
+            BATCH,
+        );
         assert!(made.unwrap().is_some_and(|b| !b.is_empty()));
     }
 }

@@ -130,7 +130,7 @@ fn index_in_background(
             let pages = pages.iter().map(|(url, page)| (url, page.as_slice()));
             let stopped = || !current(&shared);
             let batch = crate::search::STOPPABLE_BATCH;
-            match crate::search::index_in_rounds(lang, pages, cache.as_ref(), stopped, batch) {
+            match crate::search::index(lang, pages, cache.as_ref(), stopped, batch) {
                 Ok(Some(files)) => {
                     if let Ok(mut st) = shared.0.lock()
                         && st.swaps == swap

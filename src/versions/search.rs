@@ -56,8 +56,9 @@ pub(super) fn index_versions(
                     Some(Ok(page)) => Some((url, fill(page, &job.base, "").concat())),
                     _ => None,
                 });
-            let bundle = crate::search::index(job.lang, pages, cache, || false)?
-                .context("search index stopped")?;
+            let bundle =
+                crate::search::index(job.lang, pages, cache, || false, crate::search::BATCH)?
+                    .context("search index stopped")?;
             Ok(bundle
                 .into_iter()
                 .map(|(path, bytes)| (format!("{}{path}", job.prefix), bytes))

@@ -142,6 +142,26 @@ fn the_search_cache_gives_the_same_index_and_survives_damage() {
     assert!(!cache.exists());
 }
 
+/// A cache that cannot be written (here a file where its directory should
+/// be) is one warning, and the build goes on with the same index.
+#[test]
+fn an_unwritable_search_cache_is_a_warning_not_a_failure() {
+    let repo = Repo::new();
+    repo.file("content/base-plan.md", &base_plan());
+    let r = repo.run(&["build", "--out", "a"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    std::fs::remove_dir_all(repo.path().join(".planbook-cache")).unwrap();
+    repo.file(".planbook-cache", "not a directory");
+    let r = repo.run(&["build", "--out", "b"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stderr.matches("search cache").count(), 1, "{}", r.stderr);
+    assert!(r.stderr.contains("building without it"), "{}", r.stderr);
+    assert!(
+        all_files(&repo.path().join("a/pagefind")) == all_files(&repo.path().join("b/pagefind")),
+        "the index differs without the cache"
+    );
+}
+
 #[test]
 fn search_can_be_switched_off() {
     let repo = Repo::new();
