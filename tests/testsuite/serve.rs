@@ -409,12 +409,33 @@ fn serve_indexes_for_search_and_follows_edits() {
     assert!(page.contains("id=\"search\""), "{page}");
     let (status, _) = get(a, "/pagefind/pagefind-ui.js");
     assert_eq!(status, 200);
-    // A new plan is found once the new index is in.
+    // The first plan's page is in the search cache; its entry's time is
+    // set back to see that the next index reads it rather than parsing
+    // the page again.
+    let entries = repo.path().join(".planbook-cache/search");
+    let files = || -> Vec<std::path::PathBuf> {
+        walk(&entries).into_iter().filter(|p| p.is_file()).collect()
+    };
+    let first = files();
+    assert_eq!(first.len(), 1, "{first:?}");
+    let back = std::time::SystemTime::now() - Duration::from_secs(86_400);
+    let set_back = std::fs::File::options()
+        .write(true)
+        .open(&first[0])
+        .unwrap();
+    set_back.set_modified(back).unwrap();
+    // A new plan is found once the new index is in; only its page was
+    // parsed (a second entry), the first one's was read.
     repo.file(
         "content/second.md",
         &base_plan().replace("id: base-plan", "id: second"),
     );
     assert!(ready(2), "the index did not follow the new plan");
+    assert_eq!(files().len(), 2);
+    assert_eq!(
+        std::fs::metadata(&first[0]).unwrap().modified().unwrap(),
+        back
+    );
     std::fs::remove_file(repo.path().join("content/second.md")).unwrap();
     assert!(ready(1), "the index did not follow the removal");
     // Search turned off in book.toml: the index goes with the search page.
@@ -446,4 +467,17 @@ fn serve_without_search_has_no_index() {
     std::thread::sleep(Duration::from_millis(500));
     assert_eq!(get(a, "/search/index.html").0, 404);
     assert_eq!(get(a, "/pagefind/pagefind-entry.json").0, 404);
+}
+
+/// Every path under `dir`, depth first.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        }
+        out.push(path);
+    }
+    out
 }
