@@ -60,8 +60,9 @@ pub(crate) fn write_site(
         Ok(plan_page)
     };
     // Indexed on a thread of its own as the pages come (in file order).
-    let cache = (opts.search && config.search.cache)
-        .then(|| std::sync::Arc::new(crate::search::Cache::new(&repo.root)));
+    let cache = crate::search::Cache::of(config, &repo.root)
+        .filter(|_| opts.search)
+        .map(std::sync::Arc::new);
     let search = match opts.search {
         true => Some(crate::search::Background::start(
             config.lang(),

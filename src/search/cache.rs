@@ -49,9 +49,15 @@ pub(crate) struct Cache {
 }
 
 impl Cache {
+    /// The cache of the repository at `root` with `config`, unless its
+    /// `[search] cache` is off.
+    pub(crate) fn of(config: &crate::config::Config, root: &Path) -> Option<Cache> {
+        config.search.cache.then(|| Cache::new(root))
+    }
+
     /// The cache of the repository at `root`; nothing is created until a
     /// page is stored.
-    pub(crate) fn new(root: &Path) -> Cache {
+    fn new(root: &Path) -> Cache {
         Cache {
             root: root.join(DIR),
             used: Mutex::new(HashSet::new()),

@@ -177,17 +177,18 @@ where
 
 /// Parses the pages of `batch` that were not found in the cache, in
 /// parallel on Pagefind's pool, each result in the place of its page (with
-/// the bytes for the cache made there too).
+/// the bytes for the cache made there too). Their HTML is handed to
+/// Pagefind, not copied: only their URL and key are left.
 fn parse_batch(
     parser: &PageParser,
-    batch: &[Prepared],
+    batch: &mut [Prepared],
     cache: Option<&Cache>,
 ) -> Vec<Result<ParsedPage>> {
     let missing: Vec<(String, String)> = batch
-        .iter()
+        .iter_mut()
         .filter_map(|page| match page {
             Prepared::Parsed(_) => None,
-            Prepared::Page { url, html, .. } => Some((url.clone(), html.clone())),
+            Prepared::Page { url, html, .. } => Some((url.clone(), std::mem::take(html))),
         })
         .collect();
     match missing.is_empty() {
@@ -226,11 +227,11 @@ where
             .spawn_scoped(scope, move || {
                 let mut pages = pages;
                 while !stopped() {
-                    let batch: Vec<Prepared> = pages.by_ref().take(batch.max(1)).collect();
+                    let mut batch: Vec<Prepared> = pages.by_ref().take(batch.max(1)).collect();
                     if batch.is_empty() {
                         break;
                     }
-                    let parsed = parse_batch(&parser, &batch, cache);
+                    let parsed = parse_batch(&parser, &mut batch, cache);
                     // Gone when adding failed: stop.
                     if tx.send((batch, parsed)).is_err() {
                         break;

@@ -208,11 +208,7 @@ impl Session {
 
     /// The search cache of the repository, unless `[search] cache` is off.
     pub(crate) fn search_cache(&self) -> Option<crate::search::Cache> {
-        let repo = &self.run.repo;
-        repo.config
-            .search
-            .cache
-            .then(|| crate::search::Cache::new(&repo.root))
+        crate::search::Cache::of(&self.run.repo.config, &self.run.repo.root)
     }
 
     /// The site language, for messages.

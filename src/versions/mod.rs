@@ -212,8 +212,7 @@ pub(crate) fn build(
     opts.versioned = true;
     // The working tree's `[search]` says which versions are indexed.
     let search_old = opts.search && repo.config.search.versions;
-    let cache =
-        (opts.search && repo.config.search.cache).then(|| crate::search::Cache::new(&repo.root));
+    let cache = crate::search::Cache::of(&repo.config, &repo.root).filter(|_| opts.search);
     let lang = repo.config.lang();
 
     let (inputs, parsed) = read_inputs(git, tags, repo, latest.plans, latest_blobs, &progress)?;

@@ -38,11 +38,11 @@ struct SearchState {
     /// planbook patch: where each URL is in `fossicked_pages`, so that
     /// adding a page is not a scan of every page before it.
     page_positions: HashMap<String, usize>,
-    /// planbook patch: what `fossick_in_order` parses pages with, on a pool
+    /// planbook patch: what `PageParser` parses pages with, on a pool
     /// of the index's own so that a caller on rayon's global pool cannot
     /// starve it; made on first use.
     parser: Option<std::sync::Arc<Parser>>,
-    /// planbook patch: with `Some`, `fossick_in_order` folds each page's
+    /// planbook patch: with `Some`, `add_in_order` folds each page's
     /// body words into one word map as it adds the page.
     folded: Option<index::Folded>,
 }
@@ -100,37 +100,12 @@ impl SearchState {
         }
     }
 
-    /// planbook patch: fossicks `files` in parallel on the index's own
-    /// thread pool and adds them in the order given, as `fossick_one` does
-    /// one at a time: the index is the same as adding them one by one.
-    /// Returns the word count of each page; the first error stops it.
     /// planbook patch: folds the body words of the pages added from now on
     /// into one word map as they come, instead of keeping each page's words
     /// until the index is built: for a caller that adds every page with
-    /// `fossick_in_order`, each once, all in one language.
+    /// `add_in_order`, each once, all in one language.
     pub fn fold_words(&mut self) {
         self.folded.get_or_insert_with(index::Folded::default);
-    }
-
-    pub fn fossick_in_order(&mut self, files: Vec<Fossicker>) -> Result<Vec<usize>> {
-        let pages = self.fossick_parallel(files)?.into_iter().collect::<Result<Vec<_>>>()?;
-        self.add_in_order(pages)
-    }
-
-    /// planbook patch: parses pages in parallel on the index's pool, each
-    /// result in the place of its page, without adding them.
-    pub fn fossick_parallel(&mut self, files: Vec<Fossicker>) -> Result<Vec<Result<FossickedData>>> {
-        self.fossick_parallel_then(files, Ok)
-    }
-
-    /// planbook patch: `fossick_parallel`, with `then` run on each parsed
-    /// page on the pool too.
-    pub fn fossick_parallel_then<T: Send>(
-        &mut self,
-        files: Vec<Fossicker>,
-        then: impl Fn(FossickedData) -> Result<T> + Sync,
-    ) -> Result<Vec<Result<T>>> {
-        Ok(self.parser()?.parse_then(files, then))
     }
 
     /// planbook patch: the index's parser, which can parse pages while the

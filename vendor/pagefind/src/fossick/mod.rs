@@ -544,7 +544,7 @@ impl Fossicker {
             } else {
                 &mut analysed_whole
             };
-            if !analysed.contains_key(&base_word) {
+            let indexable_words = analysed.entry_ref(base_word.as_str()).or_insert_with(|| {
                 let mut indexable_words =
                     get_indexable_words(&base_word, stemmer.as_ref(), &options.include_characters);
                 let dotted_tails = get_dotted_tails(
@@ -559,11 +559,8 @@ impl Fossicker {
                         get_indexable_bigrams(&base_word, stemmer.as_ref(), &indexable_words);
                     indexable_words.extend(bigrams);
                 }
-                analysed.insert(base_word.clone(), indexable_words);
-            }
-            let Some(indexable_words) = analysed.get(&base_word) else {
-                return;
-            };
+                indexable_words
+            });
             let mut cross_bigram = None;
             if segmented {
                 // The pair that spans the boundary from the previous segment is

@@ -225,7 +225,7 @@ impl PagefindIndex {
     }
 
     /// planbook patch: from now on, fold each page's body words into the
-    /// index as it is added with `add_html_files` (see
+    /// index as it is added with `add_parsed_pages` (see
     /// `SearchState::fold_words`): the memory of an index no longer grows
     /// with every page's own map of words.
     pub async fn fold_words(&mut self) {
@@ -241,48 +241,14 @@ impl PagefindIndex {
         Ok(state.get_files().await)
     }
 
-    /// planbook patch: adds pages — (URL, HTML) — parsed in parallel on a
-    /// thread pool of the index's own and added in the order given, so the
-    /// index is the same as adding them one by one with `add_html_file`
-    /// (unlike `add_directory`, whose order is the directory walk's).
-    /// Returns each page's word count.
-    pub async fn add_html_files(&mut self, pages: Vec<(String, String)>) -> Result<Vec<usize>> {
-        let files: Vec<Fossicker> = pages
-            .into_iter()
-            .map(|(url, html)| Fossicker::new_synthetic(None, Some(url), html))
-            .collect();
-        let state = Arc::clone(&self.search_index);
-        tokio::task::spawn_blocking(move || state.blocking_lock().fossick_in_order(files))
-            .await
-            .map_err(|e| anyhow::anyhow!("Task join error: {e}"))?
-    }
-
-    /// planbook patch: parses pages — (URL, HTML) — in parallel on the
-    /// index's pool, as `add_html_files` does, but does not add them: each
-    /// result is in the place of its page, to be added with
-    /// `add_parsed_pages` (and kept as bytes in between if the caller
-    /// wants). Adding them gives the index `add_html_files` gives. With
-    /// `as_bytes`, each page's bytes (`ParsedPage::stored_bytes`) are made
-    /// on the pool too.
-    pub async fn parse_html_files(
-        &mut self,
-        pages: Vec<(String, String)>,
-        as_bytes: bool,
-    ) -> Result<Vec<Result<ParsedPage>>> {
-        let parser = self.page_parser().await?;
-        tokio::task::spawn_blocking(move || parser.parse_html_files(pages, as_bytes))
-            .await
-            .map_err(|e| anyhow::anyhow!("Task join error: {e}"))
-    }
-
     /// planbook patch: the index's parser (`PageParser`), which parses
     /// pages on the index's pool while the index adds others.
     pub async fn page_parser(&mut self) -> Result<PageParser> {
         Ok(PageParser(self.search_index.lock().await.parser()?))
     }
 
-    /// planbook patch: adds pages from `parse_html_files` in the order
-    /// given. Returns each page's word count.
+    /// planbook patch: adds pages from `PageParser::parse_html_files` in
+    /// the order given. Returns each page's word count.
     pub async fn add_parsed_pages(&mut self, pages: Vec<ParsedPage>) -> Result<Vec<usize>> {
         let pages = pages.into_iter().map(|page| page.page).collect();
         self.search_index.lock().await.add_in_order(pages)
@@ -296,8 +262,12 @@ impl PagefindIndex {
 pub struct PageParser(Arc<crate::Parser>);
 
 impl PageParser {
-    /// `PagefindIndex::parse_html_files`, on the calling thread (which
-    /// waits for the pool).
+    /// Parses pages — (URL, HTML) — in parallel on the index's pool (the
+    /// calling thread waits for it), without adding them: each result is
+    /// in the place of its page, to be added with `add_parsed_pages`, which
+    /// gives the index `add_html_file` page by page gives. With `as_bytes`,
+    /// each page's bytes (`ParsedPage::stored_bytes`) are made on the pool
+    /// too.
     pub fn parse_html_files(&self, pages: Vec<(String, String)>, as_bytes: bool) -> Vec<Result<ParsedPage>> {
         let files: Vec<Fossicker> = pages
             .into_iter()
@@ -313,7 +283,7 @@ impl PageParser {
     }
 }
 
-/// planbook patch: a page parsed by `parse_html_files` and not yet added
+/// planbook patch: a page parsed by `PageParser::parse_html_files` and not yet added
 /// to an index; it can be kept as bytes and read back.
 #[derive(Debug)]
 pub struct ParsedPage {
@@ -328,8 +298,8 @@ impl ParsedPage {
         crate::fossick::stored::to_bytes(&self.page)
     }
 
-    /// The bytes `parse_html_files` made with `as_bytes` (what `to_bytes`
-    /// gives), if it did.
+    /// The bytes `PageParser::parse_html_files` made with `as_bytes` (what
+    /// `to_bytes` gives), if it did.
     pub fn stored_bytes(&self) -> Option<&[u8]> {
         self.bytes.as_deref()
     }
