@@ -18,6 +18,7 @@ use pagefind::api::{PageParser, ParsedPage};
 use crate::i18n::Lang;
 
 mod cache;
+mod slim;
 
 pub(crate) use cache::Cache;
 
@@ -131,7 +132,7 @@ impl Prepared {
     /// Cheap enough to run on every render thread, which is where the
     /// build calls it.
     pub(crate) fn new(lang: Lang, url: String, page: &[u8], cache: Option<&Cache>) -> Prepared {
-        let html = without_ignored(&String::from_utf8_lossy(page));
+        let html = slim::slim(&String::from_utf8_lossy(page));
         let Some(cache) = cache else {
             return Prepared::Page {
                 url,
@@ -330,99 +331,9 @@ impl Drop for Background {
     }
 }
 
-/// The page as Pagefind reads it, without the elements it skips: each
-/// element marked `data-pagefind-ignore` whose content holds no other
-/// Pagefind attribute (a filter, meta or sort inside an ignored element
-/// still counts) is left out, with its content. Charts, tables and the
-/// timeline are most of a plan page; Pagefind parsed them only to skip
-/// them. An element whose end cannot be found is kept.
-fn without_ignored(html: &str) -> String {
-    const IGNORE: &str = "data-pagefind-ignore";
-    let mut out = String::with_capacity(html.len());
-    let mut from = 0;
-    let mut at = 0;
-    while let Some(found) = html.get(at..).and_then(|rest| rest.find(IGNORE)) {
-        let attr = at + found;
-        at = attr + IGNORE.len();
-        let Some((start, end)) = ignored_element(html, attr) else {
-            continue;
-        };
-        // Kept when any Pagefind attribute but this one is in it (its own
-        // tag may carry a filter too).
-        let element = html.get(start..end).unwrap_or_default();
-        if element.matches("data-pagefind-").count() > 1 || start < from {
-            continue;
-        }
-        out.push_str(html.get(from..start).unwrap_or_default());
-        from = end;
-        at = end;
-    }
-    out.push_str(html.get(from..).unwrap_or_default());
-    out
-}
-
-/// The element whose opening tag holds the attribute at `attr`: the byte
-/// range from its `<` to the end of its closing tag, found by counting
-/// the opening and closing tags of its name.
-fn ignored_element(html: &str, attr: usize) -> Option<(usize, usize)> {
-    let before = html.get(..attr)?;
-    let start = before.rfind('<')?;
-    if before.get(start..)?.contains('>') {
-        return None; // not inside a tag
-    }
-    let tag = html.get(start + 1..attr)?;
-    let name_len = tag.find(|c: char| !c.is_ascii_alphanumeric())?;
-    let name = tag.get(..name_len).filter(|n| !n.is_empty())?;
-    let is_tag_end =
-        |rest: &str| rest.starts_with(|c: char| c == '>' || c == '/' || c.is_ascii_whitespace());
-    let mut pos = attr + html.get(attr..)?.find('>')? + 1;
-    let mut depth = 1usize;
-    while depth > 0 {
-        let next = pos + html.get(pos..)?.find('<')?;
-        let rest = html.get(next + 1..)?;
-        if let Some(after) = rest.strip_prefix('/').and_then(|r| r.strip_prefix(name))
-            && is_tag_end(after)
-        {
-            depth -= 1;
-        } else if let Some(after) = rest.strip_prefix(name)
-            && is_tag_end(after)
-        {
-            depth += 1;
-        }
-        pos = next + 1;
-    }
-    let end = pos + html.get(pos..)?.find('>')? + 1;
-    Some((start, end))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ignored_elements_are_left_out_unless_pagefind_reads_inside() {
-        let page = "<main data-pagefind-body><h1>A</h1>\
-            <div class=\"chart\" data-pagefind-ignore><div><svg><text>1</text></svg></div><div>2</div></div>\
-            <p hidden data-pagefind-ignore><span data-pagefind-filter=\"state\">on</span></p>\
-            <span data-pagefind-filter=\"s\" data-pagefind-ignore>x</span>\
-            <section data-pagefind-ignore=\"all\"><section>x</section></section><p>kept</p></main>";
-        assert_eq!(
-            without_ignored(page),
-            "<main data-pagefind-body><h1>A</h1>\
-            <p hidden data-pagefind-ignore><span data-pagefind-filter=\"state\">on</span></p>\
-            <span data-pagefind-filter=\"s\" data-pagefind-ignore>x</span>\
-            <p>kept</p></main>"
-        );
-        // An element whose end is missing stays, and so does the rest.
-        let open = "<p>a</p><div data-pagefind-ignore><div>b</div>";
-        assert_eq!(without_ignored(open), open);
-        // The attribute as text, outside a tag, is text.
-        let text = "<p>data-pagefind-ignore &gt;</p>";
-        assert_eq!(without_ignored(text), text);
-        // A longer name that starts with the same letters is another tag.
-        let names = "<b data-pagefind-ignore><br><bdi>x</bdi></b><p>y</p>";
-        assert_eq!(without_ignored(names), "<p>y</p>");
-    }
 
     fn page(title: &str, body: &str) -> Vec<u8> {
         format!(
