@@ -31,7 +31,8 @@ pub(super) fn without_ignored(html: &str) -> String {
     let mut from = 0;
     let mut at = 0;
     let first_title = find_tag(html, "<title");
-    while let Some(found) = html.get(at..).and_then(|rest| rest.find(IGNORE)) {
+    let finder = memchr::memmem::Finder::new(IGNORE);
+    while let Some(found) = html.as_bytes().get(at..).and_then(|rest| finder.find(rest)) {
         let attr = at + found;
         at = attr + IGNORE.len();
         let Some((start, end)) = element_around(html, attr) else {
@@ -57,26 +58,35 @@ pub(super) fn without_ignored(html: &str) -> String {
 /// page's image), a script or a link (Pagefind notes which it loads), or,
 /// in an inline element, any element.
 fn read_inside_ignored(element: &str, title_before: bool) -> bool {
-    if count_any_case(element, "data-pagefind-") > 1 {
+    let mut starts = memchr::memchr_iter(b'<', element.as_bytes());
+    let Some((own, _)) = starts.next().and_then(|at| tag(element, at)) else {
+        return true;
+    };
+    if own.pagefind_attrs > 1 {
         return true;
     }
-    let name_at = |at: usize| {
-        let rest = element.get(at + 1..).unwrap_or_default();
-        let len = rest
-            .find(|c: char| !c.is_ascii_alphanumeric())
-            .unwrap_or(rest.len());
-        rest.get(..len).unwrap_or_default()
-    };
     // An inline element passes its parent's anchor on to the inline
     // elements inside it, ignored or not, and they add their text to it.
-    let inline = kind(name_at(0)).inline;
-    element.match_indices('<').skip(1).any(|(at, _)| {
-        let name = name_at(at);
-        (inline && !name.is_empty())
-            || ["h1", "img", "script", "link"]
-                .iter()
-                .any(|n| n.eq_ignore_ascii_case(name))
-            || (!title_before && name.eq_ignore_ascii_case("title"))
+    let inline = kind(own.name).inline;
+    starts.any(|at| {
+        let opens = element
+            .as_bytes()
+            .get(at + 1)
+            .is_some_and(u8::is_ascii_alphabetic);
+        if !opens {
+            return false; // an end tag, a comment or text
+        }
+        let Some((t, _)) = tag(element, at) else {
+            return true; // a tag that does not end: keep what is not understood
+        };
+        let is = |name: &str| t.name.eq_ignore_ascii_case(name);
+        inline
+            || t.pagefind_attrs > 0
+            || is("h1")
+            || is("img")
+            || is("script")
+            || is("link")
+            || (!title_before && is("title"))
     })
 }
 
@@ -84,7 +94,7 @@ fn read_inside_ignored(element: &str, title_before: bool) -> bool {
 /// `html`, in any case.
 fn find_tag(html: &str, start: &str) -> Option<usize> {
     let (bytes, start) = (html.as_bytes(), start.as_bytes());
-    html.match_indices('<').map(|(at, _)| at).find(|&at| {
+    memchr::memchr_iter(b'<', bytes).find(|&at| {
         bytes
             .get(at..at + start.len())
             .is_some_and(|b| b.eq_ignore_ascii_case(start))
@@ -94,17 +104,9 @@ fn find_tag(html: &str, start: &str) -> Option<usize> {
     })
 }
 
-/// How many times `needle` (in lower case) is in `hay`, in any case.
-fn count_any_case(hay: &str, needle: &str) -> usize {
-    let (bytes, needle) = (hay.as_bytes(), needle.as_bytes());
-    let first = needle.first().copied().unwrap_or_default();
-    hay.match_indices(|c: char| c.to_ascii_lowercase() == char::from(first))
-        .filter(|(at, _)| {
-            bytes
-                .get(*at..*at + needle.len())
-                .is_some_and(|b| b.eq_ignore_ascii_case(needle))
-        })
-        .count()
+/// Where the first `byte` (ASCII) at or after `from` is in `html`.
+fn find_byte(html: &str, from: usize, byte: u8) -> Option<usize> {
+    memchr::memchr(byte, html.as_bytes().get(from..)?).map(|at| from + at)
 }
 
 /// The element whose opening tag holds the attribute at `attr`: the byte
@@ -112,7 +114,7 @@ fn count_any_case(hay: &str, needle: &str) -> usize {
 /// the opening and closing tags of its name.
 fn element_around(html: &str, attr: usize) -> Option<(usize, usize)> {
     let before = html.get(..attr)?;
-    let start = before.rfind('<')?;
+    let start = memchr::memrchr(b'<', before.as_bytes())?;
     if before.get(start..)?.contains('>') {
         return None; // not inside a tag
     }
@@ -121,10 +123,10 @@ fn element_around(html: &str, attr: usize) -> Option<(usize, usize)> {
     let name = tag.get(..name_len).filter(|n| !n.is_empty())?;
     let is_tag_end =
         |rest: &str| rest.starts_with(|c: char| c == '>' || c == '/' || c.is_ascii_whitespace());
-    let mut pos = attr + html.get(attr..)?.find('>')? + 1;
+    let mut pos = find_byte(html, attr, b'>')? + 1;
     let mut depth = 1usize;
     while depth > 0 {
-        let next = pos + html.get(pos..)?.find('<')?;
+        let next = find_byte(html, pos, b'<')?;
         let rest = html.get(next + 1..)?;
         if let Some(after) = rest.strip_prefix('/').and_then(|r| r.strip_prefix(name))
             && is_tag_end(after)
@@ -137,7 +139,7 @@ fn element_around(html: &str, attr: usize) -> Option<(usize, usize)> {
         }
         pos = next + 1;
     }
-    let end = pos + html.get(pos..)?.find('>')? + 1;
+    let end = find_byte(html, pos, b'>')? + 1;
     Some((start, end))
 }
 
@@ -249,12 +251,14 @@ struct Open<'a> {
 /// body): then the page is handed over as it is.
 pub(super) fn unwrapped(html: &str) -> Option<String> {
     const BODY: &str = "data-pagefind-body";
-    let attr = html.find(BODY)?;
+    let attr = memchr::memmem::find(html.as_bytes(), BODY.as_bytes())?;
     let after = html.get(attr + BODY.len()..)?;
-    if after.contains(BODY) || !after.starts_with([' ', '\t', '\n', '\r', '=', '>', '/']) {
+    if memchr::memmem::find(after.as_bytes(), BODY.as_bytes()).is_some()
+        || !after.starts_with([' ', '\t', '\n', '\r', '=', '>', '/'])
+    {
         return None;
     }
-    let start = html.get(..attr)?.rfind('<')?;
+    let start = memchr::memrchr(b'<', html.as_bytes().get(..attr)?)?;
     if html.get(start..attr)?.contains('>') {
         return None; // the name as text, not in a tag
     }
@@ -272,7 +276,7 @@ pub(super) fn unwrapped(html: &str) -> Option<String> {
     }];
     let mut pos = body_end;
     while !open.is_empty() {
-        let lt = pos + html.get(pos..)?.find('<')?;
+        let lt = find_byte(html, pos, b'<')?;
         out.push_str(html.get(pos..lt)?);
         let next = html.get(lt + 1..)?;
         if !next.starts_with(|c: char| c == '/' || c.is_ascii_alphabetic()) {
@@ -307,7 +311,7 @@ pub(super) fn unwrapped(html: &str) -> Option<String> {
             let (parent_anchored, parent_skipped) = open
                 .last()
                 .map_or((false, false), |p| (p.anchored, p.skipped));
-            let plain = !t.id && !t.pagefind;
+            let plain = !t.id && t.pagefind_attrs == 0;
             // Inside an anchored element whose own text is skipped, an
             // inline element's text still counts for the anchor.
             let unwrapped = plain
@@ -338,8 +342,8 @@ struct Tag<'a> {
     self_closing: bool,
     /// It has an `id` attribute.
     id: bool,
-    /// It has a `data-pagefind-…` attribute.
-    pagefind: bool,
+    /// How many `data-pagefind-…` attributes it has.
+    pagefind_attrs: usize,
     /// It has `data-pagefind-ignore`.
     ignored: bool,
 }
@@ -366,7 +370,7 @@ fn tag(html: &str, lt: usize) -> Option<(Tag<'_>, usize)> {
         closing,
         self_closing: false,
         id: false,
-        pagefind: false,
+        pagefind_attrs: 0,
         ignored: false,
     };
     loop {
@@ -393,9 +397,10 @@ fn tag(html: &str, lt: usize) -> Option<(Tag<'_>, usize)> {
                 }
                 t.id |= attr.eq_ignore_ascii_case("id");
                 t.ignored |= attr.eq_ignore_ascii_case("data-pagefind-ignore");
-                t.pagefind |= attr
-                    .get(..14)
-                    .is_some_and(|p| p.eq_ignore_ascii_case("data-pagefind-"));
+                t.pagefind_attrs += usize::from(
+                    attr.get(..14)
+                        .is_some_and(|p| p.eq_ignore_ascii_case("data-pagefind-")),
+                );
                 while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
                     i += 1;
                 }
@@ -408,8 +413,7 @@ fn tag(html: &str, lt: usize) -> Option<(Tag<'_>, usize)> {
                 }
                 match bytes.get(i)? {
                     quote @ (b'"' | b'\'') => {
-                        let close = html.get(i + 1..)?.find(char::from(*quote))?;
-                        i += close + 2;
+                        i = find_byte(html, i + 1, *quote)? + 1;
                     }
                     _ => {
                         while bytes
