@@ -221,6 +221,7 @@ impl<'a> DomParser<'a> {
                                     let mut value = el.get_attribute(attr.trim()).unwrap_or_default();
                                     if value.chars()
                                         .last()
+                                        // planbook patch: no String per character
                                         .filter(|c| SENTENCE_CHARS.is_match(c.encode_utf8(&mut [0; 4])))
                                         .is_some() {
                                             value.push('.');
@@ -363,6 +364,7 @@ impl<'a> DomParser<'a> {
                                 // (As long as it doesn't already end with, say, a . or ?)
                                 if node.current_value.chars()
                                     .last()
+                                    // planbook patch: no String per character
                                     .filter(|c| SENTENCE_CHARS.is_match(c.encode_utf8(&mut [0; 4])))
                                     .is_some() {
                                         node.current_value.push('.');
