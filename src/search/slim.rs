@@ -19,12 +19,11 @@ pub(super) fn slim(html: &str) -> String {
     unwrapped(&html).unwrap_or(html)
 }
 
-/// The page as Pagefind reads it, without the elements it skips: each
-/// element marked `data-pagefind-ignore` whose content holds no other
-/// Pagefind attribute (a filter, meta or sort inside an ignored element
-/// still counts) is left out, with its content. Charts, tables and the
-/// timeline are most of a plan page; Pagefind parsed them only to skip
-/// them. An element whose end cannot be found is kept.
+/// The page without the elements Pagefind skips: each element marked
+/// `data-pagefind-ignore` inside which Pagefind reads nothing
+/// ([`read_inside_ignored`]) is left out, with its content. Charts, tables
+/// and the timeline are most of a plan page; Pagefind parsed them only to
+/// skip them. An element whose end cannot be found is kept.
 pub(super) fn without_ignored(html: &str) -> String {
     const IGNORE: &str = "data-pagefind-ignore";
     let mut out = String::with_capacity(html.len());
@@ -38,16 +37,21 @@ pub(super) fn without_ignored(html: &str) -> String {
         let Some((start, end)) = element_around(html, attr) else {
             continue;
         };
-        let element = html.get(start..end).unwrap_or_default();
+        let (Some(element), Some(before)) = (html.get(start..end), html.get(from..start)) else {
+            continue;
+        };
         let title_before = first_title.is_some_and(|title| title < start);
         if start < from || read_inside_ignored(element, title_before) {
             continue;
         }
-        out.push_str(html.get(from..start).unwrap_or_default());
+        out.push_str(before);
         from = end;
         at = end;
     }
-    out.push_str(html.get(from..).unwrap_or_default());
+    match html.get(from..) {
+        Some(rest) => out.push_str(rest),
+        None => return html.to_string(),
+    }
     out
 }
 
