@@ -580,6 +580,9 @@ mod tests {
             " data-pagefind-ignore=\"all\"",
             " data-pagefind-index-attrs=\"title\" title=\"題 T\"",
             " data-pagefind-filter=\"g[data-v]\" data-v=\"値\"",
+            " class=x title='a>b'",
+            " ID=\"u\"",
+            " DATA-PAGEFIND-FILTER=\"F\"",
         ];
         const TEXT: &[&str] = &[
             "推薦",
@@ -597,7 +600,8 @@ mod tests {
         fn element(seed: &mut u64, depth: usize, out: &mut String, ids: &mut usize) {
             for _ in 0..next(seed, 4) + 1 {
                 match next(seed, 10) {
-                    0 => out.push_str("<br>"),
+                    0 if next(seed, 2) == 0 => out.push_str("<br>"),
+                    0 => out.push_str("<br/>"),
                     1 if next(seed, 2) == 0 => out.push_str("<img src=\"a.png\" alt=\"図\">"),
                     1 if next(seed, 2) == 0 => {
                         out.push_str("<svg><title>図</title><text>1</text></svg>")
@@ -606,6 +610,12 @@ mod tests {
                     2..=4 => out.push_str(TEXT[next(seed, TEXT.len())]),
                     _ if depth > 0 => {
                         let tag = TAGS[next(seed, TAGS.len())];
+                        let upper = tag.to_ascii_uppercase();
+                        let tag = if next(seed, 8) == 0 {
+                            upper.as_str()
+                        } else {
+                            tag
+                        };
                         let attrs = ATTRS[next(seed, ATTRS.len())];
                         let attrs = attrs.replace("\"i\"", &format!("\"i{ids}\""));
                         *ids += 1;
