@@ -272,11 +272,14 @@ pub(super) fn unwrapped(html: &str) -> Option<String> {
     }
     let mut out = String::with_capacity(html.len());
     out.push_str(html.get(..body_end)?);
+    // An inline body may pass on an anchor from outside it: taken as
+    // anchored, which only unwraps less.
+    let body_kind = kind(body.name);
     let mut open = vec![Open {
         name: body.name,
         unwrapped: false,
-        anchored: body.id,
-        skipped: false,
+        anchored: body.id || body_kind.inline,
+        skipped: body.ignored || body_kind.skipped,
     }];
     let mut pos = body_end;
     while !open.is_empty() {
@@ -629,10 +632,17 @@ mod tests {
         }
         let mut body = String::new();
         element(seed, 5, &mut body, &mut 0);
+        // Mostly a `<main>` body; sometimes one that is inline inside an
+        // anchor, or one Pagefind would skip.
+        let (open, close) = match next(seed, 6) {
+            0 => ("<div id=\"o\"><span data-pagefind-body>", "</span></div>"),
+            1 => ("<nav data-pagefind-body>", "</nav>"),
+            _ => ("<main data-pagefind-body>", "</main>"),
+        };
         format!(
             "<!doctype html><html lang=\"ja\"><head><title>題</title></head><body>\
              <nav><a href=\"/\" id=\"top\">top</a></nav><span id=\"before\">x</span>\
-             <main data-pagefind-body><h1>計画 <span>1</span></h1>{body}</main>\
+             {open}<h1>計画 <span>1</span></h1>{body}{close}\
              <footer><span>f</span></footer></body></html>"
         )
     }
