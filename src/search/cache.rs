@@ -3,9 +3,11 @@
 //! that the next build adds it to the index without parsing it again.
 //!
 //! An entry is found by a SHA-256 of everything its parse depends on: the
-//! page as Pagefind reads it, its URL, the site's language, the entry
-//! format and the planbook build (version and commit, which pin the
-//! patched Pagefind). A changed page is a new key, so an entry is never
+//! page as written, its URL, the site's language, the entry format and
+//! the planbook build (version and commit, which pin what planbook hands
+//! Pagefind of a page, `slim.rs`, and the patched Pagefind). Keyed by the
+//! page as written, a page found in the cache is not even cut for
+//! Pagefind. A changed page is a new key, so an entry is never
 //! stale; an entry that is cut short, corrupt or from another format fails
 //! its checksum or its decoding and is parsed again and rewritten. Entries
 //! are written to a temporary file and renamed, so a build that is killed,
@@ -72,7 +74,7 @@ impl Cache {
     }
 
     /// The key of a page: a SHA-256 of all its parse depends on.
-    pub(crate) fn key(lang: Lang, url: &str, html: &str) -> String {
+    pub(crate) fn key(lang: Lang, url: &str, page: &[u8]) -> String {
         let mut hash = Sha256::new();
         for part in [
             FORMAT,
@@ -84,7 +86,7 @@ impl Cache {
             hash.update(part.as_bytes());
             hash.update([0]);
         }
-        hash.update(html.as_bytes());
+        hash.update(page);
         hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
     }
 
@@ -242,16 +244,28 @@ mod tests {
 
     #[test]
     fn a_key_changes_with_the_page_its_url_and_the_language() {
-        let key = Cache::key(Lang::Ja, "/plans/a/index.html", "<p>a</p>");
+        let key = Cache::key(Lang::Ja, "/plans/a/index.html", b"<p>a</p>");
         assert_eq!(key.len(), 64);
-        assert_eq!(key, Cache::key(Lang::Ja, "/plans/a/index.html", "<p>a</p>"));
-        assert_ne!(key, Cache::key(Lang::Ja, "/plans/a/index.html", "<p>b</p>"));
-        assert_ne!(key, Cache::key(Lang::Ja, "/plans/b/index.html", "<p>a</p>"));
-        assert_ne!(key, Cache::key(Lang::En, "/plans/a/index.html", "<p>a</p>"));
+        assert_eq!(
+            key,
+            Cache::key(Lang::Ja, "/plans/a/index.html", b"<p>a</p>")
+        );
+        assert_ne!(
+            key,
+            Cache::key(Lang::Ja, "/plans/a/index.html", b"<p>b</p>")
+        );
+        assert_ne!(
+            key,
+            Cache::key(Lang::Ja, "/plans/b/index.html", b"<p>a</p>")
+        );
+        assert_ne!(
+            key,
+            Cache::key(Lang::En, "/plans/a/index.html", b"<p>a</p>")
+        );
         // The separator keeps the parts apart.
         assert_ne!(
-            Cache::key(Lang::Ja, "/a", "b<p>"),
-            Cache::key(Lang::Ja, "/ab", "<p>")
+            Cache::key(Lang::Ja, "/a", b"b<p>"),
+            Cache::key(Lang::Ja, "/ab", b"<p>")
         );
     }
 }

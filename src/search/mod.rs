@@ -128,24 +128,26 @@ pub(crate) enum Prepared {
 
 impl Prepared {
     /// The page at `url` (from the site's root, `/plans/ID/index.html`),
-    /// `page` as written: what Pagefind reads of it, looked up in `cache`.
+    /// `page` as written: looked up in `cache` as it is, and made into what
+    /// Pagefind reads of it ([`slim`]) only when it is not found there.
     /// Cheap enough to run on every render thread, which is where the
     /// build calls it.
     pub(crate) fn new(lang: Lang, url: String, page: &[u8], cache: Option<&Cache>) -> Prepared {
-        let html = slim::slim(&String::from_utf8_lossy(page));
+        let cut = || slim::slim(&String::from_utf8_lossy(page));
         let Some(cache) = cache else {
             return Prepared::Page {
                 url,
-                html,
+                html: cut(),
                 key: None,
             };
         };
-        let key = Cache::key(lang, &url, &html);
+        // Keyed by the page as written: a page found is not cut at all.
+        let key = Cache::key(lang, &url, page);
         match cache.get(&key, &url) {
             Some(parsed) => Prepared::Parsed(Box::new(parsed)),
             None => Prepared::Page {
                 url,
-                html,
+                html: cut(),
                 key: Some(key),
             },
         }
