@@ -4,10 +4,11 @@
 //!
 //! An entry is found by a SHA-256 of everything its parse depends on: the
 //! page as written, its URL, the site's language, the entry format and
-//! the planbook build (version and commit, which pin what planbook hands
-//! Pagefind of a page, `slim.rs`, and the patched Pagefind). Keyed by the
-//! page as written, a page found in the cache is not even cut for
-//! Pagefind. A changed page is a new key, so an entry is never
+//! the planbook build: its version and commit, and a fingerprint of the
+//! code between a page and its entry (`slim.rs`, the patched Pagefind and
+//! `Cargo.lock`, taken by build.rs), so that an edit not yet committed
+//! gets new entries too. Keyed by the page as written, a page found in
+//! the cache is not even cut for Pagefind. A changed page is a new key, so an entry is never
 //! stale; an entry that is cut short, corrupt or from another format fails
 //! its checksum or its decoding and is parsed again and rewritten. Entries
 //! are written to a temporary file and renamed, so a build that is killed,
@@ -80,6 +81,7 @@ impl Cache {
             FORMAT,
             env!("CARGO_PKG_VERSION"),
             env!("PLANBOOK_COMMIT"),
+            env!("PLANBOOK_PARSE_FINGERPRINT"),
             lang.code(),
             url,
         ] {
