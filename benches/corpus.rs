@@ -228,13 +228,13 @@ pub fn write_hugo(dir: &Path, n: usize) -> std::io::Result<()> {
     }
     std::fs::write(
         dir.join("hugo.toml"),
-        "baseURL = '/'\ntitle = 'Corpus'\ndisableKinds = ['taxonomy', 'term']\n",
+        "baseURL = '/'\nlanguageCode = 'ja'\ntitle = 'Corpus'\ndisableKinds = ['taxonomy', 'term']\n",
     )?;
     let layouts = dir.join("layouts/_default");
     std::fs::create_dir_all(&layouts)?;
     std::fs::write(
         layouts.join("baseof.html"),
-        "<!doctype html><html><head><meta charset=\"utf-8\"><title>{{ .Title }}</title></head><body>{{ block \"main\" . }}{{ end }}</body></html>\n",
+        "<!doctype html><html lang=\"{{ .Site.LanguageCode }}\"><head><meta charset=\"utf-8\"><title>{{ .Title }}</title></head><body>{{ block \"main\" . }}{{ end }}</body></html>\n",
     )?;
     std::fs::write(
         layouts.join("single.html"),
@@ -246,7 +246,7 @@ pub fn write_hugo(dir: &Path, n: usize) -> std::io::Result<()> {
     )?;
     std::fs::write(
         dir.join("layouts/index.html"),
-        "<!doctype html><ul>{{ range .Site.RegularPages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul>\n",
+        "<!doctype html><html lang=\"{{ .Site.LanguageCode }}\"><ul>{{ range .Site.RegularPages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul>\n",
     )?;
     Ok(())
 }

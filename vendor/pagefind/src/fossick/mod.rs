@@ -73,6 +73,10 @@ pub struct FossickedData {
     /// planbook patch: the page number under which its body words were
     /// folded into the index already (`word_data` is then empty).
     pub folded_as: Option<usize>,
+    /// planbook patch: the page's fragment file made ahead
+    /// (`output::Fragment`), so that an index built in memory does not
+    /// compress it again.
+    pub fragment_file: Option<crate::output::Fragment>,
 }
 
 /// Segment a run of text into words, for languages that
@@ -105,6 +109,72 @@ fn segment_words(input: &str) -> impl Iterator<Item = &str> {
             start = end;
             word
         })
+}
+
+thread_local! {
+    /// planbook patch: see `WordMemo`.
+    static WORD_MEMO: std::cell::Cell<WordMemo> = std::cell::Cell::new(WordMemo::default());
+}
+
+/// planbook patch: what runs of text segment into and what words index as,
+/// kept across the pages one thread parses. Each is a pure function of the
+/// run or word, the page's language and the options' extra word
+/// characters, so the memo starts again when either changes. Its memory
+/// stays bounded on any corpus: a run or word longer than its `MAX_*` is
+/// worked out without the memo, and the memo starts again once it holds
+/// `MAX_RUNS` runs or `MAX_WORDS` words and pairs (a few tens of MB at
+/// worst per thread; a plan corpus keeps a few MB).
+#[derive(Default)]
+struct WordMemo {
+    language: String,
+    include_characters: Vec<char>,
+    /// Run of text -> the byte offset where each of its segments ends.
+    runs: HashMap<String, Vec<u32>>,
+    whole: HashMap<String, Vec<IndexableWord>>,
+    segmented: HashMap<String, Vec<IndexableWord>>,
+    /// "previous cluster\0word" -> the pair spanning the two segments.
+    pairs: HashMap<String, Option<IndexableWord>>,
+}
+
+impl WordMemo {
+    /// The longest run kept, in bytes (a sentence of Japanese).
+    #[cfg(feature = "extended")]
+    const MAX_RUN: usize = 512;
+    const MAX_RUNS: usize = 1 << 13;
+    /// The longest word or pair kept, in bytes.
+    const MAX_WORD: usize = 64;
+    const MAX_WORDS: usize = 1 << 16;
+
+    /// Ready for a page in `language` parsed with `include_characters`.
+    fn start_page(&mut self, language: &str, include_characters: &[char]) {
+        let words = self.whole.len() + self.segmented.len() + self.pairs.len();
+        if self.language != language
+            || self.include_characters != include_characters
+            || self.runs.len() > Self::MAX_RUNS
+            || words > Self::MAX_WORDS
+        {
+            *self = WordMemo {
+                language: language.to_string(),
+                include_characters: include_characters.to_vec(),
+                ..WordMemo::default()
+            };
+        }
+    }
+
+    /// `map[key]`, made with `make` and kept if `key` is at most `max`
+    /// bytes long.
+    fn get<'m, V>(
+        map: &'m mut HashMap<String, V>,
+        scratch: &'m mut Option<V>,
+        key: &str,
+        max: usize,
+        make: impl FnOnce() -> V,
+    ) -> &'m V {
+        if key.len() > max {
+            return scratch.insert(make());
+        }
+        map.entry_ref(key).or_insert_with(make)
+    }
 }
 
 #[derive(Debug)]
@@ -358,6 +428,7 @@ impl Fossicker {
             has_default_ui_reference: data.has_default_ui_reference,
             language: data.language,
             folded_as: None,
+            fragment_file: None,
             fragment: PageFragment {
                 page_number: 0, // This page number is updated later once determined
                 data: PageFragmentData {
@@ -406,10 +477,14 @@ impl Fossicker {
         #[cfg(feature = "extended")]
         let should_segment = matches!(data.language.split('-').next().unwrap(), "zh" | "ja" | "th");
 
-        // planbook patch: a page repeats its runs of text (labels, dates),
-        // so each distinct run is segmented once per page.
+        // planbook patch: pages repeat their runs of text (labels, dates,
+        // headings) and their words, so what each distinct run segments into
+        // and what each distinct word indexes as are kept from one page to
+        // the next on this thread (`WordMemo`).
+        let mut memo = WORD_MEMO.with(|m| m.take());
+        memo.start_page(&data.language, &options.include_characters);
         #[cfg(feature = "extended")]
-        let mut segmented_runs: HashMap<&str, Vec<&str>> = HashMap::new();
+        let segmented_runs = &mut memo.runs;
         #[cfg(feature = "extended")]
         let coarse_segments = segment_chunks.map(|seg| {
             if seg.starts_with("___") {
@@ -417,10 +492,27 @@ impl Fossicker {
             } else {
                 if should_segment {
                     // Run a segmenter only for any languages which require it.
-                    let words = segmented_runs
-                        .entry(seg)
-                        .or_insert_with(|| segment_words(seg).collect());
-                    Either::Right(words.clone().into_iter())
+                    let mut scratch = None;
+                    let ends = WordMemo::get(segmented_runs, &mut scratch, seg, WordMemo::MAX_RUN, || {
+                        let mut start = 0;
+                        segment_words(seg)
+                            .map(|word| {
+                                start += word.len();
+                                u32::try_from(start).unwrap_or(u32::MAX)
+                            })
+                            .collect()
+                    });
+                    let mut start = 0;
+                    let words: Vec<&str> = ends
+                        .iter()
+                        .map(|&end| {
+                            let end = end as usize;
+                            let word = seg.get(start..end).unwrap_or_default();
+                            start = end;
+                            word
+                        })
+                        .collect();
+                    Either::Right(words.into_iter())
                 } else {
                     // Currently hesitant to run segmentation during indexing
                     // that we can't also run during search, since we don't
@@ -443,9 +535,9 @@ impl Fossicker {
 
         let mut weight_stack: Vec<u8> = vec![(1.0 * weight_multiplier) as u8];
 
-        let mut analysed_whole: HashMap<String, Vec<IndexableWord>> = HashMap::new();
-        let mut analysed_segmented: HashMap<String, Vec<IndexableWord>> = HashMap::new();
-        let mut analysed_pairs: HashMap<String, Option<IndexableWord>> = HashMap::new();
+        let analysed_whole = &mut memo.whole;
+        let analysed_segmented = &mut memo.segmented;
+        let analysed_pairs = &mut memo.pairs;
         let mut pair_key = String::new();
         let mut track_word = |word: &str,
                               append_whitespace: bool,
@@ -540,14 +632,15 @@ impl Fossicker {
             let word_weight = *weight_stack.last().unwrap_or(&1);
 
             // planbook patch: what a word indexes as depends on the word
-            // alone (and whether it came out of the segmenter), and a page
-            // repeats its words, so each is worked out once per page.
+            // alone (and whether it came out of the segmenter), and pages
+            // repeat their words, so each is worked out once (`WordMemo`).
             let analysed = if segmented {
-                &mut analysed_segmented
+                &mut *analysed_segmented
             } else {
-                &mut analysed_whole
+                &mut *analysed_whole
             };
-            let indexable_words = analysed.entry_ref(&*base_word).or_insert_with(|| {
+            let mut scratch = None;
+            let indexable_words = WordMemo::get(analysed, &mut scratch, &base_word, WordMemo::MAX_WORD, || {
                 let mut indexable_words =
                     get_indexable_words(&base_word, stemmer.as_ref(), &options.include_characters);
                 let dotted_tails = get_dotted_tails(
@@ -568,24 +661,23 @@ impl Fossicker {
             if segmented {
                 // The pair that spans the boundary from the previous segment is
                 // indexed against that segment, so it is tracked separately
-                // (planbook patch: once per page for each previous cluster
-                // and word, as it depends on nothing else).
+                // (planbook patch: once for each previous cluster and word,
+                // as it depends on nothing else; `WordMemo`).
                 if let Some(previous) = previous_cluster {
                     pair_key.clear();
                     pair_key.push_str(previous);
                     pair_key.push('\0');
                     pair_key.push_str(&base_word);
-                    cross_bigram = analysed_pairs
-                        .entry_ref(pair_key.as_str())
-                        .or_insert_with(|| {
-                            get_indexable_cross_bigram(
-                                &base_word,
-                                previous_cluster,
-                                stemmer.as_ref(),
-                                indexable_words,
-                            )
-                        })
-                        .clone();
+                    let mut scratch = None;
+                    cross_bigram = WordMemo::get(analysed_pairs, &mut scratch, &pair_key, WordMemo::MAX_WORD, || {
+                        get_indexable_cross_bigram(
+                            &base_word,
+                            previous_cluster,
+                            stemmer.as_ref(),
+                            indexable_words,
+                        )
+                    })
+                    .clone();
                 }
             }
 
@@ -660,6 +752,8 @@ impl Fossicker {
                 }
             };
         }
+        drop(track_word);
+        WORD_MEMO.with(|m| m.replace(memo));
         if content.ends_with('\u{200B}') {
             content.pop();
         }

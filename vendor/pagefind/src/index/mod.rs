@@ -23,7 +23,8 @@ pub struct PagefindIndexes {
     pub word_indexes: HashMap<String, Vec<u8>>,
     pub filter_indexes: HashMap<String, Vec<u8>>,
     pub meta_index: (String, Vec<u8>),
-    pub fragments: Vec<(String, String)>,
+    /// (hash, JSON, the file made ahead: planbook patch)
+    pub fragments: Vec<(String, String, Option<Vec<u8>>)>,
     pub sorts: Vec<String>,
     pub language: String,
     pub word_count: usize,
@@ -34,6 +35,8 @@ pub struct PagefindIndexes {
 struct IntermediaryPageData {
     full_hash: String,
     encoded_data: String,
+    /// planbook patch: the fragment file made ahead, if its hash matched.
+    made: Option<Vec<u8>>,
     word_count: usize,
     page_number: usize,
 }
@@ -271,8 +274,11 @@ pub async fn build_indexes(
 
             // Compute encoded page data
             let encoded_data = serde_json::to_string(&page.fragment.data).unwrap();
+            let hash = full_hash(encoded_data.as_bytes());
+            let made = page.fragment_file.filter(|f| f.hash == hash).map(|f| f.contents);
             let encoded_page = IntermediaryPageData {
-                full_hash: format!("{}_{}", language_ref, full_hash(encoded_data.as_bytes())),
+                made,
+                full_hash: format!("{}_{}", language_ref, hash),
                 word_count: page.fragment.data.word_count,
                 page_number: page.fragment.page_number,
                 encoded_data,
@@ -372,7 +378,7 @@ pub async fn build_indexes(
             }
             group_hashes.insert(short_group_hash.to_string());
 
-            final_fragments.push((short_group_hash.to_string(), group_json));
+            final_fragments.push((short_group_hash.to_string(), group_json, None));
 
             for (word_count, (hash, _)) in chunk {
                 meta.pages.push(MetaPage {
@@ -384,7 +390,7 @@ pub async fn build_indexes(
         }
     } else {
         for (word_count, (hash, frag)) in fragments {
-            final_fragments.push((hash.clone(), frag.encoded_data));
+            final_fragments.push((hash.clone(), frag.encoded_data, frag.made));
             meta.pages.push(MetaPage {
                 hash: hash.clone(),
                 word_count: word_count as u32,
@@ -551,9 +557,44 @@ pub struct Folded {
 
 impl Folded {
     /// Folds one page's body words in as page `self.pages`.
+    /// What `page_word_map` and then `merge_word_map` make, straight into
+    /// the site's map: the page is after every page folded before, so each
+    /// of its packed pages goes at the end of its word's list.
     pub fn fold(&mut self, word_data: HashMap<String, Vec<FossickedWord>>) {
-        let local = page_word_map(word_data, self.pages);
-        merge_word_map(&mut self.word_map, local);
+        let page_number = self.pages;
+        for (word, positions) in word_data {
+            let mut normalized_positions: Vec<FossickedWord> = Vec::new();
+            let mut variant_positions: BTreeMap<String, Vec<FossickedWord>> = BTreeMap::new();
+            for fossicked in positions {
+                match &fossicked.original_word {
+                    None => normalized_positions.push(fossicked),
+                    Some(original) => variant_positions
+                        .entry(original.clone())
+                        .or_default()
+                        .push(fossicked),
+                }
+            }
+            let packed_word = self.word_map.entry(word).or_insert_with_key(|word| PackedWord {
+                word: word.clone(),
+                pages: Vec::new(),
+                additional_variants: Vec::new(),
+            });
+            if !normalized_positions.is_empty() {
+                packed_word
+                    .pages
+                    .push(positions_to_packed_page(normalized_positions, page_number));
+            }
+            for (form, positions) in variant_positions {
+                let page = positions_to_packed_page(positions, page_number);
+                match packed_word.additional_variants.iter_mut().find(|v| v.form == form) {
+                    Some(variant) => variant.pages.push(page),
+                    None => packed_word.additional_variants.push(PackedVariant {
+                        form,
+                        pages: vec![page],
+                    }),
+                }
+            }
+        }
         self.pages += 1;
     }
 }
@@ -671,7 +712,9 @@ fn positions_to_packed_page(mut positions: Vec<FossickedWord>, page_number: usiz
     // when we inline weight changes.
     // We then sort by position within each weight group,
     // which helps us delta encode the index.
-    positions.sort_by_cached_key(|p| (if p.weight == 25 { 0 } else { p.weight }, p.position));
+    // (planbook patch: unstable and uncached; two positions with the same
+    // key write the same numbers, so the order between them is not seen.)
+    positions.sort_unstable_by_key(|p| (if p.weight == 25 { 0 } else { p.weight }, p.position));
 
     let mut current_weight = 25;
     let mut weighted_positions = Vec::with_capacity(positions.len());

@@ -273,7 +273,8 @@ impl PageParser {
             .into_iter()
             .map(|(url, html)| Fossicker::new_synthetic(None, Some(url), html))
             .collect();
-        self.0.parse_then(files, |page| {
+        self.0.parse_then(files, |mut page| {
+            page.fragment_file = Some(crate::output::Fragment::of(&page.fragment.data));
             let bytes = match as_bytes {
                 true => Some(crate::fossick::stored::to_bytes(&page)?),
                 false => None,
