@@ -8,8 +8,8 @@
 //! code between a page and its entry (`slim.rs`, the patched Pagefind and
 //! `Cargo.lock`, taken by build.rs), so that an edit not yet committed
 //! gets new entries too. Keyed by the page as written, a page found in
-//! the cache is not even cut for Pagefind. A changed page is a new key, so an entry is never
-//! stale; an entry that is cut short, corrupt or from another format fails
+//! the cache is not even cut for Pagefind. A changed page is a new key,
+//! so an entry is never stale; an entry that is cut short, corrupt or from another format fails
 //! its checksum or its decoding and is parsed again and rewritten. Entries
 //! are written to a temporary file and renamed, so a build that is killed,
 //! or two builds at once, leave whole entries or none. The cache is only
@@ -271,11 +271,9 @@ mod tests {
 
     #[test]
     fn a_cache_removed_while_in_use_comes_back_whole_and_marked() {
-        let mut index = super::super::Index::new(Lang::Ja).unwrap();
-        let parser = index.runtime.block_on(index.index.page_parser()).unwrap();
         let html = "<html><body><main data-pagefind-body><h1>推薦</h1></main></body></html>";
-        let pages = vec![("/plans/a/index.html".to_string(), html.to_string())];
-        let page = parser.parse_html_files(pages, true).pop().unwrap().unwrap();
+        let bytes = super::super::parsed_bytes(&[html.to_string()], false);
+        let page = ParsedPage::from_bytes(&bytes[0]).unwrap();
         let repo = tempfile::tempdir().unwrap();
         let cache = Cache::new(repo.path());
         let (a, b) = ("a".repeat(64), "b".repeat(64));
@@ -287,9 +285,9 @@ mod tests {
         assert!(!cache.warned.load(Relaxed));
         let root = repo.path().join(DIR);
         assert!(root.join("CACHEDIR.TAG").is_file() && root.join(".gitignore").is_file());
-        let found = cache.get(&b, "/plans/a/index.html").unwrap();
-        assert_eq!(found.to_bytes().unwrap(), page.to_bytes().unwrap());
-        assert!(cache.get(&a, "/plans/a/index.html").is_none());
+        let found = cache.get(&b, "/p/0/index.html").unwrap();
+        assert_eq!(found.to_bytes().unwrap(), bytes[0]);
+        assert!(cache.get(&a, "/p/0/index.html").is_none());
     }
 
     #[test]
@@ -300,18 +298,14 @@ mod tests {
             key,
             Cache::key(Lang::Ja, "/plans/a/index.html", b"<p>a</p>")
         );
-        assert_ne!(
-            key,
-            Cache::key(Lang::Ja, "/plans/a/index.html", b"<p>b</p>")
-        );
-        assert_ne!(
-            key,
-            Cache::key(Lang::Ja, "/plans/b/index.html", b"<p>a</p>")
-        );
-        assert_ne!(
-            key,
-            Cache::key(Lang::En, "/plans/a/index.html", b"<p>a</p>")
-        );
+        // Another page, URL or language: another key.
+        for (lang, url, page) in [
+            (Lang::Ja, "/plans/a/index.html", b"<p>b</p>"),
+            (Lang::Ja, "/plans/b/index.html", b"<p>a</p>"),
+            (Lang::En, "/plans/a/index.html", b"<p>a</p>"),
+        ] {
+            assert_ne!(key, Cache::key(lang, url, page), "{lang:?} {url} {page:?}");
+        }
         // The separator keeps the parts apart.
         assert_ne!(
             Cache::key(Lang::Ja, "/a", b"b<p>"),

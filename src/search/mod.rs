@@ -338,6 +338,32 @@ impl Drop for Background {
     }
 }
 
+/// Each page of `pages` as Pagefind parsed it (at `/p/N/index.html`), in
+/// bytes: all in one batch, or (`alone`) one at a time in reverse order.
+/// For tests here and in `slim` and `cache`.
+#[cfg(test)]
+fn parsed_bytes(pages: &[String], alone: bool) -> Vec<Vec<u8>> {
+    let mut index = Index::new(Lang::Ja).unwrap();
+    let parser = index.runtime.block_on(index.index.page_parser()).unwrap();
+    let page = |i: usize| (format!("/p/{i}/index.html"), pages[i].clone());
+    let bytes = |p: Result<ParsedPage>| p.unwrap().to_bytes().unwrap();
+    if !alone {
+        let all = (0..pages.len()).map(page).collect();
+        return parser
+            .parse_html_files(all, false)
+            .into_iter()
+            .map(bytes)
+            .collect();
+    }
+    let mut out: Vec<Vec<u8>> = (0..pages.len())
+        .rev()
+        .map(|i| parser.parse_html_files(vec![page(i)], false))
+        .map(|mut p| bytes(p.pop().unwrap()))
+        .collect();
+    out.reverse();
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -381,30 +407,6 @@ mod tests {
         let (a, b) = (direct.files().unwrap(), background.finish().unwrap());
         assert!(a.iter().any(|(p, _)| p == "pagefind/pagefind-entry.json"));
         assert!(a == b, "the two bundles differ");
-    }
-
-    /// Each page of `pages` as Pagefind parsed it, in bytes: all in one
-    /// batch, or (`alone`) one at a time in reverse order.
-    fn parsed_bytes(pages: &[String], alone: bool) -> Vec<Vec<u8>> {
-        let mut index = Index::new(Lang::Ja).unwrap();
-        let parser = index.runtime.block_on(index.index.page_parser()).unwrap();
-        let page = |i: usize| (format!("/p/{i}/index.html"), pages[i].clone());
-        let bytes = |p: Result<ParsedPage>| p.unwrap().to_bytes().unwrap();
-        if !alone {
-            let all = (0..pages.len()).map(page).collect();
-            return parser
-                .parse_html_files(all, false)
-                .into_iter()
-                .map(bytes)
-                .collect();
-        }
-        let mut out: Vec<Vec<u8>> = (0..pages.len())
-            .rev()
-            .map(|i| parser.parse_html_files(vec![page(i)], false))
-            .map(|mut p| bytes(p.pop().unwrap()))
-            .collect();
-        out.reverse();
-        out
     }
 
     #[test]

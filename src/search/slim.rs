@@ -439,7 +439,6 @@ fn tag(html: &str, lt: usize) -> Option<(Tag<'_>, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::Lang;
 
     #[test]
     fn ignored_elements_are_left_out_unless_pagefind_reads_inside() {
@@ -514,21 +513,6 @@ mod tests {
     }
 
     /// Pagefind's parse of each page, as the bytes the cache keeps.
-    fn parsed(pages: &[String]) -> Vec<Vec<u8>> {
-        let mut index = super::super::Index::new(Lang::Ja).unwrap();
-        let parser = index.runtime.block_on(index.index.page_parser()).unwrap();
-        let pages = pages
-            .iter()
-            .enumerate()
-            .map(|(i, html)| (format!("/p/{i}/index.html"), html.clone()))
-            .collect();
-        parser
-            .parse_html_files(pages, false)
-            .into_iter()
-            .map(|page| page.unwrap().to_bytes().unwrap())
-            .collect()
-    }
-
     /// A random page of nested elements: the tags, attributes and text
     /// shapes Pagefind treats differently.
     fn random_page(seed: &mut u64) -> String {
@@ -660,7 +644,10 @@ mod tests {
         let smaller = pages.iter().zip(&slim).filter(|(p, s)| s.len() < p.len());
         let smaller = smaller.count();
         assert!(smaller > pages.len() * 2 / 3);
-        let (a, b) = (parsed(&pages), parsed(&slim));
+        let (a, b) = (
+            super::super::parsed_bytes(&pages, false),
+            super::super::parsed_bytes(&slim, false),
+        );
         for (i, (a, b)) in a.iter().zip(&b).enumerate() {
             assert!(
                 a == b,

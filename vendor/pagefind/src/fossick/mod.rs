@@ -753,7 +753,7 @@ impl Fossicker {
             };
         }
         drop(track_word);
-        WORD_MEMO.with(|m| m.replace(memo));
+        WORD_MEMO.with(|m| m.set(memo));
         if content.ends_with('\u{200B}') {
             content.pop();
         }

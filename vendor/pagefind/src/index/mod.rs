@@ -556,45 +556,12 @@ pub struct Folded {
 }
 
 impl Folded {
-    /// Folds one page's body words in as page `self.pages`.
-    /// What `page_word_map` and then `merge_word_map` make, straight into
-    /// the site's map: the page is after every page folded before, so each
-    /// of its packed pages goes at the end of its word's list.
+    /// Folds one page's body words in as page `self.pages`: what
+    /// `page_word_map` and then `merge_word_map` make, straight into the
+    /// site's map (the page is after every page folded before, so each of
+    /// its packed pages goes at the end of its word's list).
     pub fn fold(&mut self, word_data: HashMap<String, Vec<FossickedWord>>) {
-        let page_number = self.pages;
-        for (word, positions) in word_data {
-            let mut normalized_positions: Vec<FossickedWord> = Vec::new();
-            let mut variant_positions: BTreeMap<String, Vec<FossickedWord>> = BTreeMap::new();
-            for fossicked in positions {
-                match &fossicked.original_word {
-                    None => normalized_positions.push(fossicked),
-                    Some(original) => variant_positions
-                        .entry(original.clone())
-                        .or_default()
-                        .push(fossicked),
-                }
-            }
-            let packed_word = self.word_map.entry(word).or_insert_with_key(|word| PackedWord {
-                word: word.clone(),
-                pages: Vec::new(),
-                additional_variants: Vec::new(),
-            });
-            if !normalized_positions.is_empty() {
-                packed_word
-                    .pages
-                    .push(positions_to_packed_page(normalized_positions, page_number));
-            }
-            for (form, positions) in variant_positions {
-                let page = positions_to_packed_page(positions, page_number);
-                match packed_word.additional_variants.iter_mut().find(|v| v.form == form) {
-                    Some(variant) => variant.pages.push(page),
-                    None => packed_word.additional_variants.push(PackedVariant {
-                        form,
-                        pages: vec![page],
-                    }),
-                }
-            }
-        }
+        pack_page_words(&mut self.word_map, word_data, self.pages);
         self.pages += 1;
     }
 }
@@ -606,56 +573,54 @@ fn page_word_map(
     page_number: usize,
 ) -> HashMap<String, PackedWord> {
     let mut local_word_map: HashMap<String, PackedWord> = HashMap::new();
+    pack_page_words(&mut local_word_map, word_data, page_number);
+    local_word_map
+}
+
+/// planbook patch: packs page `page_number`'s body words into
+/// `word_map`, each packed page at the end of its word's list (a fresh
+/// map for `page_word_map`, the site's map for `Folded::fold`).
+fn pack_page_words(
+    word_map: &mut HashMap<String, PackedWord>,
+    word_data: HashMap<String, Vec<FossickedWord>>,
+    page_number: usize,
+) {
     for (word, positions) in word_data {
-        // Group positions by original_word for this page
+        // Group positions by original_word for this page: without
+        // diacritics the original matches the normalized form; with
+        // them it is stored instead in additional_variants.
         let mut normalized_positions: Vec<FossickedWord> = Vec::new();
         let mut variant_positions: BTreeMap<String, Vec<FossickedWord>> = BTreeMap::new();
-
         for fossicked in positions {
-            if fossicked.original_word.is_none() {
-                // No diacritics - original matches normalized form
-                normalized_positions.push(fossicked);
-            } else {
-                // Original form differs (has diacritics) - stored instead in additional_variants
-                variant_positions
-                    .entry(fossicked.original_word.clone().unwrap())
+            match &fossicked.original_word {
+                None => normalized_positions.push(fossicked),
+                Some(original) => variant_positions
+                    .entry(original.clone())
                     .or_default()
-                    .push(fossicked);
+                    .push(fossicked),
             }
         }
-
-        let packed_word = local_word_map
-            .entry(word.clone())
-            .or_insert_with(|| PackedWord {
-                word: word.clone(),
-                pages: Vec::new(),
-                additional_variants: Vec::new(),
-            });
-
+        let packed_word = word_map.entry(word).or_insert_with_key(|word| PackedWord {
+            word: word.clone(),
+            pages: Vec::new(),
+            additional_variants: Vec::new(),
+        });
         if !normalized_positions.is_empty() {
             packed_word
                 .pages
                 .push(positions_to_packed_page(normalized_positions, page_number));
         }
-
-        for (variant_form, variant_pos) in variant_positions {
-            let variant_page = positions_to_packed_page(variant_pos, page_number);
-
-            if let Some(existing_variant) = packed_word
-                .additional_variants
-                .iter_mut()
-                .find(|v| v.form == variant_form)
-            {
-                existing_variant.pages.push(variant_page);
-            } else {
-                packed_word.additional_variants.push(PackedVariant {
-                    form: variant_form,
-                    pages: vec![variant_page],
-                });
+        for (form, positions) in variant_positions {
+            let page = positions_to_packed_page(positions, page_number);
+            match packed_word.additional_variants.iter_mut().find(|v| v.form == form) {
+                Some(variant) => variant.pages.push(page),
+                None => packed_word.additional_variants.push(PackedVariant {
+                    form,
+                    pages: vec![page],
+                }),
             }
         }
     }
-    local_word_map
 }
 
 /// Adds a page's packed words to the site's. A page already there (its
