@@ -33,7 +33,7 @@ pub(crate) const DIR: &str = ".planbook-cache";
 
 /// Bumped when what an entry holds changes in a way the planbook build
 /// stamp would not show (a change to the Pagefind patch between commits).
-const FORMAT: &str = "planbook search cache 2";
+const FORMAT: &str = "planbook search cache 3";
 
 /// The first bytes of every entry.
 const MAGIC: &[u8; 8] = b"PBSRCH1\n";

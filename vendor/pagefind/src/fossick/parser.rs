@@ -134,24 +134,7 @@ impl<'a> DomParser<'a> {
     pub fn new(options: &'a SearchOptions) -> Self {
         let data = Rc::new(RefCell::new(DomParserData::default()));
         let root = format!("{}, {} *", options.root_selector, options.root_selector);
-        let mut custom_exclusions = options.exclude_selectors.clone();
-        custom_exclusions.extend(REMOVE_SELECTORS.iter().map(|s| s.to_string()));
-        let custom_exclusions = custom_exclusions
-            .iter()
-            .filter_map(|e| {
-                let selector = format!("{} {}", options.root_selector, e);
-                match selector.parse::<Selector>() {
-                    Ok(_) => Some(selector),
-                    Err(error) => {
-                        options.logger.warn(format!(
-                            "Ignoring the exclude selector {e:?}, which Pagefind can't parse: {error}. Indexing will continue without it."
-                        ));
-                        None
-                    }
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
+        let custom_exclusions = exclusion_selector(options);
         let mut anchor_counter = 0;
 
         let rewriter = HtmlRewriter::new(
@@ -165,7 +148,9 @@ impl<'a> DomParser<'a> {
                         Ok(())
                     })},
                     enclose! { (data) element!(root, move |el| {
-                        let explicit_ignore_flag = el.get_attribute("data-pagefind-ignore").map(|attr| {
+                        // planbook patch: the attributes read in one pass.
+                        let attrs = PagefindAttrs::of(el);
+                        let explicit_ignore_flag = attrs.ignore.map(|attr| {
                             match attr.to_ascii_lowercase().as_str() {
                                 "" | "index" | "true" => NodeStatus::Ignored,
                                 "all" => NodeStatus::Excluded,
@@ -175,15 +160,15 @@ impl<'a> DomParser<'a> {
                                 }
                             }
                         });
-                        let treat_as_body = el.has_attribute("data-pagefind-body");
-                        let weight = el.get_attribute("data-pagefind-weight").map(|attr| attr.to_string());
-                        let filter = el.get_attribute("data-pagefind-filter").map(|attr| parse_attr_string(attr, el));
-                        let element_id = el.get_attribute("id").map(|e| ALL_SPACES.replace_all(&e, "").to_string());
-                        let pagefind_title = el.get_attribute("data-pagefind-title").map(|title| normalize_content(&title)).filter(|title| !title.is_empty());
-                        let meta = el.get_attribute("data-pagefind-meta").map(|attr| parse_attr_string(attr, el));
-                        let default_meta = el.get_attribute("data-pagefind-default-meta").map(|attr| parse_attr_string(attr, el));
-                        let sort = el.get_attribute("data-pagefind-sort").map(|attr| parse_attr_string(attr, el));
-                        let index_attrs: Option<Vec<String>> = el.get_attribute("data-pagefind-index-attrs").map(|attr| attr.split(',').map(|a| a.trim().to_string()).collect());
+                        let treat_as_body = attrs.body;
+                        let weight = attrs.weight;
+                        let filter = attrs.filter.map(|attr| parse_attr_string(attr, el));
+                        let element_id = attrs.id.map(|e| ALL_SPACES.replace_all(&e, "").to_string());
+                        let pagefind_title = attrs.title.map(|title| normalize_content(&title)).filter(|title| !title.is_empty());
+                        let meta = attrs.meta.map(|attr| parse_attr_string(attr, el));
+                        let default_meta = attrs.default_meta.map(|attr| parse_attr_string(attr, el));
+                        let sort = attrs.sort.map(|attr| parse_attr_string(attr, el));
+                        let index_attrs: Option<Vec<String>> = attrs.index_attrs.map(|attr| attr.split(',').map(|a| a.trim().to_string()).collect());
                         let tag_name = el.tag_name();
 
                         let status = if treat_as_body {
@@ -233,7 +218,7 @@ impl<'a> DomParser<'a> {
                                 }
                             }
                             // Handle adding spaces between words separated by <br/> tags and the like
-                            if SPACE_SELECTORS.contains(&el.tag_name().as_str()) {
+                            if SPACE_SELECTORS.contains(&tag_name.as_str()) {
                                 let parent = &data.borrow().current_node;
                                 let mut parent = parent.borrow_mut();
                                 parent.current_value.push(' ');
@@ -654,6 +639,101 @@ impl<'a> DomParser<'a> {
                 .filter(|lang| !lang.is_empty())
                 .unwrap_or_else(|| "unknown".into()),
         }
+    }
+}
+
+/// The selector of what a page's parse leaves out (the options' exclude
+/// selectors and `REMOVE_SELECTORS`, under the root), each part checked to
+/// parse. planbook patch: kept per thread for the options it was made for,
+/// instead of parsing the eleven selectors for each page (a selector that
+/// does not parse is warned about once per thread, not once per page).
+fn exclusion_selector(options: &SearchOptions) -> String {
+    thread_local! {
+        static MADE: RefCell<Option<(String, Vec<String>, String)>> = const { RefCell::new(None) };
+    }
+    MADE.with(|made| {
+        let mut made = made.borrow_mut();
+        match &*made {
+            Some((root, exclude, selector))
+                if *root == options.root_selector && *exclude == options.exclude_selectors =>
+            {
+                selector.clone()
+            }
+            _ => {
+                let mut custom_exclusions = options.exclude_selectors.clone();
+                custom_exclusions.extend(REMOVE_SELECTORS.iter().map(|s| s.to_string()));
+                        let selector = custom_exclusions
+                    .iter()
+                    .filter_map(|e| {
+                        let selector = format!("{} {}", options.root_selector, e);
+                        match selector.parse::<Selector>() {
+                            Ok(_) => Some(selector),
+                            Err(error) => {
+                                options.logger.warn(format!(
+                                    "Ignoring the exclude selector {e:?}, which Pagefind can't parse: {error}. Indexing will continue without it."
+                                ));
+                                None
+                            }
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                *made = Some((
+                    options.root_selector.clone(),
+                    options.exclude_selectors.clone(),
+                    selector.clone(),
+                ));
+                selector
+            }
+        }
+    })
+}
+
+/// planbook patch: the attributes Pagefind reads on every element, in one
+/// pass over the element's attributes. Upstream asked for each by name:
+/// ten lookups per element, each lowercasing and encoding the name it
+/// looks for and making a `String`. The first attribute of a name counts,
+/// as with `get_attribute`.
+#[derive(Default)]
+struct PagefindAttrs {
+    ignore: Option<String>,
+    body: bool,
+    weight: Option<String>,
+    filter: Option<String>,
+    id: Option<String>,
+    title: Option<String>,
+    meta: Option<String>,
+    default_meta: Option<String>,
+    sort: Option<String>,
+    index_attrs: Option<String>,
+}
+
+impl PagefindAttrs {
+    fn of(el: &Element) -> Self {
+        let mut attrs = PagefindAttrs::default();
+        for attr in el.attributes() {
+            let name = attr.name();
+            let slot = match name.as_str() {
+                "id" => &mut attrs.id,
+                "data-pagefind-body" => {
+                    attrs.body = true;
+                    continue;
+                }
+                "data-pagefind-ignore" => &mut attrs.ignore,
+                "data-pagefind-weight" => &mut attrs.weight,
+                "data-pagefind-filter" => &mut attrs.filter,
+                "data-pagefind-title" => &mut attrs.title,
+                "data-pagefind-meta" => &mut attrs.meta,
+                "data-pagefind-default-meta" => &mut attrs.default_meta,
+                "data-pagefind-sort" => &mut attrs.sort,
+                "data-pagefind-index-attrs" => &mut attrs.index_attrs,
+                _ => continue,
+            };
+            if slot.is_none() {
+                *slot = Some(attr.value());
+            }
+        }
+        attrs
     }
 }
 

@@ -3,7 +3,7 @@
 //! parsing them again. The bytes are CBOR; a page that does not decode is
 //! an error, which the caller takes as "parse the page again".
 
-use anyhow::{anyhow, Result};
+use anyhow::{anyhow, bail, Result};
 use hashbrown::HashMap;
 use std::collections::BTreeMap;
 
@@ -186,6 +186,12 @@ mod packed {
 /// A page from [`to_bytes`].
 pub fn from_bytes(bytes: &[u8]) -> Result<FossickedData> {
     let stored: Stored = minicbor::decode(bytes).map_err(|e| anyhow!("not a stored page: {e}"))?;
+    // A page is stored with its fragment file, which holds its text (the
+    // fragment's `content` is left empty): without it the page would be
+    // indexed without its text.
+    if stored.fragment_hash.is_none() || stored.fragment_file.is_none() {
+        bail!("a stored page without its fragment file");
+    }
     let [has_custom_body, force_inclusion, has_html_element, has_old_bundle_reference, has_default_ui_reference] =
         stored.flags;
     Ok(FossickedData {
@@ -275,5 +281,10 @@ mod tests {
             flipped[cut] ^= 0x81;
             let _ = from_bytes(&flipped);
         }
+        // A page stored without its fragment file (which holds the text
+        // planbook's parse drops) is not read back.
+        let mut bare = from_bytes(&bytes).unwrap();
+        bare.fragment_file = None;
+        assert!(from_bytes(&to_bytes(&bare).unwrap()).is_err());
     }
 }

@@ -5,13 +5,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::{
     fossick::{FossickedData, FossickedWord, MetaFossickedWord},
     index::index_metadata::MetaFilter,
+    output::FragmentText,
     utils::full_hash,
     SearchOptions,
 };
 use anyhow::{bail, Result};
 use index_filter::{FilterIndex, PackedValue};
 use index_metadata::{MetaChunk, MetaIndex, MetaPage};
-use index_words::{PackedPage, PackedVariant, PackedWord, WordIndex};
+use index_words::{PackedPages, PackedVariant, PackedWord, WordIndex};
 
 use self::index_metadata::MetaSort;
 
@@ -23,8 +24,8 @@ pub struct PagefindIndexes {
     pub word_indexes: HashMap<String, Vec<u8>>,
     pub filter_indexes: HashMap<String, Vec<u8>>,
     pub meta_index: (String, Vec<u8>),
-    /// (hash, JSON, the file made ahead: planbook patch)
-    pub fragments: Vec<(String, String, Option<Vec<u8>>)>,
+    /// (hash, the JSON or the file made ahead: planbook patch)
+    pub fragments: Vec<(String, FragmentText)>,
     pub sorts: Vec<String>,
     pub language: String,
     pub word_count: usize,
@@ -34,9 +35,8 @@ pub struct PagefindIndexes {
 #[derive(Clone)]
 struct IntermediaryPageData {
     full_hash: String,
-    encoded_data: String,
-    /// planbook patch: the fragment file made ahead, if its hash matched.
-    made: Option<Vec<u8>>,
+    /// planbook patch: the JSON, or the file made when the page was parsed.
+    text: FragmentText,
     word_count: usize,
     page_number: usize,
 }
@@ -202,26 +202,13 @@ pub async fn build_indexes(
                         .entry(word.clone())
                         .or_insert_with(|| PackedWord {
                             word: word.clone(),
-                            pages: Vec::new(),
+                            pages: PackedPages::default(),
                             additional_variants: Vec::new(),
                         });
 
                 if !normalized_meta_positions.is_empty() {
                     let meta_locs = meta_positions_to_packed(normalized_meta_positions);
-
-                    if let Some(existing_page) = packed_word
-                        .pages
-                        .iter_mut()
-                        .find(|p| p.page_number == page.fragment.page_number)
-                    {
-                        existing_page.meta_locs = meta_locs;
-                    } else {
-                        packed_word.pages.push(PackedPage {
-                            page_number: page.fragment.page_number,
-                            locs: vec![],
-                            meta_locs,
-                        });
-                    }
+                    packed_word.pages.set_meta(page.fragment.page_number, meta_locs);
                 }
 
                 // Handle diacritic variants in meta
@@ -233,27 +220,13 @@ pub async fn build_indexes(
                         .iter_mut()
                         .find(|v| v.form == variant_form)
                     {
-                        if let Some(existing_page) = existing_variant
-                            .pages
-                            .iter_mut()
-                            .find(|p| p.page_number == page.fragment.page_number)
-                        {
-                            existing_page.meta_locs = meta_locs;
-                        } else {
-                            existing_variant.pages.push(PackedPage {
-                                page_number: page.fragment.page_number,
-                                locs: vec![],
-                                meta_locs,
-                            });
-                        }
+                        existing_variant.pages.set_meta(page.fragment.page_number, meta_locs);
                     } else {
+                        let mut pages = PackedPages::default();
+                        pages.set_meta(page.fragment.page_number, meta_locs);
                         packed_word.additional_variants.push(PackedVariant {
                             form: variant_form,
-                            pages: vec![PackedPage {
-                                page_number: page.fragment.page_number,
-                                locs: vec![],
-                                meta_locs,
-                            }],
+                            pages,
                         });
                     }
                 }
@@ -273,15 +246,23 @@ pub async fn build_indexes(
                 .collect();
 
             // Compute encoded page data
-            let encoded_data = serde_json::to_string(&page.fragment.data).unwrap();
-            let hash = full_hash(encoded_data.as_bytes());
-            let made = page.fragment_file.filter(|f| f.hash == hash).map(|f| f.contents);
+            // planbook patch: a fragment made when the page was parsed
+            // is taken with its hash. Nothing changes a page's data after
+            // it is parsed, and a page read back from planbook's cache was
+            // checksummed, so the JSON and its SHA-1 are not made again
+            // to compare (2 % of a 10,000-page build).
+            let (hash, text) = match page.fragment_file {
+                Some(made) => (made.hash, FragmentText::Made(made.contents)),
+                None => {
+                    let json = serde_json::to_string(&page.fragment.data).unwrap();
+                    (full_hash(json.as_bytes()), FragmentText::Json(json))
+                }
+            };
             let encoded_page = IntermediaryPageData {
-                made,
+                text,
                 full_hash: format!("{}_{}", language_ref, hash),
                 word_count: page.fragment.data.word_count,
                 page_number: page.fragment.page_number,
-                encoded_data,
             };
 
             PageProcessingResult {
@@ -330,13 +311,8 @@ pub async fn build_indexes(
         fragment_hashes.insert(short_hash.to_string(), encoded_page);
     }
 
-    // Sort pages within each word by page_number to maintain correct order after parallel processing
-    for packed_word in word_map.values_mut() {
-        packed_word.pages.sort_by_key(|p| p.page_number);
-        for variant in &mut packed_word.additional_variants {
-            variant.pages.sort_by_key(|p| p.page_number);
-        }
-    }
+    // (planbook patch: each word's pages are kept in page order as they
+    // are added, see `PackedPages`.)
 
     fragments.extend(
         fragment_hashes
@@ -362,7 +338,7 @@ pub async fn build_indexes(
         for chunk in fragments.chunks(group_size) {
             let mut group_map = BTreeMap::new();
             for (_, (hash, frag)) in chunk {
-                let val: serde_json::Value = serde_json::from_str(&frag.encoded_data).unwrap();
+                let val: serde_json::Value = serde_json::from_str(&frag.text.json()).unwrap();
                 group_map.insert(hash.clone(), val);
             }
             let group_json = serde_json::to_string(&group_map).unwrap();
@@ -378,7 +354,7 @@ pub async fn build_indexes(
             }
             group_hashes.insert(short_group_hash.to_string());
 
-            final_fragments.push((short_group_hash.to_string(), group_json, None));
+            final_fragments.push((short_group_hash.to_string(), FragmentText::Json(group_json)));
 
             for (word_count, (hash, _)) in chunk {
                 meta.pages.push(MetaPage {
@@ -390,7 +366,7 @@ pub async fn build_indexes(
         }
     } else {
         for (word_count, (hash, frag)) in fragments {
-            final_fragments.push((hash.clone(), frag.encoded_data, frag.made));
+            final_fragments.push((hash.clone(), frag.text));
             meta.pages.push(MetaPage {
                 hash: hash.clone(),
                 word_count: word_count as u32,
@@ -469,32 +445,11 @@ pub async fn build_indexes(
         .into_par_iter()
         .enumerate()
         .map(|(i, chunk)| {
-            // Delta-encode page numbers within each word's page list
-            let delta_chunk: Vec<PackedWord> = chunk
-                .into_iter()
-                .map(|mut word| {
-                    let mut last_page: usize = 0;
-                    for page in &mut word.pages {
-                        let delta = page.page_number - last_page;
-                        last_page = page.page_number;
-                        page.page_number = delta;
-                    }
-                    // Also handle additional_variants
-                    for variant in &mut word.additional_variants {
-                        let mut last_page: usize = 0;
-                        for page in &mut variant.pages {
-                            let delta = page.page_number - last_page;
-                            last_page = page.page_number;
-                            page.page_number = delta;
-                        }
-                    }
-                    word
-                })
-                .collect();
-
+            // Page numbers are delta-encoded by `PackedPages`'s encoding
+            // (planbook patch).
             let mut word_index: Vec<u8> = Vec::new();
             let _ = minicbor::encode::<WordIndex, &mut Vec<u8>>(
-                WordIndex { words: delta_chunk },
+                WordIndex { words: chunk },
                 word_index.as_mut(),
             );
 
@@ -585,7 +540,22 @@ fn pack_page_words(
     word_data: HashMap<String, Vec<FossickedWord>>,
     page_number: usize,
 ) {
-    for (word, positions) in word_data {
+    let mut locs = Vec::new();
+    for (word, mut positions) in word_data {
+        let packed_word = word_map.entry(word).or_insert_with_key(|word| PackedWord {
+            word: word.clone(),
+            pages: PackedPages::default(),
+            additional_variants: Vec::new(),
+        });
+        // Most words have no diacritics: all their positions are on the
+        // word itself.
+        if positions.iter().all(|p| p.original_word.is_none()) {
+            if !positions.is_empty() {
+                weighted_locs(&mut positions, &mut locs);
+                packed_word.pages.push(page_number, &locs);
+            }
+            continue;
+        }
         // Group positions by original_word for this page: without
         // diacritics the original matches the normalized form; with
         // them it is stored instead in additional_variants.
@@ -600,24 +570,19 @@ fn pack_page_words(
                     .push(fossicked),
             }
         }
-        let packed_word = word_map.entry(word).or_insert_with_key(|word| PackedWord {
-            word: word.clone(),
-            pages: Vec::new(),
-            additional_variants: Vec::new(),
-        });
         if !normalized_positions.is_empty() {
-            packed_word
-                .pages
-                .push(positions_to_packed_page(normalized_positions, page_number));
+            weighted_locs(&mut normalized_positions, &mut locs);
+            packed_word.pages.push(page_number, &locs);
         }
-        for (form, positions) in variant_positions {
-            let page = positions_to_packed_page(positions, page_number);
+        for (form, mut positions) in variant_positions {
+            weighted_locs(&mut positions, &mut locs);
             match packed_word.additional_variants.iter_mut().find(|v| v.form == form) {
-                Some(variant) => variant.pages.push(page),
-                None => packed_word.additional_variants.push(PackedVariant {
-                    form,
-                    pages: vec![page],
-                }),
+                Some(variant) => variant.pages.push(page_number, &locs),
+                None => {
+                    let mut pages = PackedPages::default();
+                    pages.push(page_number, &locs);
+                    packed_word.additional_variants.push(PackedVariant { form, pages });
+                }
             }
         }
     }
@@ -625,32 +590,13 @@ fn pack_page_words(
 
 /// Adds a page's packed words to the site's. A page already there (its
 /// body words folded before, planbook patch) gets the meta locations of
-/// the new entry; otherwise the entry is appended.
+/// the new entry; otherwise the entry is added in page order.
 fn merge_word_map(word_map: &mut HashMap<String, PackedWord>, local: HashMap<String, PackedWord>) {
-    // `existing` stays sorted by page number: pages come in order, and
-    // only a page folded before can be at or past the new one.
-    fn merge_pages(existing: &mut Vec<PackedPage>, pages: Vec<PackedPage>) {
-        for page in pages {
-            match existing.last() {
-                Some(last) if last.page_number >= page.page_number => {
-                    match existing.binary_search_by_key(&page.page_number, |p| p.page_number) {
-                        Ok(i) => {
-                            if let Some(found) = existing.get_mut(i) {
-                                found.meta_locs = page.meta_locs;
-                            }
-                        }
-                        Err(i) => existing.insert(i, page),
-                    }
-                }
-                _ => existing.push(page),
-            }
-        }
-    }
     for (word, packed) in local {
         match word_map.entry(word) {
             hashbrown::hash_map::Entry::Occupied(mut entry) => {
                 let existing = entry.get_mut();
-                merge_pages(&mut existing.pages, packed.pages);
+                existing.pages.append(packed.pages);
                 // Merge additional_variants
                 for variant in packed.additional_variants {
                     if let Some(existing_variant) = existing
@@ -658,7 +604,7 @@ fn merge_word_map(word_map: &mut HashMap<String, PackedWord>, local: HashMap<Str
                         .iter_mut()
                         .find(|v| v.form == variant.form)
                     {
-                        merge_pages(&mut existing_variant.pages, variant.pages);
+                        existing_variant.pages.append(variant.pages);
                     } else {
                         existing.additional_variants.push(variant);
                     }
@@ -671,7 +617,10 @@ fn merge_word_map(word_map: &mut HashMap<String, PackedWord>, local: HashMap<Str
     }
 }
 
-fn positions_to_packed_page(mut positions: Vec<FossickedWord>, page_number: usize) -> PackedPage {
+/// A page's locations of one word, as upstream's `positions_to_packed_page`
+/// lists them, into `locs` (planbook patch: a buffer used again for each
+/// word, not a `Vec` per word and page).
+fn weighted_locs(positions: &mut [FossickedWord], locs: &mut Vec<i32>) {
     // A page weight of 1 is encoded as 25. Since most words should be this weight,
     // we want to sort them to be first in the locations array to reduce filesize
     // when we inline weight changes.
@@ -682,33 +631,27 @@ fn positions_to_packed_page(mut positions: Vec<FossickedWord>, page_number: usiz
     positions.sort_unstable_by_key(|p| (if p.weight == 25 { 0 } else { p.weight }, p.position));
 
     let mut current_weight = 25;
-    let mut weighted_positions = Vec::with_capacity(positions.len());
     let mut last_position = 0;
+    locs.clear();
 
     // Calculate our output list of positions with weights.
     // This is a vec of page positions, with a change in weight for subsequent positions
     // denoted by a negative integer.
-    for FossickedWord {
+    for &FossickedWord {
         position, weight, ..
-    } in positions
+    } in positions.iter()
     {
         if weight != current_weight {
             // Weight change: emit marker + absolute position, new delta base
-            weighted_positions.push(-(weight as i32) - 1);
-            weighted_positions.push(position as i32);
+            locs.push(-(weight as i32) - 1);
+            locs.push(position as i32);
             last_position = position;
             current_weight = weight;
         } else {
             // emit delta from previous position
-            weighted_positions.push((position - last_position) as i32);
+            locs.push((position - last_position) as i32);
             last_position = position;
         }
-    }
-
-    PackedPage {
-        page_number,
-        locs: weighted_positions,
-        meta_locs: vec![],
     }
 }
 
@@ -729,12 +672,8 @@ fn chunk_index(word_map: HashMap<String, PackedWord>, chunk_size: usize) -> Vec<
     let mut index_chunk = Vec::new();
     let mut index_chunk_size = 0;
     for word in words.into_iter() {
-        index_chunk_size += word
-            .pages
-            .iter()
-            .chain(word.additional_variants.iter().flat_map(|v| &v.pages))
-            .map(|p| p.locs.len() + p.meta_locs.len() + 1)
-            .sum::<usize>()
+        index_chunk_size += word.pages.weight()
+            + word.additional_variants.iter().map(|v| v.pages.weight()).sum::<usize>()
             + word.additional_variants.len();
         index_chunk.push(word);
         if index_chunk_size >= chunk_size {
@@ -836,24 +775,14 @@ mod tests {
     }
     impl Mock for HashMap<String, PackedWord> {
         fn word(&mut self, word: &str, page_number: usize, locs: Vec<i32>) {
-            let page = PackedPage {
-                page_number,
-                locs,
-                meta_locs: vec![],
-            };
-            match self.get_mut(word) {
-                Some(w) => w.pages.push(page),
-                None => {
-                    let _ = self.insert(
-                        word.into(),
-                        PackedWord {
-                            word: word.into(),
-                            pages: vec![page],
-                            additional_variants: vec![],
-                        },
-                    );
-                }
-            }
+            self.entry(word.to_string())
+                .or_insert_with(|| PackedWord {
+                    word: word.into(),
+                    pages: PackedPages::default(),
+                    additional_variants: vec![],
+                })
+                .pages
+                .push(page_number, &locs);
         }
     }
 

@@ -275,6 +275,11 @@ impl PageParser {
             .collect();
         self.0.parse_then(files, |mut page| {
             page.fragment_file = Some(crate::output::Fragment::of(&page.fragment.data));
+            // The page's text is in its fragment file now, and the index
+            // takes that file (see `build_indexes`): nothing reads the text
+            // again. Dropped, so that neither the index (until it writes
+            // the fragments) nor the stored bytes hold it a second time.
+            page.fragment.data.content = String::new();
             let bytes = match as_bytes {
                 true => Some(crate::fossick::stored::to_bytes(&page)?),
                 false => None,
