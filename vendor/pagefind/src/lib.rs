@@ -135,7 +135,8 @@ impl SearchState {
             counts.push(page.fragment.data.word_count);
             // Folded: pages that `build_indexes` keeps when any page has a
             // body (a folded one has), numbered in the order they come.
-            let keep = (page.has_custom_body || page.force_inclusion) && !page.word_data.is_empty();
+            let has_words = !page.word_data.is_empty() || !page.packed_words.is_empty();
+            let keep = (page.has_custom_body || page.force_inclusion) && has_words;
             if let (Some(folded), true) = (&mut self.folded, keep) {
                 if self.page_positions.contains_key(&page.url) {
                     bail!("{} was added twice to a folded index", page.url);
@@ -148,7 +149,10 @@ impl SearchState {
                     Some(_) => {}
                 }
                 page.folded_as = Some(folded.pages);
-                folded.fold(std::mem::take(&mut page.word_data));
+                folded.fold(
+                    std::mem::take(&mut page.word_data),
+                    std::mem::take(&mut page.packed_words),
+                );
             }
             self.push_page(page);
         }
@@ -275,7 +279,7 @@ impl SearchState {
             if used_custom_body && !d.has_custom_body && !d.force_inclusion {
                 return false;
             }
-            !d.word_data.is_empty() || d.folded_as.is_some()
+            !d.word_data.is_empty() || !d.packed_words.is_empty() || d.folded_as.is_some()
         };
         let pages_with_data: Vec<FossickedData> = if consume {
             self.page_positions.clear();

@@ -73,6 +73,10 @@ pub struct FossickedData {
     /// planbook patch: the page number under which its body words were
     /// folded into the index already (`word_data` is then empty).
     pub folded_as: Option<usize>,
+    /// planbook patch: the page's body words packed as the index packs
+    /// them (`index::pack_words`), when its parse packed them (`word_data`
+    /// is then empty).
+    pub packed_words: crate::index::PackedPageWords,
     /// planbook patch: the page's fragment file made ahead
     /// (`output::Fragment`), so that an index built in memory does not
     /// compress it again.
@@ -428,6 +432,7 @@ impl Fossicker {
             has_default_ui_reference: data.has_default_ui_reference,
             language: data.language,
             folded_as: None,
+            packed_words: Default::default(),
             fragment_file: None,
             fragment: PageFragment {
                 page_number: 0, // This page number is updated later once determined

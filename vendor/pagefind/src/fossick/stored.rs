@@ -7,7 +7,8 @@ use anyhow::{anyhow, bail, Result};
 use hashbrown::HashMap;
 use std::collections::BTreeMap;
 
-use super::{FossickedData, FossickedWord, MetaFossickedWord};
+use super::{FossickedData, MetaFossickedWord};
+use crate::index::{pack_words, PackedPageWords};
 use crate::fragments::{PageFragment, PageFragmentData};
 
 /// What is kept of a [`FossickedData`]: all of it but the page number and
@@ -18,8 +19,10 @@ struct Stored {
     url: String,
     #[n(1)]
     fragment: PageFragmentData,
-    #[cbor(n(2), with = "packed")]
-    word_data: Vec<(String, Vec<FossickedWord>)>,
+    /// The body words, packed as the index packs them (the bulk of a
+    /// stored page: copied into the index as they are).
+    #[n(2)]
+    words: PackedPageWords,
     #[n(3)]
     meta_word_data: Vec<(String, Vec<MetaFossickedWord>)>,
     #[n(4)]
@@ -42,8 +45,8 @@ struct StoredRef<'a> {
     url: &'a str,
     #[n(1)]
     fragment: &'a PageFragmentData,
-    #[cbor(n(2), encode_with = "packed::encode")]
-    word_data: Vec<(&'a str, &'a Vec<FossickedWord>)>,
+    #[n(2)]
+    words: &'a PackedPageWords,
     #[n(3)]
     meta_word_data: Vec<(&'a str, &'a Vec<MetaFossickedWord>)>,
     #[n(4)]
@@ -64,14 +67,22 @@ pub fn to_bytes(page: &FossickedData) -> Result<Vec<u8>> {
     if page.folded_as.is_some() {
         return Err(anyhow!("{} was added to an index already", page.url));
     }
-    let mut words: Vec<_> = page.word_data.iter().map(|(w, p)| (w.as_str(), p)).collect();
-    words.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    // A page parsed by `PageParser` has its words packed already.
+    let packed;
+    let words = match (page.word_data.is_empty(), page.packed_words.is_empty()) {
+        (true, _) => &page.packed_words,
+        (false, true) => {
+            packed = pack_words(page.word_data.clone());
+            &packed
+        }
+        (false, false) => bail!("{} has its words both packed and not", page.url),
+    };
     let mut meta_words: Vec<_> = page.meta_word_data.iter().map(|(w, p)| (w.as_str(), p)).collect();
     meta_words.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let stored = StoredRef {
         url: &page.url,
         fragment: &page.fragment.data,
-        word_data: words,
+        words,
         meta_word_data: meta_words,
         sort: &page.sort,
         flags: [
@@ -85,102 +96,11 @@ pub fn to_bytes(page: &FossickedData) -> Result<Vec<u8>> {
         fragment_hash: page.fragment_file.as_ref().map(|f| f.hash.as_str()),
         fragment_file: page.fragment_file.as_ref().map(|f| f.contents.as_slice().into()),
     };
-    // About six bytes a word position (the bulk of a page): made once.
-    let positions: usize = page.word_data.values().map(Vec::len).sum();
-    let mut bytes = Vec::with_capacity(page.fragment.data.content.len() * 2 + positions * 6);
+    // The packed words are the bulk of a page: made once.
+    let packed_len = words.bytes.len() + words.words.len() * 24;
+    let mut bytes = Vec::with_capacity(page.fragment.data.content.len() + packed_len + 4096);
     minicbor::encode(&stored, &mut bytes).map_err(|e| anyhow!("cannot store {}: {e}", page.url))?;
     Ok(bytes)
-}
-
-/// A page's body words, the bulk of a stored page, packed: each word is
-/// `[word, positions, originals]`, where `positions` is one byte string
-/// with, per position, the position as a LEB128 number, the weight, and 1
-/// if an original form follows in `originals` (else 0). A position as a
-/// CBOR array of three took twice the time to write and read.
-mod packed {
-    use super::FossickedWord;
-    use std::borrow::Borrow;
-    use minicbor::decode::{Decoder, Error as DecodeError};
-    use minicbor::encode::{Encoder, Error as EncodeError, Write};
-
-    #[allow(clippy::ptr_arg)] // what minicbor's `with` hands over
-    pub fn encode<Ctx, W: Write, S: AsRef<str>, P: Borrow<Vec<FossickedWord>>>(
-        words: &Vec<(S, P)>,
-        e: &mut Encoder<W>,
-        _: &mut Ctx,
-    ) -> Result<(), EncodeError<W::Error>> {
-        let mut buffer = Vec::new();
-        e.array(words.len() as u64)?;
-        for (word, positions) in words {
-            let (word, positions) = (word.as_ref(), positions.borrow());
-            buffer.clear();
-            let mut originals = 0;
-            for p in positions.iter() {
-                let mut n = p.position;
-                while n >= 0x80 {
-                    buffer.push((n as u8) | 0x80);
-                    n >>= 7;
-                }
-                buffer.push(n as u8);
-                buffer.push(p.weight);
-                buffer.push(u8::from(p.original_word.is_some()));
-                originals += usize::from(p.original_word.is_some());
-            }
-            e.array(3)?.str(word)?.bytes(&buffer)?.array(originals as u64)?;
-            for original in positions.iter().filter_map(|p| p.original_word.as_deref()) {
-                e.str(original)?;
-            }
-        }
-        Ok(())
-    }
-
-    pub fn decode<Ctx>(
-        d: &mut Decoder<'_>,
-        _: &mut Ctx,
-    ) -> Result<Vec<(String, Vec<FossickedWord>)>, DecodeError> {
-        let bad = || DecodeError::message("bad packed positions");
-        let count = d.array()?.ok_or_else(bad)?;
-        let mut words = Vec::with_capacity(count.min(1 << 16) as usize);
-        for _ in 0..count {
-            if d.array()? != Some(3) {
-                return Err(bad());
-            }
-            let word = d.str()?.to_string();
-            let mut bytes = d.bytes()?.iter().copied();
-            let original_count = d.array()?.ok_or_else(bad)?;
-            let mut originals = Vec::with_capacity(original_count.min(1 << 16) as usize);
-            for _ in 0..original_count {
-                originals.push(d.str()?.to_string());
-            }
-            let mut originals = originals.into_iter();
-            let mut positions = Vec::new();
-            while let Some(mut byte) = bytes.next() {
-                let (mut position, mut shift) = (0u32, 0);
-                while byte & 0x80 != 0 {
-                    position |= u32::from(byte & 0x7f).checked_shl(shift).ok_or_else(bad)?;
-                    shift += 7;
-                    byte = bytes.next().ok_or_else(bad)?;
-                }
-                position |= u32::from(byte).checked_shl(shift).ok_or_else(bad)?;
-                let weight = bytes.next().ok_or_else(bad)?;
-                let original_word = match bytes.next().ok_or_else(bad)? {
-                    0 => None,
-                    1 => Some(originals.next().ok_or_else(bad)?),
-                    _ => return Err(bad()),
-                };
-                positions.push(FossickedWord {
-                    position,
-                    weight,
-                    original_word,
-                });
-            }
-            if originals.next().is_some() {
-                return Err(bad());
-            }
-            words.push((word, positions));
-        }
-        Ok(words)
-    }
 }
 
 /// A page from [`to_bytes`].
@@ -192,6 +112,11 @@ pub fn from_bytes(bytes: &[u8]) -> Result<FossickedData> {
     if stored.fragment_hash.is_none() || stored.fragment_file.is_none() {
         bail!("a stored page without its fragment file");
     }
+    // The packed words go into the index as they are: each word once, in
+    // order, and each list of locations whole.
+    if !stored.words.is_valid() {
+        bail!("a stored page whose words are damaged");
+    }
     let [has_custom_body, force_inclusion, has_html_element, has_old_bundle_reference, has_default_ui_reference] =
         stored.flags;
     Ok(FossickedData {
@@ -200,7 +125,8 @@ pub fn from_bytes(bytes: &[u8]) -> Result<FossickedData> {
             page_number: 0,
             data: stored.fragment,
         },
-        word_data: stored.word_data.into_iter().collect::<HashMap<_, _>>(),
+        word_data: HashMap::new(),
+        packed_words: stored.words,
         meta_word_data: stored.meta_word_data.into_iter().collect::<HashMap<_, _>>(),
         sort: stored.sort,
         has_custom_body,
@@ -243,15 +169,13 @@ mod tests {
             .fossick_sync(&options)
             .unwrap();
         page.fragment_file = Some(crate::output::Fragment::of(&page.fragment.data));
-        let mut words: Vec<_> = page.word_data.iter().map(|(w, p)| (w.clone(), p.clone())).collect();
-        words.sort_by(|a, b| a.0.cmp(&b.0));
         let mut meta_words: Vec<_> =
             page.meta_word_data.iter().map(|(w, p)| (w.clone(), p.clone())).collect();
         meta_words.sort_by(|a, b| a.0.cmp(&b.0));
         let owned = Stored {
             url: page.url.clone(),
             fragment: page.fragment.data.clone(),
-            word_data: words,
+            words: pack_words(page.word_data.clone()),
             meta_word_data: meta_words,
             sort: page.sort.clone(),
             flags: [
@@ -265,15 +189,17 @@ mod tests {
             fragment_hash: page.fragment_file.as_ref().map(|f| f.hash.clone()),
             fragment_file: page.fragment_file.as_ref().map(|f| f.contents.clone().into()),
         };
-        assert!(owned.word_data.len() > 3 && !owned.sort.is_empty());
+        assert!(owned.words.words.len() > 3 && !owned.sort.is_empty());
+        // café and naïve: words with an original form.
+        assert!(owned.words.words.iter().filter(|w| !w.variants.is_empty()).count() >= 2);
         let bytes = to_bytes(&page).unwrap();
         assert_eq!(bytes, minicbor::to_vec(&owned).unwrap());
         let back = from_bytes(&bytes).unwrap();
         assert_eq!(to_bytes(&back).unwrap(), bytes);
         let made = back.fragment_file.unwrap();
         assert_eq!(made.contents, page.fragment_file.as_ref().unwrap().contents);
-        let originals = page.word_data.values().flatten();
-        assert!(originals.filter(|w| w.original_word.is_some()).count() >= 2);
+        assert_eq!(back.packed_words, owned.words);
+        assert!(back.word_data.is_empty());
         // Damaged bytes are an error or another page, never a panic.
         for cut in 0..bytes.len() {
             let _ = from_bytes(&bytes[..cut]);
@@ -286,5 +212,21 @@ mod tests {
         let mut bare = from_bytes(&bytes).unwrap();
         bare.fragment_file = None;
         assert!(from_bytes(&to_bytes(&bare).unwrap()).is_err());
+        // Packed words that would not go into the index whole are not read
+        // back: a list cut short, a count that is not the list's, a range
+        // past the bytes, words out of order.
+        let damaged: [fn(&mut PackedPageWords); 4] = [
+            |w| w.bytes.truncate(w.bytes.len() - 1),
+            |w| w.words[0].locs.as_mut().unwrap().count += 1,
+            |w| w.words[0].locs.as_mut().unwrap().end += 1_000,
+            |w| w.words.swap(0, 1),
+        ];
+        for (i, damage) in damaged.iter().enumerate() {
+            let mut page = from_bytes(&bytes).unwrap();
+            assert!(page.packed_words.is_valid());
+            damage(&mut page.packed_words);
+            assert!(!page.packed_words.is_valid(), "damage {i}");
+            assert!(from_bytes(&to_bytes(&page).unwrap()).is_err(), "damage {i}");
+        }
     }
 }

@@ -29,6 +29,110 @@ pub struct PackedVariant {
     pub pages: PackedPages,
 }
 
+/// planbook patch: a page's body words with their locations packed as the
+/// index packs them (`index::pack_words`, on the parsing thread): for each
+/// word, its own locations and each original (diacritic) form's, as
+/// ranges of one byte string in which each list is a CBOR array of `i32`,
+/// as the index writes it. Words are in order.
+#[derive(Encode, minicbor::Decode, Clone, Debug, Default, PartialEq)]
+pub struct PackedPageWords {
+    #[n(0)]
+    pub words: Vec<PackedPageWord>,
+    #[cbor(n(1), with = "minicbor::bytes")]
+    pub bytes: Vec<u8>,
+}
+
+/// One word of [`PackedPageWords`].
+#[derive(Encode, minicbor::Decode, Clone, Debug, Default, PartialEq)]
+pub struct PackedPageWord {
+    #[n(0)]
+    pub word: String,
+    #[n(1)]
+    pub locs: Option<Locs>,
+    #[n(2)]
+    pub variants: Vec<(String, Locs)>,
+}
+
+/// A list of `count` locations: `bytes[start..end]` of [`PackedPageWords`].
+#[derive(Encode, minicbor::Decode, Clone, Copy, Debug, Default, PartialEq)]
+pub struct Locs {
+    #[n(0)]
+    pub count: u32,
+    #[n(1)]
+    pub start: u32,
+    #[n(2)]
+    pub end: u32,
+}
+
+impl PackedPageWords {
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    /// Encodes `locs` after the lists before.
+    pub fn push_locs(&mut self, locs: &[i32]) -> Locs {
+        let start = self.bytes.len() as u32;
+        encode_locs(&mut self.bytes, locs);
+        Locs {
+            count: u32::try_from(locs.len()).unwrap_or(u32::MAX),
+            start,
+            end: self.bytes.len() as u32,
+        }
+    }
+
+    /// The encoded list of `locs`.
+    pub fn get(&self, locs: Locs) -> Option<&[u8]> {
+        self.bytes.get(locs.start as usize..locs.end as usize)
+    }
+
+    /// Whether the words are in order, each once, and each list of
+    /// locations is a whole CBOR array of its count of `i32`s (bytes read
+    /// back from a cache go into the index as they are).
+    pub fn is_valid(&self) -> bool {
+        let in_order = self
+            .words
+            .windows(2)
+            .all(|w| matches!(w, [a, b] if a.word < b.word));
+        in_order
+            && self.words.iter().all(|w| {
+                w.locs
+                    .iter()
+                    .chain(w.variants.iter().map(|(_, l)| l))
+                    .all(|&l| self.get(l).is_some_and(|bytes| valid_locs(l.count, bytes)))
+            })
+    }
+}
+
+/// Whether `bytes` is a CBOR array of `count` `i32`s and nothing else.
+fn valid_locs(count: u32, bytes: &[u8]) -> bool {
+    let mut rest = bytes;
+    let mut next = |majors: &[u8]| -> Option<u64> {
+        let (&first, tail) = rest.split_first()?;
+        if !majors.contains(&(first >> 5)) {
+            return None;
+        }
+        let (n, tail) = match first & 0x1f {
+            n @ 0..=23 => (u64::from(n), tail),
+            24 => (u64::from(*tail.first()?), tail.get(1..)?),
+            25 => (u64::from(u16::from_be_bytes(tail.get(..2)?.try_into().ok()?)), tail.get(2..)?),
+            26 => (u64::from(u32::from_be_bytes(tail.get(..4)?.try_into().ok()?)), tail.get(4..)?),
+            _ => return None,
+        };
+        rest = tail;
+        Some(n)
+    };
+    if next(&[4]) != Some(u64::from(count)) {
+        return false;
+    }
+    for _ in 0..count {
+        match next(&[0, 1]) {
+            Some(n) if n <= i32::MAX as u64 => {}
+            _ => return false,
+        }
+    }
+    rest.is_empty()
+}
+
 /// planbook patch: a word's pages, each its locations already encoded as
 /// the index writes them. Upstream kept a `PackedPage { page_number, locs:
 /// Vec<i32>, meta_locs: Vec<i32> }` for each word of each page (five
@@ -54,15 +158,22 @@ pub struct PackedPages {
 impl PackedPages {
     /// Adds a page's body locations. Pages come in order; one that does
     /// not is put in its place.
+    #[cfg(test)]
     pub fn push(&mut self, page_number: usize, locs: &[i32]) {
+        let mut bytes = Vec::new();
+        encode_locs(&mut bytes, locs);
+        self.push_encoded(page_number, locs.len() as u32, &bytes);
+    }
+
+    /// Adds a page's body locations: `count` of them, `encoded` as a CBOR
+    /// array.
+    pub fn push_encoded(&mut self, page_number: usize, count: u32, encoded: &[u8]) {
         let page = u32::try_from(page_number).unwrap_or(u32::MAX);
-        self.loc_count += locs.len();
+        self.loc_count += count as usize;
         if self.pages.last().is_some_and(|&(last, _)| last > page) {
-            let mut encoded = Vec::with_capacity(locs.len() + 2);
-            encode_locs(&mut encoded, locs);
-            self.insert_encoded(page, &encoded);
+            self.insert_encoded(page, encoded);
         } else {
-            encode_locs(&mut self.locs, locs);
+            self.locs.extend_from_slice(encoded);
             self.pages.push((page, self.locs.len() as u32));
         }
     }

@@ -12,7 +12,8 @@ use crate::{
 use anyhow::{bail, Result};
 use index_filter::{FilterIndex, PackedValue};
 use index_metadata::{MetaChunk, MetaIndex, MetaPage};
-use index_words::{PackedPages, PackedVariant, PackedWord, WordIndex};
+use index_words::{Locs, PackedPages, PackedVariant, PackedWord, WordIndex};
+pub use index_words::{PackedPageWord, PackedPageWords};
 
 use self::index_metadata::MetaSort;
 
@@ -178,7 +179,8 @@ pub async fn build_indexes(
                 .map(|name| meta_fields_ref.iter().position(|f| f == *name).unwrap() as u16)
                 .collect();
 
-            let mut local_word_map = page_word_map(page.word_data, page.fragment.page_number);
+            let mut local_word_map =
+                page_word_map(page.word_data, page.packed_words, page.fragment.page_number);
 
             for (word, meta_positions) in page.meta_word_data {
                 let mut normalized_meta_positions: Vec<MetaFossickedWord> = Vec::new();
@@ -514,9 +516,15 @@ impl Folded {
     /// Folds one page's body words in as page `self.pages`: what
     /// `page_word_map` and then `merge_word_map` make, straight into the
     /// site's map (the page is after every page folded before, so each of
-    /// its packed pages goes at the end of its word's list).
-    pub fn fold(&mut self, word_data: HashMap<String, Vec<FossickedWord>>) {
-        pack_page_words(&mut self.word_map, word_data, self.pages);
+    /// its packed pages goes at the end of its word's list). The words
+    /// come as parsed (`word_data`) or packed already (`packed`).
+    pub fn fold(
+        &mut self,
+        word_data: HashMap<String, Vec<FossickedWord>>,
+        packed: PackedPageWords,
+    ) {
+        add_packed(&mut self.word_map, pack_words(word_data), self.pages);
+        add_packed(&mut self.word_map, packed, self.pages);
         self.pages += 1;
     }
 }
@@ -525,40 +533,44 @@ impl Folded {
 /// `build_indexes` for each page).
 fn page_word_map(
     word_data: HashMap<String, Vec<FossickedWord>>,
+    packed: PackedPageWords,
     page_number: usize,
 ) -> HashMap<String, PackedWord> {
     let mut local_word_map: HashMap<String, PackedWord> = HashMap::new();
-    pack_page_words(&mut local_word_map, word_data, page_number);
+    add_packed(&mut local_word_map, pack_words(word_data), page_number);
+    add_packed(&mut local_word_map, packed, page_number);
     local_word_map
 }
 
-/// planbook patch: packs page `page_number`'s body words into
-/// `word_map`, each packed page at the end of its word's list (a fresh
-/// map for `page_word_map`, the site's map for `Folded::fold`).
-fn pack_page_words(
-    word_map: &mut HashMap<String, PackedWord>,
-    word_data: HashMap<String, Vec<FossickedWord>>,
-    page_number: usize,
-) {
+/// planbook patch: a page's body words packed as the index packs them,
+/// sorted by word: for each word, its locations and each original
+/// (diacritic) form's ([`weighted_locs`], encoded as the index writes
+/// them). This is the per-word work of building the index, done where
+/// the page is parsed (on all cores) and kept in planbook's cache as it
+/// is; adding the page to the index is then a copy of bytes.
+pub fn pack_words(word_data: HashMap<String, Vec<FossickedWord>>) -> PackedPageWords {
     let mut locs = Vec::new();
+    let mut packed = PackedPageWords::default();
+    packed.words = Vec::with_capacity(word_data.len());
     for (word, mut positions) in word_data {
-        let packed_word = word_map.entry(word).or_insert_with_key(|word| PackedWord {
-            word: word.clone(),
-            pages: PackedPages::default(),
-            additional_variants: Vec::new(),
-        });
+        let mut entry = PackedPageWord {
+            word,
+            locs: None,
+            variants: Vec::new(),
+        };
         // Most words have no diacritics: all their positions are on the
         // word itself.
         if positions.iter().all(|p| p.original_word.is_none()) {
             if !positions.is_empty() {
                 weighted_locs(&mut positions, &mut locs);
-                packed_word.pages.push(page_number, &locs);
+                entry.locs = Some(packed.push_locs(&locs));
             }
+            packed.words.push(entry);
             continue;
         }
         // Group positions by original_word for this page: without
-        // diacritics the original matches the normalized form; with
-        // them it is stored instead in additional_variants.
+        // diacritics the original matches the normalized form; with them
+        // it is stored instead in additional_variants.
         let mut normalized_positions: Vec<FossickedWord> = Vec::new();
         let mut variant_positions: BTreeMap<String, Vec<FossickedWord>> = BTreeMap::new();
         for fossicked in positions {
@@ -572,15 +584,56 @@ fn pack_page_words(
         }
         if !normalized_positions.is_empty() {
             weighted_locs(&mut normalized_positions, &mut locs);
-            packed_word.pages.push(page_number, &locs);
+            entry.locs = Some(packed.push_locs(&locs));
         }
         for (form, mut positions) in variant_positions {
             weighted_locs(&mut positions, &mut locs);
+            entry.variants.push((form, packed.push_locs(&locs)));
+        }
+        packed.words.push(entry);
+    }
+    // Words in order, and their lists too, so that a page always packs
+    // to the same bytes (the map's order is not the same from one map to
+    // the next).
+    packed.words.sort_unstable_by(|a, b| a.word.cmp(&b.word));
+    let mut bytes = Vec::with_capacity(packed.bytes.len());
+    for word in &mut packed.words {
+        let lists = word.locs.iter_mut().chain(word.variants.iter_mut().map(|(_, l)| l));
+        for locs in lists {
+            let start = bytes.len() as u32;
+            bytes.extend_from_slice(packed.bytes.get(locs.start as usize..locs.end as usize).unwrap_or_default());
+            *locs = Locs {
+                start,
+                end: bytes.len() as u32,
+                ..*locs
+            };
+        }
+    }
+    packed.bytes = bytes;
+    packed
+}
+
+/// planbook patch: adds page `page_number`'s packed words to
+/// `word_map`, each at the end of its word's list (a fresh map for
+/// `page_word_map`, the site's map for `Folded::fold`).
+fn add_packed(word_map: &mut HashMap<String, PackedWord>, packed: PackedPageWords, page_number: usize) {
+    let PackedPageWords { words, bytes } = packed;
+    let list = |locs: Locs| bytes.get(locs.start as usize..locs.end as usize).unwrap_or_default();
+    for PackedPageWord { word, locs, variants } in words {
+        let packed_word = word_map.entry(word).or_insert_with_key(|word| PackedWord {
+            word: word.clone(),
+            pages: PackedPages::default(),
+            additional_variants: Vec::new(),
+        });
+        if let Some(locs) = locs {
+            packed_word.pages.push_encoded(page_number, locs.count, list(locs));
+        }
+        for (form, locs) in variants {
             match packed_word.additional_variants.iter_mut().find(|v| v.form == form) {
-                Some(variant) => variant.pages.push(page_number, &locs),
+                Some(variant) => variant.pages.push_encoded(page_number, locs.count, list(locs)),
                 None => {
                     let mut pages = PackedPages::default();
-                    pages.push(page_number, &locs);
+                    pages.push_encoded(page_number, locs.count, list(locs));
                     packed_word.additional_variants.push(PackedVariant { form, pages });
                 }
             }

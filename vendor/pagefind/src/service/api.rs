@@ -280,6 +280,9 @@ impl PageParser {
             // again. Dropped, so that neither the index (until it writes
             // the fragments) nor the stored bytes hold it a second time.
             page.fragment.data.content = String::new();
+            // The body words packed here, on the pool, as the index will
+            // pack them; kept so in planbook's cache too.
+            page.packed_words = crate::index::pack_words(std::mem::take(&mut page.word_data));
             let bytes = match as_bytes {
                 true => Some(crate::fossick::stored::to_bytes(&page)?),
                 false => None,
