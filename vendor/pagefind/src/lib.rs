@@ -135,8 +135,7 @@ impl SearchState {
             counts.push(page.fragment.data.word_count);
             // Folded: pages that `build_indexes` keeps when any page has a
             // body (a folded one has), numbered in the order they come.
-            let has_words = !page.word_data.is_empty() || !page.packed_words.is_empty();
-            let keep = (page.has_custom_body || page.force_inclusion) && has_words;
+            let keep = (page.has_custom_body || page.force_inclusion) && page.has_words();
             if let (Some(folded), true) = (&mut self.folded, keep) {
                 if self.page_positions.contains_key(&page.url) {
                     bail!("{} was added twice to a folded index", page.url);
@@ -279,7 +278,7 @@ impl SearchState {
             if used_custom_body && !d.has_custom_body && !d.force_inclusion {
                 return false;
             }
-            !d.word_data.is_empty() || !d.packed_words.is_empty() || d.folded_as.is_some()
+            d.has_words() || d.folded_as.is_some()
         };
         let pages_with_data: Vec<FossickedData> = if consume {
             self.page_positions.clear();

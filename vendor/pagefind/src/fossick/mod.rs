@@ -83,6 +83,14 @@ pub struct FossickedData {
     pub fragment_file: Option<crate::output::Fragment>,
 }
 
+impl FossickedData {
+    /// planbook patch: whether the page has body words, as parsed or
+    /// packed (a folded page's are in the index already).
+    pub fn has_words(&self) -> bool {
+        !self.word_data.is_empty() || !self.packed_words.is_empty()
+    }
+}
+
 /// Segment a run of text into words, for languages that
 /// don't reliably delimit words with whitespace.
 /// ICU4X agrees (ish) with the browser's `Intl.Segmenter` (ICU4C),

@@ -170,6 +170,12 @@ impl PackedPages {
     pub fn push_encoded(&mut self, page_number: usize, count: u32, encoded: &[u8]) {
         let page = u32::try_from(page_number).unwrap_or(u32::MAX);
         self.loc_count += count as usize;
+        self.push_bytes(page, encoded);
+    }
+
+    /// Puts a page's encoded locations after the pages before it: at the
+    /// end, as a rule, or in its place.
+    fn push_bytes(&mut self, page: u32, encoded: &[u8]) {
         if self.pages.last().is_some_and(|&(last, _)| last > page) {
             self.insert_encoded(page, encoded);
         } else {
@@ -201,12 +207,7 @@ impl PackedPages {
         let mut start = 0;
         for (page, end) in other.pages {
             if let Some(encoded) = other.locs.get(start..end as usize) {
-                if self.pages.last().is_some_and(|&(last, _)| last > page) {
-                    self.insert_encoded(page, encoded);
-                } else {
-                    self.locs.extend_from_slice(encoded);
-                    self.pages.push((page, self.locs.len() as u32));
-                }
+                self.push_bytes(page, encoded);
             }
             start = end as usize;
         }

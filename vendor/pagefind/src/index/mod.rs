@@ -523,8 +523,7 @@ impl Folded {
         word_data: HashMap<String, Vec<FossickedWord>>,
         packed: PackedPageWords,
     ) {
-        add_packed(&mut self.word_map, pack_words(word_data), self.pages);
-        add_packed(&mut self.word_map, packed, self.pages);
+        add_page_words(&mut self.word_map, word_data, packed, self.pages);
         self.pages += 1;
     }
 }
@@ -537,8 +536,7 @@ fn page_word_map(
     page_number: usize,
 ) -> HashMap<String, PackedWord> {
     let mut local_word_map: HashMap<String, PackedWord> = HashMap::new();
-    add_packed(&mut local_word_map, pack_words(word_data), page_number);
-    add_packed(&mut local_word_map, packed, page_number);
+    add_page_words(&mut local_word_map, word_data, packed, page_number);
     local_word_map
 }
 
@@ -549,6 +547,11 @@ fn page_word_map(
 /// the page is parsed (on all cores) and kept in planbook's cache as it
 /// is; adding the page to the index is then a copy of bytes.
 pub fn pack_words(word_data: HashMap<String, Vec<FossickedWord>>) -> PackedPageWords {
+    // Words in order, and their lists in the same order, so that a page
+    // always packs to the same bytes (a map's order is not the same from
+    // one map to the next).
+    let mut word_data: Vec<_> = word_data.into_iter().collect();
+    word_data.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let mut locs = Vec::new();
     let mut packed = PackedPageWords::default();
     packed.words = Vec::with_capacity(word_data.len());
@@ -592,39 +595,32 @@ pub fn pack_words(word_data: HashMap<String, Vec<FossickedWord>>) -> PackedPageW
         }
         packed.words.push(entry);
     }
-    // Words in order, and their lists too, so that a page always packs
-    // to the same bytes (the map's order is not the same from one map to
-    // the next).
-    packed.words.sort_unstable_by(|a, b| a.word.cmp(&b.word));
-    let mut bytes = Vec::with_capacity(packed.bytes.len());
-    for word in &mut packed.words {
-        let lists = word.locs.iter_mut().chain(word.variants.iter_mut().map(|(_, l)| l));
-        for locs in lists {
-            let start = bytes.len() as u32;
-            bytes.extend_from_slice(packed.bytes.get(locs.start as usize..locs.end as usize).unwrap_or_default());
-            *locs = Locs {
-                start,
-                end: bytes.len() as u32,
-                ..*locs
-            };
-        }
-    }
-    packed.bytes = bytes;
     packed
 }
 
-/// planbook patch: adds page `page_number`'s packed words to
-/// `word_map`, each at the end of its word's list (a fresh map for
-/// `page_word_map`, the site's map for `Folded::fold`).
-fn add_packed(word_map: &mut HashMap<String, PackedWord>, packed: PackedPageWords, page_number: usize) {
-    let PackedPageWords { words, bytes } = packed;
-    let list = |locs: Locs| bytes.get(locs.start as usize..locs.end as usize).unwrap_or_default();
-    for PackedPageWord { word, locs, variants } in words {
+/// planbook patch: adds page `page_number`'s body words, as parsed
+/// (`word_data`) or packed already (`packed`), to `word_map`, each at the
+/// end of its word's list (a fresh map for `page_word_map`, the site's map
+/// for `Folded::fold`).
+fn add_page_words(
+    word_map: &mut HashMap<String, PackedWord>,
+    word_data: HashMap<String, Vec<FossickedWord>>,
+    packed: PackedPageWords,
+    page_number: usize,
+) {
+    add_packed(word_map, pack_words(word_data), page_number);
+    add_packed(word_map, packed, page_number);
+}
+
+/// Adds one page's packed words to `word_map` (see `add_page_words`).
+fn add_packed(word_map: &mut HashMap<String, PackedWord>, mut packed: PackedPageWords, page_number: usize) {
+    for PackedPageWord { word, locs, variants } in std::mem::take(&mut packed.words) {
         let packed_word = word_map.entry(word).or_insert_with_key(|word| PackedWord {
             word: word.clone(),
             pages: PackedPages::default(),
             additional_variants: Vec::new(),
         });
+        let list = |locs: Locs| packed.get(locs).unwrap_or_default();
         if let Some(locs) = locs {
             packed_word.pages.push_encoded(page_number, locs.count, list(locs));
         }
